@@ -1,0 +1,24 @@
+"""Options and helpers shared by the CLI commands."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from ..config import load_settings
+from ..store import Store
+from ..units import DEFAULT_BASE
+
+base_option = click.option("--base", default=DEFAULT_BASE, show_default=True,
+                           help="Knowledge base (one per production line).")
+json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+
+
+def open_store() -> Store:
+    return Store.open(load_settings().database_url)
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False))

@@ -1,0 +1,121 @@
+"""import, export, status, show, history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .. import knowledge
+from ..units import KIND_LABELS, KINDS, Unit, format_number
+from .common import base_option, echo_json, json_option, open_store
+
+
+def register(main: click.Group) -> None:
+    for command in (import_cmd, export_cmd, status_cmd, show_cmd, history_cmd):
+        main.add_command(command)
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@base_option
+@click.option("--dry-run", is_flag=True, help="Check everything and report, write nothing.")
+@click.option("--actor", default="import", show_default=True, help="Who is importing (audit log).")
+@json_option
+def import_cmd(path: Path, base: str, dry_run: bool, actor: str, as_json: bool) -> None:
+    """Check a knowledge-base folder and store it (all or nothing)."""
+    store = open_store()
+    report, contents = knowledge.import_folder(store, path, base=base, actor=actor, dry_run=dry_run)
+    if as_json:
+        echo_json({**report.to_dict(), "files": len(contents.files), "skipped": contents.skipped})
+        return
+    verb = "would import" if dry_run else "imported"
+    click.echo(f"{verb} {path} into base {base!r}: {len(contents.units)} units from "
+               f"{len(contents.files)} files")
+    click.echo(f"  created {len(report.created)}, updated {len(report.updated)}, "
+               f"unchanged {len(report.unchanged)}, retired {len(report.retired)}")
+    if contents.skipped:
+        click.echo(f"  skipped (not knowledge): {', '.join(contents.skipped)}")
+
+
+@click.command("export")
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path))
+@base_option
+@click.option("--include-retired", is_flag=True, help="Also write retired units.")
+def export_cmd(path: Path, base: str, include_retired: bool) -> None:
+    """Write the knowledge base back as an authoring folder."""
+    files = knowledge.export_base(open_store(), path, base=base, include_retired=include_retired)
+    click.echo(f"exported base {base!r} to {path}: {len(files)} files")
+
+
+@click.command("status")
+@base_option
+@json_option
+def status_cmd(base: str, as_json: bool) -> None:
+    """What is stored, by kind and process."""
+    status = knowledge.status(open_store(), base)
+    if as_json:
+        echo_json(status.to_dict())
+        return
+    click.echo(f"知识库 base {status.base}  (store version {status.store_version})")
+    click.echo("approved units by kind:")
+    for kind in KINDS:
+        click.echo(f"  {kind:<10} {KIND_LABELS[kind]:<5} {status.counts[kind]:>6}")
+    click.echo(f"  {'total':<16} {sum(status.counts.values()):>6}")
+    click.echo(f"drafts {status.drafts}, retired {status.retired}, open questions {status.open_questions}")
+    if status.by_process:
+        click.echo("by process:")
+        for process, kinds in sorted(status.by_process.items()):
+            parts = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items()))
+            click.echo(f"  {process or '(none)'}: {parts}")
+
+
+@click.command("show")
+@click.argument("unit_id")
+@base_option
+@json_option
+def show_cmd(unit_id: str, base: str, as_json: bool) -> None:
+    """Show one unit as stored."""
+    unit = open_store().require_unit(base, unit_id)
+    if as_json:
+        echo_json(unit.to_dict())
+        return
+    click.echo(render_unit(unit))
+
+
+@click.command("history")
+@click.argument("unit_id")
+@base_option
+@json_option
+def history_cmd(unit_id: str, base: str, as_json: bool) -> None:
+    """List every version of a unit: who changed it, when and how."""
+    versions = open_store().history(base, unit_id)
+    if as_json:
+        echo_json([{**unit.to_dict(), **info} for unit, info in versions])
+        return
+    for unit, info in versions:
+        click.echo(f"v{unit.version}  {info['changed_at']}  {info['change']:<8} "
+                   f"{info['changed_by']:<12} {unit.status:<8} {unit.title}"
+                   + (f"  — {info['comment']}" if info["comment"] else ""))
+
+
+def render_unit(unit: Unit) -> str:
+    lines = [f"{unit.title}  [{unit.kind} {KIND_LABELS[unit.kind]}]",
+             f"id {unit.id}  v{unit.version}  {unit.status}  base {unit.base}",
+             f"process {unit.process or '—'}  author {unit.author or '—'}  source {unit.source or '—'}"]
+    if unit.tags:
+        lines.append("tags " + ", ".join(unit.tags))
+    data = unit.to_dict()
+    skip = {"id", "kind", "title", "process", "tags", "author", "status", "version",
+            "source_file", "source_line", "base", "created_at", "updated_at", "body"}
+    for name, value in data.items():
+        if name in skip or value in ("", [], None):
+            continue
+        if isinstance(value, list):
+            lines.append(f"{name}:")
+            lines += [f"  {i}. {v}" for i, v in enumerate(value, 1)]
+        else:
+            lines.append(f"{name}: {format_number(value) if isinstance(value, float) else value}")
+    if unit.body:
+        lines += ["", unit.body]
+    return "\n".join(lines)

@@ -1,0 +1,362 @@
+"""The condition language of rules: ``露点 > 65 and 氢气比例 < 20``.
+
+Parsed by a lark grammar into a small typed AST, checked against the knowledge base's
+parameters (names, units), then evaluated on one set of readings or on whole columns.
+Never ``eval``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable, Mapping, Union
+
+import numpy as np
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from .quantities import UnitMismatch, convert, normalize_unit
+
+_GRAMMAR = r"""
+?start: or_expr
+?or_expr: and_expr (_OR and_expr)*          -> or_
+?and_expr: not_expr (_AND not_expr)*        -> and_
+?not_expr: _NOT not_expr                    -> not_
+         | atom
+?atom: operand COMP operand                 -> compare
+     | "(" or_expr ")"
+     | operand
+?operand: NAME                              -> name
+        | SIGNED_NUMBER UNIT?               -> number
+
+COMP: ">=" | "<=" | "==" | "!=" | ">" | "<" | "≥" | "≤" | "≠" | "＞" | "＜" | "＝"
+_AND.3: /and\b/i | "且" | "并且" | "&&"
+_OR.3: /or\b/i | "或者" | "或" | "||"
+_NOT.3: /not\b/i | "!"
+NAME: /[A-Za-z_\u3400-\u4dbf\u4e00-\u4e13\u4e15-\u6215\u6217-\u9fff][A-Za-z0-9_\-\u3400-\u4dbf\u4e00-\u4e13\u4e15-\u6215\u6217-\u9fff·²³]*/
+UNIT.2: /(℃\/h|℃\/s|℃\/min|℃|°C|°F|K|%|‰|ppm|m\/min|m\/s|mm|μm|um|g\/m²|g\/m2|kPa|MPa|Pa|mbar|N\/mm²|kN|Nm³\/h|m³\/h|L\/min|kW|rpm|min|s|h|度)/
+
+%import common.SIGNED_NUMBER
+%import common.WS
+%ignore WS
+"""
+# NAME excludes 且 (U+4E14) and 或 (U+6216) so "露点>62且氢气<20" splits at the keyword.
+
+_PARSER = Lark(_GRAMMAR, parser="lalr", propagate_positions=True, maybe_placeholders=False)
+
+_OPS = {"≥": ">=", "≤": "<=", "≠": "!=", "＞": ">", "＜": "<", "＝": "=="}
+
+
+class ConditionError(ValueError):
+    """A syntax, name or type error in a condition, with the 1-based column."""
+
+    def __init__(self, message: str, column: int | None = None, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.column = column
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class Name:
+    text: str
+    column: int
+    key: str = ""  # the quantity this name resolves to
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class Number:
+    value: float
+    unit: str
+    column: int
+
+
+@dataclass(frozen=True)
+class Compare:
+    left: "Operand"
+    op: str
+    right: "Operand"
+    column: int
+
+
+@dataclass(frozen=True)
+class And:
+    items: tuple["Expr", ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    items: tuple["Expr", ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    item: "Expr"
+    column: int
+
+
+Operand = Union[Name, Number]
+Expr = Union[Compare, And, Or, Not, Name, Number]
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """What a name in a condition refers to: a measured quantity and its unit."""
+
+    key: str
+    unit: str = ""
+
+
+Resolver = Callable[[str], "Quantity | None"]
+
+
+@v_args(meta=True)
+class _ToAst(Transformer):
+    def name(self, meta, children):
+        token: Token = children[0]
+        return Name(str(token), token.column)
+
+    def number(self, meta, children):
+        token = children[0]
+        unit = str(children[1]) if len(children) > 1 else ""
+        return Number(float(token), unit, token.column)
+
+    def compare(self, meta, children):
+        left, op, right = children
+        return Compare(left, _OPS.get(str(op), str(op)), right, op.column)
+
+    # The grammar's aliases always fire; a single child is not a real and/or.
+    def and_(self, meta, children):
+        return children[0] if len(children) == 1 else And(tuple(children))
+
+    def or_(self, meta, children):
+        return children[0] if len(children) == 1 else Or(tuple(children))
+
+    def not_(self, meta, children):
+        return Not(children[0], meta.column if not meta.empty else 1)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A parsed, checked condition and the quantities it reads."""
+
+    text: str
+    expr: Expr
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for node in _walk(self.expr):
+            if isinstance(node, Name):
+                seen[node.key or node.text] = None
+        return tuple(seen)
+
+    def evaluate(self, readings: Mapping[str, float | None]) -> bool | None:
+        """True/False, or None when a reading it needs is missing (unknown)."""
+        return _eval(self.expr, readings)
+
+    def holds(self, readings: Mapping[str, float | None]) -> bool:
+        return self.evaluate(readings) is True
+
+    def evaluate_columns(self, columns: Mapping[str, np.ndarray]) -> np.ndarray:
+        """Row-wise truth over equally long columns; a missing (NaN) reading is False."""
+        return _eval_columns(self.expr, columns)
+
+    def specificity(self) -> int:
+        """How many comparisons must hold: more is a more specific match."""
+        return sum(1 for node in _walk(self.expr) if isinstance(node, Compare))
+
+
+def parse(text: str, resolver: Resolver | None = None) -> Condition:
+    """Parse and check ``text``; raise ``ConditionError`` with a column on any mistake."""
+    if not text or not text.strip():
+        raise ConditionError("empty condition", 1)
+    try:
+        tree = _PARSER.parse(text)
+    except UnexpectedCharacters as exc:
+        raise ConditionError(
+            f"unexpected character {text[exc.pos_in_stream]!r}", exc.column,
+            "use names, numbers, > >= < <= == !=, and/or/not and parentheses",
+        ) from None
+    except UnexpectedEOF as exc:
+        raise ConditionError("condition ends too early", len(text) + 1,
+                             "a comparison needs a value on both sides") from None
+    except UnexpectedToken as exc:
+        if exc.token.type == "$END":
+            raise ConditionError("condition ends too early", len(text) + 1,
+                                 "a comparison needs a value on both sides") from None
+        raise ConditionError(f"unexpected {str(exc.token)!r}", exc.column,
+                             "check the operators and parentheses") from None
+    except UnexpectedInput as exc:  # pragma: no cover - other lark errors
+        raise ConditionError(str(exc), getattr(exc, "column", None)) from None
+    expr = _ToAst().transform(tree)
+    expr = _check(expr, resolver, boolean=True)
+    return Condition(text, expr)
+
+
+def _check(node: Expr, resolver: Resolver | None, boolean: bool) -> Expr:
+    if isinstance(node, (And, Or)):
+        return type(node)(tuple(_check(item, resolver, True) for item in node.items))
+    if isinstance(node, Not):
+        return Not(_check(node.item, resolver, True), node.column)
+    if isinstance(node, (Name, Number)):
+        if boolean:
+            shown = node.text if isinstance(node, Name) else _format(node)
+            raise ConditionError(f"{shown!r} is a value, not a true/false test", node.column,
+                                 f"compare it, e.g. {shown} > 10")
+        return node
+    # a comparison
+    left = _resolve(node.left, resolver)
+    right = _resolve(node.right, resolver)
+    if isinstance(left, Number) and isinstance(right, Number):
+        raise ConditionError("compares two numbers", node.column, "one side must be a parameter name")
+    left, right = _agree_units(left, right)
+    return Compare(left, node.op, right, node.column)
+
+
+def _resolve(operand: Operand, resolver: Resolver | None) -> Operand:
+    if isinstance(operand, Number) or resolver is None:
+        return operand
+    quantity = resolver(operand.text)
+    if quantity is None:
+        raise ConditionError(f"unknown name {operand.text!r}", operand.column,
+                             "use a parameter name or symbol from parameters.csv, or a glossary synonym")
+    return Name(operand.text, operand.column, quantity.key, quantity.unit)
+
+
+def _agree_units(left: Operand, right: Operand) -> tuple[Operand, Operand]:
+    """Convert a number's unit to its parameter's unit, or refuse clearly."""
+    if isinstance(left, Name) and isinstance(right, Name):
+        if left.key and right.key and normalize_unit(left.unit) != normalize_unit(right.unit):
+            raise ConditionError(
+                f"compares {left.text} ({left.unit or 'no unit'}) with {right.text} ({right.unit or 'no unit'})",
+                right.column, "both sides must have the same unit")
+        return left, right
+    name, number = (left, right) if isinstance(left, Name) else (right, left)
+    assert isinstance(name, Name) and isinstance(number, Number)
+    if number.unit and name.key:
+        try:
+            value = convert(number.value, number.unit, name.unit)
+        except UnitMismatch as exc:
+            raise ConditionError(str(exc), number.column,
+                                 f"{name.text} is measured in {name.unit or 'no unit'}") from None
+        number = Number(value, normalize_unit(name.unit), number.column)
+    return (name, number) if isinstance(left, Name) else (number, name)
+
+
+def _format(number: Number) -> str:
+    value = int(number.value) if number.value.is_integer() else number.value
+    return f"{value}{number.unit}"
+
+
+def _walk(node: Expr):
+    yield node
+    if isinstance(node, (And, Or)):
+        for item in node.items:
+            yield from _walk(item)
+    elif isinstance(node, Not):
+        yield from _walk(node.item)
+    elif isinstance(node, Compare):
+        yield node.left
+        yield node.right
+
+
+_COMPARE = {
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+}
+
+
+def _value(operand: Operand, readings: Mapping[str, float | None]) -> float | None:
+    if isinstance(operand, Number):
+        return operand.value
+    value = readings.get(operand.key or operand.text)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return float(value)
+
+
+def _eval(node: Expr, readings: Mapping[str, float | None]) -> bool | None:
+    # Kleene three-valued logic: a missing reading makes a comparison unknown.
+    if isinstance(node, Compare):
+        a, b = _value(node.left, readings), _value(node.right, readings)
+        if a is None or b is None:
+            return None
+        return _COMPARE[node.op](a, b)
+    if isinstance(node, And):
+        results = [_eval(item, readings) for item in node.items]
+        if any(r is False for r in results):
+            return False
+        return None if any(r is None for r in results) else True
+    if isinstance(node, Or):
+        results = [_eval(item, readings) for item in node.items]
+        if any(r is True for r in results):
+            return True
+        return None if any(r is None for r in results) else False
+    if isinstance(node, Not):
+        result = _eval(node.item, readings)
+        return None if result is None else not result
+    raise TypeError(f"not a boolean node: {node!r}")
+
+
+def _column(operand: Operand, columns: Mapping[str, np.ndarray], length: int) -> np.ndarray:
+    if isinstance(operand, Number):
+        return np.full(length, operand.value, dtype=float)
+    column = columns.get(operand.key or operand.text)
+    if column is None:
+        return np.full(length, np.nan)
+    return np.asarray(column, dtype=float)
+
+
+def _eval_columns(node: Expr, columns: Mapping[str, np.ndarray]) -> np.ndarray:
+    length = len(next(iter(columns.values()))) if columns else 0
+    if isinstance(node, Compare):
+        a = _column(node.left, columns, length)
+        b = _column(node.right, columns, length)
+        with np.errstate(invalid="ignore"):
+            result = _COMPARE[node.op](a, b)
+        return result & ~(np.isnan(a) | np.isnan(b))
+    if isinstance(node, And):
+        out = np.ones(length, dtype=bool)
+        for item in node.items:
+            out &= _eval_columns(item, columns)
+        return out
+    if isinstance(node, Or):
+        out = np.zeros(length, dtype=bool)
+        for item in node.items:
+            out |= _eval_columns(item, columns)
+        return out
+    if isinstance(node, Not):
+        # "not" of an unknown stays unknown (False): evaluate the inner truth and its knownness.
+        inner = _eval_columns(node.item, columns)
+        known = _known_columns(node.item, columns, length)
+        return ~inner & known
+    raise TypeError(f"not a boolean node: {node!r}")
+
+
+def _known_columns(node: Expr, columns: Mapping[str, np.ndarray], length: int) -> np.ndarray:
+    """Rows where the three-valued result of ``node`` is known (True or False)."""
+    if isinstance(node, Compare):
+        a = _column(node.left, columns, length)
+        b = _column(node.right, columns, length)
+        return ~(np.isnan(a) | np.isnan(b))
+    truth = _eval_columns(node, columns)
+    if isinstance(node, And):
+        false_somewhere = np.zeros(length, dtype=bool)
+        all_known = np.ones(length, dtype=bool)
+        for item in node.items:
+            known = _known_columns(item, columns, length)
+            false_somewhere |= known & ~_eval_columns(item, columns)
+            all_known &= known
+        return false_somewhere | all_known
+    if isinstance(node, Or):
+        return truth | np.logical_and.reduce(
+            [_known_columns(item, columns, length) for item in node.items])
+    if isinstance(node, Not):
+        return _known_columns(node.item, columns, length)
+    raise TypeError(f"not a boolean node: {node!r}")

@@ -1,0 +1,51 @@
+"""Settings from the environment (LAOSHIFU_*) and an optional LAOSHIFU_HOME/config.yaml."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import LaoshifuError, Problem
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    database_url: str
+    max_file_mb: float = 64.0
+
+    @property
+    def index_dir(self) -> Path:
+        return self.home / "index"
+
+
+def default_home() -> Path:
+    xdg = os.environ.get("XDG_DATA_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".local" / "share") / "laoshifu"
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    env = dict(os.environ if env is None else env)
+    home = Path(env.get("LAOSHIFU_HOME") or default_home()).expanduser()
+    file_settings = _read_config_file(home / "config.yaml")
+    url = env.get("LAOSHIFU_DATABASE_URL") or file_settings.get("database_url") \
+        or f"sqlite:///{home / 'laoshifu.db'}"
+    max_mb = float(env.get("LAOSHIFU_MAX_FILE_MB") or file_settings.get("max_file_mb") or 64.0)
+    return Settings(home=home, database_url=str(url), max_file_mb=max_mb)
+
+
+def _read_config_file(path: Path) -> dict:
+    if not path.exists():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise LaoshifuError(Problem(f"cannot read settings: {exc}", file=str(path),
+                                    line=mark.line + 1 if mark else None)) from None
+    if not isinstance(data, dict):
+        raise LaoshifuError(Problem("settings must be 'key: value' lines", file=str(path), line=1))
+    return data

@@ -1,0 +1,1 @@
+"""Reading and writing the authoring formats (Markdown + front matter, CSV, YAML, handbooks)."""

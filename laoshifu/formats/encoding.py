@@ -1,0 +1,84 @@
+"""Read text files whatever their encoding: UTF-8 (±BOM), GBK/GB18030, UTF-16."""
+
+from __future__ import annotations
+
+import codecs
+import os
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from ..errors import LaoshifuError, Problem
+
+DEFAULT_MAX_FILE_MB = 64.0
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def max_file_bytes() -> int:
+    return int(float(os.environ.get("LAOSHIFU_MAX_FILE_MB", DEFAULT_MAX_FILE_MB)) * 1024 * 1024)
+
+
+def check_size(path: Path, shown: str) -> None:
+    limit = max_file_bytes()
+    size = path.stat().st_size
+    if size > limit:
+        raise LaoshifuError(Problem(
+            f"file is {size / 1048576:.1f} MB, over the {limit / 1048576:.0f} MB limit",
+            file=shown, hint="split it into smaller files or raise LAOSHIFU_MAX_FILE_MB"))
+
+
+def decode(data: bytes, shown: str) -> str:
+    """Decode bytes, trying BOMs, strict UTF-8, GB18030, then detection."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _clean(data.decode(codec))
+            except UnicodeDecodeError:
+                break
+    try:
+        return _clean(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        pass
+    # UTF-16 without a BOM shows as NUL bytes in every other position.
+    if len(data) >= 4 and data.count(b"\x00") > len(data) // 4:
+        for codec in ("utf-16-le", "utf-16-be"):
+            try:
+                return _clean(data.decode(codec))
+            except UnicodeDecodeError:
+                continue
+    try:
+        # GB18030 is a superset of GBK and GB2312: the usual encoding of Chinese Windows files.
+        text = data.decode("gb18030")
+        if not _looks_binary(text):
+            return _clean(text)
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is not None and not _looks_binary(str(best)):
+        return _clean(str(best))
+    raise LaoshifuError(Problem(
+        "cannot read this file's text encoding", file=shown,
+        hint="save it as UTF-8 (or GBK/GB18030, UTF-16)"))
+
+
+def read_text(path: Path, shown: str | None = None) -> str:
+    shown = shown or str(path)
+    check_size(path, shown)
+    return decode(path.read_bytes(), shown)
+
+
+def _clean(text: str) -> str:
+    # One line-ending convention, so line numbers and round trips agree.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _looks_binary(text: str) -> bool:
+    if not text:
+        return False
+    controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\n\r\t\f")
+    return controls > max(2, len(text[:4096]) // 100)

@@ -1,0 +1,157 @@
+"""A knowledge-base folder: read every file in it, or write a store back out."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, Iterable
+
+from ..errors import LaoshifuError, Problem
+from ..units import Parameter, Section, Term, Unit
+from . import yamlio
+from .encoding import check_size, read_text
+from .glossary import parse_glossary, render_glossary
+from .handbook import HANDBOOK_SUFFIXES, export_name, parse_handbook, render_handbook
+from .markdown_units import parse_units, render_units
+from .parameters_csv import parse_parameters, render_parameters
+
+CONFIG_FILE = "laoshifu.yaml"
+PARAMETERS_FILE = "parameters.csv"
+GLOSSARY_FILE = "glossary.yaml"
+HANDBOOK_DIR = "handbook"
+_DEFAULT_KEYS = {"author", "status", "process", "tags"}
+
+
+@dataclass
+class FolderContents:
+    """Everything read from a folder: units, the problems found, and files skipped."""
+
+    root: Path
+    units: list[Unit] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    bytes_read: int = 0
+
+
+def read_folder(root: Path | str) -> FolderContents:
+    root = Path(root)
+    if not root.is_dir():
+        raise LaoshifuError(Problem("not a folder", file=str(root),
+                                    hint="give the knowledge-base folder, e.g. examples/go-silicon-steel"))
+    contents = FolderContents(root)
+    defaults = _read_config(root, contents)
+    for path in _walk(root):
+        rel = path.relative_to(root).as_posix()
+        try:
+            units, problems = _read_file(path, rel, defaults, contents)
+        except LaoshifuError as exc:
+            contents.problems += exc.problems
+            continue
+        if units is None:
+            contents.skipped.append(rel)
+            continue
+        contents.files.append(rel)
+        contents.units += units
+        contents.problems += problems
+    return contents
+
+
+def _walk(root: Path) -> Iterable[Path]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith("."):
+                yield Path(dirpath) / name
+
+
+def _read_config(root: Path, contents: FolderContents) -> dict[str, Any]:
+    path = root / CONFIG_FILE
+    if not path.exists():
+        return {}
+    data, lines, problems = yamlio.load_with_lines(read_text(path, CONFIG_FILE), CONFIG_FILE)
+    contents.problems += problems
+    defaults = (data or {}).get("defaults", {}) if isinstance(data, dict) else {}
+    if not isinstance(defaults, dict):
+        contents.problems.append(Problem("defaults must be 'field: value' lines",
+                                         file=CONFIG_FILE, line=lines.get("defaults")))
+        return {}
+    for key in set(defaults) - _DEFAULT_KEYS:
+        contents.problems.append(Problem(f"unknown default {key!r}", file=CONFIG_FILE,
+                                         field=key, hint="author, status, process, tags"))
+    return {k: v for k, v in defaults.items() if k in _DEFAULT_KEYS}
+
+
+def _read_file(path: Path, rel: str, defaults: dict[str, Any], contents: FolderContents):
+    """Units and problems of one file, or (None, []) when the file is not knowledge."""
+    parts = PurePosixPath(rel).parts
+    suffix = path.suffix.lower()
+    if rel in (CONFIG_FILE,) or path.name.lower() == "readme.md":
+        return None, []
+    if parts[0] == HANDBOOK_DIR and suffix in HANDBOOK_SUFFIXES:
+        check_size(path, rel)
+        contents.bytes_read += path.stat().st_size
+        data = path.read_bytes() if suffix == ".docx" else read_text(path, rel)
+        return parse_handbook(data, rel, defaults)
+    if rel == PARAMETERS_FILE:
+        return _parse_text(path, rel, contents, parse_parameters, defaults)
+    if rel == GLOSSARY_FILE:
+        return _parse_text(path, rel, contents, parse_glossary, defaults)
+    if suffix in (".md", ".markdown"):
+        return _parse_text(path, rel, contents, parse_units, defaults)
+    return None, []
+
+
+def _parse_text(path: Path, rel: str, contents: FolderContents, parser, defaults):
+    text = read_text(path, rel)
+    contents.bytes_read += path.stat().st_size
+    return parser(text, rel, defaults)
+
+
+def write_folder(units: Iterable[Unit], root: Path | str) -> list[str]:
+    """Write units in the authoring format; return the files written (relative paths)."""
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    files: dict[str, str] = {}
+    by_file: dict[str, list[Unit]] = defaultdict(list)
+    params: list[Parameter] = []
+    terms: list[Term] = []
+    for unit in sorted(units, key=lambda u: (u.source_file, u.source_line, u.id)):
+        if isinstance(unit, Parameter):
+            params.append(unit)
+        elif isinstance(unit, Term):
+            terms.append(unit)
+        elif isinstance(unit, Section):
+            by_file[export_name(unit.source_file)].append(unit)
+        else:
+            by_file[_units_file(unit)].append(unit)
+    if params:
+        files[PARAMETERS_FILE] = render_parameters(params)
+    if terms:
+        files[GLOSSARY_FILE] = render_glossary(terms)
+    for name, group in by_file.items():
+        if PurePosixPath(name).parts[0] == HANDBOOK_DIR:
+            files[name] = render_handbook(group)
+        else:
+            files[name] = render_units(group)
+    for name, text in sorted(files.items()):
+        _write_atomic(root / name, text)
+    return sorted(files)
+
+
+def _units_file(unit: Unit) -> str:
+    source = unit.source_file
+    if source and source.endswith((".md", ".markdown")) and not source.startswith(HANDBOOK_DIR + "/"):
+        return source
+    return f"{unit.kind}/{unit.kind}s.md" if unit.kind != "qa" else "qa/answered.md"
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+    os.replace(tmp, path)

@@ -1,0 +1,65 @@
+"""YAML in and out: values with the line of every key, and stable, readable dumps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from ..errors import Problem
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe loader that keeps dates and times as the text the author wrote."""
+
+
+for _first, _resolvers in list(_Loader.yaml_implicit_resolvers.items()):
+    _Loader.yaml_implicit_resolvers[_first] = [
+        (tag, regexp) for tag, regexp in _resolvers if tag != "tag:yaml.org,2002:timestamp"]
+
+
+def load_with_lines(text: str, file: str, first_line: int = 1) -> tuple[Any, dict, list[Problem]]:
+    """Parse YAML; return (data, lines, problems).
+
+    ``lines`` maps a top-level key to its 1-based line in the file for a mapping, or a
+    list index to the line of each item (and that item's keys) for a sequence.
+    """
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = first_line + mark.line if mark else first_line
+        column = mark.column + 1 if mark else None
+        reason = getattr(exc, "problem", None) or str(exc)
+        return None, {}, [Problem(f"YAML syntax error: {reason}", file=file, line=line,
+                                  column=column, hint="check indentation, colons and quotes")]
+    return data, _lines(node, first_line), []
+
+
+def _lines(node: Any, first_line: int) -> dict:
+    lines: dict = {}
+    if isinstance(node, yaml.MappingNode):
+        for key, _value in node.value:
+            lines[key.value] = first_line + key.start_mark.line
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines[index] = (first_line + item.start_mark.line, _lines(item, first_line))
+    return lines
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str(dumper: yaml.SafeDumper, value: str):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def dump(data: Any) -> str:
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+                     default_flow_style=False, width=10_000)

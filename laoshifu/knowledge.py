@@ -1,0 +1,73 @@
+"""Capture: import a knowledge-base folder into the store, export it back, summarise it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import LaoshifuError
+from .formats.folder import FolderContents, read_folder, write_folder
+from .store import ImportReport, Store
+from .units import DEFAULT_BASE, KINDS, Parameter, Term
+from .validate import check_units
+
+
+def import_folder(store: Store, path: Path | str, base: str = DEFAULT_BASE,
+                  actor: str = "import", dry_run: bool = False) -> tuple[ImportReport, FolderContents]:
+    """Validate a whole folder, then write it in one transaction (or nothing at all)."""
+    path = Path(path)
+    contents = read_folder(path)
+    origin = str(path.resolve())
+    problems = list(contents.problems)
+    if not problems:
+        # Units stored from elsewhere still count: a rule may name a parameter that the
+        # master entered in the web app.
+        incoming = {u.id for u in contents.units}
+        others = [u for u in store.list_units(base, statuses=("approved", "draft"))
+                  if u.id not in incoming]
+        context = [u for u in others if isinstance(u, (Parameter, Term))]
+        problems = check_units(contents.units, known_ids={u.id for u in others},
+                               context=context)
+    if problems:
+        raise LaoshifuError(problems)
+    report = store.apply_import(base, contents.units, origin=origin, actor=actor, dry_run=dry_run)
+    return report, contents
+
+
+def export_base(store: Store, path: Path | str, base: str = DEFAULT_BASE,
+                include_retired: bool = False) -> list[str]:
+    statuses = ("approved", "draft", "retired") if include_retired else ("approved", "draft")
+    units = store.list_units(base, statuses=statuses)
+    if not units:
+        raise LaoshifuError(f"knowledge base {base!r} is empty: nothing to export")
+    return write_folder(units, path)
+
+
+@dataclass
+class Status:
+    base: str
+    counts: dict[str, int]  # approved units by kind
+    drafts: int
+    retired: int
+    by_process: dict[str, dict[str, int]]
+    open_questions: int
+    store_version: int
+
+    def to_dict(self) -> dict:
+        return {"base": self.base, "counts": self.counts, "drafts": self.drafts,
+                "retired": self.retired, "by_process": self.by_process,
+                "open_questions": self.open_questions, "store_version": self.store_version}
+
+
+def status(store: Store, base: str = DEFAULT_BASE) -> Status:
+    counts = store.counts(base)
+    approved = {kind: counts.get(kind, {}).get("approved", 0) for kind in KINDS}
+    return Status(
+        base=base,
+        counts=approved,
+        drafts=sum(c.get("draft", 0) for c in counts.values()),
+        retired=sum(c.get("retired", 0) for c in counts.values()),
+        by_process=store.counts_by_process(base),
+        open_questions=len(store.list_questions(base)),
+        store_version=store.version(),
+    )

@@ -1,0 +1,123 @@
+"""BM25/BM25F scoring over sparse term-frequency matrices (docs × vocabulary)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+
+class Vocabulary:
+    """Token ↔ column id; grows as documents are added, never shrinks."""
+
+    def __init__(self, tokens: Sequence[str] = ()) -> None:
+        self.tokens: list[str] = list(tokens)
+        self.ids: dict[str, int] = {t: i for i, t in enumerate(self.tokens)}
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def add(self, token: str) -> int:
+        i = self.ids.get(token)
+        if i is None:
+            i = self.ids[token] = len(self.tokens)
+            self.tokens.append(token)
+        return i
+
+    def lookup(self, tokens: Sequence[str]) -> Counter[int]:
+        """Known tokens of a query as {column: count}; unknown tokens cannot match anything."""
+        return Counter(self.ids[t] for t in tokens if t in self.ids)
+
+
+def tf_matrix(docs: Sequence[Sequence[str]], vocab: Vocabulary) -> sp.csr_matrix:
+    """Term frequencies of token lists, growing ``vocab``."""
+    indptr = [0]
+    indices: list[int] = []
+    data: list[float] = []
+    for tokens in docs:
+        counts = Counter(vocab.add(t) for t in tokens)
+        indices.extend(counts.keys())
+        data.extend(counts.values())
+        indptr.append(len(indices))
+    return sp.csr_matrix(
+        (np.asarray(data, np.float32), np.asarray(indices, np.int32), np.asarray(indptr, np.int64)),
+        shape=(len(docs), len(vocab)),
+    )
+
+
+def stack(old: sp.csr_matrix, new: sp.csr_matrix, n_terms: int) -> sp.csr_matrix:
+    """Append rows, widening both to the current vocabulary."""
+    old = sp.csr_matrix((old.data, old.indices, old.indptr), shape=(old.shape[0], n_terms))
+    new = sp.csr_matrix((new.data, new.indices, new.indptr), shape=(new.shape[0], n_terms))
+    return sp.vstack([old, new], format="csr", dtype=np.float32)
+
+
+def idf(df: np.ndarray, n_docs: int) -> np.ndarray:
+    # The Lucene form: always positive, so a very common term still counts a little.
+    return np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
+
+
+class FieldScorer:
+    """BM25F over one or more fields sharing rows: per-field length normalisation and
+    weight, one saturation per term (Robertson & Zaragoza 2009)."""
+
+    def __init__(
+        self,
+        fields: Sequence[sp.csr_matrix],
+        weights: Sequence[float],
+        bs: Sequence[float],
+        k1: float,
+    ) -> None:
+        self.n_docs = fields[0].shape[0]
+        self.k1 = k1
+        self.weights = [float(w) for w in weights]
+        self.columns = [m.tocsc() for m in fields]
+        self.norms = []
+        for m, b in zip(fields, bs):
+            lengths = np.asarray(m.sum(axis=1)).ravel().astype(np.float32)
+            avg = float(lengths.mean()) if self.n_docs and lengths.mean() > 0 else 1.0
+            self.norms.append((1.0 - b + b * lengths / avg).astype(np.float32))
+        union = sum(fields[1:], fields[0]) if len(fields) > 1 else fields[0]
+        df = np.bincount(union.indices, minlength=union.shape[1]) if union.nnz else np.zeros(union.shape[1])
+        self.idf = idf(df.astype(np.float32), self.n_docs)
+
+    def score(self, query: Counter[int], scale: Callable[[int, np.ndarray], np.ndarray] | None = None) -> np.ndarray:
+        """Scores of every row for a query given as {column: count}.
+
+        ``scale(term, rows)`` may return per-row multipliers of that term's contribution.
+        """
+        scores = np.zeros(self.n_docs, np.float32)
+        acc = np.zeros(self.n_docs, np.float32)
+        k1 = self.k1
+        for term, qtf in query.items():
+            touched = []
+            for cols, norm, w in zip(self.columns, self.norms, self.weights):
+                if term >= cols.shape[1]:
+                    continue
+                lo, hi = cols.indptr[term], cols.indptr[term + 1]
+                if lo == hi:
+                    continue
+                rows = cols.indices[lo:hi]
+                acc[rows] += w * cols.data[lo:hi] / norm[rows]
+                touched.append(rows)
+            if not touched:
+                continue
+            rows = touched[0] if len(touched) == 1 else np.unique(np.concatenate(touched))
+            x = acc[rows]
+            # A repeated query token (a word and its bigram coincide) counts, but sub-linearly.
+            weight = self.idf[term] * (1.0 + np.log(qtf))
+            gain = weight * x * (k1 + 1.0) / (x + k1)
+            if scale is not None:
+                gain = gain * scale(term, rows)
+            scores[rows] += gain
+            acc[rows] = 0.0
+        return scores
+
+
+def column_rows(matrix_csc: sp.csc_matrix, term: int) -> np.ndarray:
+    """Rows where ``term`` occurs."""
+    if term >= matrix_csc.shape[1]:
+        return np.zeros(0, np.int32)
+    return matrix_csc.indices[matrix_csc.indptr[term] : matrix_csc.indptr[term + 1]]

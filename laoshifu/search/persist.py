@@ -1,0 +1,76 @@
+"""Save/load an index as plain arrays (npz) + JSON: no pickle, so loading is safe and fast."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+from laoshifu.search.bm25 import Vocabulary
+from laoshifu.search.documents import FIELDS
+from laoshifu.search.index import Index, RankingParams, _strings
+from laoshifu.text.segment import Analyzer
+
+FORMAT = 1
+_INT_ARRAYS = (
+    "passage_unit",
+    "passage_order",
+    "sentence_passage",
+    "sentence_order",
+    "sentence_start",
+    "sentence_end",
+)
+
+
+def save_index(index: Index, directory: str | Path) -> None:
+    """Write ``arrays.npz`` (matrices, row tables) and ``meta.json`` (strings, settings)."""
+    path = Path(directory)
+    path.mkdir(parents=True, exist_ok=True)
+    arrays: dict[str, np.ndarray] = {name: getattr(index.t, name) for name in _INT_ARRAYS}
+    for name, matrix in [*zip(FIELDS, index.fields), ("sentences", index.sentences)]:
+        arrays[f"{name}.data"] = matrix.data
+        arrays[f"{name}.indices"] = matrix.indices
+        arrays[f"{name}.indptr"] = matrix.indptr
+        arrays[f"{name}.shape"] = np.asarray(matrix.shape, np.int64)
+    np.savez(path / "arrays.npz", **arrays)
+    meta = {
+        "format": FORMAT,
+        "analyzer": index.analyzer.spec(),
+        "params": index.params.to_dict(),
+        "vocab": index.vocab.tokens,
+        "unit_ids": index.t.unit_ids,
+        "unit_title": index.t.unit_title,
+        "unit_kind": index.t.unit_kind.tolist(),
+        "unit_process": index.t.unit_process.tolist(),
+        "sentence_text": index.t.sentence_text,
+    }
+    # Write then rename, so a reader never sees half a file.
+    tmp = path / "meta.json.tmp"
+    tmp.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(path / "meta.json")
+
+
+def load_index(directory: str | Path, analyzer: Analyzer | None = None) -> Index:
+    """Reopen a saved index; the analyzer is rebuilt from its saved lexicon unless given."""
+    path = Path(directory)
+    meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+    if meta.get("format") != FORMAT:
+        raise ValueError(f"{path}: index format {meta.get('format')!r}, expected {FORMAT}; rebuild it")
+    index = Index(analyzer or Analyzer.from_spec(meta["analyzer"]), RankingParams.from_dict(meta["params"]))
+    index.vocab = Vocabulary(meta["vocab"])
+    t = index.t
+    t.unit_ids, t.unit_title, t.sentence_text = meta["unit_ids"], meta["unit_title"], meta["sentence_text"]
+    t.unit_kind, t.unit_process = _strings(meta["unit_kind"]), _strings(meta["unit_process"])
+    with np.load(path / "arrays.npz", allow_pickle=False) as arrays:
+        for name in _INT_ARRAYS:
+            setattr(t, name, arrays[name])
+
+        def matrix(name: str) -> sp.csr_matrix:
+            parts = (arrays[f"{name}.data"], arrays[f"{name}.indices"], arrays[f"{name}.indptr"])
+            return sp.csr_matrix(parts, shape=tuple(arrays[f"{name}.shape"]))
+
+        index.fields = [matrix(name) for name in FIELDS]
+        index.sentences = matrix("sentences")
+    return index

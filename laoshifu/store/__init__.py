@@ -1,0 +1,17 @@
+"""The embedded store (SQLite by default, PostgreSQL for a plant group)."""
+
+from .core import Store as _CoreStore
+from .core import now
+from .units import ImportReport, UnitsMixin
+from .questions import QuestionsMixin
+
+
+class Store(UnitsMixin, QuestionsMixin, _CoreStore):
+    """Units with versions, audit, and the unanswered-question queue."""
+
+
+def open_store(url: str) -> Store:
+    return Store.open(url)
+
+
+__all__ = ["Store", "ImportReport", "open_store", "now"]

@@ -1,0 +1,121 @@
+"""The store: an engine, transactions, migrations, and a change counter."""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+from sqlalchemy import Connection, Engine, create_engine, event, insert, select, update
+from sqlalchemy.pool import NullPool
+
+from . import migrations, schema
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _engine(url: str) -> Engine:
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, poolclass=NullPool)
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record):
+            # WAL lets readers work while an import writes; busy_timeout waits for a
+            # writer instead of failing at once.
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.close()
+            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (below)
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn):
+            conn.exec_driver_sql("BEGIN")
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+class Store:
+    """One knowledge store (SQLite file or PostgreSQL database)."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = _engine(url)
+        self.dialect = self.engine.dialect.name
+
+    @classmethod
+    def open(cls, url: str, migrate: bool = True) -> "Store":
+        store = cls(url)
+        if migrate:
+            store.migrate()
+        return store
+
+    def migrate(self) -> list[int]:
+        with self.transaction() as conn:
+            return migrations.migrate(conn)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One all-or-nothing unit of work."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            yield conn
+
+    # -- the change counter: workers reload their index when it moves ------------------
+    def version(self) -> int:
+        with self.read() as conn:
+            value = conn.scalar(select(schema.meta.c.value).where(schema.meta.c.key == "store_version"))
+        return int(value or 0)
+
+    @staticmethod
+    def bump_version(conn: Connection) -> int:
+        current = conn.scalar(select(schema.meta.c.value).where(schema.meta.c.key == "store_version"))
+        if current is None:
+            conn.execute(insert(schema.meta).values(key="store_version", value="1"))
+            return 1
+        new = int(current) + 1
+        conn.execute(update(schema.meta).where(schema.meta.c.key == "store_version").values(value=str(new)))
+        return new
+
+    @staticmethod
+    def audit(conn: Connection, actor: str, action: str, base: str = "", target: str = "",
+              version: int | None = None, detail: Any = "") -> None:
+        conn.execute(insert(schema.audit).values(
+            at=now(), actor=actor or "system", action=action, base=base, target=target,
+            version=version,
+            detail=detail if isinstance(detail, str) else json.dumps(detail, ensure_ascii=False)))
+
+    def audit_log(self, base: str | None = None, limit: int = 100) -> list[dict]:
+        query = select(schema.audit).order_by(schema.audit.c.seq.desc()).limit(limit)
+        if base:
+            query = query.where(schema.audit.c.base == base)
+        with self.read() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    def ensure_base(self, conn: Connection, name: str, actor: str = "system") -> None:
+        exists = conn.scalar(select(schema.bases.c.name).where(schema.bases.c.name == name))
+        if not exists:
+            conn.execute(insert(schema.bases).values(name=name, title=name, created_at=now()))
+            self.audit(conn, actor, "base.create", base=name, target=name)
+
+    def bases(self) -> list[str]:
+        with self.read() as conn:
+            return list(conn.scalars(select(schema.bases.c.name).order_by(schema.bases.c.name)))

@@ -1,0 +1,57 @@
+"""Numbered schema migrations: each runs once, in order, inside a transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Callable
+
+from sqlalchemy import Connection, insert, inspect, select
+
+from . import schema
+
+Migration = Callable[[Connection], None]
+MIGRATIONS: list[tuple[int, str, Migration]] = []
+
+
+def migration(number: int, name: str):
+    def register(fn: Migration) -> Migration:
+        MIGRATIONS.append((number, name, fn))
+        MIGRATIONS.sort(key=lambda m: m[0])
+        return fn
+    return register
+
+
+@migration(1, "units, versions, audit, bases, meta")
+def _m001(conn: Connection) -> None:
+    schema.metadata.create_all(conn, tables=[
+        schema.meta, schema.bases, schema.units, schema.unit_versions, schema.audit])
+
+
+@migration(2, "unanswered questions queue")
+def _m002(conn: Connection) -> None:
+    schema.metadata.create_all(conn, tables=[schema.questions])
+
+
+def applied(conn: Connection) -> set[int]:
+    if not inspect(conn).has_table("schema_migrations"):
+        return set()
+    return set(conn.scalars(select(schema.schema_migrations.c.version)))
+
+
+def migrate(conn: Connection) -> list[int]:
+    """Apply every migration not yet applied; return their numbers."""
+    schema.metadata.create_all(conn, tables=[schema.schema_migrations])
+    done = applied(conn)
+    ran = []
+    for number, name, fn in MIGRATIONS:
+        if number in done:
+            continue
+        fn(conn)
+        conn.execute(insert(schema.schema_migrations).values(
+            version=number, name=name, applied_at=datetime.now(timezone.utc).isoformat(timespec="seconds")))
+        ran.append(number)
+    return ran
+
+
+def latest() -> int:
+    return MIGRATIONS[-1][0]

@@ -1,0 +1,99 @@
+"""The store's tables (SQLAlchemy Core), the same on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column, Index, Integer, MetaData, PrimaryKeyConstraint, String, Table, Text,
+)
+
+metadata = MetaData()
+
+meta = Table(
+    "meta", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+schema_migrations = Table(
+    "schema_migrations", metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("name", String(128), nullable=False),
+    Column("applied_at", String(32), nullable=False),
+)
+
+bases = Table(
+    "bases", metadata,
+    Column("name", String(64), primary_key=True),
+    Column("title", Text, nullable=False, default=""),
+    Column("created_at", String(32), nullable=False),
+)
+
+# The current version of every unit: what is answered from.
+units = Table(
+    "units", metadata,
+    Column("base", String(64), nullable=False),
+    Column("id", String(128), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("process", Text, nullable=False, default=""),
+    Column("content_hash", String(64), nullable=False),
+    Column("payload", Text, nullable=False),  # the unit as JSON
+    Column("source_file", Text, nullable=False, default=""),
+    Column("source_line", Integer, nullable=False, default=0),
+    Column("origin", Text, nullable=False, default=""),  # folder it was imported from
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+    PrimaryKeyConstraint("base", "id"),
+    Index("ix_units_base_kind_status", "base", "kind", "status"),
+)
+
+# Every version ever stored, so history is never lost.
+unit_versions = Table(
+    "unit_versions", metadata,
+    Column("base", String(64), nullable=False),
+    Column("id", String(128), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("changed_by", Text, nullable=False, default=""),
+    Column("changed_at", String(32), nullable=False),
+    Column("change", String(32), nullable=False),
+    Column("comment", Text, nullable=False, default=""),
+    PrimaryKeyConstraint("base", "id", "version"),
+)
+
+audit = Table(
+    "audit", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("at", String(32), nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("base", String(64), nullable=False, default=""),
+    Column("target", Text, nullable=False, default=""),
+    Column("version", Integer, nullable=True),
+    Column("detail", Text, nullable=False, default=""),
+    Index("ix_audit_base_at", "base", "at"),
+)
+
+# Questions the system could not answer, waiting for the master.
+questions = Table(
+    "questions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("base", String(64), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("key", Text, nullable=False),  # normalised text: the same question asked twice
+    Column("askers", Integer, nullable=False, default=1),
+    Column("first_asked", String(32), nullable=False),
+    Column("last_asked", String(32), nullable=False),
+    Column("status", String(16), nullable=False, default="open"),
+    Column("reason", String(32), nullable=False, default="not_sure"),
+    Column("related", Text, nullable=False, default="[]"),
+    Column("answer_unit_id", String(128), nullable=True),
+    Column("answered_by", Text, nullable=True),
+    Column("answered_at", String(32), nullable=True),
+    Index("ix_questions_base_key", "base", "key", unique=True),
+)

@@ -1,0 +1,252 @@
+"""Reading and writing units with their versions and audit records."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from sqlalchemy import Connection, and_, func, insert, select, update
+
+from ..errors import LaoshifuError, NotFound, Problem
+from ..units import STATUSES, Unit, unit_from_dict
+from . import schema
+from .core import Store, now
+
+
+@dataclass
+class ImportReport:
+    base: str
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.retired)
+
+    def to_dict(self) -> dict:
+        return {"base": self.base, "dry_run": self.dry_run, "created": len(self.created),
+                "updated": len(self.updated), "unchanged": len(self.unchanged),
+                "retired": len(self.retired)}
+
+
+def _payload(unit: Unit) -> str:
+    data = unit.to_dict()
+    for name in ("version", "base", "created_at", "updated_at"):
+        data.pop(name, None)
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def _row_to_unit(row) -> Unit:
+    data = json.loads(row.payload)
+    data.update(version=row.version, base=row.base, status=row.status)
+    if hasattr(row, "created_at"):
+        data.update(created_at=row.created_at, updated_at=row.updated_at)
+    else:
+        data.update(created_at="", updated_at=row.changed_at)
+    return unit_from_dict(data)
+
+
+def _unit_row(unit: Unit, base: str, version: int, origin: str, created_at: str, at: str) -> dict:
+    return {
+        "base": base, "id": unit.id, "kind": unit.kind, "version": version,
+        "status": unit.status, "title": unit.title, "process": unit.process,
+        "content_hash": unit.content_hash(), "payload": _payload(unit),
+        "source_file": unit.source_file, "source_line": unit.source_line, "origin": origin,
+        "created_at": created_at, "updated_at": at,
+    }
+
+
+def _version_row(unit: Unit, base: str, version: int, actor: str, at: str, change: str,
+                 comment: str = "") -> dict:
+    return {
+        "base": base, "id": unit.id, "version": version, "kind": unit.kind,
+        "status": unit.status, "content_hash": unit.content_hash(), "payload": _payload(unit),
+        "changed_by": actor, "changed_at": at, "change": change, "comment": comment,
+    }
+
+
+class UnitsMixin:
+    """Unit persistence on a ``Store``."""
+
+    def get_unit(self: Store, base: str, unit_id: str) -> Unit | None:
+        with self.read() as conn:
+            row = conn.execute(select(schema.units).where(
+                and_(schema.units.c.base == base, schema.units.c.id == unit_id))).first()
+        return _row_to_unit(row) if row else None
+
+    def require_unit(self, base: str, unit_id: str) -> Unit:
+        unit = self.get_unit(base, unit_id)
+        if unit is None:
+            raise NotFound(Problem(f"no unit {unit_id!r} in knowledge base {base!r}",
+                                   hint="laoshifu status lists what is stored"))
+        return unit
+
+    def list_units(self: Store, base: str, kinds: Iterable[str] | None = None,
+                   statuses: Iterable[str] | None = ("approved",),
+                   process: str | None = None) -> list[Unit]:
+        query = select(schema.units).where(schema.units.c.base == base)
+        if kinds:
+            query = query.where(schema.units.c.kind.in_(list(kinds)))
+        if statuses:
+            query = query.where(schema.units.c.status.in_(list(statuses)))
+        if process:
+            query = query.where(schema.units.c.process == process)
+        query = query.order_by(schema.units.c.kind, schema.units.c.id)
+        with self.read() as conn:
+            return [_row_to_unit(row) for row in conn.execute(query)]
+
+    def history(self: Store, base: str, unit_id: str) -> list[tuple[Unit, dict]]:
+        """Every version, oldest first, with who changed it, when and how."""
+        query = select(schema.unit_versions).where(and_(
+            schema.unit_versions.c.base == base, schema.unit_versions.c.id == unit_id)
+        ).order_by(schema.unit_versions.c.version)
+        with self.read() as conn:
+            rows = list(conn.execute(query))
+        if not rows:
+            raise NotFound(Problem(f"no unit {unit_id!r} in knowledge base {base!r}"))
+        return [(_row_to_unit(r), {"changed_by": r.changed_by, "changed_at": r.changed_at,
+                                   "change": r.change, "comment": r.comment}) for r in rows]
+
+    def counts(self: Store, base: str) -> dict[str, dict[str, int]]:
+        """{kind: {status: n}}."""
+        query = select(schema.units.c.kind, schema.units.c.status, func.count()).where(
+            schema.units.c.base == base).group_by(schema.units.c.kind, schema.units.c.status)
+        out: dict[str, dict[str, int]] = {}
+        with self.read() as conn:
+            for kind, status, n in conn.execute(query):
+                out.setdefault(kind, {})[status] = n
+        return out
+
+    def counts_by_process(self: Store, base: str) -> dict[str, dict[str, int]]:
+        """{process: {kind: n}} over approved units."""
+        query = select(schema.units.c.process, schema.units.c.kind, func.count()).where(and_(
+            schema.units.c.base == base, schema.units.c.status == "approved")
+        ).group_by(schema.units.c.process, schema.units.c.kind)
+        out: dict[str, dict[str, int]] = {}
+        with self.read() as conn:
+            for process, kind, n in conn.execute(query):
+                out.setdefault(process or "", {})[kind] = n
+        return out
+
+    def origin_units(self: Store, base: str, origin: str) -> dict[str, tuple[str, str, int]]:
+        """{id: (content_hash, status, version)} of units imported from ``origin``."""
+        query = select(schema.units.c.id, schema.units.c.content_hash, schema.units.c.status,
+                       schema.units.c.version, schema.units.c.origin).where(schema.units.c.base == base)
+        with self.read() as conn:
+            return {r.id: (r.content_hash, r.status, r.version, r.origin) for r in conn.execute(query)}
+
+    def apply_import(self: Store, base: str, units: list[Unit], origin: str, actor: str,
+                     dry_run: bool = False, batch: int = 2000) -> ImportReport:
+        """Write a validated folder in one transaction: new, changed, retired units."""
+        report = ImportReport(base=base, dry_run=dry_run)
+        at = now()
+        with self.transaction() as conn:
+            existing = {r.id: r for r in conn.execute(select(
+                schema.units.c.id, schema.units.c.content_hash, schema.units.c.status,
+                schema.units.c.version, schema.units.c.origin, schema.units.c.created_at,
+                schema.units.c.source_file, schema.units.c.source_line,
+            ).where(schema.units.c.base == base))}
+            new_rows, new_versions, moved = [], [], []
+            seen = set()
+            for unit in units:
+                seen.add(unit.id)
+                old = existing.get(unit.id)
+                if old is None:
+                    report.created.append(unit.id)
+                    new_rows.append(_unit_row(unit, base, 1, origin, at, at))
+                    new_versions.append(_version_row(unit, base, 1, actor, at, "import"))
+                elif old.content_hash != unit.content_hash():
+                    report.updated.append(unit.id)
+                    version = old.version + 1
+                    moved.append(_unit_row(unit, base, version, origin, old.created_at, at))
+                    new_versions.append(_version_row(unit, base, version, actor, at, "import"))
+                else:
+                    report.unchanged.append(unit.id)
+                    if (old.source_file, old.source_line, old.origin) != (
+                            unit.source_file, unit.source_line, origin):
+                        # Same words, moved within the folder: keep the pointer right, no new version.
+                        conn.execute(update(schema.units).where(and_(
+                            schema.units.c.base == base, schema.units.c.id == unit.id)).values(
+                            source_file=unit.source_file, source_line=unit.source_line, origin=origin))
+            for unit_id, old in existing.items():
+                if old.origin == origin and unit_id not in seen and old.status != "retired":
+                    report.retired.append(unit_id)
+            if dry_run:
+                conn.rollback()
+                return report
+            self.ensure_base(conn, base, actor)
+            for start in range(0, len(new_rows), batch):
+                conn.execute(insert(schema.units), new_rows[start:start + batch])
+            for row in moved:
+                conn.execute(update(schema.units).where(and_(
+                    schema.units.c.base == base, schema.units.c.id == row["id"])).values(**row))
+            for start in range(0, len(new_versions), batch):
+                conn.execute(insert(schema.unit_versions), new_versions[start:start + batch])
+            for unit_id in report.retired:
+                self._set_status(conn, base, unit_id, "retired", actor, "import",
+                                 "no longer in the imported folder")
+            if report.changed:
+                self.audit(conn, actor, "import", base=base, target=origin, detail=report.to_dict())
+                self.bump_version(conn)
+        return report
+
+    def save_unit(self: Store, base: str, unit: Unit, actor: str, change: str = "edit",
+                  comment: str = "", expected_version: int | None = None) -> Unit:
+        """Create a unit or store a new version of it (forms, API, the master's answers)."""
+        at = now()
+        with self.transaction() as conn:
+            self.ensure_base(conn, base, actor)
+            old = conn.execute(select(schema.units.c.version, schema.units.c.created_at,
+                                      schema.units.c.content_hash, schema.units.c.origin).where(
+                and_(schema.units.c.base == base, schema.units.c.id == unit.id))).first()
+            if expected_version is not None and (old.version if old else 0) != expected_version:
+                raise LaoshifuError(Problem(
+                    f"unit {unit.id!r} was changed by someone else (now version {old.version if old else 0})",
+                    field="version", hint="reload it and make your change again"))
+            if old is not None and old.content_hash == unit.content_hash():
+                return self.get_unit(base, unit.id)  # type: ignore[return-value]
+            version = old.version + 1 if old else 1
+            row = _unit_row(unit, base, version, old.origin if old else "",
+                            old.created_at if old else at, at)
+            if old is None:
+                conn.execute(insert(schema.units).values(**row))
+            else:
+                conn.execute(update(schema.units).where(and_(
+                    schema.units.c.base == base, schema.units.c.id == unit.id)).values(**row))
+            conn.execute(insert(schema.unit_versions).values(
+                **_version_row(unit, base, version, actor, at, change if old else "create", comment)))
+            self.audit(conn, actor, f"unit.{change if old else 'create'}", base=base,
+                       target=unit.id, version=version, detail=comment)
+            self.bump_version(conn)
+        return unit.with_changes(version=version, base=base)
+
+    def set_status(self: Store, base: str, unit_id: str, status: str, actor: str,
+                   change: str, comment: str = "") -> Unit:
+        if status not in STATUSES:
+            raise LaoshifuError(Problem(f"unknown status {status!r}", field="status"))
+        with self.transaction() as conn:
+            self._set_status(conn, base, unit_id, status, actor, change, comment)
+            self.bump_version(conn)
+        return self.require_unit(base, unit_id)
+
+    def _set_status(self: Store, conn: Connection, base: str, unit_id: str, status: str,
+                    actor: str, change: str, comment: str) -> None:
+        row = conn.execute(select(schema.units).where(and_(
+            schema.units.c.base == base, schema.units.c.id == unit_id))).first()
+        if row is None:
+            raise NotFound(Problem(f"no unit {unit_id!r} in knowledge base {base!r}"))
+        unit = _row_to_unit(row).with_changes(status=status)
+        at = now()
+        version = row.version + 1
+        conn.execute(update(schema.units).where(and_(
+            schema.units.c.base == base, schema.units.c.id == unit_id)).values(
+            status=status, version=version, updated_at=at, content_hash=unit.content_hash(),
+            payload=_payload(unit)))
+        conn.execute(insert(schema.unit_versions).values(
+            **_version_row(unit, base, version, actor, at, change, comment)))
+        self.audit(conn, actor, f"unit.{change}", base=base, target=unit_id, version=version,
+                   detail=comment)

@@ -1,0 +1,278 @@
+"""Turn authored fields into typed units, and check a whole knowledge base.
+
+Import, the web forms and the API all go through ``build_unit`` and ``check_units``, so
+a unit is judged the same way wherever it is written.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+from . import conditions
+from .errors import Problem
+from .units import (
+    CATEGORIES, ID_PATTERN, KINDS, SEVERITIES, STATUSES, Parameter, Procedure, Rule, Unit,
+    UNIT_CLASSES,
+)
+from .vocabulary import Vocabulary
+
+COMMON_FIELDS = ("id", "kind", "title", "process", "tags", "author", "status")
+KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    "parameter": ("name", "symbol", "english", "unit", "target", "lower", "upper", "condition",
+                  "rationale"),
+    "procedure": ("steps", "parameters"),
+    "rule": ("symptom", "condition", "diagnosis", "actions", "severity", "category"),
+    "note": ("context",),
+    "qa": ("question",),
+    "term": ("term", "synonyms", "english", "definition"),
+    "section": ("level", "path", "order"),
+}
+_LIST_FIELDS = {"tags", "steps", "parameters", "actions", "synonyms", "path"}
+_NUMBER_FIELDS = {"target", "lower", "upper"}
+# The field that supplies the title when ``title`` is left out.
+_TITLE_FROM = {"parameter": "name", "term": "term", "qa": "question"}
+_BODY_FROM = {"parameter": "rationale", "term": "definition"}
+
+_MATERIAL_CONDITION = re.compile(r"^\s*([^=<>!\s][^=<>!]*?)\s*(<=|>=|==|!=|=|<|>)\s*(\S.*?)\s*$")
+
+
+@dataclass
+class Where:
+    """Where fields came from: a file, the unit's first line, and each field's line."""
+
+    file: str
+    line: int = 0
+    field_lines: Mapping[str, int] = field(default_factory=dict)
+
+    def problem(self, message: str, field_name: str | None = None, hint: str | None = None,
+                column: int | None = None, line: int | None = None) -> Problem:
+        at = line if line is not None else self.field_lines.get(field_name or "", self.line)
+        return Problem(message, file=self.file, line=at or None, column=column,
+                       field=field_name, hint=hint)
+
+
+def build_unit(data: Mapping[str, Any], where: Where, body: str = "",
+               defaults: Mapping[str, Any] | None = None,
+               kind: str | None = None) -> tuple[Unit | None, list[Problem]]:
+    """Check one unit's fields; return the unit, or None and every problem found."""
+    problems: list[Problem] = []
+    values = dict(defaults or {})
+    values.update({k: v for k, v in data.items() if v is not None})
+    kind = kind or _text(values.get("kind"))
+    if not kind:
+        return None, [where.problem("missing required field", "kind",
+                                    f"one of: {', '.join(KINDS)}")]
+    if kind not in UNIT_CLASSES:
+        return None, [where.problem(f"unknown kind {kind!r}", "kind", _did_you_mean(kind, KINDS))]
+    allowed = set(COMMON_FIELDS) | set(KIND_FIELDS[kind]) | {"body"}
+    for name in data:
+        if name not in allowed:
+            problems.append(where.problem(f"unknown field {name!r} for a {kind}", name,
+                                          _did_you_mean(name, sorted(allowed))))
+
+    out: dict[str, Any] = {}
+    for name in allowed - {"kind"}:
+        raw = values.get(name)
+        if name in _LIST_FIELDS:
+            out[name] = _as_list(raw)
+        elif name in _NUMBER_FIELDS:
+            number, error = _as_number(raw)
+            if error:
+                problems.append(where.problem(error, name, "write a plain number such as 62 or 0.23"))
+            out[name] = number
+        elif name in ("level", "order"):
+            out[name] = int(raw or 0)
+        else:
+            out[name] = _text(raw)
+
+    body_field = _BODY_FROM.get(kind)
+    text_body = out.pop("body", "") or body
+    if body_field:
+        text_body = out.pop(body_field) or text_body
+    out["body"] = text_body
+    if not out.get("title") and kind in _TITLE_FROM:
+        out["title"] = out.get(_TITLE_FROM[kind], "")
+    if kind == "term":
+        out["title"] = out.pop("term") or out["title"]
+
+    _require(out, "id", where, problems)
+    if out.get("id") and not ID_PATTERN.match(out["id"]):
+        problems.append(where.problem(f"bad id {out['id']!r}", "id",
+                                      "letters, digits, '-', '_' and '.', at most 128 characters"))
+    _require(out, "title", where, problems, hint=f"or {_TITLE_FROM[kind]}" if kind in _TITLE_FROM else None)
+    if not out.get("status"):
+        out["status"] = "approved"
+    if out["status"] not in STATUSES:
+        problems.append(where.problem(f"unknown status {out['status']!r}", "status",
+                                      f"one of: {', '.join(STATUSES)}"))
+    problems += _check_kind(kind, out, where)
+    if problems:
+        return None, problems
+    out["tags"] = tuple(out["tags"])
+    for name in _LIST_FIELDS & out.keys():
+        out[name] = tuple(out[name])
+    out["source_file"], out["source_line"] = where.file, where.line
+    cls = UNIT_CLASSES[kind]
+    names = {f for f in cls.__dataclass_fields__}
+    return cls(**{k: v for k, v in out.items() if k in names}), []
+
+
+def _check_kind(kind: str, out: dict[str, Any], where: Where) -> list[Problem]:
+    problems: list[Problem] = []
+    if kind == "parameter":
+        _require(out, "name", where, problems)
+        lower, upper, target = out["lower"], out["upper"], out["target"]
+        if lower is not None and upper is not None and lower > upper:
+            problems.append(where.problem(
+                f"lower limit {lower:g} is above upper limit {upper:g}", "lower",
+                "swap them, or leave one empty for an open window"))
+        elif target is not None and ((lower is not None and target < lower)
+                                     or (upper is not None and target > upper)):
+            problems.append(where.problem(
+                f"target {target:g} is outside its window", "target",
+                "the target must lie between lower and upper"))
+        for part in filter(None, (p.strip() for p in out["condition"].split(";"))):
+            if not _MATERIAL_CONDITION.match(part):
+                problems.append(where.problem(f"cannot read condition {part!r}", "condition",
+                                              "write key=value or key<=number, separated by ';'"))
+    elif kind == "procedure":
+        if not out["steps"]:
+            problems.append(where.problem("a procedure needs its ordered steps", "steps",
+                                          "a YAML list under steps:"))
+    elif kind == "rule":
+        if not out["symptom"] and not out["condition"]:
+            problems.append(where.problem("a rule needs a symptom or a condition", "condition"))
+        _require(out, "diagnosis", where, problems)
+        if not out["actions"]:
+            problems.append(where.problem("a rule needs its ordered actions", "actions",
+                                          "a YAML list under actions:"))
+        out["severity"] = out["severity"] or "medium"
+        out["category"] = out["category"] or "quality"
+        if out["severity"] not in SEVERITIES:
+            problems.append(where.problem(f"unknown severity {out['severity']!r}", "severity",
+                                          f"one of: {', '.join(SEVERITIES)}"))
+        if out["category"] not in CATEGORIES:
+            problems.append(where.problem(f"unknown category {out['category']!r}", "category",
+                                          f"one of: {', '.join(CATEGORIES)}"))
+    elif kind == "qa":
+        _require(out, "question", where, problems)
+    return problems
+
+
+def material_condition(text: str) -> list[tuple[str, str, str]]:
+    """``牌号=HiB; 厚度<=0.23`` as [(key, op, value)]."""
+    parts = []
+    for part in filter(None, (p.strip() for p in (text or "").split(";"))):
+        match = _MATERIAL_CONDITION.match(part)
+        if match:
+            key, op, value = match.groups()
+            parts.append((key.strip(), "==" if op == "=" else op, value.strip()))
+    return parts
+
+
+def check_units(units: Iterable[Unit], known_ids: Iterable[str] = (),
+                context: Iterable[Unit] = ()) -> list[Problem]:
+    """Checks across units: duplicate ids, references, rule conditions, unit agreement.
+
+    ``context`` holds stored parameters and terms that conditions may also name.
+    """
+    units = list(units)
+    problems: list[Problem] = []
+    first: dict[str, Unit] = {}
+    for unit in units:
+        if unit.id in first:
+            other = first[unit.id]
+            problems.append(Problem(
+                f"duplicate id {unit.id!r} (also at {other.source})",
+                file=unit.source_file, line=unit.source_line or None, field="id",
+                hint="every unit needs its own id"))
+        else:
+            first[unit.id] = unit
+    ids = set(first) | set(known_ids)
+    vocabulary = Vocabulary.from_units([*context, *units])
+    for key, params in vocabulary.parameters.items():
+        spellings = {p.unit for p in params}
+        if len(spellings) > 1:
+            p = params[-1]
+            problems.append(Problem(
+                f"{p.name} has windows in different units: {', '.join(sorted(spellings))}",
+                file=p.source_file, line=p.source_line or None, field="unit",
+                hint="use one unit for one quantity"))
+    for unit in units:
+        if isinstance(unit, Procedure):
+            for ref in unit.parameters:
+                if ref not in ids:
+                    problems.append(Problem(
+                        f"refers to missing unit {ref!r}", file=unit.source_file,
+                        line=unit.source_line or None, field="parameters",
+                        hint=_did_you_mean(ref, sorted(ids)) or "use the id of a parameter"))
+        elif isinstance(unit, Rule) and unit.condition:
+            problems += _check_condition(unit, vocabulary)
+    return problems
+
+
+def _check_condition(rule: Rule, vocabulary: Vocabulary) -> list[Problem]:
+    line = rule.source_line or None
+    try:
+        conditions.parse(rule.condition, vocabulary.resolver(rule.process))
+    except conditions.ConditionError as exc:
+        hint = exc.hint
+        if exc.message.startswith("unknown name"):
+            name = exc.message.split("'")[1] if "'" in exc.message else ""
+            if vocabulary.is_ambiguous(name, rule.process):
+                return [Problem(f"name {name!r} is in several processes", file=rule.source_file,
+                                line=line, column=exc.column, field="condition",
+                                hint="use the parameter's symbol")]
+            suggestions = vocabulary.suggest(name)
+            if suggestions:
+                hint = f"did you mean {' / '.join(suggestions)}?"
+        return [Problem(exc.message, file=rule.source_file, line=line, column=exc.column,
+                        field="condition", hint=hint)]
+    return []
+
+
+def _require(out: dict[str, Any], name: str, where: Where, problems: list[Problem],
+             hint: str | None = None) -> None:
+    if not out.get(name):
+        problems.append(where.problem("missing required field", name, hint))
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip("\n") if isinstance(value, str) else str(value)
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, (list, tuple)):
+        return [_text(v) for v in value if _text(v)]
+    return [p.strip() for p in re.split(r"[;；]", _text(value)) if p.strip()]
+
+
+def _as_number(value: Any) -> tuple[float | None, str | None]:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, None
+    if isinstance(value, bool):
+        return None, f"{value!r} is not a number"
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        return None, f"{value!r} is not a number"
+    if math.isnan(number) or math.isinf(number):
+        return None, f"{value!r} is not a finite number"
+    return number, None
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else None
