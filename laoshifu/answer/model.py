@@ -1,0 +1,77 @@
+"""What an answer is: quoted sentences with citations, windows, actions, or 'not sure'."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from ..units import Citation
+
+
+@dataclass(frozen=True)
+class QuotedSentence:
+    """One of the master's own sentences, with the [n] markers of its sources."""
+
+    text: str
+    citations: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class WindowRow:
+    """A parameter's operating window, straight from its record."""
+
+    unit_id: str
+    name: str
+    process: str
+    target: float | None
+    lower: float | None
+    upper: float | None
+    unit: str
+    condition: str
+    citation: int
+
+
+@dataclass(frozen=True)
+class RuleAdvice:
+    """A fault rule's diagnosis and ordered actions."""
+
+    unit_id: str
+    title: str
+    severity: str
+    diagnosis: str
+    actions: tuple[str, ...]
+    citation: int
+
+
+@dataclass(frozen=True)
+class Related:
+    unit_id: str
+    kind: str
+    title: str
+
+
+@dataclass
+class Answer:
+    question: str
+    refused: bool
+    confidence: float
+    sentences: list[QuotedSentence] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    windows: list[WindowRow] = field(default_factory=list)
+    rules: list[RuleAdvice] = field(default_factory=list)
+    related: list[Related] = field(default_factory=list)
+    queued_question_id: int | None = None
+    elapsed_ms: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {
+            "question": self.question,
+            "refused": self.refused,
+            "confidence": round(self.confidence, 4),
+            "sentences": [{"text": s.text, "citations": list(s.citations)} for s in self.sentences],
+            "citations": [c.to_dict() for c in self.citations],
+            "windows": [asdict(w) for w in self.windows],
+            "rules": [{**asdict(r), "actions": list(r.actions)} for r in self.rules],
+            "related": [asdict(r) for r in self.related],
+            "queued_question_id": self.queued_question_id,
+            "elapsed_ms": round(self.elapsed_ms, 2),
+        }
