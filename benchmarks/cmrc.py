@@ -100,8 +100,12 @@ def run_baseline(paragraphs: list[Paragraph], questions: list[Question]) -> Resu
     return score(ranked, questions, time.perf_counter() - start)
 
 
-def run_ours(paragraphs: list[Paragraph], questions: list[Question], params: RankingParams) -> Result:
-    units = [Section(id=f"p{i}", title=p.title, body=p.context) for i, p in enumerate(paragraphs)]
+def run_ours(
+    paragraphs: list[Paragraph], questions: list[Question], params: RankingParams, titles: bool = True
+) -> Result:
+    # A paragraph is a unit (its article title as the unit title); its sentences are
+    # ranked with the paragraph as context.
+    units = [Section(id=f"p{i}", title=p.title if titles else "", body=p.context) for i, p in enumerate(paragraphs)]
     index = build_index(units, Analyzer(), params)
     start = time.perf_counter()
     ranked = [[h.text for h in index.search_sentences(q.text, k=5)] for q in questions]
@@ -122,11 +126,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--dataset", choices=sorted(DATASETS), default="cmrc")
     parser.add_argument("--json", action="store_true", help="print a JSON summary as the last line")
     parser.add_argument("--set", nargs="*", default=[], metavar="K=V", help="override a RankingParams field")
+    parser.add_argument("--no-titles", action="store_true", help="ablation: units without article titles")
     parser.add_argument("--no-baseline", action="store_true", help="skip the baseline (tuning runs)")
     args = parser.parse_args(argv)
     paragraphs, questions = load(DATASETS[args.dataset])
     n_sentences = sum(len(split_sentences(p.context)) for p in paragraphs)
-    results = {"ours": run_ours(paragraphs, questions, parse_overrides(args.set))}
+    results = {"ours": run_ours(paragraphs, questions, parse_overrides(args.set), not args.no_titles)}
     if not args.no_baseline:
         results["baseline"] = run_baseline(paragraphs, questions)
     print(f"{args.dataset}: {len(questions)} questions, {n_sentences} sentences ({len(paragraphs)} paragraphs)")

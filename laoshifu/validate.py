@@ -125,6 +125,7 @@ def _check_kind(kind: str, out: dict[str, Any], where: Where) -> list[Problem]:
     problems: list[Problem] = []
     if kind == "parameter":
         _require(out, "name", where, problems)
+        _require(out, "process", where, problems)
         lower, upper, target = out["lower"], out["upper"], out["target"]
         if lower is not None and upper is not None and lower > upper:
             problems.append(where.problem(

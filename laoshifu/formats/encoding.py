@@ -44,20 +44,21 @@ def decode(data: bytes, shown: str) -> str:
         return _clean(data.decode("utf-8"))
     except UnicodeDecodeError:
         pass
-    # UTF-16 without a BOM shows as NUL bytes in every other position.
-    if len(data) >= 4 and data.count(b"\x00") > len(data) // 4:
-        for codec in ("utf-16-le", "utf-16-be"):
-            try:
-                return _clean(data.decode(codec))
-            except UnicodeDecodeError:
-                continue
-    try:
-        # GB18030 is a superset of GBK and GB2312: the usual encoding of Chinese Windows files.
-        text = data.decode("gb18030")
-        if not _looks_binary(text):
-            return _clean(text)
-    except UnicodeDecodeError:
-        pass
+    # GB18030 (a superset of GBK and GB2312) is the usual encoding of Chinese Windows
+    # files; UTF-16 without a BOM also decodes as "something", so keep the candidate
+    # whose text looks most like writing.
+    best_text, best_score = None, 0.0
+    codecs_to_try = ["gb18030"] + (["utf-16-le", "utf-16-be"] if len(data) % 2 == 0 else [])
+    for codec in codecs_to_try:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        score = _plausibility(text)
+        if score > best_score:
+            best_text, best_score = text, score
+    if best_text is not None and best_score >= 0.9:
+        return _clean(best_text)
     best = from_bytes(data).best()
     if best is not None and not _looks_binary(str(best)):
         return _clean(str(best))
@@ -82,3 +83,14 @@ def _looks_binary(text: str) -> bool:
         return False
     controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\n\r\t\f")
     return controls > max(2, len(text[:4096]) // 100)
+
+
+def _plausibility(text: str) -> float:
+    """Share of characters that are common CJK, ASCII text or punctuation."""
+    sample = text[:8192]
+    if not sample:
+        return 1.0
+    good = sum(1 for ch in sample if ("\u4e00" <= ch <= "\u9fff") or (" " <= ch <= "~")
+               or ch in "\n\t\r" or ("\u3000" <= ch <= "\u303f") or ("\uff00" <= ch <= "\uffef")
+               or ch in "℃°±×÷·—…“”‘’")
+    return good / len(sample)

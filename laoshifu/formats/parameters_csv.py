@@ -46,6 +46,8 @@ def parse_parameters(text: str, file: str, defaults: Mapping[str, Any] | None = 
     for line, row in rows[1:]:
         if not any(cell.strip() for cell in row):
             continue
+        if len(row) < len(header):
+            row = row + [""] * (len(header) - len(row))  # trailing empty cells left out
         if len(row) != len(header):
             problems.append(Problem(f"row has {len(row)} fields, the header has {len(header)}",
                                     file=file, line=line, hint="check for a missing or extra comma"))

@@ -23,16 +23,18 @@ class RankingParams:
     k1: float = 1.2
     b: float = 0.75
     # title, names, body: a hit in a unit's name says more than one in its prose.
-    field_weights: tuple[float, float, float] = (2.0, 2.0, 1.0)
+    field_weights: tuple[float, float, float] = (3.0, 2.0, 1.0)
     field_bs: tuple[float, float, float] = (0.5, 0.5, 0.75)
-    sentence_k1: float = 1.2
-    sentence_b: float = 0.75
+    # Sentences are short and near-uniform in length: little length normalisation, and
+    # early saturation so matching more distinct terms beats repeating one.
+    sentence_k1: float = 0.6
+    sentence_b: float = 0.1
     # How much the surrounding passage counts towards a sentence's score.
-    context_weight: float = 0.5
+    context_weight: float = 4.0
     # A query term found in the unit's title or names tells which unit, not which of its
     # sentences: the context score already counted it, so it counts less within the unit.
-    topic_discount: float = 1.0
-    max_passage_chars: int = 400
+    topic_discount: float = 0.0
+    max_passage_chars: int = 800
 
     def to_dict(self) -> dict:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in self.__dict__.items()}

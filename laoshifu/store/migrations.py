@@ -32,6 +32,13 @@ def _m002(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[schema.questions])
 
 
+@migration(3, "users, memberships, API tokens, sessions, login attempts, feedback")
+def _m003(conn: Connection) -> None:
+    schema.metadata.create_all(conn, tables=[
+        schema.users, schema.memberships, schema.api_tokens, schema.sessions,
+        schema.login_attempts, schema.feedback])
+
+
 def applied(conn: Connection) -> set[int]:
     if not inspect(conn).has_table("schema_migrations"):
         return set()

@@ -97,3 +97,69 @@ questions = Table(
     Column("answered_at", String(32), nullable=True),
     Index("ix_questions_base_key", "base", "key", unique=True),
 )
+
+# -- accounts (migration 3) ------------------------------------------------------------
+users = Table(
+    "users", metadata,
+    Column("name", String(64), primary_key=True),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("disabled", Integer, nullable=False, default=0),
+)
+
+# Which knowledge bases a user may see (admins see every base).
+memberships = Table(
+    "memberships", metadata,
+    Column("user", String(64), nullable=False),
+    Column("base", String(64), nullable=False),
+    PrimaryKeyConstraint("user", "base"),
+)
+
+# API tokens: only the sha256 of the token is kept; the token is shown once.
+api_tokens = Table(
+    "api_tokens", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user", String(64), nullable=False),
+    Column("name", Text, nullable=False, default=""),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", String(32), nullable=False),
+    Column("last_used", String(32), nullable=True),
+    Column("revoked", Integer, nullable=False, default=0),
+)
+
+# Web sessions: the cookie carries a signed random id; its sha256 is the key here, so
+# several workers share sessions and logging out ends them everywhere.
+sessions = Table(
+    "sessions", metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("user", String(64), nullable=False),
+    Column("csrf", String(64), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("expires_at", String(32), nullable=False),
+)
+
+# Failed logins per username+address: the delay grows with each failure.
+login_attempts = Table(
+    "login_attempts", metadata,
+    Column("key", String(200), primary_key=True),
+    Column("failures", Integer, nullable=False, default=0),
+    Column("last_failure", String(32), nullable=False),
+    Column("locked_until", String(32), nullable=False),
+)
+
+# Thumbs up/down on answers.
+feedback = Table(
+    "feedback", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("base", String(64), nullable=False),
+    Column("question", Text, nullable=False),
+    Column("key", Text, nullable=False, default=""),
+    Column("helpful", Integer, nullable=False),
+    Column("comment", Text, nullable=False, default=""),
+    Column("user", String(64), nullable=False, default=""),
+    Column("citations", Text, nullable=False, default="[]"),
+    Column("at", String(32), nullable=False),
+    Column("handled", Integer, nullable=False, default=0),
+    Index("ix_feedback_base_helpful", "base", "helpful"),
+)

@@ -1,0 +1,275 @@
+"""Users, roles, knowledge-base memberships and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import and_, delete, insert, select, update
+
+from .errors import LaoshifuError, NotFound, Problem
+from .permissions import ROLES
+from .store import Store, now, schema
+from .units import DEFAULT_BASE
+
+_hasher = PasswordHasher()
+TOKEN_PREFIX = "lsf_"
+_NAME_OK = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-@")
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str
+    bases: tuple[str, ...] = ()
+    disabled: bool = False
+    created_at: str = ""
+
+    def can_see(self, base: str) -> bool:
+        return self.role == "admin" or base in self.bases
+
+    def visible_bases(self, all_bases: list[str]) -> list[str]:
+        return list(all_bases) if self.role == "admin" else [b for b in all_bases if b in self.bases]
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "role": self.role, "bases": list(self.bases),
+                "disabled": self.disabled, "created_at": self.created_at}
+
+
+@dataclass(frozen=True)
+class NewToken:
+    """A token as created: ``token`` is shown once and never stored."""
+
+    id: int
+    user: str
+    name: str
+    token: str = field(repr=False)
+
+
+def new_password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _check_name(name: str) -> None:
+    if not name or len(name) > 64 or not set(name) <= _NAME_OK:
+        raise LaoshifuError(Problem(f"bad user name {name!r}", field="name",
+                                    hint="letters, digits, '_', '.', '-', '@'; at most 64"))
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise LaoshifuError(Problem(f"unknown role {role!r}", field="role",
+                                    hint=f"one of: {', '.join(ROLES)}"))
+
+
+def _check_password(password: str) -> None:
+    if len(password) < 8:
+        raise LaoshifuError(Problem("password too short", field="password",
+                                    hint="at least 8 characters"))
+
+
+def _user(conn, row) -> User:
+    m = schema.memberships
+    bases = tuple(conn.scalars(select(m.c.base).where(m.c.user == row.name).order_by(m.c.base)))
+    return User(row.name, row.role, bases, bool(row.disabled), row.created_at)
+
+
+def add_user(store: Store, name: str, role: str, password: str | None = None,
+             bases: list[str] | tuple[str, ...] = (DEFAULT_BASE,), actor: str = "system") -> tuple[User, str]:
+    """Create a user; return it and its password (generated when not given)."""
+    _check_name(name)
+    _check_role(role)
+    password = password or new_password()
+    _check_password(password)
+    u = schema.users
+    with store.transaction() as conn:
+        if conn.scalar(select(u.c.name).where(u.c.name == name)):
+            raise LaoshifuError(Problem(f"user {name!r} already exists", field="name",
+                                        hint="laoshifu user reset NAME gives a new password"))
+        conn.execute(insert(u).values(name=name, role=role, password_hash=_hasher.hash(password),
+                                      created_at=now(), disabled=0))
+        for base in bases:
+            store.ensure_base(conn, base, actor)
+            conn.execute(insert(schema.memberships).values(user=name, base=base))
+        store.audit(conn, actor, "user.add", target=name, detail={"role": role, "bases": list(bases)})
+    return get_user(store, name), password
+
+
+def get_user(store: Store, name: str) -> User:
+    with store.read() as conn:
+        row = conn.execute(select(schema.users).where(schema.users.c.name == name)).first()
+        if row is None:
+            raise NotFound(Problem(f"no user {name!r}", field="name"))
+        return _user(conn, row)
+
+
+def find_user(store: Store, name: str) -> User | None:
+    try:
+        return get_user(store, name)
+    except NotFound:
+        return None
+
+
+def list_users(store: Store) -> list[User]:
+    with store.read() as conn:
+        rows = list(conn.execute(select(schema.users).order_by(schema.users.c.name)))
+        return [_user(conn, r) for r in rows]
+
+
+def count_users(store: Store) -> int:
+    with store.read() as conn:
+        return len(list(conn.scalars(select(schema.users.c.name))))
+
+
+def _require_row(conn, name: str):
+    row = conn.execute(select(schema.users).where(schema.users.c.name == name)).first()
+    if row is None:
+        raise NotFound(Problem(f"no user {name!r}", field="name"))
+    return row
+
+
+def set_role(store: Store, name: str, role: str, actor: str = "system") -> User:
+    _check_role(role)
+    with store.transaction() as conn:
+        old = _require_row(conn, name)
+        conn.execute(update(schema.users).where(schema.users.c.name == name).values(role=role))
+        store.audit(conn, actor, "user.role", target=name, detail={"from": old.role, "to": role})
+    return get_user(store, name)
+
+
+def set_disabled(store: Store, name: str, disabled: bool, actor: str = "system") -> User:
+    with store.transaction() as conn:
+        _require_row(conn, name)
+        conn.execute(update(schema.users).where(schema.users.c.name == name).values(
+            disabled=int(disabled)))
+        if disabled:
+            conn.execute(delete(schema.sessions).where(schema.sessions.c.user == name))
+        store.audit(conn, actor, "user.disable" if disabled else "user.enable", target=name)
+    return get_user(store, name)
+
+
+def reset_password(store: Store, name: str, password: str | None = None,
+                   actor: str = "system") -> str:
+    """Set a new password (generated when not given); end the user's sessions."""
+    password = password or new_password()
+    _check_password(password)
+    with store.transaction() as conn:
+        _require_row(conn, name)
+        conn.execute(update(schema.users).where(schema.users.c.name == name).values(
+            password_hash=_hasher.hash(password)))
+        conn.execute(delete(schema.sessions).where(schema.sessions.c.user == name))
+        store.audit(conn, actor, "user.reset", target=name)
+    return password
+
+
+def set_bases(store: Store, name: str, bases: list[str], actor: str = "system") -> User:
+    m = schema.memberships
+    with store.transaction() as conn:
+        _require_row(conn, name)
+        conn.execute(delete(m).where(m.c.user == name))
+        for base in sorted(set(bases)):
+            store.ensure_base(conn, base, actor)
+            conn.execute(insert(m).values(user=name, base=base))
+        store.audit(conn, actor, "user.bases", target=name, detail=sorted(set(bases)))
+    return get_user(store, name)
+
+
+def add_membership(store: Store, name: str, base: str, actor: str = "system") -> User:
+    user = get_user(store, name)
+    return set_bases(store, name, [*user.bases, base], actor)
+
+
+def verify_password(store: Store, name: str, password: str) -> User | None:
+    """The user if the password is right and the account enabled, else None."""
+    with store.read() as conn:
+        row = conn.execute(select(schema.users).where(schema.users.c.name == name)).first()
+    if row is None:
+        # Spend the same time as a real check, so timing does not reveal user names.
+        try:
+            _hasher.verify(_DUMMY_HASH, password)
+        except (VerificationError, InvalidHashError):
+            pass
+        return None
+    try:
+        _hasher.verify(row.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if row.disabled:
+        return None
+    return get_user(store, name)
+
+
+_DUMMY_HASH = _hasher.hash("not-a-password")
+
+
+def ensure_admin(store: Store) -> str | None:
+    """On first start with no users, create ``admin``; return its one-time password."""
+    if count_users(store):
+        return None
+    _, password = add_user(store, "admin", "admin", bases=(DEFAULT_BASE,), actor="system")
+    return password
+
+
+# -- API tokens ----------------------------------------------------------------------
+def create_token(store: Store, user: str, name: str = "", actor: str = "system") -> NewToken:
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    t = schema.api_tokens
+    with store.transaction() as conn:
+        _require_row(conn, user)
+        result = conn.execute(insert(t).values(user=user, name=name, token_hash=hash_token(token),
+                                               created_at=now(), revoked=0))
+        token_id = result.inserted_primary_key[0]
+        store.audit(conn, actor, "token.create", target=user, detail={"id": token_id, "name": name})
+    return NewToken(token_id, user, name, token)
+
+
+def list_tokens(store: Store, user: str | None = None) -> list[dict]:
+    t = schema.api_tokens
+    query = select(t.c.id, t.c.user, t.c.name, t.c.created_at, t.c.last_used, t.c.revoked).order_by(t.c.id)
+    if user:
+        query = query.where(t.c.user == user)
+    with store.read() as conn:
+        return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def revoke_token(store: Store, token_id: int, actor: str = "system") -> None:
+    t = schema.api_tokens
+    with store.transaction() as conn:
+        done = conn.execute(update(t).where(t.c.id == token_id).values(revoked=1)).rowcount
+        if not done:
+            raise NotFound(Problem(f"no token {token_id}"))
+        store.audit(conn, actor, "token.revoke", target=str(token_id))
+
+
+def user_for_token(store: Store, token: str) -> User | None:
+    t = schema.api_tokens
+    digest = hash_token(token)
+    with store.read() as conn:
+        row = conn.execute(select(t).where(and_(t.c.token_hash == digest, t.c.revoked == 0))).first()
+    if row is None:
+        return None
+    user = find_user(store, row.user)
+    if user is None or user.disabled:
+        return None
+    if not row.last_used or row.last_used[:16] != now()[:16]:
+        # At most one write a minute per token, not one per request.
+        with store.transaction() as conn:
+            conn.execute(update(t).where(t.c.id == row.id).values(last_used=now()))
+    return user
+
+
+# -- knowledge bases -----------------------------------------------------------------
+def create_base(store: Store, name: str, actor: str = "system") -> None:
+    from .units import ID_PATTERN
+    if not ID_PATTERN.match(name) or len(name) > 64:
+        raise LaoshifuError(Problem(f"bad knowledge base name {name!r}", field="base",
+                                    hint="letters, digits, '-', '_' and '.'"))
+    with store.transaction() as conn:
+        store.ensure_base(conn, name, actor)

@@ -1,0 +1,50 @@
+"""Who may do what: the role × action matrix, and knowledge-base membership."""
+
+from __future__ import annotations
+
+from .errors import PermissionDenied, Problem
+
+ROLES = ("admin", "master", "engineer", "apprentice")
+ROLE_LABELS = {"admin": "管理员", "master": "师傅", "engineer": "工程师", "apprentice": "徒弟"}
+
+# Every action a surface (web page, API, CLI) may ask about.
+ACTIONS = (
+    "ask",            # ask a question, give feedback on an answer
+    "read",           # browse approved units
+    "read_drafts",    # see drafts and retired units, history of them
+    "edit",           # create/edit units (an engineer's edits become drafts)
+    "import",         # upload a folder or handbook
+    "approve",        # approve or reject drafts; publish directly
+    "answer",         # answer queued questions
+    "questions",      # see the unanswered queue and thumbs-down answers
+    "audit",          # read the audit log
+    "admin",          # users, roles, bases, tokens
+)
+
+MATRIX: dict[str, frozenset[str]] = {
+    "admin": frozenset(ACTIONS),
+    "master": frozenset({"ask", "read", "read_drafts", "edit", "import", "approve", "answer",
+                         "questions", "audit"}),
+    "engineer": frozenset({"ask", "read", "read_drafts", "edit", "import", "questions"}),
+    "apprentice": frozenset({"ask", "read"}),
+}
+
+
+def allowed(role: str, action: str) -> bool:
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    return action in MATRIX.get(role, frozenset())
+
+
+def check(user, action: str, base: str | None = None) -> None:
+    """Raise PermissionDenied unless ``user`` may do ``action`` (in ``base``)."""
+    if user is None:
+        raise PermissionDenied(Problem("log in first", hint="laoshifu user add creates accounts"))
+    if not allowed(user.role, action):
+        raise PermissionDenied(Problem(
+            f"a {user.role} may not {action.replace('_', ' ')}",
+            hint="ask an administrator for another role"))
+    if base is not None and not user.can_see(base):
+        # The same words as a missing base: do not reveal which bases exist.
+        raise PermissionDenied(Problem(f"no access to knowledge base {base!r}",
+                                       field="base", hint="ask an administrator to add you"))

@@ -1,0 +1,138 @@
+"""Editing and review: engineers write drafts, the master approves or rejects them."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from typing import Iterable
+
+from . import permissions
+from .errors import LaoshifuError, Problem
+from .store import Store
+from .units import Unit, format_number
+from .validate import check_units
+
+
+def save_edit(store: Store, base: str, unit: Unit, user, comment: str = "",
+              expected_version: int | None = None) -> Unit:
+    """Store a created or edited unit: an engineer's becomes a draft for the master."""
+    permissions.check(user, "edit", base)
+    if not permissions.allowed(user.role, "approve"):
+        unit = unit.with_changes(status="draft")
+    old = store.get_unit(base, unit.id)
+    others = [u for u in store.list_units(base, statuses=("approved", "draft")) if u.id != unit.id]
+    problems = check_units([unit], known_ids={u.id for u in others}, context=others)
+    if problems:
+        raise LaoshifuError(problems)
+    unit = unit.with_changes(author=unit.author or user.name,
+                             source_file=unit.source_file or (old.source_file if old else ""),
+                             source_line=unit.source_line or (old.source_line if old else 0))
+    return store.save_unit(base, unit, actor=user.name, change="edit" if old else "create",
+                           comment=comment, expected_version=expected_version)
+
+
+def drafts(store: Store, base: str) -> list[Unit]:
+    return store.list_units(base, statuses=("draft",))
+
+
+def approve(store: Store, base: str, unit_id: str, user, comment: str = "") -> Unit:
+    permissions.check(user, "approve", base)
+    unit = store.require_unit(base, unit_id)
+    if unit.status != "draft":
+        raise LaoshifuError(Problem(f"{unit_id} is {unit.status}, not a draft", field="status"))
+    return store.set_status(base, unit_id, "approved", user.name, "approve", comment)
+
+
+def reject(store: Store, base: str, unit_id: str, user, comment: str) -> Unit:
+    """Turn a draft down: the last approved version comes back, or a new unit is retired."""
+    permissions.check(user, "approve", base)
+    if not comment.strip():
+        raise LaoshifuError(Problem("say why the draft is rejected", field="comment",
+                                    hint="the engineer reads this comment"))
+    unit = store.require_unit(base, unit_id)
+    if unit.status != "draft":
+        raise LaoshifuError(Problem(f"{unit_id} is {unit.status}, not a draft", field="status"))
+    approved = [u for u, _info in store.history(base, unit_id) if u.status == "approved"]
+    if approved:
+        restored = approved[-1].with_changes(status="approved")
+        return store.save_unit(base, restored, actor=user.name, change="reject", comment=comment)
+    return store.set_status(base, unit_id, "retired", user.name, "reject", comment)
+
+
+def retire(store: Store, base: str, unit_id: str, user, comment: str = "") -> Unit:
+    permissions.check(user, "approve", base)
+    return store.set_status(base, unit_id, "retired", user.name, "retire", comment)
+
+
+def visible_statuses(user) -> tuple[str, ...]:
+    if permissions.allowed(user.role, "read_drafts"):
+        return ("approved", "draft", "retired")
+    return ("approved",)
+
+
+def search_units(store: Store, base: str, user, query: str = "", kind: str = "",
+                 process: str = "", status: str = "") -> list[Unit]:
+    """Browse units a user may see: by kind, process, status and words in them."""
+    permissions.check(user, "read", base)
+    statuses = visible_statuses(user)
+    if status:
+        statuses = tuple(s for s in statuses if s == status)
+        if not statuses:
+            return []
+    units = store.list_units(base, kinds=[kind] if kind else None, statuses=statuses,
+                             process=process or None)
+    words = [w.lower() for w in query.split() if w]
+    if words:
+        units = [u for u in units if all(w in _haystack(u) for w in words)]
+    return units
+
+
+def _haystack(unit: Unit) -> str:
+    return " ".join([unit.id, unit.title, unit.process, " ".join(unit.tags),
+                     unit.search_text()]).lower()
+
+
+def get_visible(store: Store, base: str, unit_id: str, user) -> Unit:
+    permissions.check(user, "read", base)
+    unit = store.require_unit(base, unit_id)
+    if unit.status not in visible_statuses(user):
+        # A draft an apprentice may not see is, for them, not there.
+        from .errors import NotFound
+        raise NotFound(Problem(f"no unit {unit_id!r} in knowledge base {base!r}"))
+    return unit
+
+
+def render_lines(unit: Unit) -> list[str]:
+    """A unit as 'field: value' lines, the text the diff compares."""
+    lines = []
+    for name, value in unit.content().items():
+        if name in ("kind",):
+            continue
+        if isinstance(value, (list, tuple)):
+            lines.append(f"{name}:")
+            lines += [f"  - {v}" for v in value]
+        elif isinstance(value, float):
+            lines.append(f"{name}: {format_number(value)}")
+        elif name == "body":
+            continue
+        else:
+            lines.append(f"{name}: {'' if value is None else value}")
+    lines += ["body:", *unit.body.splitlines()]
+    return lines
+
+
+def diff(store: Store, base: str, unit_id: str, old: int, new: int) -> list[str]:
+    versions = {u.version: u for u, _ in store.history(base, unit_id)}
+    missing = [v for v in (old, new) if v not in versions]
+    if missing:
+        raise LaoshifuError(Problem(f"{unit_id} has no version {missing[0]}", field="version"))
+    return list(difflib.unified_diff(render_lines(versions[old]), render_lines(versions[new]),
+                                     f"v{old}", f"v{new}", lineterm="", n=3))
+
+
+def processes(units: Iterable[Unit]) -> list[str]:
+    return sorted({u.process for u in units if u.process})
+
+
+def unit_json(unit: Unit) -> str:
+    return json.dumps(unit.to_dict(), ensure_ascii=False)

@@ -1,0 +1,176 @@
+"""Import, validation (all or nothing), versions, retirement, export round trip."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from laoshifu.errors import LaoshifuError
+from laoshifu.knowledge import export_base, import_folder, status
+
+PARAMS = """id,process,name,symbol,unit,target,lower,upper
+dc-dp,脱碳退火,露点,DP,℃,60,55,65
+dc-h2,脱碳退火,氢气比例,H2,%,75,65,85
+"""
+GLOSSARY = "- id: term-dp\n  term: 露点\n  synonyms: [露点温度]\n"
+RULES = """---
+id: r-dp
+kind: rule
+title: 露点高
+process: 脱碳退火
+condition: 露点温度 > 65 and H2 < 65
+diagnosis: 加湿过量。
+actions: [调小加湿, 查漏水]
+---
+"""
+PROC = """---
+id: p-start
+kind: procedure
+title: 开炉
+steps: [吹氮, 通氢]
+parameters: [dc-h2]
+---
+"""
+
+
+def make_kb(root: Path, **overrides: str) -> Path:
+    files = {"parameters.csv": PARAMS, "glossary.yaml": GLOSSARY, "rules/r.md": RULES,
+             "procedures/p.md": PROC, "handbook/a.md": "# 总则 {#hb-a}\n露点要稳。\n"}
+    files.update(overrides)
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if text is not None:
+            path.write_text(text, encoding="utf-8")
+    return root
+
+
+def snapshot(store):
+    return (store.version(), {u.id: (u.version, u.status) for u in
+                              store.list_units("main", statuses=None)}, len(store.audit_log()))
+
+
+def test_import_counts_and_idempotence(store, tmp_path):
+    kb = make_kb(tmp_path / "kb")
+    report, _ = import_folder(store, kb)
+    assert sorted(report.created) == ["dc-dp", "dc-h2", "hb-a", "p-start", "r-dp", "term-dp"]
+    before = snapshot(store)
+    report, _ = import_folder(store, kb)
+    assert not report.changed and len(report.unchanged) == 6
+    assert snapshot(store) == before
+    assert status(store).counts["parameter"] == 2
+
+
+def test_changed_unit_gets_a_new_version_and_history(store, tmp_path):
+    kb = make_kb(tmp_path / "kb")
+    import_folder(store, kb)
+    (kb / "parameters.csv").write_text(PARAMS.replace("60,55,65", "61,55,66"), encoding="utf-8")
+    report, _ = import_folder(store, kb, actor="王师傅")
+    assert report.updated == ["dc-dp"]
+    versions = store.history("main", "dc-dp")
+    assert [(u.version, u.upper) for u, _ in versions] == [(1, 65), (2, 66)]
+    assert versions[1][1]["changed_by"] == "王师傅"
+    assert store.audit_log()[0]["action"] == "import"
+
+
+def test_removed_unit_is_retired_not_deleted(store, tmp_path):
+    kb = make_kb(tmp_path / "kb")
+    import_folder(store, kb)
+    (kb / "procedures/p.md").unlink()
+    report, _ = import_folder(store, kb)
+    assert report.retired == ["p-start"]
+    unit = store.get_unit("main", "p-start")
+    assert unit.status == "retired" and unit.version == 2
+    assert "p-start" not in [u.id for u in store.list_units("main")]
+
+
+def test_base_option_keeps_bases_apart(store, tmp_path):
+    kb = make_kb(tmp_path / "kb")
+    import_folder(store, kb, base="line3")
+    assert store.list_units("main") == []
+    assert len(store.list_units("line3")) == 6
+
+
+BAD_CASES = {
+    "missing field": ({"rules/r.md": RULES.replace("diagnosis: 加湿过量。\n", "")},
+                      "rules/r.md:1: [diagnosis] missing required field"),
+    "lower above upper": ({"parameters.csv": PARAMS.replace("60,55,65", ",70,65")},
+                          "parameters.csv:2: [lower] lower limit 70 is above upper limit 65"),
+    "target outside": ({"parameters.csv": PARAMS.replace("60,55,65", "70,55,65")},
+                       "parameters.csv:2: [target] target 70 is outside its window"),
+    "unknown parameter": ({"rules/r.md": RULES.replace("露点温度 > 65", "露天 > 65")},
+                          "rules/r.md:1:1: [condition] unknown name '露天'"),
+    "condition syntax": ({"rules/r.md": RULES.replace("露点温度 > 65", "露点温度 >> 65")},
+                         "rules/r.md:1:7: [condition] unexpected '>'"),
+    "condition type": ({"rules/r.md": RULES.replace("露点温度 > 65", "露点温度 > 65 %")},
+                       "rules/r.md:1:8: [condition] cannot convert % to ℃"),
+    "duplicate id": ({"procedures/q.md": PROC.replace("title: 开炉", "title: 停炉")},
+                     "[id] duplicate id 'p-start'"),
+    "missing reference": ({"procedures/p.md": PROC.replace("dc-h2", "dc-n2")},
+                          "procedures/p.md:1: [parameters] refers to missing unit 'dc-n2'"),
+    "bad yaml": ({"glossary.yaml": "- id: x\n  term: [\n"}, "glossary.yaml:3"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_CASES))
+def test_every_bad_input_is_reported_and_nothing_is_written(store, tmp_path, case):
+    good = make_kb(tmp_path / "good")
+    import_folder(store, good)
+    before = snapshot(store)
+    overrides, expected = BAD_CASES[case]
+    bad = tmp_path / "bad"
+    shutil.copytree(good, bad)
+    make_kb(bad, **overrides)
+    with pytest.raises(LaoshifuError) as info:
+        import_folder(store, bad)
+    assert expected in info.value.render()
+    assert snapshot(store) == before
+
+
+def test_unreadable_and_oversized_files_are_refused(store, tmp_path, monkeypatch):
+    kb = make_kb(tmp_path / "kb")
+    (kb / "notes").mkdir()
+    (kb / "notes/bin.md").write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(LaoshifuError) as info:
+        import_folder(store, kb)
+    assert "notes/bin.md: cannot read this file's text encoding" in info.value.render()
+    (kb / "notes/bin.md").unlink()
+    (kb / "handbook/a.md").write_text("# 大 {#hb-a}\n" + "字" * 400_000, encoding="utf-8")
+    monkeypatch.setenv("LAOSHIFU_MAX_FILE_MB", "1")
+    with pytest.raises(LaoshifuError) as info:
+        import_folder(store, kb)
+    assert "handbook/a.md" in info.value.render() and "limit" in info.value.render()
+    assert store.list_units("main", statuses=None) == []
+
+
+def test_gbk_and_utf16_files_are_read(store, tmp_path):
+    kb = make_kb(tmp_path / "kb")
+    (kb / "parameters.csv").write_bytes(PARAMS.encode("gbk"))
+    (kb / "glossary.yaml").write_bytes(GLOSSARY.encode("utf-16"))
+    (kb / "handbook/b.txt").write_bytes("第一章 点检\n炉辊每班看一次。\n".encode("gb18030"))
+    import_folder(store, kb)
+    assert store.get_unit("main", "dc-dp").name == "露点"
+    assert store.get_unit("main", "term-dp").synonyms == ("露点温度",)
+    titles = [u.title for u in store.list_units("main", kinds=["section"])]
+    assert "第一章 点检" in titles
+
+
+def test_example_round_trip_is_exact(store, tmp_path, example_dir):
+    from laoshifu.store import Store
+
+    import_folder(store, example_dir)
+    first = tmp_path / "export1"
+    export_base(store, first)
+    other = Store.open(f"sqlite:///{tmp_path / 'other.db'}")
+    report, _ = import_folder(other, first)
+    originals = {u.id: u.content() for u in store.list_units("main", statuses=None)}
+    assert {u.id: u.content() for u in other.list_units("main", statuses=None)} == originals
+    second = tmp_path / "export2"
+    export_base(other, second)
+    files = sorted(p.relative_to(first).as_posix() for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second).as_posix() for p in second.rglob("*") if p.is_file())
+    for name in files:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    # and importing the export over the original changes nothing
+    report, _ = import_folder(store, first)
+    assert not report.updated and not report.created
