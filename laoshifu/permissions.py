@@ -13,7 +13,7 @@ ACTIONS = (
     "read",           # browse approved units
     "read_drafts",    # see drafts and retired units, history of them
     "edit",           # create/edit units (an engineer's edits become drafts)
-    "import",         # upload a folder or handbook
+    "import",         # upload a folder or handbook (publishes directly, so master/admin)
     "approve",        # approve or reject drafts; publish directly
     "answer",         # answer queued questions
     "questions",      # see the unanswered queue and thumbs-down answers
@@ -25,7 +25,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "admin": frozenset(ACTIONS),
     "master": frozenset({"ask", "read", "read_drafts", "edit", "import", "approve", "answer",
                          "questions", "audit"}),
-    "engineer": frozenset({"ask", "read", "read_drafts", "edit", "import", "questions"}),
+    "engineer": frozenset({"ask", "read", "read_drafts", "edit", "questions"}),
     "apprentice": frozenset({"ask", "read"}),
 }
 
