@@ -59,9 +59,8 @@ class Unit:
 
     def content(self) -> dict[str, Any]:
         """What the unit says (everything but provenance), as plain JSON-able data."""
-        data = asdict(self)
-        for name in _META_FIELDS:
-            data.pop(name, None)
+        data = {name: getattr(self, name) for name in _field_names(type(self))
+                if name not in _META_FIELDS}
         data["kind"] = self.kind
         return data
 
@@ -70,12 +69,10 @@ class Unit:
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["kind"] = self.kind
-        data["tags"] = list(self.tags)
-        for f in fields(self):
-            if isinstance(data[f.name], tuple):
-                data[f.name] = list(data[f.name])
+        data: dict[str, Any] = {"kind": self.kind}
+        for name in _field_names(type(self)):
+            value = getattr(self, name)
+            data[name] = list(value) if isinstance(value, tuple) else value
         return data
 
     def search_text(self) -> str:
@@ -185,6 +182,16 @@ class Term(Unit):
 
     def search_text(self) -> str:
         return " ".join([*self.synonyms, self.english, self.body]).strip()
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
 
 
 UNIT_CLASSES: dict[str, type[Unit]] = {

@@ -89,7 +89,9 @@ def _read_file(path: Path, rel: str, defaults: dict[str, Any], contents: FolderC
     """Units and problems of one file, or (None, []) when the file is not knowledge."""
     parts = PurePosixPath(rel).parts
     suffix = path.suffix.lower()
-    if rel in (CONFIG_FILE,) or path.name.lower() == "readme.md":
+    if rel == CONFIG_FILE:
+        return [], []  # read already, as the defaults
+    if path.name.lower() == "readme.md":
         return None, []
     if parts[0] == HANDBOOK_DIR and suffix in HANDBOOK_SUFFIXES:
         check_size(path, rel)

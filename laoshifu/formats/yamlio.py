@@ -9,7 +9,11 @@ import yaml
 from ..errors import Problem
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's C parser when present (over 10x faster on big imports), else pure Python.
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[valid-type, misc]
     """Safe loader that keeps dates and times as the text the author wrote."""
 
 
@@ -24,9 +28,11 @@ def load_with_lines(text: str, file: str, first_line: int = 1) -> tuple[Any, dic
     ``lines`` maps a top-level key to its 1-based line in the file for a mapping, or a
     list index to the line of each item (and that item's keys) for a sequence.
     """
+    loader = _Loader(text)
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)
+        # One parse: compose the node tree (for line numbers), then build values from it.
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = first_line + mark.line if mark else first_line
@@ -34,6 +40,8 @@ def load_with_lines(text: str, file: str, first_line: int = 1) -> tuple[Any, dic
         reason = getattr(exc, "problem", None) or str(exc)
         return None, {}, [Problem(f"YAML syntax error: {reason}", file=file, line=line,
                                   column=column, hint="check indentation, colons and quotes")]
+    finally:
+        loader.dispose()
     return data, _lines(node, first_line), []
 
 

@@ -49,6 +49,7 @@ def tf_matrix(docs: Sequence[Sequence[str]], vocab: Vocabulary) -> sp.csr_matrix
 
 def stack(old: sp.csr_matrix, new: sp.csr_matrix, n_terms: int) -> sp.csr_matrix:
     """Append rows, widening both to the current vocabulary."""
+    old, new = old.tocsr(), new.tocsr()  # a loaded index is column-major
     old = sp.csr_matrix((old.data, old.indices, old.indptr), shape=(old.shape[0], n_terms))
     new = sp.csr_matrix((new.data, new.indices, new.indptr), shape=(new.shape[0], n_terms))
     return sp.vstack([old, new], format="csr", dtype=np.float32)
@@ -73,15 +74,15 @@ class FieldScorer:
         self.n_docs = fields[0].shape[0]
         self.k1 = k1
         self.weights = [float(w) for w in weights]
-        self.columns = [m.tocsc() for m in fields]
+        self.columns = [m.tocsc() for m in fields]  # no copy when already column-major
         self.norms = []
         for m, b in zip(fields, bs):
             lengths = np.asarray(m.sum(axis=1)).ravel().astype(np.float32)
             avg = float(lengths.mean()) if self.n_docs and lengths.mean() > 0 else 1.0
             self.norms.append((1.0 - b + b * lengths / avg).astype(np.float32))
-        union = sum(fields[1:], fields[0]) if len(fields) > 1 else fields[0]
-        df = np.bincount(union.indices, minlength=union.shape[1]) if union.nnz else np.zeros(union.shape[1])
-        self.idf = idf(df.astype(np.float32), self.n_docs)
+        union = (sum(fields[1:], fields[0]) if len(fields) > 1 else fields[0]).tocsc()
+        union.eliminate_zeros()
+        self.idf = idf(np.diff(union.indptr).astype(np.float32), self.n_docs)
 
     def score(self, query: Counter[int], scale: Callable[[int, np.ndarray], np.ndarray] | None = None) -> np.ndarray:
         """Scores of every row for a query given as {column: count}.

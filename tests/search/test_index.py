@@ -98,3 +98,11 @@ def test_long_sections_are_chunked(units):
     hit = index.search("磁性能检测")[0]
     assert hit.unit_id == "long" and hit.passage > 0
     assert index.search_sentences("磁性能检测")[0].text == "最后讲钢卷的磁性能检测。"
+
+
+def test_loaded_index_can_remove_and_add(index, tmp_path):
+    index.save(tmp_path / "idx")
+    again = Index.load(tmp_path / "idx")
+    again.remove(["term-dp"])
+    again.add([Note(id="n3", title="露点仪", body="露点仪每月校准一次。")])
+    assert "term-dp" not in again and ids(again.search("露点仪", k=1)) == ["n3"]

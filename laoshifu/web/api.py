@@ -1,0 +1,243 @@
+"""The JSON API under /api/v1: the same library calls as the pages, Bearer-token auth."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from pydantic import BaseModel, ConfigDict, Field
+
+from .. import accounts, asking, feedback, permissions, review, uploads
+from ..accounts import User
+from ..errors import LaoshifuError, Problem
+from ..units import DEFAULT_BASE, KINDS, Unit
+from ..validate import Where, build_unit
+from . import auth
+
+router = APIRouter(tags=["v1"])
+ERRORS = {code: {"description": text, "content": {"application/json": {"example": {
+    "error": {"code": name, "message": text, "problems": []}}}}}
+    for code, name, text in ((400, "invalid", "invalid input"), (401, "unauthorized", "no valid token"),
+                             (403, "forbidden", "not allowed"), (404, "not_found", "not found"),
+                             (409, "conflict", "changed by someone else"))}
+
+
+def current(request: Request) -> User:
+    return auth.bearer_user(request)
+
+
+def _store(request: Request):
+    return request.app.state.store
+
+
+class AskIn(BaseModel):
+    question: str = Field(..., max_length=asking.MAX_QUESTION)
+    base: str = DEFAULT_BASE
+    record: bool = True
+
+
+class UnitIn(BaseModel):
+    """A unit's fields as in the authoring format (``kind`` plus its kind's fields)."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra={"example": {
+        "kind": "note", "id": "note-dp-tip", "title": "露点别只看表", "process": "脱碳退火",
+        "body": "露点仪读数跳的时候先查取样管有没有积水。"}})
+    kind: str | None = None
+    base: str = DEFAULT_BASE
+    comment: str = ""
+    expected_version: int | None = None
+
+
+class Decision(BaseModel):
+    base: str = DEFAULT_BASE
+    comment: str = ""
+
+
+class AnswerIn(BaseModel):
+    base: str = DEFAULT_BASE
+    text: str
+
+
+class FeedbackIn(BaseModel):
+    base: str = DEFAULT_BASE
+    question: str
+    helpful: bool
+    comment: str = ""
+    citations: list[str] = []
+
+
+def _unit_out(unit: Unit) -> dict[str, Any]:
+    return unit.to_dict()
+
+
+def _build(payload: UnitIn, unit_id: str | None, kind: str | None) -> Unit:
+    data = {k: v for k, v in (payload.model_extra or {}).items()}
+    for meta in ("version", "base", "source_file", "source_line", "created_at", "updated_at"):
+        data.pop(meta, None)
+    if unit_id is not None:
+        if data.get("id") not in (None, unit_id):
+            raise LaoshifuError(Problem("the id in the body differs from the URL", field="id"))
+        data["id"] = unit_id
+    kind = kind or payload.kind
+    if kind not in KINDS:
+        raise LaoshifuError(Problem(f"unknown kind {kind!r}", field="kind",
+                                    hint=f"one of: {', '.join(KINDS)}"))
+    unit, problems = build_unit(data, Where("api"), kind=kind)
+    if unit is None:
+        raise LaoshifuError(problems)
+    return unit.with_changes(source_file="", source_line=0)
+
+
+@router.get("/me", responses=ERRORS)
+def me(user: User = Depends(current)) -> dict:
+    """Who the token belongs to, with role and bases."""
+    return user.to_dict()
+
+
+@router.get("/bases", responses=ERRORS)
+def bases(request: Request, user: User = Depends(current)) -> dict:
+    return {"bases": user.visible_bases(_store(request).bases())}
+
+
+@router.post("/ask", responses=ERRORS)
+def ask(body: AskIn, request: Request, user: User = Depends(current)) -> dict:
+    """Answer a question from the approved units of a base; unsure answers are queued."""
+    return asking.ask(_store(request), body.base, body.question, user, record=body.record).to_dict()
+
+
+@router.get("/units", responses=ERRORS)
+def list_units(request: Request, base: str = DEFAULT_BASE, q: str = "", kind: str = "",
+               process: str = "", status: str = "", user: User = Depends(current)) -> dict:
+    """Units the token's user may see, filtered by words, kind, process and status."""
+    units = review.search_units(_store(request), base, user, q, kind, process, status)
+    return {"base": base, "count": len(units), "units": [_unit_out(u) for u in units]}
+
+
+@router.post("/units", status_code=201, responses=ERRORS)
+def create_unit(body: UnitIn, request: Request, user: User = Depends(current)) -> dict:
+    """Create a unit (an engineer's becomes a draft for the master)."""
+    unit = _build(body, None, None)
+    saved = review.save_edit(_store(request), body.base, unit, user, body.comment,
+                             expected_version=0)
+    return _unit_out(saved)
+
+
+@router.get("/units/{unit_id}", responses=ERRORS)
+def get_unit(unit_id: str, request: Request, base: str = DEFAULT_BASE,
+             user: User = Depends(current)) -> dict:
+    return _unit_out(review.get_visible(_store(request), base, unit_id, user))
+
+
+@router.put("/units/{unit_id}", responses=ERRORS)
+def update_unit(unit_id: str, body: UnitIn, request: Request, user: User = Depends(current)) -> dict:
+    """Store a new version; give expected_version to refuse overwriting someone's change."""
+    store = _store(request)
+    permissions.check(user, "edit", body.base)
+    old = store.require_unit(body.base, unit_id)
+    unit = _build(body, unit_id, old.kind)
+    if "status" not in (body.model_extra or {}):
+        unit = unit.with_changes(status=old.status if old.status != "retired" else "approved")
+    saved = review.save_edit(store, body.base, unit.with_changes(author=unit.author or old.author),
+                             user, body.comment, expected_version=body.expected_version)
+    return _unit_out(saved)
+
+
+@router.delete("/units/{unit_id}", responses=ERRORS)
+def retire_unit(unit_id: str, request: Request, base: str = DEFAULT_BASE, comment: str = "",
+                user: User = Depends(current)) -> dict:
+    """Retire a unit (kept in history, no longer answered from)."""
+    return _unit_out(review.retire(_store(request), base, unit_id, user, comment))
+
+
+@router.get("/units/{unit_id}/versions", responses=ERRORS)
+def versions(unit_id: str, request: Request, base: str = DEFAULT_BASE,
+             user: User = Depends(current)) -> dict:
+    store = _store(request)
+    review.get_visible(store, base, unit_id, user)
+    history = store.history(base, unit_id)
+    if not permissions.allowed(user.role, "read_drafts"):
+        history = [(u, i) for u, i in history if u.status == "approved"]
+    return {"id": unit_id, "versions": [{**_unit_out(u), **info} for u, info in history]}
+
+
+@router.get("/units/{unit_id}/diff", responses=ERRORS)
+def diff(unit_id: str, request: Request, a: int, b: int, base: str = DEFAULT_BASE,
+         user: User = Depends(current)) -> dict:
+    permissions.check(user, "read_drafts", base)
+    return {"id": unit_id, "a": a, "b": b, "diff": review.diff(_store(request), base, unit_id, a, b)}
+
+
+@router.post("/units/{unit_id}/approve", responses=ERRORS)
+def approve(unit_id: str, body: Decision, request: Request, user: User = Depends(current)) -> dict:
+    return _unit_out(review.approve(_store(request), body.base, unit_id, user, body.comment))
+
+
+@router.post("/units/{unit_id}/reject", responses=ERRORS)
+def reject(unit_id: str, body: Decision, request: Request, user: User = Depends(current)) -> dict:
+    return _unit_out(review.reject(_store(request), body.base, unit_id, user, body.comment))
+
+
+@router.get("/drafts", responses=ERRORS)
+def drafts(request: Request, base: str = DEFAULT_BASE, user: User = Depends(current)) -> dict:
+    permissions.check(user, "read_drafts", base)
+    return {"base": base, "units": [_unit_out(u) for u in review.drafts(_store(request), base)]}
+
+
+@router.post("/import", responses=ERRORS)
+async def import_upload(request: Request, file: UploadFile = File(...),
+                        base: str = Form(DEFAULT_BASE), dry_run: bool = Form(False),
+                        user: User = Depends(current)) -> dict:
+    """Import a zipped knowledge folder or a handbook file (all or nothing)."""
+    limit = request.app.state.max_upload_bytes
+    data = await file.read(limit + 1)
+    report = uploads.import_upload(_store(request), base, file.filename or "upload", data, user,
+                                   dry_run=dry_run, max_bytes=limit)
+    return report.to_dict()
+
+
+@router.get("/questions", responses=ERRORS)
+def questions(request: Request, base: str = DEFAULT_BASE,
+              status: Literal["open", "answered", "all"] = "open",
+              user: User = Depends(current)) -> dict:
+    """The master's queue, most asked first."""
+    queue = asking.queue(_store(request), base, user, None if status == "all" else status)
+    return {"base": base, "questions": [q.to_dict() for q in queue]}
+
+
+@router.post("/questions/{qid}/answer", status_code=201, responses=ERRORS)
+def answer(qid: int, body: AnswerIn, request: Request, user: User = Depends(current)) -> dict:
+    """The master answers: a new approved qa unit, answered from at once."""
+    return _unit_out(asking.answer(_store(request), body.base, qid, body.text, user))
+
+
+@router.post("/feedback", status_code=201, responses=ERRORS)
+def give_feedback(body: FeedbackIn, request: Request, user: User = Depends(current)) -> dict:
+    """Thumbs up/down on an answer; thumbs down sends the question to the master."""
+    return feedback.record(_store(request), body.base, body.question, body.helpful, user,
+                           body.comment, body.citations).to_dict()
+
+
+@router.get("/feedback", responses=ERRORS)
+def list_feedback(request: Request, base: str = DEFAULT_BASE, helpful: bool | None = None,
+                  user: User = Depends(current)) -> dict:
+    permissions.check(user, "questions", base)
+    items = feedback.list_feedback(_store(request), base, helpful)
+    return {"base": base, "summary": feedback.summary(_store(request), base),
+            "feedback": [f.to_dict() for f in items]}
+
+
+@router.get("/audit", responses=ERRORS)
+def audit(request: Request, base: str | None = None, limit: int = Query(100, ge=1, le=1000),
+          user: User = Depends(current)) -> dict:
+    """The audit log (all bases for an admin; a member base for the master)."""
+    if base is None:
+        permissions.check(user, "admin")
+    else:
+        permissions.check(user, "audit", base)
+    return {"entries": _store(request).audit_log(base, limit)}
+
+
+@router.get("/users", responses=ERRORS)
+def users(request: Request, user: User = Depends(current)) -> dict:
+    permissions.check(user, "admin")
+    return {"users": [u.to_dict() for u in accounts.list_users(_store(request))]}

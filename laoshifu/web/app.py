@@ -1,0 +1,123 @@
+"""The web app: FastAPI with server-rendered pages and the /api/v1 JSON API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from itsdangerous import URLSafeTimedSerializer
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .. import sessions, uploads
+from ..config import load_settings
+from ..errors import LaoshifuError, NotFound, PermissionDenied, Problem
+from ..store import Store
+from . import auth, render
+from .i18n import pick_lang
+
+HERE = Path(__file__).parent
+API_PREFIX = "/api/v1"
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                               "script-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+                               "base-uri 'none'",
+}
+
+
+def create_app(store: Store | None = None, *, max_upload_bytes: int = uploads.MAX_UPLOAD_BYTES) -> FastAPI:
+    """The app over ``store`` (default: the store named by LAOSHIFU_HOME / LAOSHIFU_DATABASE_URL)."""
+    if store is None:
+        store = Store.open(load_settings().database_url)
+    app = FastAPI(title="Laoshifu 老师傅", version="1", docs_url="/api/v1/docs",
+                  openapi_url="/api/v1/openapi.json", redoc_url=None,
+                  description="Ask the master's knowledge; manage units, questions and feedback.")
+    app.state.store = store
+    app.state.signer = URLSafeTimedSerializer(sessions.secret(store), salt="laoshifu-session")
+    app.state.max_upload_bytes = max_upload_bytes
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    from . import api, pages_admin, pages_ask, pages_knowledge, pages_review
+    for module in (pages_ask, pages_knowledge, pages_review, pages_admin):
+        app.include_router(module.router)
+    app.include_router(api.router, prefix=API_PREFIX)
+
+    @app.middleware("http")
+    async def _edges(request: Request, call_next):
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > max_upload_bytes + 1024 * 1024:
+            error = LaoshifuError(Problem(
+                f"request is {int(length) / 1048576:.1f} MB, over the "
+                f"{max_upload_bytes / 1048576:.0f} MB limit", field="file",
+                hint="split the folder, or zip it"))
+            response = _error_response(request, error, 413, "too_large")
+        else:
+            response = await call_next(request)
+        for key, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(key, value)
+        anon = request.scope.get("lsf_new_anon")
+        cookies = response.headers.getlist("set-cookie")
+        if anon and not any(c.startswith(auth.COOKIE + "=") for c in cookies):
+            auth.set_cookie(request, response, {"anon": anon})
+        lang = request.query_params.get("lang")
+        if lang and lang == pick_lang(lang, None):
+            response.set_cookie("lsf_lang", lang, max_age=365 * 86400, samesite="lax", httponly=True)
+        return response
+
+    @app.exception_handler(auth.LoginRequired)
+    async def _login(request: Request, exc):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+
+    @app.exception_handler(LaoshifuError)
+    async def _user_error(request: Request, exc: LaoshifuError):
+        status, code = _status_for(exc)
+        return _error_response(request, exc, status, code)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError):
+        problems = [Problem(e.get("msg", "invalid"), field=".".join(str(p) for p in e.get("loc", ())[1:]) or None)
+                    for e in exc.errors()]
+        return _error_response(request, LaoshifuError(problems or "invalid request"), 422, "invalid")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized",
+                403: "forbidden"}.get(exc.status_code, "http_error")
+        return _error_response(request, LaoshifuError(str(exc.detail)), exc.status_code, code)
+
+    return app
+
+
+def _status_for(exc: LaoshifuError) -> tuple[int, str]:
+    if isinstance(exc, auth.Unauthorized):
+        return 401, "unauthorized"
+    if isinstance(exc, auth.CsrfError):
+        return 403, "csrf"
+    if isinstance(exc, PermissionDenied):
+        return 403, "forbidden"
+    if isinstance(exc, NotFound):
+        return 404, "not_found"
+    if any("changed by someone else" in p.message for p in exc.problems):
+        return 409, "conflict"
+    return 400, "invalid"
+
+
+def error_body(exc: LaoshifuError, code: str) -> dict:
+    return {"error": {"code": code, "message": exc.problems[0].message if exc.problems else str(exc),
+                      "problems": [p.to_dict() for p in exc.problems]}}
+
+
+def _error_response(request: Request, exc: LaoshifuError, status: int, code: str) -> Response:
+    if request.url.path.startswith(API_PREFIX):
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return JSONResponse(error_body(exc, code), status_code=status, headers=headers)
+    return render.page(request, "error.html", {"problems": exc.problems, "code": code},
+                       status_code=status)

@@ -1,0 +1,99 @@
+"""Who is asking: signed session cookies for pages, Bearer tokens for the API, CSRF."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+
+from fastapi import Request
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from .. import accounts, sessions
+from ..accounts import User
+from ..errors import LaoshifuError, PermissionDenied, Problem
+
+COOKIE = "lsf_session"
+MAX_AGE = sessions.SESSION_HOURS * 3600
+
+
+class LoginRequired(Exception):
+    """A page needs a logged-in user: send the browser to the login page."""
+
+
+class CsrfError(LaoshifuError):
+    pass
+
+
+def serializer(request: Request) -> URLSafeTimedSerializer:
+    return request.app.state.signer
+
+
+def read_cookie(request: Request) -> dict:
+    raw = request.cookies.get(COOKIE)
+    if not raw:
+        return {}
+    try:
+        data = serializer(request).loads(raw, max_age=MAX_AGE)
+    except BadSignature:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def set_cookie(request: Request, response, data: dict) -> None:
+    secure = request.url.scheme == "https"
+    response.set_cookie(COOKIE, serializer(request).dumps(data), max_age=MAX_AGE, httponly=True,
+                        samesite="lax", secure=secure, path="/")
+
+
+def session_user(request: Request) -> tuple[User | None, str]:
+    """The logged-in user (or None) and the CSRF token forms must carry."""
+    if "lsf_user" in request.scope:
+        return request.scope["lsf_user"], request.scope["lsf_csrf"]
+    store = request.app.state.store
+    data = read_cookie(request)
+    user, csrf = None, ""
+    if data.get("sid"):
+        session = sessions.lookup(store, data["sid"])
+        if session is not None:
+            found = accounts.find_user(store, session.user)
+            if found is not None and not found.disabled:
+                user, csrf = found, session.csrf
+    if user is None:
+        csrf = data.get("anon", "")
+        if not csrf:
+            csrf = secrets.token_urlsafe(32)
+            # A pre-login token for the login form; set on the response by the middleware.
+            request.scope["lsf_new_anon"] = csrf
+    request.scope["lsf_user"], request.scope["lsf_csrf"] = user, csrf
+    return user, csrf
+
+
+def require_user(request: Request) -> User:
+    user, _ = session_user(request)
+    if user is None:
+        raise LoginRequired()
+    return user
+
+
+def check_csrf(request: Request, token: str | None) -> None:
+    _, expected = session_user(request)
+    if not token or not expected or not hmac.compare_digest(str(token), expected):
+        raise CsrfError(Problem("the form's security token is missing or wrong",
+                                field="csrf", hint="reload the page and try again"))
+
+
+def bearer_user(request: Request) -> User:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized(Problem("an API token is needed",
+                                   hint="send 'Authorization: Bearer TOKEN'; laoshifu token create NAME"))
+    user = accounts.user_for_token(request.app.state.store, token.strip())
+    if user is None:
+        raise Unauthorized(Problem("the API token is not valid",
+                                   hint="create a new one: laoshifu token create NAME"))
+    return user
+
+
+class Unauthorized(PermissionDenied):
+    pass

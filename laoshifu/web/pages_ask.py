@@ -1,0 +1,112 @@
+"""Pages: log in and out, ask the master, thumbs up/down."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import JSONResponse, RedirectResponse
+
+from .. import accounts, asking, feedback, sessions
+from ..errors import LaoshifuError, Problem
+from . import auth, render
+from .i18n import translate
+
+router = APIRouter(include_in_schema=False)
+
+
+def _safe_next(target: str | None) -> str:
+    # Only same-site paths: never an open redirect to another host.
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+@router.get("/login")
+def login_page(request: Request, next: str = "/"):
+    return render.page(request, "login.html", {"next": _safe_next(next), "base": ""})
+
+
+@router.post("/login")
+def login(request: Request, username: str = Form(""), password: str = Form(""),
+          csrf: str = Form(""), next: str = Form("/")):
+    auth.check_csrf(request, csrf)
+    store = request.app.state.store
+    lang = render.lang_of(request)
+    address = request.client.host if request.client else "?"
+    key = sessions.throttle_key(username, address)
+    wait = sessions.wait_seconds(store, key)
+    if wait:
+        return render.page(request, "login.html", {
+            "next": _safe_next(next), "username": username, "base": "",
+            "error": translate("login.wait", lang, n=wait)}, status_code=429)
+    user = accounts.verify_password(store, username, password)
+    if user is None:
+        sessions.record_failure(store, key)
+        store_audit(store, username or "?", "login.fail", address)
+        return render.page(request, "login.html", {
+            "next": _safe_next(next), "username": username, "base": "",
+            "error": translate("login.failed", lang)}, status_code=401)
+    sessions.record_success(store, key)
+    old = auth.read_cookie(request).get("sid")
+    if old:
+        sessions.end(store, old)
+    session = sessions.start(store, user.name)
+    store_audit(store, user.name, "login", address)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    auth.set_cookie(request, response, {"sid": session.sid})
+    return response
+
+
+def store_audit(store, actor: str, action: str, address: str) -> None:
+    with store.transaction() as conn:
+        store.audit(conn, actor, action, target=address)
+
+
+@router.post("/logout")
+def logout(request: Request, csrf: str = Form("")):
+    auth.check_csrf(request, csrf)
+    sid = auth.read_cookie(request).get("sid")
+    if sid:
+        sessions.end(request.app.state.store, sid)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(auth.COOKIE, path="/")
+    return response
+
+
+@router.get("/")
+def ask_page(request: Request):
+    user = auth.require_user(request)
+    base = render.current_base(request, user)
+    return render.page(request, "ask.html", {"base": base, "question": "", "answer": None})
+
+
+@router.post("/ask")
+def ask(request: Request, question: str = Form(""), base: str = Form(""), csrf: str = Form("")):
+    user = auth.require_user(request)
+    auth.check_csrf(request, csrf)
+    base = render.current_base(request, user, base or None)
+    store = request.app.state.store
+    try:
+        answer = asking.ask(store, base, question, user)
+    except LaoshifuError as exc:
+        return render.page(request, "ask.html", {"base": base, "question": question,
+                                                 "answer": None, "problems": exc.problems},
+                           status_code=400)
+    return render.page(request, "ask.html", {"base": base, "question": question, "answer": answer})
+
+
+@router.post("/feedback")
+def give_feedback(request: Request, question: str = Form(""), helpful: str = Form(""),
+                  comment: str = Form(""), base: str = Form(""), citations: str = Form(""),
+                  csrf: str = Form("")):
+    user = auth.require_user(request)
+    auth.check_csrf(request, csrf)
+    base = render.current_base(request, user, base or None)
+    if helpful not in ("1", "0"):
+        raise LaoshifuError(Problem("say whether the answer helped", field="helpful"))
+    feedback.record(request.app.state.store, base, question, helpful == "1", user, comment,
+                    [c for c in citations.split(",") if c])
+    message = translate("ask.thanks", render.lang_of(request))
+    if request.headers.get("x-requested-with") == "fetch":
+        return JSONResponse({"ok": True, "message": message})
+    return render.page(request, "ask.html", {"base": base, "question": question, "answer": None,
+                                             "notice": message})

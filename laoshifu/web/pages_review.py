@@ -1,0 +1,72 @@
+"""Pages: the master's review of drafts, and the unanswered-question queue."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse
+
+from .. import asking, feedback, permissions, review
+from ..errors import LaoshifuError
+from . import auth, render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/review")
+def review_page(request: Request):
+    user = auth.require_user(request)
+    base = render.current_base(request, user)
+    permissions.check(user, "read_drafts", base)
+    store = request.app.state.store
+    items = []
+    for unit in review.drafts(store, base):
+        approved = [u for u, _ in store.history(base, unit.id) if u.status == "approved"]
+        before = approved[-1].version if approved else None
+        lines = review.diff(store, base, unit.id, before, unit.version) if before else []
+        items.append({"unit": unit, "diff": lines, "before": before})
+    return render.page(request, "review.html", {"base": base, "items": items})
+
+
+@router.post("/review/{unit_id}")
+def decide(request: Request, unit_id: str, decision: str = Form(""), comment: str = Form(""),
+           base: str = Form(""), csrf: str = Form("")):
+    user = auth.require_user(request)
+    auth.check_csrf(request, csrf)
+    base = render.current_base(request, user, base or None)
+    store = request.app.state.store
+    if decision == "approve":
+        review.approve(store, base, unit_id, user, comment)
+    else:
+        review.reject(store, base, unit_id, user, comment)
+    return RedirectResponse(f"/review?base={base}", status_code=303)
+
+
+@router.get("/questions")
+def questions_page(request: Request):
+    user = auth.require_user(request)
+    base = render.current_base(request, user)
+    store = request.app.state.store
+    queue = asking.queue(store, base, user)
+    comments = {q.id: feedback.comments_for(store, base, feedback.question_key(q.text))
+                for q in queue if q.reason == "thumbs_down"}
+    return render.page(request, "questions.html", {"base": base, "queue": queue,
+                                                   "comments": comments})
+
+
+@router.post("/questions/{qid}/answer")
+def answer(request: Request, qid: int, text: str = Form(""), base: str = Form(""),
+           csrf: str = Form("")):
+    user = auth.require_user(request)
+    auth.check_csrf(request, csrf)
+    base = render.current_base(request, user, base or None)
+    store = request.app.state.store
+    try:
+        unit = asking.answer(store, base, qid, text, user)
+    except LaoshifuError as exc:
+        if isinstance(exc, permissions.PermissionDenied):
+            raise
+        queue = asking.queue(store, base, user)
+        return render.page(request, "questions.html", {
+            "base": base, "queue": queue, "comments": {}, "problems": exc.problems,
+            "failed": qid}, status_code=400)
+    return RedirectResponse(f"/questions?base={base}&answered={unit.id}", status_code=303)
