@@ -22,7 +22,7 @@ from .vocabulary import Vocabulary
 _NUMBER = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
 SEVERITY_RANK = {name: i for i, name in enumerate(SEVERITIES)}
 CATEGORY_RANK = {"safety": 0, "quality": 1, "equipment": 2, "cost": 3}
-SYMPTOM_THRESHOLD = 0.25  # share of the symptom's character pairs found in a rule
+SYMPTOM_THRESHOLD = 0.34  # share of the symptom's character pairs found in a rule
 
 
 @dataclass(frozen=True)
@@ -221,7 +221,10 @@ def symptom_score(symptom: str, rule: Rule) -> float:
     if not wanted:
         return 0.0
     have = char_bigrams(f"{rule.symptom} {rule.title}")
-    return len(wanted & have) / len(wanted)
+    shared = len(wanted & have)
+    if shared < min(2, len(wanted)):  # one common pair such as 涂层 is not a match
+        return 0.0
+    return shared / len(wanted)
 
 
 def cite(unit: Unit, n: int = 1) -> Citation:
@@ -317,13 +320,14 @@ def render_text(result: Diagnosis) -> str:
     for r in result.readings:
         conv = f"  (from {r.given_value})" if r.converted_from else ""
         lines.append(f"  {r.name} = {format_number(r.value)} {r.unit}{conv}".rstrip())
-    lines.append("")
+    if result.readings:
+        lines.append("")
     if result.deviations:
         lines.append("超窗 out of window:")
         for d in result.deviations:
             lines.append(f"  ! {d.describe()}  [{d.window.id} v{d.window.version} {d.window.source}]")
-    elif result.readings:
-        lines.append("all readings are inside their windows")
+    elif result.in_window:
+        lines.append("the readings with a window are inside it")
     for note in result.notes:
         lines.append(f"  note: {note}")
     lines.append("")

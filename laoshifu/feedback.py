@@ -30,13 +30,9 @@ class Feedback:
 
 
 def question_key(text: str) -> str:
-    """The same question in other spacing or width counts as the same question."""
-    try:
-        from .text.normalize import normalize
-        text = normalize(text)
-    except Exception:  # pragma: no cover - the text pipeline is optional here
-        pass
-    return "".join(text.lower().split())
+    """The same key the answerer queues questions under."""
+    from .answer import question_key as key
+    return key(text)
 
 
 def record(store: Store, base: str, question: str, helpful: bool, user, comment: str = "",

@@ -60,6 +60,7 @@ class Answer:
     rules: list[RuleAdvice] = field(default_factory=list)
     related: list[Related] = field(default_factory=list)
     queued_question_id: int | None = None
+    ranking: list[str] = field(default_factory=list)  # retrieved unit ids, best first
     elapsed_ms: float = 0.0
 
     def to_dict(self) -> dict:
@@ -73,5 +74,6 @@ class Answer:
             "rules": [{**asdict(r), "actions": list(r.actions)} for r in self.rules],
             "related": [asdict(r) for r in self.related],
             "queued_question_id": self.queued_question_id,
+            "ranking": list(self.ranking),
             "elapsed_ms": round(self.elapsed_ms, 2),
         }

@@ -22,6 +22,8 @@ STOPWORDS = frozenset(
     何时 何地 谁 是否 是不是 有没有 能不能 可不可以 一般 通常 大概 大约 左右 应该 需要 可以 能够
     老是 总是 经常 我 你 他 她 它 我们 你们 他们 她们 它们 自己 一个 一种 一些
     什么时候 多少钱 叫 称为 被称为 哪些地方
+    咋 咋办 咋整 咋弄 咋回事 咋样 怎么回事 怎么搞 怎么弄 怎么处理 如何处理 会怎样 会怎么样 怎么了
+    啦 呗 哈 嗯 师傅 老师傅 请教 问一下 问下 想问 想知道 知道 告诉 平时 一般来说 到底 究竟
     the a an of to in on at is are was were be for and or what which who when where why how
     does do did
     """.split()

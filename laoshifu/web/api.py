@@ -7,7 +7,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import accounts, asking, feedback, permissions, review, uploads
+from .. import accounts, asking, feedback, permissions, editing, uploads
 from ..accounts import User
 from ..errors import LaoshifuError, Problem
 from ..units import DEFAULT_BASE, KINDS, Unit
@@ -109,7 +109,7 @@ def ask(body: AskIn, request: Request, user: User = Depends(current)) -> dict:
 def list_units(request: Request, base: str = DEFAULT_BASE, q: str = "", kind: str = "",
                process: str = "", status: str = "", user: User = Depends(current)) -> dict:
     """Units the token's user may see, filtered by words, kind, process and status."""
-    units = review.search_units(_store(request), base, user, q, kind, process, status)
+    units = editing.search_units(_store(request), base, user, q, kind, process, status)
     return {"base": base, "count": len(units), "units": [_unit_out(u) for u in units]}
 
 
@@ -117,7 +117,7 @@ def list_units(request: Request, base: str = DEFAULT_BASE, q: str = "", kind: st
 def create_unit(body: UnitIn, request: Request, user: User = Depends(current)) -> dict:
     """Create a unit (an engineer's becomes a draft for the master)."""
     unit = _build(body, None, None)
-    saved = review.save_edit(_store(request), body.base, unit, user, body.comment,
+    saved = editing.save_edit(_store(request), body.base, unit, user, body.comment,
                              expected_version=0)
     return _unit_out(saved)
 
@@ -125,7 +125,7 @@ def create_unit(body: UnitIn, request: Request, user: User = Depends(current)) -
 @router.get("/units/{unit_id}", responses=ERRORS)
 def get_unit(unit_id: str, request: Request, base: str = DEFAULT_BASE,
              user: User = Depends(current)) -> dict:
-    return _unit_out(review.get_visible(_store(request), base, unit_id, user))
+    return _unit_out(editing.get_visible(_store(request), base, unit_id, user))
 
 
 @router.put("/units/{unit_id}", responses=ERRORS)
@@ -137,7 +137,7 @@ def update_unit(unit_id: str, body: UnitIn, request: Request, user: User = Depen
     unit = _build(body, unit_id, old.kind)
     if "status" not in (body.model_extra or {}):
         unit = unit.with_changes(status=old.status if old.status != "retired" else "approved")
-    saved = review.save_edit(store, body.base, unit.with_changes(author=unit.author or old.author),
+    saved = editing.save_edit(store, body.base, unit.with_changes(author=unit.author or old.author),
                              user, body.comment, expected_version=body.expected_version)
     return _unit_out(saved)
 
@@ -146,14 +146,14 @@ def update_unit(unit_id: str, body: UnitIn, request: Request, user: User = Depen
 def retire_unit(unit_id: str, request: Request, base: str = DEFAULT_BASE, comment: str = "",
                 user: User = Depends(current)) -> dict:
     """Retire a unit (kept in history, no longer answered from)."""
-    return _unit_out(review.retire(_store(request), base, unit_id, user, comment))
+    return _unit_out(editing.retire(_store(request), base, unit_id, user, comment))
 
 
 @router.get("/units/{unit_id}/versions", responses=ERRORS)
 def versions(unit_id: str, request: Request, base: str = DEFAULT_BASE,
              user: User = Depends(current)) -> dict:
     store = _store(request)
-    review.get_visible(store, base, unit_id, user)
+    editing.get_visible(store, base, unit_id, user)
     history = store.history(base, unit_id)
     if not permissions.allowed(user.role, "read_drafts"):
         history = [(u, i) for u, i in history if u.status == "approved"]
@@ -164,23 +164,23 @@ def versions(unit_id: str, request: Request, base: str = DEFAULT_BASE,
 def diff(unit_id: str, request: Request, a: int, b: int, base: str = DEFAULT_BASE,
          user: User = Depends(current)) -> dict:
     permissions.check(user, "read_drafts", base)
-    return {"id": unit_id, "a": a, "b": b, "diff": review.diff(_store(request), base, unit_id, a, b)}
+    return {"id": unit_id, "a": a, "b": b, "diff": editing.diff(_store(request), base, unit_id, a, b)}
 
 
 @router.post("/units/{unit_id}/approve", responses=ERRORS)
 def approve(unit_id: str, body: Decision, request: Request, user: User = Depends(current)) -> dict:
-    return _unit_out(review.approve(_store(request), body.base, unit_id, user, body.comment))
+    return _unit_out(editing.approve(_store(request), body.base, unit_id, user, body.comment))
 
 
 @router.post("/units/{unit_id}/reject", responses=ERRORS)
 def reject(unit_id: str, body: Decision, request: Request, user: User = Depends(current)) -> dict:
-    return _unit_out(review.reject(_store(request), body.base, unit_id, user, body.comment))
+    return _unit_out(editing.reject(_store(request), body.base, unit_id, user, body.comment))
 
 
 @router.get("/drafts", responses=ERRORS)
 def drafts(request: Request, base: str = DEFAULT_BASE, user: User = Depends(current)) -> dict:
     permissions.check(user, "read_drafts", base)
-    return {"base": base, "units": [_unit_out(u) for u in review.drafts(_store(request), base)]}
+    return {"base": base, "units": [_unit_out(u) for u in editing.drafts(_store(request), base)]}
 
 
 @router.post("/import", responses=ERRORS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse
 
-from .. import permissions, review, uploads
+from .. import permissions, editing, uploads
 from ..errors import LaoshifuError, NotFound, Problem
 from ..units import KINDS
 from . import auth, forms, render
@@ -20,11 +20,11 @@ def list_units(request: Request, q: str = "", kind: str = "", process: str = "",
     store = request.app.state.store
     if kind and kind not in KINDS:
         kind = ""
-    units = review.search_units(store, base, user, q, kind, process, status)
-    everything = review.search_units(store, base, user)
+    units = editing.search_units(store, base, user, q, kind, process, status)
+    everything = editing.search_units(store, base, user)
     return render.page(request, "units.html", {
         "base": base, "units": units, "q": q, "kind": kind, "process": process, "status": status,
-        "processes": review.processes(everything), "statuses": review.visible_statuses(user)})
+        "processes": editing.processes(everything), "statuses": editing.visible_statuses(user)})
 
 
 @router.get("/units/new")
@@ -50,7 +50,7 @@ def view_unit(request: Request, unit_id: str):
     user = auth.require_user(request)
     base = render.current_base(request, user)
     store = request.app.state.store
-    unit = review.get_visible(store, base, unit_id, user)
+    unit = editing.get_visible(store, base, unit_id, user)
     history = store.history(base, unit_id)
     if not permissions.allowed(user.role, "read_drafts"):
         history = [(u, info) for u, info in history if u.status == "approved"]
@@ -69,7 +69,7 @@ def diff_unit(request: Request, unit_id: str, a: int = 0, b: int = 0):
     unit = store.require_unit(base, unit_id)
     b = b or unit.version
     a = a or max(1, b - 1)
-    lines = review.diff(store, base, unit_id, a, b)
+    lines = editing.diff(store, base, unit_id, a, b)
     return render.page(request, "diff.html", {"base": base, "unit": unit, "a": a, "b": b,
                                               "lines": lines})
 
@@ -109,7 +109,7 @@ async def _save(request: Request, unit_id: str | None):
     if unit is not None:
         try:
             unit = unit.with_changes(author=old.author if old else user.name)
-            saved = review.save_edit(store, base, unit, user, comment,
+            saved = editing.save_edit(store, base, unit, user, comment,
                                      expected_version=int(expected) if expected.isdigit() else (None if old else 0))
         except NotFound:
             raise
@@ -139,7 +139,7 @@ def retire_unit(request: Request, unit_id: str, csrf: str = Form(""), base: str 
     user = auth.require_user(request)
     auth.check_csrf(request, csrf)
     base = render.current_base(request, user, base or None)
-    review.retire(request.app.state.store, base, unit_id, user, comment)
+    editing.retire(request.app.state.store, base, unit_id, user, comment)
     return RedirectResponse(f"/units/{unit_id}?base={base}", status_code=303)
 
 

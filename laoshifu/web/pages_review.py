@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 
-from .. import asking, feedback, permissions, review
+from .. import asking, feedback, permissions, editing
 from ..errors import LaoshifuError
 from . import auth, render
 
@@ -19,10 +19,10 @@ def review_page(request: Request):
     permissions.check(user, "read_drafts", base)
     store = request.app.state.store
     items = []
-    for unit in review.drafts(store, base):
+    for unit in editing.drafts(store, base):
         approved = [u for u, _ in store.history(base, unit.id) if u.status == "approved"]
         before = approved[-1].version if approved else None
-        lines = review.diff(store, base, unit.id, before, unit.version) if before else []
+        lines = editing.diff(store, base, unit.id, before, unit.version) if before else []
         items.append({"unit": unit, "diff": lines, "before": before})
     return render.page(request, "review.html", {"base": base, "items": items})
 
@@ -35,9 +35,9 @@ def decide(request: Request, unit_id: str, decision: str = Form(""), comment: st
     base = render.current_base(request, user, base or None)
     store = request.app.state.store
     if decision == "approve":
-        review.approve(store, base, unit_id, user, comment)
+        editing.approve(store, base, unit_id, user, comment)
     else:
-        review.reject(store, base, unit_id, user, comment)
+        editing.reject(store, base, unit_id, user, comment)
     return RedirectResponse(f"/review?base={base}", status_code=303)
 
 

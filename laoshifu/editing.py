@@ -27,8 +27,15 @@ def save_edit(store: Store, base: str, unit: Unit, user, comment: str = "",
     unit = unit.with_changes(author=unit.author or user.name,
                              source_file=unit.source_file or (old.source_file if old else ""),
                              source_line=unit.source_line or (old.source_line if old else 0))
-    return store.save_unit(base, unit, actor=user.name, change="edit" if old else "create",
-                           comment=comment, expected_version=expected_version)
+    saved = store.save_unit(base, unit, actor=user.name, change="edit" if old else "create",
+                            comment=comment, expected_version=expected_version)
+    _written(store, base)
+    return saved
+
+
+def _written(store: Store, base: str) -> None:
+    from .asking import notice_write
+    notice_write(store, base)
 
 
 def drafts(store: Store, base: str) -> list[Unit]:
@@ -40,7 +47,9 @@ def approve(store: Store, base: str, unit_id: str, user, comment: str = "") -> U
     unit = store.require_unit(base, unit_id)
     if unit.status != "draft":
         raise LaoshifuError(Problem(f"{unit_id} is {unit.status}, not a draft", field="status"))
-    return store.set_status(base, unit_id, "approved", user.name, "approve", comment)
+    approved = store.set_status(base, unit_id, "approved", user.name, "approve", comment)
+    _written(store, base)
+    return approved
 
 
 def reject(store: Store, base: str, unit_id: str, user, comment: str) -> Unit:
@@ -55,13 +64,18 @@ def reject(store: Store, base: str, unit_id: str, user, comment: str) -> Unit:
     approved = [u for u, _info in store.history(base, unit_id) if u.status == "approved"]
     if approved:
         restored = approved[-1].with_changes(status="approved")
-        return store.save_unit(base, restored, actor=user.name, change="reject", comment=comment)
-    return store.set_status(base, unit_id, "retired", user.name, "reject", comment)
+        result = store.save_unit(base, restored, actor=user.name, change="reject", comment=comment)
+    else:
+        result = store.set_status(base, unit_id, "retired", user.name, "reject", comment)
+    _written(store, base)
+    return result
 
 
 def retire(store: Store, base: str, unit_id: str, user, comment: str = "") -> Unit:
     permissions.check(user, "approve", base)
-    return store.set_status(base, unit_id, "retired", user.name, "retire", comment)
+    retired = store.set_status(base, unit_id, "retired", user.name, "retire", comment)
+    _written(store, base)
+    return retired
 
 
 def visible_statuses(user) -> tuple[str, ...]:

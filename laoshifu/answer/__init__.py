@@ -1,0 +1,108 @@
+"""Answer apprentices in the master's own words, or say "not sure" and ask the master."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+from ..errors import LaoshifuError, Problem
+from ..store import Store
+from ..text import normalize
+from ..units import DEFAULT_BASE, QA, Unit
+from .asker import IndexCache, KnowledgeIndex, cache_for
+from ..search import UnitHit
+from ..units import Parameter, Rule
+from .compose import compose, related
+from .intent import Intent, parameters_for, read_intent
+from .confidence import coverage, load_threshold
+from .model import Answer
+
+MAX_QUESTION_CHARS = 500
+RETRIEVE_UNITS = 10
+RETRIEVE_SENTENCES = 20
+
+__all__ = ["Answer", "ask", "answer_question", "question_key", "cache_for", "IndexCache",
+           "KnowledgeIndex", "check_question"]
+
+
+def check_question(question: str) -> str:
+    text = (question or "").strip()
+    if not text:
+        raise LaoshifuError(Problem("the question is empty", field="question",
+                                    hint="ask in a sentence, e.g. 脱碳退火的露点控制在多少？"))
+    if len(text) > MAX_QUESTION_CHARS:
+        raise LaoshifuError(Problem(
+            f"the question is {len(text)} characters long; at most {MAX_QUESTION_CHARS}",
+            field="question", hint="ask one thing at a time, in a sentence or two"))
+    return text
+
+
+def question_key(question: str) -> str:
+    """The same question however it is typed (width, script, punctuation, spaces)."""
+    return re.sub(r"[\W_]+", "", normalize(question))
+
+
+def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool = True,
+        index_dir: Path | None = None, threshold: float | None = None,
+        cache: IndexCache | None = None, actor: str = "") -> Answer:
+    """Answer from approved units of ``base``; below the threshold, refuse and queue it."""
+    started = time.perf_counter()
+    question = check_question(question)
+    entry = (cache or cache_for(store, index_dir)).get(base)
+    unit_hits = entry.index.search(question, RETRIEVE_UNITS)
+    intent = read_intent(question, entry)
+    ranked, windows, rule = _rank(question, intent, entry, unit_hits)
+    confidence = coverage(entry.index, question, [u.id for u in ranked[:3]])
+    cut = load_threshold() if threshold is None else threshold
+    if ranked and confidence >= cut:
+        sentence_hits = entry.index.search_sentences(question, RETRIEVE_SENTENCES)
+        answer = compose(question, entry, intent, ranked, windows, rule, sentence_hits,
+                         confidence)
+    else:
+        answer = Answer(question=question, refused=True, confidence=confidence,
+                        related=related(unit_hits))
+        if record:
+            queued = store.record_question(base, question, question_key(question),
+                                           [r.unit_id for r in answer.related], actor=actor)
+            answer.queued_question_id = queued.id
+    answer.ranking = [u.id for u in ranked]
+    answer.elapsed_ms = (time.perf_counter() - started) * 1000
+    return answer
+
+
+def _rank(question: str, intent: Intent, entry: KnowledgeIndex, unit_hits: list[UnitHit]
+          ) -> tuple[list[Unit], list[Parameter], Rule | None]:
+    """Put what the question asks for first: the named parameter's windows for a value
+    question, the best-matching fault rule for a what-to-do question."""
+    units = entry.units
+    ranked = [units[h.unit_id] for h in unit_hits if h.unit_id in units]
+    windows: list[Parameter] = []
+    if intent.quantities and (intent.wants_value or not intent.wants_action):
+        windows = parameters_for(intent, entry, [u.id for u in ranked])
+    rule: Rule | None = None
+    if intent.wants_action:
+        rule_hits = entry.index.search(question, 3, kinds=["rule"])
+        for hit in rule_hits[:1]:
+            candidate = units.get(hit.unit_id)
+            if isinstance(candidate, Rule) and coverage(entry.index, question, [candidate.id]) >= 0.5:
+                rule = candidate
+    elif ranked and isinstance(ranked[0], Rule):
+        rule = ranked[0]
+    first = [*windows, *([rule] if rule else [])]
+    chosen = {u.id for u in first}
+    return [*first, *(u for u in ranked if u.id not in chosen)], windows, rule
+
+
+def answer_question(store: Store, base: str, qid: int, text: str, actor: str) -> Unit:
+    """The master answers a queued question: an approved ``qa`` unit, found by the next ask."""
+    queued = store.get_question(base, qid)
+    body = (text or "").strip()
+    if not body:
+        raise LaoshifuError(Problem("the answer is empty", field="answer"))
+    unit = QA(id=f"qa-q{qid}", title=queued.text, question=queued.text, body=body,
+              author=actor, status="approved", tags=("师傅答疑",), base=base)
+    saved = store.save_unit(base, unit, actor=actor, change="answer",
+                            comment=f"answer to queued question {qid}")
+    store.mark_answered(base, qid, saved.id, actor)
+    return saved

@@ -1,0 +1,112 @@
+"""Compose an answer from the master's own records: windows, rule actions, quoted sentences.
+
+Nothing is paraphrased: every sentence is a verbatim slice of a unit, every number in a
+window table comes from the parameter record, and each carries its citation.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..search import SentenceHit, UnitHit
+from ..units import Citation, Parameter, Rule, Term, Unit
+from .asker import KnowledgeIndex
+from .intent import Intent
+from .model import Answer, QuotedSentence, Related, RuleAdvice, WindowRow
+
+MAX_SENTENCES = 3
+MAX_PER_UNIT = 2
+TOP_UNITS = 5
+
+
+class _Citations:
+    """Numbers sources [1], [2]… in the order the answer first uses them."""
+
+    def __init__(self, entry: KnowledgeIndex):
+        self.entry = entry
+        self.numbers: dict[str, int] = {}
+        self.items: list[Citation] = []
+
+    def cite(self, unit: Unit) -> int:
+        if unit.id not in self.numbers:
+            n = len(self.items) + 1
+            self.numbers[unit.id] = n
+            self.items.append(Citation(n, unit.id, unit.kind, unit.title, unit.version, unit.source))
+        return self.numbers[unit.id]
+
+
+def compose(question: str, entry: KnowledgeIndex, intent: Intent, ranked: list[Unit],
+            windows: list[Parameter], rule: Rule | None, sentence_hits: list[SentenceHit],
+            confidence: float) -> Answer:
+    """Windows first, then the rule's actions, then up to three quoted sentences."""
+    citations = _Citations(entry)
+    answer = Answer(question=question, refused=False, confidence=confidence)
+    if windows:
+        answer.windows = _windows(windows, citations)
+    if rule is not None:
+        answer.rules.append(RuleAdvice(rule.id, rule.title, rule.severity, rule.diagnosis,
+                                       rule.actions, citations.cite(rule)))
+    answer.sentences = _quotes(ranked[:TOP_UNITS], _prefer(sentence_hits, intent), entry.units,
+                               citations)
+    answer.citations = citations.items
+    return answer
+
+
+def _windows(params: list[Parameter], citations: _Citations) -> list[WindowRow]:
+    # Every window of the quantity (one per grade/thickness), straight from the records.
+    return [WindowRow(p.id, p.name, p.process, p.target, p.lower, p.upper, p.unit, p.condition,
+                      citations.cite(p)) for p in sorted(params, key=lambda p: (p.condition, p.id))]
+
+
+_NUMBER = re.compile(r"\d")
+
+
+def _prefer(hits: list[SentenceHit], intent: Intent) -> list[SentenceHit]:
+    """For a value question, sentences that give a number come first (stable otherwise)."""
+    if not intent.wants_value:
+        return hits
+    return sorted(hits, key=lambda h: not _NUMBER.search(h.text))
+
+
+def _quotable_span(unit: Unit) -> tuple[int, int]:
+    """The part of ``search_text()`` that is the master's prose (not lists of names)."""
+    text = unit.search_text()
+    if isinstance(unit, (Parameter, Term)) and unit.body:
+        start = text.rfind(unit.body)
+        return (start, start + len(unit.body)) if start >= 0 else (0, 0)
+    return 0, len(text)
+
+
+def _quotes(top: list[Unit], hits: list[SentenceHit], units: dict[str, Unit],
+            citations: _Citations) -> list[QuotedSentence]:
+    allowed = {u.id for u in top}
+    per_unit: dict[str, int] = {}
+    seen: set[str] = set()
+    quotes: list[QuotedSentence] = []
+    for hit in hits:
+        unit = units.get(hit.unit_id)
+        if unit is None or hit.unit_id not in allowed or per_unit.get(hit.unit_id, 0) >= MAX_PER_UNIT:
+            continue
+        start, end = _quotable_span(unit)
+        if not (start <= hit.start and hit.end <= end):
+            continue
+        text = unit.search_text()[hit.start:hit.end].strip()
+        if not text or text in seen:
+            continue
+        seen.add(text)
+        per_unit[hit.unit_id] = per_unit.get(hit.unit_id, 0) + 1
+        quotes.append(QuotedSentence(text, (citations.cite(unit),)))
+        if len(quotes) >= MAX_SENTENCES:
+            break
+    if not quotes and top:
+        # No sentence matched on its own: quote the opening of the best unit's prose.
+        unit = top[0]
+        start, end = _quotable_span(unit)
+        text = unit.search_text()[start:end].strip().split("\n")[0][:200]
+        if text:
+            quotes.append(QuotedSentence(text, (citations.cite(unit),)))
+    return quotes
+
+
+def related(unit_hits: list[UnitHit], limit: int = 5) -> list[Related]:
+    return [Related(h.unit_id, h.kind, h.title) for h in unit_hits[:limit]]

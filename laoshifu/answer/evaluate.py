@@ -1,0 +1,149 @@
+"""Evaluate answering on a question set: recall@k, MRR, refusals, latency; calibrate."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ..errors import LaoshifuError, Problem
+from ..store import Store
+from . import ask
+from .confidence import CALIBRATION_FILE, choose_threshold
+
+EXAMPLE_QUESTIONS = Path(__file__).resolve().parents[2] / "examples" / "go-silicon-steel" / "questions.yaml"
+
+
+@dataclass(frozen=True)
+class EvalQuestion:
+    id: str
+    question: str
+    gold: tuple[str, ...]
+    split: str
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.gold)
+
+
+def load_questions(path: Path, split: str = "all") -> list[EvalQuestion]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise LaoshifuError(Problem(f"cannot read the question set: {exc}", file=str(path))) from None
+    if not isinstance(data, list):
+        raise LaoshifuError(Problem("the question set must be a YAML list", file=str(path), line=1))
+    out = []
+    for number, item in enumerate(data, 1):
+        if not isinstance(item, dict) or not item.get("question"):
+            raise LaoshifuError(Problem(f"item {number} has no question", file=str(path),
+                                        field="question"))
+        q = EvalQuestion(str(item.get("id", number)), str(item["question"]),
+                         tuple(item.get("gold") or ()), str(item.get("split", "dev")))
+        if split == "all" or q.split == split:
+            out.append(q)
+    return out
+
+
+@dataclass
+class EvalReport:
+    split: str
+    answerable: int
+    unanswerable: int
+    recall_at_1: float
+    recall_at_5: float
+    mrr_at_10: float
+    refusal_accuracy: float
+    false_refusal_rate: float
+    p50_ms: float
+    p95_ms: float
+    threshold: float
+    misses: list[dict]
+
+    def to_dict(self) -> dict:
+        data = dict(self.__dict__)
+        for key, value in data.items():
+            if isinstance(value, float):
+                data[key] = round(value, 4)
+        return data
+
+    def render(self) -> str:
+        return "\n".join([
+            f"questions: {self.answerable} answerable, {self.unanswerable} unanswerable "
+            f"(split {self.split}, threshold {self.threshold:.3f})",
+            f"recall@1 {self.recall_at_1:.3f}   recall@5 {self.recall_at_5:.3f}   MRR@10 {self.mrr_at_10:.3f}",
+            f"refusal accuracy (unanswerable) {self.refusal_accuracy:.3f}   "
+            f"false-refusal rate (answerable) {self.false_refusal_rate:.3f}",
+            f"ask latency p50 {self.p50_ms:.1f} ms   p95 {self.p95_ms:.1f} ms",
+        ])
+
+
+def _percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+def evaluate(store: Store, questions: list[EvalQuestion], base: str,
+             index_dir: Path | None = None, threshold: float | None = None) -> EvalReport:
+    from .confidence import load_threshold
+
+    cut = load_threshold() if threshold is None else threshold
+    ask(store, "预热", base, record=False, index_dir=index_dir, threshold=cut)  # build/load the index
+    hits1 = hits5 = 0
+    rr = 0.0
+    refused_ok = false_refusals = 0
+    latencies: list[float] = []
+    misses = []
+    answerable = [q for q in questions if q.answerable]
+    for q in questions:
+        result = ask(store, q.question, base, record=False, index_dir=index_dir, threshold=cut)
+        latencies.append(result.elapsed_ms)
+        if not q.answerable:
+            refused_ok += result.refused
+            if not result.refused:
+                misses.append({"id": q.id, "question": q.question, "problem": "answered",
+                               "confidence": round(result.confidence, 3)})
+            continue
+        false_refusals += result.refused
+        ranks = [i for i, uid in enumerate(result.ranking[:10], 1) if uid in q.gold]
+        first = ranks[0] if ranks else None
+        hits1 += first == 1
+        hits5 += first is not None and first <= 5
+        rr += 1 / first if first else 0.0
+        if first != 1 or result.refused:
+            misses.append({"id": q.id, "question": q.question, "gold": list(q.gold),
+                           "got": result.ranking[:3], "refused": result.refused,
+                           "confidence": round(result.confidence, 3)})
+    n_answerable = max(len(answerable), 1)
+    n_unanswerable = max(len(questions) - len(answerable), 1)
+    splits = sorted({q.split for q in questions})
+    return EvalReport(
+        split=",".join(splits), answerable=len(answerable),
+        unanswerable=len(questions) - len(answerable),
+        recall_at_1=hits1 / n_answerable, recall_at_5=hits5 / n_answerable,
+        mrr_at_10=rr / n_answerable, refusal_accuracy=refused_ok / n_unanswerable,
+        false_refusal_rate=false_refusals / n_answerable,
+        p50_ms=_percentile(latencies, 50), p95_ms=_percentile(latencies, 95),
+        threshold=cut, misses=misses)
+
+
+def calibrate(store: Store, questions: list[EvalQuestion], base: str,
+              index_dir: Path | None = None, path: Path = CALIBRATION_FILE) -> float:
+    """Choose the refusal threshold on these questions (the dev split) and save it."""
+    if any(q.split == "held-out" for q in questions):
+        raise LaoshifuError("calibrate on the dev split only: the held-out split stays unseen")
+    confidences = {True: [], False: []}
+    for q in questions:
+        result = ask(store, q.question, base, record=False, index_dir=index_dir, threshold=2.0)
+        confidences[q.answerable].append(result.confidence)
+    threshold = choose_threshold(confidences[True], confidences[False])
+    path.write_text(json.dumps({"threshold": round(threshold, 4),
+                                "calibrated_on": f"{len(questions)} dev questions"}, indent=2) + "\n",
+                    encoding="utf-8")
+    return threshold

@@ -1,0 +1,164 @@
+"""ask, questions, answer, eval: the apprentice's and the master's commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .. import answer as answering
+from ..answer.model import Answer
+from ..config import load_settings
+from ..units import format_number
+from .common import base_option, echo_json, json_option, open_store
+
+
+def register(main: click.Group) -> None:
+    for command in (ask_cmd, questions_cmd, answer_cmd, eval_cmd):
+        main.add_command(command)
+
+
+def _ask(store, question: str, base: str, record: bool = True) -> Answer:
+    return answering.ask(store, question, base, record=record,
+                         index_dir=load_settings().index_dir)
+
+
+@click.command("ask")
+@click.argument("question", required=False)
+@base_option
+@click.option("--no-record", is_flag=True, help="Do not queue an unanswered question.")
+@json_option
+def ask_cmd(question: str | None, base: str, no_record: bool, as_json: bool) -> None:
+    """Ask the master a question; without one, an interactive prompt (Ctrl-D to leave)."""
+    store = open_store()
+    if question is None:
+        _interactive(store, base)
+        return
+    result = _ask(store, question, base, record=not no_record)
+    if as_json:
+        echo_json(result.to_dict())
+    else:
+        click.echo(render_answer(result))
+
+
+def _interactive(store, base: str) -> None:
+    import readline  # noqa: F401  (line editing and history for input())
+
+    history = load_settings().home / "ask_history"
+    try:
+        readline.read_history_file(history)
+    except OSError:
+        pass
+    click.echo("问师傅 — 试试：脱碳退火的露点控制在多少？ / 氢气比例低了怎么办？  (Ctrl-D 退出)")
+    try:
+        while True:
+            try:
+                question = input("问> ").strip()
+            except EOFError:
+                click.echo()
+                break
+            except KeyboardInterrupt:
+                click.echo()
+                continue
+            if not question:
+                continue
+            try:
+                click.echo(render_answer(_ask(store, question, base)))
+            except answering.LaoshifuError as exc:
+                click.echo(exc.render(), err=True)
+            click.echo()
+    finally:
+        try:
+            history.parent.mkdir(parents=True, exist_ok=True)
+            readline.write_history_file(history)
+        except OSError:
+            pass
+
+
+def render_answer(result: Answer) -> str:
+    lines: list[str] = []
+    if result.refused:
+        lines.append(f"不确定 (not sure) — confidence {result.confidence:.2f}")
+        if result.queued_question_id is not None:
+            lines.append(f"这个问题已转给师傅 (queued for the master as question {result.queued_question_id}).")
+        if result.related:
+            lines.append("相关 (related):")
+            lines += [f"  - {r.title}  [{r.kind} {r.unit_id}]" for r in result.related]
+        return "\n".join(lines)
+    if result.windows:
+        lines.append("工艺窗口 (window):")
+        lines.append(f"  {'参数':<8} {'下限':>6} {'目标':>6} {'上限':>6}  {'单位':<6} 条件")
+        for w in result.windows:
+            lines.append(f"  {w.name:<8} {_num(w.lower):>6} {_num(w.target):>6} {_num(w.upper):>6}  "
+                         f"{w.unit:<6} {w.condition or '—'} [{w.citation}]")
+    for rule in result.rules:
+        lines.append(f"判断 (diagnosis) [{rule.citation}]: {rule.diagnosis}")
+        lines.append("先做什么 (actions):")
+        lines += [f"  {i}. {a}" for i, a in enumerate(rule.actions, 1)]
+    if result.sentences:
+        lines.append("师傅的话:")
+        for s in result.sentences:
+            marks = "".join(f"[{n}]" for n in s.citations)
+            lines.append(f"  「{s.text}」{marks}")
+    lines.append("出处 (sources):")
+    for c in result.citations:
+        lines.append(f"  [{c.n}] {c.unit_id}  {c.kind}  {c.title}  v{c.version}  {c.source or '—'}")
+    lines.append(f"(confidence {result.confidence:.2f}, {result.elapsed_ms:.0f} ms)")
+    return "\n".join(lines)
+
+
+def _num(value: float | None) -> str:
+    return "—" if value is None else format_number(value)
+
+
+@click.command("questions")
+@base_option
+@click.option("--all", "show_all", is_flag=True, help="Also list answered questions.")
+@json_option
+def questions_cmd(base: str, show_all: bool, as_json: bool) -> None:
+    """The questions waiting for the master, most asked first."""
+    queue = open_store().list_questions(base, status=None if show_all else "open")
+    if as_json:
+        echo_json([q.to_dict() for q in queue])
+        return
+    if not queue:
+        click.echo("no questions waiting")
+    for q in queue:
+        click.echo(f"{q.id:>4}  ×{q.askers:<3} {q.last_asked}  {q.status:<8} {q.text}")
+
+
+@click.command("answer")
+@click.argument("qid", type=int)
+@click.argument("text")
+@base_option
+@click.option("--actor", default="master", show_default=True, help="Who answers (audit log).")
+def answer_cmd(qid: int, text: str, base: str, actor: str) -> None:
+    """The master answers a queued question; the next ask finds it."""
+    unit = answering.answer_question(open_store(), base, qid, text, actor)
+    click.echo(f"recorded {unit.id} (v{unit.version}); the next ask will find it")
+
+
+@click.command("eval")
+@click.option("--questions", "questions_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="Question set (default: the example knowledge base's).")
+@click.option("--split", type=click.Choice(["dev", "held-out", "all"]), default="dev", show_default=True)
+@base_option
+@click.option("--calibrate", is_flag=True, help="Choose the refusal threshold on this split and save it.")
+@json_option
+def eval_cmd(questions_path: Path | None, split: str, base: str, calibrate: bool, as_json: bool) -> None:
+    """Measure answers on a question set: recall, MRR, refusals, latency."""
+    from ..answer import evaluate
+
+    path = questions_path or evaluate.EXAMPLE_QUESTIONS
+    questions = evaluate.load_questions(path, split)
+    store = open_store()
+    if calibrate:
+        if split == "held-out":
+            raise click.UsageError("calibrate on dev, never on the held-out split")
+        threshold = evaluate.calibrate(store, questions, base, load_settings().index_dir)
+        click.echo(f"threshold {threshold:.4f} saved")
+    report = evaluate.evaluate(store, questions, base, load_settings().index_dir)
+    if as_json:
+        echo_json(report.to_dict())
+        return
+    click.echo(report.render())

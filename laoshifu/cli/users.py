@@ -1,0 +1,105 @@
+"""user add/role/reset, token create, serve."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .. import accounts
+from ..permissions import ROLES
+from .common import open_store
+
+
+def register(main: click.Group) -> None:
+    main.add_command(user_group)
+    main.add_command(token_group)
+    main.add_command(serve_cmd)
+
+
+@click.group("user")
+def user_group() -> None:
+    """Accounts: add users, change roles, reset passwords."""
+
+
+def _read_password(from_stdin: bool) -> str | None:
+    if not from_stdin:
+        return None
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@user_group.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), default="apprentice", show_default=True,
+              help="admin, master (师傅), engineer or apprentice (徒弟).")
+@click.option("--base", "bases", multiple=True, help="Knowledge base the user belongs to (repeat for several; default main).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of generating one.")
+def user_add(name: str, role: str, bases: tuple[str, ...], password_stdin: bool) -> None:
+    """Add a user; prints a generated password once."""
+    user, password = accounts.add_user(open_store(), name, role, _read_password(password_stdin),
+                                       bases=bases or ("main",), actor="cli")
+    click.echo(f"added {user.name} ({user.role}) in {', '.join(user.bases)}")
+    if not password_stdin:
+        click.echo(f"password (shown once): {password}")
+
+
+@user_group.command("role")
+@click.argument("name")
+@click.argument("role", type=click.Choice(ROLES))
+def user_role(name: str, role: str) -> None:
+    """Change a user's role."""
+    user = accounts.set_role(open_store(), name, role, actor="cli")
+    click.echo(f"{user.name} is now {user.role}")
+
+
+@user_group.command("reset")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from standard input.")
+def user_reset(name: str, password_stdin: bool) -> None:
+    """Give a user a new password (ends their sessions); prints it once."""
+    password = accounts.reset_password(open_store(), name, _read_password(password_stdin), actor="cli")
+    if not password_stdin:
+        click.echo(f"new password for {name} (shown once): {password}")
+    else:
+        click.echo(f"password of {name} changed")
+
+
+@user_group.command("list")
+def user_list() -> None:
+    """List users with their roles and knowledge bases."""
+    for user in accounts.list_users(open_store()):
+        flag = "  (disabled)" if user.disabled else ""
+        click.echo(f"{user.name:<20} {user.role:<10} {', '.join(user.bases)}{flag}")
+
+
+@click.group("token")
+def token_group() -> None:
+    """API tokens (Authorization: Bearer TOKEN)."""
+
+
+@token_group.command("create")
+@click.argument("name")
+@click.option("--label", default="", help="What the token is for.")
+def token_create(name: str, label: str) -> None:
+    """Create an API token for user NAME; prints it once."""
+    token = accounts.create_token(open_store(), name, label, actor="cli")
+    click.echo(token.token)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--workers", default=1, show_default=True, type=int,
+              help="Worker processes (use PostgreSQL for more than one on a busy site).")
+def serve_cmd(host: str, port: int, workers: int) -> None:
+    """Serve the web app and the /api/v1 API on the configured store."""
+    import uvicorn
+
+    store = open_store()
+    password = accounts.ensure_admin(store)
+    if password:
+        click.echo(f"first start: created user 'admin' with password (shown once): {password}")
+    store.close()
+    click.echo(f"serving on http://{host}:{port}/  (API docs at /api/v1/docs)")
+    uvicorn.run("laoshifu.web.app:create_app", factory=True, host=host, port=port,
+                workers=workers, log_level="warning", proxy_headers=False)

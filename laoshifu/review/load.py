@@ -1,0 +1,445 @@
+"""Open production data (CSV or Parquet; long or wide; one file or a folder) with DuckDB.
+
+Every file becomes one normalised relation ``data``: time, line, coil, grade, thickness,
+file, row, and one DOUBLE column per recognised parameter (``p0``, ``p1``…). Column names
+are matched to parameters through the knowledge base's vocabulary; what cannot be read
+is reported as a ``DataIssue`` with a count and a place, never raised.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import duckdb
+import numpy as np
+
+from ..errors import LaoshifuError, Problem
+from ..quantities import UnitMismatch, convert, normalize_unit
+from ..units import Unit
+from ..vocabulary import Vocabulary
+
+SUFFIXES = (".parquet", ".pq", ".csv", ".csv.gz", ".tsv")
+ROLES = {
+    "time": ("time", "timestamp", "ts", "datetime", "date_time", "时间", "采集时间", "时刻"),
+    "line": ("line", "line_id", "产线", "机组", "线号"),
+    "coil": ("coil", "coil_id", "卷号", "钢卷号"),
+    "grade": ("grade", "牌号", "钢种"),
+    "thickness": ("thickness", "厚度", "规格"),
+    "parameter": ("parameter", "param", "tag", "tag_name", "参数", "测点", "参数名"),
+    "value": ("value", "val", "值", "数值"),
+}
+_HEADER_UNIT = re.compile(r"^(.*?)\s*[(\[（【](.+?)[)\]）】]\s*$")
+
+
+@dataclass(frozen=True)
+class DataIssue:
+    """Something wrong with the data: what, how often, and where (file, time or row)."""
+
+    kind: str
+    count: int
+    where: str
+    detail: str = ""
+    column: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "count": self.count, "where": self.where,
+                "detail": self.detail, "column": self.column}
+
+
+@dataclass(frozen=True)
+class DataColumn:
+    """A data column recognised as a parameter."""
+
+    source: str  # the header as written in the file (or the tag in long data)
+    key: str
+    name: str
+    unit: str
+    sql: str  # its column in the normalised relation
+    converted_from: str = ""
+
+
+@dataclass
+class ProductionData:
+    con: duckdb.DuckDBPyConnection
+    files: list[str]
+    shape: str  # "wide" or "long"
+    columns: list[DataColumn] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)
+    issues: list[DataIssue] = field(default_factory=list)
+    process: str | None = None
+    roles: set[str] = field(default_factory=set)
+    relation: str = "data"
+
+    def column(self, key: str) -> DataColumn | None:
+        return next((c for c in self.columns if c.key == key), None)
+
+    def lines(self) -> list[str]:
+        if "line" not in self.roles:
+            return []
+        rows = self.con.execute(
+            f"SELECT DISTINCT line FROM {self.relation} WHERE line IS NOT NULL ORDER BY 1").fetchall()
+        return [r[0] for r in rows]
+
+    def days(self, line: str | None = None) -> list[str]:
+        where, params = line_filter(self, line)
+        rows = self.con.execute(
+            f"SELECT DISTINCT CAST(time AS DATE) FROM {self.relation} WHERE time IS NOT NULL"
+            f"{where} ORDER BY 1", params).fetchall()
+        return [r[0].isoformat() for r in rows]
+
+
+def line_filter(data: ProductionData, line: str | None) -> tuple[str, list]:
+    if line is None or "line" not in data.roles:
+        return "", []
+    return " AND line = ?", [str(line)]
+
+
+def data_files(path: Path) -> list[Path]:
+    """One file, or every data file in a folder (daily files), sorted by name."""
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        raise LaoshifuError(Problem("no such file or folder", file=str(path)))
+    files = sorted(p for p in path.iterdir()
+                   if p.is_file() and p.name.lower().endswith(SUFFIXES) and not p.name.startswith("."))
+    if not files:
+        raise LaoshifuError(Problem("no CSV or Parquet files in this folder", file=str(path),
+                                    hint="daily files such as dcl-2026-07-22.parquet"))
+    return files
+
+
+def _role(name: str) -> str | None:
+    folded = name.strip().casefold()
+    for role, names in ROLES.items():
+        if folded in names:
+            return role
+    return None
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def infer_process(vocab: Vocabulary, names: Iterable[str]) -> str | None:
+    """The process most column names belong to (a line's data is one process)."""
+    counts: Counter[str] = Counter()
+    for name in names:
+        processes = {vocab.processes.get(k, "") for k in vocab.candidates(_split_unit(name)[0])}
+        counts.update(processes)
+    if not counts:
+        return None
+    ranked = counts.most_common(2)
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        return None
+    return ranked[0][0]
+
+
+def _split_unit(header: str) -> tuple[str, str]:
+    match = _HEADER_UNIT.match(header)
+    return (match.group(1).strip(), match.group(2).strip()) if match else (header.strip(), "")
+
+
+@dataclass
+class _File:
+    path: Path
+    table: str  # relation holding the raw rows with __row
+    names: list[str]
+    types: list[str]
+    csv: bool
+
+
+def open_data(path: Path | str, units_or_vocab: Sequence[Unit] | Vocabulary,
+              process: str | None = None) -> ProductionData:
+    """Open every data file under ``path`` and recognise its columns."""
+    path = Path(path)
+    vocab = units_or_vocab if isinstance(units_or_vocab, Vocabulary) \
+        else Vocabulary.from_units(units_or_vocab)
+    con = duckdb.connect()
+    files = data_files(path)
+    issues: list[DataIssue] = []
+    opened: list[_File] = []
+    for i, file in enumerate(files):
+        handle = _open_file(con, file, i, issues)
+        if handle:
+            opened.append(handle)
+    if not opened:
+        raise LaoshifuError(Problem("none of the data files could be read", file=str(path),
+                                    hint="; ".join(f"{x.where}: {x.detail}" for x in issues)[:500]))
+    all_names = [n for f in opened for n in f.names]
+    shape = "long" if {"parameter", "value"} <= {_role(n) for n in all_names} else "wide"
+    data = ProductionData(con, [str(f.path) for f in opened], shape, issues=issues)
+    if shape == "wide":
+        _build_wide(data, opened, vocab, process)
+    else:
+        _build_long(data, opened, vocab, process)
+    if "time" not in data.roles:
+        raise LaoshifuError(Problem("no time column", file=data.files[0],
+                                    hint=f"name it one of: {', '.join(ROLES['time'])}"))
+    return data
+
+
+def _open_file(con, file: Path, i: int, issues: list[DataIssue]) -> _File | None:
+    name = _literal(str(file))
+    is_csv = not file.name.lower().endswith((".parquet", ".pq"))
+    try:
+        if is_csv:
+            delim = "\t" if file.name.lower().endswith(".tsv") else ","
+            con.execute(
+                f"CREATE TEMP TABLE raw{i} AS SELECT *, row_number() OVER () AS __row FROM "
+                f"read_csv({name}, all_varchar=true, header=true, delim={_literal(delim)}, "
+                f"ignore_errors=true, store_rejects=true, rejects_table='rej{i}', "
+                f"rejects_scan='scan{i}')")
+            _csv_rejects(con, file, i, issues)
+            relation = f"raw{i}"
+        else:
+            con.execute(f"CREATE TEMP VIEW raw{i} AS SELECT *, file_row_number + 1 AS __row "
+                        f"FROM read_parquet({name}, file_row_number=true)")
+            con.execute(f"SELECT count(*) FROM raw{i}").fetchone()  # reads the footer now
+            relation = f"raw{i}"
+        described = con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
+    except duckdb.Error as exc:
+        message = str(exc).splitlines()[0][:200]
+        kind = "truncated" if not is_csv else "unreadable_file"
+        issues.append(DataIssue(kind, 1, file.name, f"cannot read: {message}"))
+        return None
+    names = [row[0] for row in described if row[0] not in ("__row", "file_row_number")]
+    types = [row[1] for row in described if row[0] not in ("__row", "file_row_number")]
+    return _File(file, relation, names, types, is_csv)
+
+
+def _csv_rejects(con, file: Path, i: int, issues: list[DataIssue]) -> None:
+    rows = con.execute(f"SELECT line, error_type, csv_line FROM rej{i} ORDER BY line").fetchall()
+    data = file.read_bytes()[-1:] if file.stat().st_size else b"\n"
+    last_line = None
+    if rows:
+        total = con.execute(f"SELECT count(*) FROM raw{i}").fetchone()[0]
+        last_line = total + len(rows) + 1  # header + accepted + rejected
+    cut = rows and rows[-1][0] == last_line and data != b"\n"
+    body = rows[:-1] if cut else rows
+    if body:
+        lines = ", ".join(str(r[0]) for r in body[:5]) + (" …" if len(body) > 5 else "")
+        issues.append(DataIssue("malformed_rows", len(body), f"{file.name}:{body[0][0]}",
+                                f"rows with the wrong number of fields skipped (lines {lines})"))
+    if cut:
+        issues.append(DataIssue("truncated", 1, f"{file.name}:{rows[-1][0]}",
+                                "the file ends in the middle of a row (copy interrupted?); "
+                                "the partial row was skipped"))
+    elif data != b"\n" and file.stat().st_size:
+        issues.append(DataIssue("truncated", 1, file.name,
+                                "the file does not end with a newline; its last value may be cut"))
+
+
+def _resolve_columns(data: ProductionData, names: Iterable[str], vocab: Vocabulary,
+                     process: str | None) -> dict[str, DataColumn]:
+    names = list(dict.fromkeys(names))
+    data.process = process or infer_process(vocab, names)
+    out: dict[str, DataColumn] = {}
+    taken: dict[str, str] = {}
+    for header in names:
+        quantity = vocab.resolve(header, data.process)
+        written_unit = ""
+        if quantity is None:
+            base, written_unit = _split_unit(header)
+            quantity = vocab.resolve(base, data.process) if written_unit else None
+        if quantity is None:
+            data.unmatched.append(header)
+            continue
+        unit = normalize_unit(quantity.unit)
+        if written_unit and normalize_unit(written_unit) != unit:
+            try:
+                convert(1.0, written_unit, unit)
+            except UnitMismatch:
+                data.issues.append(DataIssue(
+                    "unit_mismatch", 1, header,
+                    f"cannot convert {written_unit} to {unit or 'no unit'}; column not used",
+                    column=header))
+                data.unmatched.append(header)
+                continue
+        if quantity.key in taken:
+            data.issues.append(DataIssue(
+                "duplicate_column", 1, header,
+                f"also read as {vocab.names[quantity.key]} from column {taken[quantity.key]!r}; "
+                "this one is not used", column=header))
+            continue
+        taken[quantity.key] = header
+        converted = normalize_unit(written_unit) if written_unit and \
+            normalize_unit(written_unit) != unit else ""
+        out[header] = DataColumn(header, quantity.key, vocab.names[quantity.key], unit,
+                                 f"p{len(out)}", converted)
+    data.columns = list(out.values())
+    return out
+
+
+def _numeric(expr: str, column: DataColumn) -> str:
+    value = f"TRY_CAST({expr} AS DOUBLE)"
+    if column.converted_from:
+        a = convert(1.0, column.converted_from, column.unit) - convert(0.0, column.converted_from, column.unit)
+        b = convert(0.0, column.converted_from, column.unit)
+        value = f"({value} * {a!r} + {b!r})"
+    return value
+
+
+def _role_columns(f: _File) -> dict[str, str]:
+    roles: dict[str, str] = {}
+    for name in f.names:
+        role = _role(name)
+        if role and role not in roles:
+            roles[role] = name
+    return roles
+
+
+def _role_select(f: _File, roles: dict[str, str], data: ProductionData) -> list[str]:
+    parts = []
+    casts = {"time": "TIMESTAMP", "line": "VARCHAR", "coil": "VARCHAR", "grade": "VARCHAR",
+             "thickness": "DOUBLE"}
+    for role, sql_type in casts.items():
+        if role in roles:
+            data.roles.add(role)
+            parts.append(f"TRY_CAST({_quote(roles[role])} AS {sql_type}) AS {role}")
+        else:
+            parts.append(f"CAST(NULL AS {sql_type}) AS {role}")
+    parts.append(f"{_literal(f.path.name)} AS file")
+    parts.append("__row AS row")
+    return parts
+
+
+def _build_wide(data: ProductionData, files: list[_File], vocab: Vocabulary,
+                process: str | None) -> None:
+    value_names = [n for f in files for n in f.names if _role(n) is None]
+    columns = _resolve_columns(data, value_names, vocab, process)
+    selects = []
+    for f in files:
+        roles = _role_columns(f)
+        present = set(f.names)
+        parts = _role_select(f, roles, data)
+        for header, column in columns.items():
+            parts.append(f"{_numeric(_quote(header), column)} AS {column.sql}" if header in present
+                         else f"CAST(NULL AS DOUBLE) AS {column.sql}")
+        selects.append(f"SELECT {', '.join(parts)} FROM {f.table}")
+        _count_non_numeric(data, f, [h for h in columns if h in present], roles)
+        _count_bad_time(data, f, roles)
+    data.con.execute(f"CREATE TEMP VIEW data AS {' UNION ALL '.join(selects)}")
+
+
+def _count_non_numeric(data: ProductionData, f: _File, headers: list[str],
+                       roles: dict[str, str]) -> None:
+    textual = [h for h in headers if f.types[f.names.index(h)] == "VARCHAR"]
+    if not textual:
+        return
+    time_col = _quote(roles["time"]) if "time" in roles else "NULL"
+    parts = []
+    for h in textual:
+        q = _quote(h)
+        bad = f"{q} IS NOT NULL AND trim({q}) <> '' AND TRY_CAST({q} AS DOUBLE) IS NULL"
+        parts += [f"count(*) FILTER (WHERE {bad})", f"arg_min({time_col}, __row) FILTER (WHERE {bad})",
+                  f"min(__row) FILTER (WHERE {bad})", f"any_value({q}) FILTER (WHERE {bad})"]
+    for start in range(0, len(parts), 400):  # stay well inside DuckDB's expression limits
+        chunk = parts[start:start + 400]
+        row = data.con.execute(f"SELECT {', '.join(chunk)} FROM {f.table}").fetchone()
+        for j in range(0, len(chunk), 4):
+            count, at_time, at_row, sample = row[j:j + 4]
+            if count:
+                header = textual[(start + j) // 4]
+                data.issues.append(DataIssue(
+                    "non_numeric", int(count), f"{f.path.name} row {at_row}" + (f" ({at_time})" if at_time else ""),
+                    f"{count} values in {header!r} are not numbers (e.g. {sample!r}); read as missing",
+                    column=header))
+
+
+def _count_bad_time(data: ProductionData, f: _File, roles: dict[str, str]) -> None:
+    if "time" not in roles:
+        return
+    q = _quote(roles["time"])
+    count, first = data.con.execute(
+        f"SELECT count(*), min(__row) FROM {f.table} WHERE {q} IS NULL OR "
+        f"TRY_CAST({q} AS TIMESTAMP) IS NULL").fetchone()
+    if count:
+        data.issues.append(DataIssue("bad_time", int(count), f"{f.path.name} row {first}",
+                                     f"{count} rows without a readable time; skipped",
+                                     column=roles["time"]))
+
+
+def _build_long(data: ProductionData, files: list[_File], vocab: Vocabulary,
+                process: str | None) -> None:
+    selects = []
+    for f in files:
+        roles = _role_columns(f)
+        parts = _role_select(f, roles, data)
+        parts.append(f"CAST({_quote(roles['parameter'])} AS VARCHAR) AS parameter")
+        parts.append(f"CAST({_quote(roles['value'])} AS VARCHAR) AS raw_value")
+        selects.append(f"SELECT {', '.join(parts)} FROM {f.table}")
+        _count_bad_time(data, f, roles)
+    con = data.con
+    con.execute(f"CREATE TEMP VIEW long_raw AS {' UNION ALL '.join(selects)}")
+    tags = [r[0] for r in con.execute(
+        "SELECT DISTINCT parameter FROM long_raw WHERE parameter IS NOT NULL ORDER BY 1").fetchall()]
+    columns = _resolve_columns(data, tags, vocab, process)
+    bad = con.execute(
+        "SELECT parameter, count(*), arg_min(time, row), arg_min(file, row), any_value(raw_value) "
+        "FROM long_raw WHERE raw_value IS NOT NULL AND trim(raw_value) <> '' AND "
+        "TRY_CAST(raw_value AS DOUBLE) IS NULL GROUP BY parameter ORDER BY parameter").fetchall()
+    for tag, count, at_time, at_file, sample in bad:
+        data.issues.append(DataIssue("non_numeric", int(count), f"{at_file} ({at_time})",
+                                     f"{count} values of {tag!r} are not numbers (e.g. {sample!r})",
+                                     column=tag))
+    dup = con.execute(
+        "SELECT count(*), min(t) FROM (SELECT time AS t, line, parameter, count(*) AS n FROM long_raw "
+        "WHERE time IS NOT NULL GROUP BY ALL HAVING n > 1)").fetchone()
+    if dup[0]:
+        data.issues.append(DataIssue("duplicate_time", int(dup[0]), f"first at {dup[1]}",
+                                     "the same parameter twice at one time; the first row is used"))
+    pivots = []
+    for tag, column in columns.items():
+        pivots.append(f"arg_min({_numeric('raw_value', column)}, row) FILTER "
+                      f"(WHERE parameter = {_literal(tag)}) AS {column.sql}")
+    pivot = ", ".join(pivots) or "CAST(NULL AS DOUBLE) AS p_none"
+    con.execute(
+        "CREATE TEMP TABLE data AS SELECT time, line, any_value(coil) AS coil, "
+        "any_value(grade) AS grade, any_value(thickness) AS thickness, min(file) AS file, "
+        f"min(row) AS row, {pivot} FROM long_raw WHERE time IS NOT NULL GROUP BY time, line")
+
+
+def fetch(data: ProductionData, sql_columns: Sequence[str], line: str | None, start: str,
+          end: str, dedupe: bool = True) -> dict[str, np.ndarray]:
+    """One day (or any span) of rows, sorted by time, one row per time, as numpy arrays.
+
+    Parameter columns come back as float64 with NaN for missing; ``time`` as int64 ms.
+    """
+    where, params = line_filter(data, line)
+    cols = ", ".join(f"coalesce({c}, 'NaN'::DOUBLE) AS {c}" for c in sql_columns)
+    select = "epoch_ms(time) AS time" + (f", {cols}" if cols else "")
+    qualify = " QUALIFY row_number() OVER (PARTITION BY time ORDER BY file, row) = 1" if dedupe else ""
+    sql = (f"SELECT {select} FROM {data.relation} WHERE time >= ?::TIMESTAMP AND time < ?::TIMESTAMP"
+           f"{where}{qualify} ORDER BY time")
+    out = data.con.execute(sql, [start, end, *params]).fetchnumpy()
+    return {k: np.asarray(v) for k, v in out.items()}
+
+
+def fetch_material(data: ProductionData, line: str | None, start: str, end: str,
+                   dedupe: bool = True) -> dict[str, np.ndarray]:
+    """Coil, grade and thickness per row (same rows and order as ``fetch``)."""
+    where, params = line_filter(data, line)
+    qualify = " QUALIFY row_number() OVER (PARTITION BY time ORDER BY file, row) = 1" if dedupe else ""
+    sql = (f"SELECT coalesce(coil, '') AS coil, coalesce(grade, '') AS grade, "
+           f"coalesce(thickness, 'NaN'::DOUBLE) AS thickness FROM {data.relation} "
+           f"WHERE time >= ?::TIMESTAMP AND time < ?::TIMESTAMP{where}{qualify} ORDER BY time")
+    out = data.con.execute(sql, [start, end, *params]).fetchnumpy()
+    return {k: np.asarray(v) for k, v in out.items()}
+
+
+def fetch_order(data: ProductionData, line: str | None, start: str, end: str
+                ) -> dict[str, np.ndarray]:
+    """Time in file order (file, row), to see duplicates, backward jumps and disorder."""
+    where, params = line_filter(data, line)
+    sql = (f"SELECT epoch_ms(time) AS time, file, row FROM {data.relation} "
+           f"WHERE time >= ?::TIMESTAMP AND time < ?::TIMESTAMP{where} ORDER BY file, row")
+    out = data.con.execute(sql, [start, end, *params]).fetchnumpy()
+    return {k: np.asarray(v) for k, v in out.items()}
