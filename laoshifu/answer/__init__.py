@@ -15,7 +15,7 @@ from ..search import UnitHit
 from ..units import Parameter, Rule
 from .compose import compose, related
 from .intent import Intent, parameters_for, read_intent
-from .confidence import coverage, load_threshold
+from .confidence import load_calibration, signals
 from .model import Answer
 
 MAX_QUESTION_CHARS = 500
@@ -53,8 +53,12 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
     unit_hits = entry.index.search(question, RETRIEVE_UNITS)
     intent = read_intent(question, entry)
     ranked, windows, rule = _rank(question, intent, entry, unit_hits)
-    confidence = coverage(entry.index, question, [u.id for u in ranked[:3]])
-    cut = load_threshold() if threshold is None else threshold
+    calibration = load_calibration()
+    evidence = signals(entry.index, question, [u.id for u in ranked[:3]],
+                       unit_hits[0].score if unit_hits else 0.0,
+                       named=bool(intent.quantities or intent.processes))
+    confidence = calibration.probability(evidence)
+    cut = calibration.threshold if threshold is None else threshold
     if ranked and confidence >= cut:
         sentence_hits = entry.index.search_sentences(question, RETRIEVE_SENTENCES)
         answer = compose(question, entry, intent, ranked, windows, rule, sentence_hits,
@@ -67,6 +71,7 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
                                            [r.unit_id for r in answer.related], actor=actor)
             answer.queued_question_id = queued.id
     answer.ranking = [u.id for u in ranked]
+    answer.signals = evidence
     answer.elapsed_ms = (time.perf_counter() - started) * 1000
     return answer
 
@@ -85,7 +90,8 @@ def _rank(question: str, intent: Intent, entry: KnowledgeIndex, unit_hits: list[
         rule_hits = entry.index.search(question, 3, kinds=["rule"])
         for hit in rule_hits[:1]:
             candidate = units.get(hit.unit_id)
-            if isinstance(candidate, Rule) and coverage(entry.index, question, [candidate.id]) >= 0.5:
+            if isinstance(candidate, Rule) and signals(
+                    entry.index, question, [candidate.id], hit.score, False).known_coverage >= 0.5:
                 rule = candidate
     elif ranked and isinstance(ranked[0], Rule):
         rule = ranked[0]

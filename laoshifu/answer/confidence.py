@@ -1,10 +1,17 @@
-"""How sure an answer is: the share of the question's information the best units hold.
+"""How sure an answer is, from a few retrieval signals and a calibrated logistic model.
 
-Confidence is the IDF-weighted share of the question's tokens found in the best of the
-top units. A token the knowledge base has never seen counts with the largest IDF, so a
-question about football (whose words the master never wrote) scores low even if one
-common bigram matches somewhere. The refusal threshold is calibrated on the question
-set's dev split (``laoshifu eval --calibrate``) and shipped in ``calibration.json``.
+Signals (each in a comparable range):
+- ``coverage``: IDF-weighted share of the question's tokens found in the best of the top
+  units, where a token the knowledge base has never seen counts with the largest IDF;
+- ``known_coverage``: the same over tokens the knowledge base knows;
+- ``known_share``: the IDF share of the question's tokens that the knowledge base knows;
+- ``top_score``: log(1 + BM25F score) of the best unit;
+- ``named``: 1 when the question names a parameter or a process of the knowledge base.
+
+A logistic model over them, fitted on the question set's dev split
+(``laoshifu eval --calibrate``), turns them into a probability that the answer is right;
+below the threshold chosen on the same split, Laoshifu says it is not sure. The held-out
+split is never used to fit either.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
+from dataclasses import astuple, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -23,14 +31,25 @@ CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 DEFAULT_THRESHOLD = 0.5
 
 
-def coverage(index: Index, question: str, unit_ids: Sequence[str]) -> float:
-    """Best IDF-weighted share of the question's tokens present in one of ``unit_ids``."""
+@dataclass(frozen=True)
+class Signals:
+    coverage: float
+    known_coverage: float
+    known_share: float
+    top_score: float
+    named: float
+
+    def vector(self) -> np.ndarray:
+        return np.asarray(astuple(self), dtype=float)
+
+
+def signals(index: Index, question: str, unit_ids: Sequence[str], top_score: float,
+            named: bool) -> Signals:
     tokens = set(index.analyzer.tokens(question))
     if not tokens or not unit_ids or not len(index):
-        return 0.0
+        return Signals(0.0, 0.0, 0.0, 0.0, float(named))
     scorer = index._ready()[0]
-    n_docs = scorer.n_docs
-    unseen_idf = math.log1p((n_docs + 0.5) / 0.5)
+    unseen_idf = math.log1p((scorer.n_docs + 0.5) / 0.5)
     positions = index._positions()
     weights: dict[str, float] = {}
     columns: dict[str, int] = {}
@@ -42,6 +61,7 @@ def coverage(index: Index, question: str, unit_ids: Sequence[str]) -> float:
             weights[token] = float(scorer.idf[column])
             columns[token] = column
     total = sum(weights.values())
+    known = sum(weights[t] for t in columns)
     best = 0.0
     for unit_id in unit_ids:
         position = positions.get(unit_id)
@@ -54,27 +74,74 @@ def coverage(index: Index, question: str, unit_ids: Sequence[str]) -> float:
                 if np.isin(column_rows(field, column), rows).any():
                     matched += weights[token]
                     break
-        best = max(best, matched / total)
-    return best
+        best = max(best, matched)
+    return Signals(best / total, best / known if known else 0.0, known / total,
+                   math.log1p(max(top_score, 0.0)), float(named))
+
+
+@dataclass(frozen=True)
+class Calibration:
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float
+
+    def probability(self, s: Signals) -> float:
+        z = float(np.dot(self.weights, s.vector())) + self.bias
+        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+
+
+_DEFAULT = Calibration((4.0, 0.0, 0.0, 0.0, 0.0), -2.0, DEFAULT_THRESHOLD)
+_loaded: dict[Path, Calibration] = {}
+
+
+def load_calibration(path: Path = CALIBRATION_FILE) -> Calibration:
+    if path not in _loaded:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            _loaded[path] = Calibration(tuple(data["weights"]), float(data["bias"]),
+                                        float(data["threshold"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            _loaded[path] = _DEFAULT
+    return _loaded[path]
 
 
 def load_threshold(path: Path = CALIBRATION_FILE) -> float:
-    try:
-        return float(json.loads(path.read_text(encoding="utf-8"))["threshold"])
-    except (OSError, ValueError, KeyError):
-        return DEFAULT_THRESHOLD
+    return load_calibration(path).threshold
 
 
-def choose_threshold(answerable: Sequence[float], unanswerable: Sequence[float]) -> float:
+def fit(features: np.ndarray, labels: np.ndarray, l2: float = 0.01, steps: int = 5000
+        ) -> tuple[np.ndarray, float]:
+    """Logistic regression by gradient descent (a handful of features, a few hundred rows)."""
+    w = np.zeros(features.shape[1])
+    b = 0.0
+    rate = 0.5
+    for _ in range(steps):
+        z = np.clip(features @ w + b, -50, 50)
+        p = 1 / (1 + np.exp(-z))
+        error = p - labels
+        w -= rate * (features.T @ error / len(labels) + l2 * w)
+        b -= rate * float(error.mean())
+    return w, b
+
+
+def choose_threshold(positives: Sequence[float], negatives: Sequence[float]) -> float:
     """The cut that best separates the two groups (balanced accuracy), midway between
-    neighbouring observed confidences so it does not sit on any one question."""
-    values = sorted(set(answerable) | set(unanswerable))
+    neighbouring observed values so it does not sit on any one question."""
+    values = sorted(set(positives) | set(negatives))
     candidates = [0.0] + [(a + b) / 2 for a, b in zip(values, values[1:])] + [1.01]
     best, best_score = DEFAULT_THRESHOLD, -1.0
     for cut in candidates:
-        refused_ok = sum(c < cut for c in unanswerable) / max(len(unanswerable), 1)
-        answered_ok = sum(c >= cut for c in answerable) / max(len(answerable), 1)
+        refused_ok = sum(c < cut for c in negatives) / max(len(negatives), 1)
+        answered_ok = sum(c >= cut for c in positives) / max(len(positives), 1)
         score = (refused_ok + answered_ok) / 2
         if score > best_score:
             best, best_score = cut, score
     return best
+
+
+def save_calibration(calibration: Calibration, note: str, path: Path = CALIBRATION_FILE) -> None:
+    path.write_text(json.dumps({
+        "weights": [round(w, 6) for w in calibration.weights], "bias": round(calibration.bias, 6),
+        "threshold": round(calibration.threshold, 6), "signals": list(Signals.__dataclass_fields__),
+        "calibrated_on": note}, indent=2) + "\n", encoding="utf-8")
+    _loaded.pop(path, None)

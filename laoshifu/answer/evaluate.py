@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +11,12 @@ import yaml
 from ..errors import LaoshifuError, Problem
 from ..store import Store
 from . import ask
-from .confidence import CALIBRATION_FILE, choose_threshold
+import numpy as np
+
+from .confidence import (
+    CALIBRATION_FILE, DEFAULT_THRESHOLD, Calibration, Signals, choose_threshold, fit,
+    save_calibration,
+)
 
 EXAMPLE_QUESTIONS = Path(__file__).resolve().parents[2] / "examples" / "go-silicon-steel" / "questions.yaml"
 
@@ -135,15 +139,26 @@ def evaluate(store: Store, questions: list[EvalQuestion], base: str,
 
 def calibrate(store: Store, questions: list[EvalQuestion], base: str,
               index_dir: Path | None = None, path: Path = CALIBRATION_FILE) -> float:
-    """Choose the refusal threshold on these questions (the dev split) and save it."""
+    """Fit the confidence model and choose the refusal threshold on these questions (the
+    dev split), and save both.
+
+    A question counts as rightly answerable when one of its gold units is in the top 3:
+    the model learns when an answer is worth showing, not merely when the topic is known.
+    """
     if any(q.split == "held-out" for q in questions):
         raise LaoshifuError("calibrate on the dev split only: the held-out split stays unseen")
-    confidences = {True: [], False: []}
+    rows, labels = [], []
     for q in questions:
         result = ask(store, q.question, base, record=False, index_dir=index_dir, threshold=2.0)
-        confidences[q.answerable].append(result.confidence)
-    threshold = choose_threshold(confidences[True], confidences[False])
-    path.write_text(json.dumps({"threshold": round(threshold, 4),
-                                "calibrated_on": f"{len(questions)} dev questions"}, indent=2) + "\n",
-                    encoding="utf-8")
+        rows.append(result.signals.vector())
+        labels.append(float(q.answerable and any(u in q.gold for u in result.ranking[:3])))
+    features, target = np.asarray(rows), np.asarray(labels)
+    weights, bias = fit(features, target)
+    model = Calibration(tuple(float(w) for w in weights), float(bias), DEFAULT_THRESHOLD)
+    probabilities = [model.probability(Signals(*row)) for row in rows]
+    answerable = [p for p, q in zip(probabilities, questions) if q.answerable]
+    unanswerable = [p for p, q in zip(probabilities, questions) if not q.answerable]
+    threshold = choose_threshold(answerable, unanswerable)
+    save_calibration(Calibration(model.weights, model.bias, threshold),
+                     f"{len(questions)} dev questions", path)
     return threshold

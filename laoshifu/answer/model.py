@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from ..units import Citation
 
@@ -61,6 +62,7 @@ class Answer:
     related: list[Related] = field(default_factory=list)
     queued_question_id: int | None = None
     ranking: list[str] = field(default_factory=list)  # retrieved unit ids, best first
+    signals: Any = None  # the evidence behind ``confidence`` (confidence.Signals)
     elapsed_ms: float = 0.0
 
     def to_dict(self) -> dict:

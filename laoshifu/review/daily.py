@@ -1,0 +1,238 @@
+"""Review one line-day: windows, excursions, drift, rules fired, data problems, plan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..diagnose import parsed_rules
+from ..errors import LaoshifuError, Problem
+from ..units import Parameter, Procedure, Rule, Unit
+from ..vocabulary import Vocabulary
+from . import drift, quality, rules, windows
+from .load import DataIssue, ProductionData, fetch, fetch_material, fetch_order, line_filter, open_data
+from .model import Finding, ParameterSummary
+from .plan import Plan, make_plan
+
+KIND_ORDER = {"rule": 0, "excursion": 1, "drift": 2, "stuck_sensor": 3, "gap": 4}
+
+
+@dataclass
+class ReviewOptions:
+    day: str | None = None  # ISO date; default: the last day in the data
+    line: str | None = None
+    process: str | None = None
+    merge_seconds: float = 60  # out-of-window rows closer than this are one excursion
+    stuck_seconds: float = 600
+    gap_seconds: float = 30
+    chunk: int = 128  # parameter columns fetched and checked together
+
+
+@dataclass
+class DayReview:
+    day: str
+    line: str | None
+    process: str | None
+    source: str
+    files: list[str]
+    shape: str
+    rows: int = 0
+    first: str = ""
+    last: str = ""
+    step_seconds: float = 1.0
+    previous_days: list[str] = field(default_factory=list)
+    parameters: list[ParameterSummary] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    issues: list[DataIssue] = field(default_factory=list)
+    matched: dict[str, str] = field(default_factory=dict)  # column -> parameter
+    unmatched: list[str] = field(default_factory=list)
+    unchecked: list[str] = field(default_factory=list)  # parameters without a window
+    rules_checked: int = 0
+    rules_skipped: list[str] = field(default_factory=list)
+    plan: Plan | None = None
+    units: dict[str, Unit] = field(default_factory=dict)  # cited units by id
+
+    @property
+    def clean(self) -> bool:
+        return not self.findings
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "day": self.day, "line": self.line, "process": self.process, "source": self.source,
+            "shape": self.shape, "rows": self.rows, "first": self.first, "last": self.last,
+            "step_seconds": self.step_seconds, "previous_days": self.previous_days,
+            "findings": [f.to_dict() for f in self.findings],
+            "parameters": [p.to_dict() for p in self.parameters],
+            "data_issues": [i.to_dict() for i in self.issues],
+            "columns": {"matched": self.matched, "unmatched": self.unmatched},
+            "unchecked_parameters": self.unchecked,
+            "rules": {"checked": self.rules_checked, "not_in_data": self.rules_skipped},
+            "plan": self.plan.to_dict() if self.plan else None,
+        }
+
+
+def review_day(path: Path | str, units: Sequence[Unit], options: ReviewOptions | None = None
+               ) -> DayReview:
+    """Open the data under ``path`` and review one day of one line."""
+    options = options or ReviewOptions()
+    vocab = Vocabulary.from_units(units)
+    data = open_data(path, vocab, options.process)
+    try:
+        return review_data(data, units, vocab, options, str(path))
+    finally:
+        data.con.close()
+
+
+def review_data(data: ProductionData, units: Sequence[Unit], vocab: Vocabulary,
+                options: ReviewOptions, source: str = "") -> DayReview:
+    line = _pick_line(data, options.line)
+    days = data.days(line)
+    if not days:
+        raise LaoshifuError(Problem("no rows with a readable time" + (f" for line {line}" if line else ""),
+                                    file=source))
+    day = options.day or days[-1]
+    if day not in days:
+        raise LaoshifuError(Problem(f"no data for {day}", file=source,
+                                    hint=f"the data covers {days[0]} … {days[-1]}"))
+    start = date.fromisoformat(day)
+    day_start, day_end = start.isoformat(), (start + timedelta(days=1)).isoformat()
+    review = DayReview(day, line, data.process, source, [Path(f).name for f in data.files],
+                       data.shape, previous_days=[d for d in days if d < day],
+                       issues=list(data.issues), unmatched=list(data.unmatched),
+                       matched={c.source: c.name for c in data.columns})
+
+    order = fetch_order(data, line, day_start, day_end)
+    order_issues = quality.order_issues(order["time"], order["file"], order["row"])
+    review.issues += order_issues
+    dedupe = any(i.kind == "duplicate_time" for i in order_issues)
+    material = fetch_material(data, line, day_start, day_end, dedupe)
+    time_ms = fetch(data, [], line, day_start, day_end, dedupe)["time"]
+    review.rows = int(time_ms.size)
+    if not time_ms.size:
+        raise LaoshifuError(Problem(f"no rows on {day}", file=source))
+    step_ms = quality.sample_step_ms(time_ms)
+    review.step_seconds = step_ms / 1000
+    review.first, review.last = _iso(time_ms[0]), _iso(time_ms[-1])
+    gap_ms = max(int(options.gap_seconds * 1000), 10 * step_ms)
+    merge_ms = max(int(options.merge_seconds * 1000), step_ms)
+    findings: list[Finding] = quality.gaps(time_ms, step_ms, gap_ms)
+
+    grades = material["grade"] if "grade" in data.roles else None
+    thickness = material["thickness"] if "thickness" in data.roles else None
+    coils = material["coil"] if "coil" in data.roles else None
+    params_by_key = {k: v for k, v in vocab.parameters.items()}
+    stuck_ms = int(options.stuck_seconds * 1000)
+    stuck_rows = max(2, int(stuck_ms / step_ms) - 1)
+
+    checked = [c for c in data.columns if c.key in params_by_key]
+    for begin in range(0, len(checked), options.chunk):
+        chunk = checked[begin:begin + options.chunk]
+        arrays = fetch(data, [c.sql for c in chunk], line, day_start, day_end, dedupe)
+        matrix = np.column_stack([arrays[c.sql] for c in chunk])
+        del arrays
+        bounds = [windows.bounds_for(params_by_key[c.key], grades, thickness, review.rows)
+                  for c in chunk]
+        out_rows, missing, flagged = windows.check_chunk(matrix, time_ms, bounds)
+        stuck = quality.stuck_candidates(matrix, stuck_rows)
+        for i, column in enumerate(chunk):
+            params = params_by_key[column.key]
+            summary = ParameterSummary(
+                column.key, column.name, column.unit, column.source,
+                windows=[{"unit_id": p.id, "window": p.window_text(), "condition": p.condition,
+                          "source": p.source} for p in params],
+                rows=review.rows, missing=int(missing[i]))
+            values = matrix[:, i]
+            b = bounds[i]
+            summary.checked_rows = review.rows if np.ndim(b.index) == 0 else int((b.index >= 0).sum())
+            if b.missing and summary.checked_rows == 0:
+                summary.note = f"window depends on {'/'.join(b.missing)}, which the data lacks"
+            if flagged[i]:
+                findings += windows.excursions(summary, values, time_ms, b, params, coils,
+                                               step_ms, merge_ms)
+            if stuck[i]:
+                findings += quality.stuck_findings(column.name, column.key, values, time_ms, stuck_ms)
+            issue = quality.missing_issue(column.name, column.source, values, time_ms) \
+                if missing[i] else None
+            if issue:
+                review.issues.append(issue)
+            review.parameters.append(summary)
+        del matrix
+    review.unchecked = [c.name for c in data.columns if c.key not in params_by_key]
+
+    findings += _rules(data, units, vocab, line, day_start, day_end, dedupe, time_ms, step_ms,
+                       merge_ms, review)
+    findings += _drift(data, vocab, line, days, day, review)
+    review.findings = sorted(findings, key=lambda f: (f.start, KIND_ORDER.get(f.kind, 9),
+                                                      f.parameter or "", f.rule_id or ""))
+    review.units = {u.id: u for u in units if isinstance(u, (Parameter, Rule, Procedure))
+                    or u.kind == "note"}
+    review.plan = make_plan(review, units, vocab)
+    return review
+
+
+def _pick_line(data: ProductionData, line: str | None) -> str | None:
+    lines = data.lines()
+    if line is not None:
+        if lines and str(line) not in lines:
+            raise LaoshifuError(Problem(f"no data for line {line}",
+                                        hint=f"lines in the data: {', '.join(lines)}"))
+        return str(line)
+    if len(lines) > 1:
+        raise LaoshifuError(Problem(f"the data has {len(lines)} lines: {', '.join(lines)}",
+                                    hint="choose one with --line"))
+    return lines[0] if lines else None
+
+
+def _rules(data, units, vocab, line, day_start, day_end, dedupe, time_ms, step_ms, merge_ms,
+           review: DayReview) -> list[Finding]:
+    process = data.process
+    candidates = [u for u in units if isinstance(u, Rule) and u.condition
+                  and (process is None or not u.process or u.process == process)]
+    present = {c.key for c in data.columns}
+    ok, skipped = rules.evaluable(parsed_rules(candidates, vocab), present)
+    review.rules_checked = len(ok)
+    review.rules_skipped = [r.id for r in skipped]
+    keys = sorted({k for _, c in ok for k in c.keys if k in present})
+    if not keys:
+        return []
+    by_key = {c.key: c for c in data.columns}
+    arrays = fetch(data, [by_key[k].sql for k in keys], line, day_start, day_end, dedupe)
+    columns = {k: arrays[by_key[k].sql] for k in keys}
+    return rules.fire(ok, columns, time_ms, step_ms, merge_ms, vocab.names)
+
+
+def _drift(data: ProductionData, vocab: Vocabulary, line, days: list[str], day: str,
+           review: DayReview) -> list[Finding]:
+    columns = [c for c in data.columns if c.key in vocab.parameters]
+    if not columns:
+        return []
+    first = days[max(0, days.index(day) - 7)]  # at most a week back
+    end = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+    where, params = line_filter(data, line)
+    aggregates = ", ".join(f"avg({c.sql}) AS {c.sql}" for c in columns)
+    sql = (f"SELECT epoch_ms(time_bucket(INTERVAL 1 minute, time)) AS minute, "
+           f"coalesce(any_value(grade), '') AS grade, coalesce(median(thickness), 'NaN'::DOUBLE) AS thickness, "
+           f"{aggregates} FROM {data.relation} WHERE time >= ?::TIMESTAMP AND time < ?::TIMESTAMP"
+           f"{where} GROUP BY 1 ORDER BY 1")
+    result = data.con.execute(sql, [first, end, *params]).fetchnumpy()
+    minute = np.asarray(result["minute"])
+    grades = np.asarray(result["grade"]).astype(object) if "grade" in data.roles else None
+    thickness = np.asarray(result["thickness"], dtype=float) if "thickness" in data.roles else None
+    day_start_ms = int((datetime.fromisoformat(day) - datetime(1970, 1, 1)).total_seconds() * 1000)
+    findings = []
+    for c in columns:
+        values = np.ma.filled(np.ma.asarray(result[c.sql], dtype=float), np.nan)
+        series = drift.MinuteSeries(minute, values, grades, thickness)
+        found = drift.find_drift(c.name, c.key, c.unit, vocab.parameters[c.key], series, day_start_ms)
+        if found:
+            findings.append(found)
+    return findings
+
+
+def _iso(ms) -> str:
+    from .model import iso
+    return iso(ms)
