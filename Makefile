@@ -27,3 +27,10 @@ bench: install
 
 clean:
 	rm -rf .laoshifu-home test-artifacts .pytest_cache
+
+# Refit the shipped confidence model on the example question set's dev split.
+calibrate: install
+	rm -rf $(LAOSHIFU_HOME)/calibration.json
+	$(LAOSHIFU) import $(EXAMPLE)
+	$(LAOSHIFU) eval --calibrate
+	cp $(LAOSHIFU_HOME)/calibration.json laoshifu/answer/calibration.json

@@ -147,7 +147,7 @@ class Condition:
     @property
     def keys(self) -> tuple[str, ...]:
         seen: dict[str, None] = {}
-        for node in _walk(self.expr):
+        for node in walk(self.expr):
             if isinstance(node, Name):
                 seen[node.key or node.text] = None
         return tuple(seen)
@@ -165,7 +165,7 @@ class Condition:
 
     def specificity(self) -> int:
         """How many comparisons must hold: more is a more specific match."""
-        return sum(1 for node in _walk(self.expr) if isinstance(node, Compare))
+        return sum(1 for node in walk(self.expr) if isinstance(node, Compare))
 
 
 def parse(text: str, resolver: Resolver | None = None) -> Condition:
@@ -250,13 +250,14 @@ def _format(number: Number) -> str:
     return f"{value}{number.unit}"
 
 
-def _walk(node: Expr):
+def walk(node: Expr):
+    """Every node of an expression, depth first."""
     yield node
     if isinstance(node, (And, Or)):
         for item in node.items:
-            yield from _walk(item)
+            yield from walk(item)
     elif isinstance(node, Not):
-        yield from _walk(node.item)
+        yield from walk(node.item)
     elif isinstance(node, Compare):
         yield node.left
         yield node.right

@@ -59,3 +59,43 @@ def cli(home):
     def _run(*args: str, **kwargs):
         return run_cli(*args, home=home, **kwargs)
     return _run
+
+
+# -- PostgreSQL: LAOSHIFU_TEST_PG_URL, or a throwaway cluster from scripts/pg-test-server --
+PG_INITDB = Path("/usr/lib/postgresql/15/bin/initdb")
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """The URL of a PostgreSQL server to make test databases on (skips if there is none)."""
+    url = os.environ.get("LAOSHIFU_TEST_PG_URL")
+    if url:
+        yield url
+        return
+    if not PG_INITDB.exists():
+        pytest.skip("no PostgreSQL: set LAOSHIFU_TEST_PG_URL or apt-get install postgresql-15")
+    done = subprocess.run(["bash", str(ROOT / "scripts" / "pg-test-server")], capture_output=True,
+                          text=True, timeout=120)
+    if done.returncode != 0:
+        pytest.skip(f"could not start PostgreSQL: {done.stderr.strip()[-300:]}")
+    url_line, stop_line = done.stdout.strip().splitlines()[-2:]
+    try:
+        yield url_line.split("=", 1)[1]
+    finally:
+        subprocess.run(["bash", "-c", stop_line.split(": ", 1)[1]], capture_output=True, timeout=60)
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """A fresh, empty database for one test (CREATE DATABASE per test)."""
+    import uuid
+
+    import psycopg
+
+    admin_url = pg_server
+    name = f"lsf_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield admin_url.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -14,7 +14,7 @@ from .asker import IndexCache, KnowledgeIndex, cache_for
 from ..search import UnitHit
 from ..units import Parameter, Rule
 from .compose import compose, related
-from .intent import Intent, parameters_for, read_intent
+from .intent import Intent, parameters_for, read_intent, rule_directions, term_named
 from .confidence import load_calibration, signals
 from .model import Answer
 
@@ -79,25 +79,35 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
 def _rank(question: str, intent: Intent, entry: KnowledgeIndex, unit_hits: list[UnitHit]
           ) -> tuple[list[Unit], list[Parameter], Rule | None]:
     """Put what the question asks for first: the named parameter's windows for a value
-    question, the best-matching fault rule for a what-to-do question."""
+    question, the fault rule for a what-to-do question, the term for a what-is question."""
     units = entry.units
     ranked = [units[h.unit_id] for h in unit_hits if h.unit_id in units]
     windows: list[Parameter] = []
     if intent.quantities and (intent.wants_value or not intent.wants_action):
         windows = parameters_for(intent, entry, [u.id for u in ranked])
-    rule: Rule | None = None
-    if intent.wants_action:
-        rule_hits = entry.index.search(question, 3, kinds=["rule"])
-        for hit in rule_hits[:1]:
-            candidate = units.get(hit.unit_id)
-            if isinstance(candidate, Rule) and signals(
-                    entry.index, question, [candidate.id], hit.score, False).known_coverage >= 0.5:
-                rule = candidate
-    elif ranked and isinstance(ranked[0], Rule):
+    rule = _fault_rule(question, intent, entry, unit_hits) if intent.wants_action else None
+    if rule is None and ranked and isinstance(ranked[0], Rule):
         rule = ranked[0]
-    first = [*windows, *([rule] if rule else [])]
+    term = term_named(intent, entry) if intent.wants_definition else None
+    first: list[Unit] = [*([term] if term else []), *windows, *([rule] if rule else [])]
     chosen = {u.id for u in first}
     return [*first, *(u for u in ranked if u.id not in chosen)], windows, rule
+
+
+def _fault_rule(question: str, intent: Intent, entry: KnowledgeIndex,
+                unit_hits: list[UnitHit]) -> Rule | None:
+    """The rule for a fault question: one whose condition fires on the quantity the
+    question names going the way it says; else the best rule if it matches well."""
+    rule_hits = entry.index.search(question, 10, kinds=["rule"])
+    rules = [entry.units[h.unit_id] for h in rule_hits if isinstance(entry.units.get(h.unit_id), Rule)]
+    if intent.quantities and intent.direction:
+        wanted = {(key, intent.direction) for key in intent.quantities}
+        for rule in rules:
+            if rule_directions(rule, entry) & wanted:
+                return rule
+    if rule_hits and unit_hits and rule_hits[0].score >= 0.5 * unit_hits[0].score:
+        return rules[0] if rules else None
+    return None
 
 
 def answer_question(store: Store, base: str, qid: int, text: str, actor: str) -> Unit:

@@ -44,7 +44,7 @@ def _lexicon_key(units: dict[str, Unit]) -> str:
 class IndexCache:
     """Per-base indexes for one store, refreshed when ``store.version()`` moves."""
 
-    def __init__(self, store: Store, index_dir: Path | None = None, poll_seconds: float = 1.0):
+    def __init__(self, store: Store, index_dir: Path | None = None, poll_seconds: float = 0.0):
         self.store = store
         self.index_dir = index_dir
         self.poll_seconds = poll_seconds

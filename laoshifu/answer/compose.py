@@ -9,8 +9,11 @@ from __future__ import annotations
 import re
 
 from ..search import SentenceHit, UnitHit
-from ..units import Citation, Parameter, Rule, Term, Unit
+from ..text import split_sentences
+from ..units import QA, Citation, Parameter, Rule, Term, Unit
 from .asker import KnowledgeIndex
+from ..text import normalize
+from ..validate import material_condition
 from .intent import Intent
 from .model import Answer, QuotedSentence, Related, RuleAdvice, WindowRow
 
@@ -42,20 +45,28 @@ def compose(question: str, entry: KnowledgeIndex, intent: Intent, ranked: list[U
     citations = _Citations(entry)
     answer = Answer(question=question, refused=False, confidence=confidence)
     if windows:
-        answer.windows = _windows(windows, citations)
+        answer.windows = _windows(windows, intent, citations)
     if rule is not None:
         answer.rules.append(RuleAdvice(rule.id, rule.title, rule.severity, rule.diagnosis,
                                        rule.actions, citations.cite(rule)))
-    answer.sentences = _quotes(ranked[:TOP_UNITS], _prefer(sentence_hits, intent), entry.units,
-                               citations)
+    leads = ranked and (isinstance(ranked[0], QA) or (isinstance(ranked[0], Term) and intent.wants_definition))
+    lead = _lead(ranked[0], citations) if leads else []
+    answer.sentences = lead + _quotes(ranked[:TOP_UNITS], _prefer(sentence_hits, intent),
+                                      entry.units, citations, skip={q.text for q in lead},
+                                      limit=MAX_SENTENCES - len(lead))
     answer.citations = citations.items
     return answer
 
 
-def _windows(params: list[Parameter], citations: _Citations) -> list[WindowRow]:
-    # Every window of the quantity (one per grade/thickness), straight from the records.
+def _windows(params: list[Parameter], intent: Intent, citations: _Citations) -> list[WindowRow]:
+    # Every window of the quantity (one per grade/thickness), straight from the records;
+    # the one whose grade the question names first.
+    def named(p: Parameter) -> bool:
+        return any(normalize(value) in intent.text for _key, _op, value in material_condition(p.condition))
+
+    ordered = sorted(params, key=lambda p: (not named(p), p.condition, p.id))
     return [WindowRow(p.id, p.name, p.process, p.target, p.lower, p.upper, p.unit, p.condition,
-                      citations.cite(p)) for p in sorted(params, key=lambda p: (p.condition, p.id))]
+                      citations.cite(p)) for p in ordered]
 
 
 _NUMBER = re.compile(r"\d")
@@ -77,11 +88,18 @@ def _quotable_span(unit: Unit) -> tuple[int, int]:
     return 0, len(text)
 
 
+def _lead(unit: Unit, citations: _Citations) -> list[QuotedSentence]:
+    """A definition or the master's own answer to this very question: quote it first."""
+    first = split_sentences(unit.body)[:2]
+    return [QuotedSentence(s.text, (citations.cite(unit),)) for s in first]
+
+
 def _quotes(top: list[Unit], hits: list[SentenceHit], units: dict[str, Unit],
-            citations: _Citations) -> list[QuotedSentence]:
+            citations: _Citations, skip: set[str] = frozenset(), limit: int = MAX_SENTENCES
+            ) -> list[QuotedSentence]:
     allowed = {u.id for u in top}
     per_unit: dict[str, int] = {}
-    seen: set[str] = set()
+    seen: set[str] = set(skip)
     quotes: list[QuotedSentence] = []
     for hit in hits:
         unit = units.get(hit.unit_id)
@@ -96,9 +114,9 @@ def _quotes(top: list[Unit], hits: list[SentenceHit], units: dict[str, Unit],
         seen.add(text)
         per_unit[hit.unit_id] = per_unit.get(hit.unit_id, 0) + 1
         quotes.append(QuotedSentence(text, (citations.cite(unit),)))
-        if len(quotes) >= MAX_SENTENCES:
+        if len(quotes) >= limit:
             break
-    if not quotes and top:
+    if not quotes and top and not skip:
         # No sentence matched on its own: quote the opening of the best unit's prose.
         unit = top[0]
         start, end = _quotable_span(unit)

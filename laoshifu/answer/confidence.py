@@ -27,7 +27,16 @@ import numpy as np
 from ..search import Index
 from ..search.bm25 import column_rows
 
+# Shipped with the package (fitted on the example question set's dev split); a store's
+# own calibration in LAOSHIFU_HOME/calibration.json takes precedence.
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
+
+
+def calibration_path() -> Path:
+    from ..config import load_settings
+
+    own = load_settings().home / "calibration.json"
+    return own if own.exists() else CALIBRATION_FILE
 DEFAULT_THRESHOLD = 0.5
 
 
@@ -94,7 +103,8 @@ _DEFAULT = Calibration((4.0, 0.0, 0.0, 0.0, 0.0), -2.0, DEFAULT_THRESHOLD)
 _loaded: dict[Path, Calibration] = {}
 
 
-def load_calibration(path: Path = CALIBRATION_FILE) -> Calibration:
+def load_calibration(path: Path | None = None) -> Calibration:
+    path = path or calibration_path()
     if path not in _loaded:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -105,7 +115,7 @@ def load_calibration(path: Path = CALIBRATION_FILE) -> Calibration:
     return _loaded[path]
 
 
-def load_threshold(path: Path = CALIBRATION_FILE) -> float:
+def load_threshold(path: Path | None = None) -> float:
     return load_calibration(path).threshold
 
 
@@ -139,7 +149,8 @@ def choose_threshold(positives: Sequence[float], negatives: Sequence[float]) -> 
     return best
 
 
-def save_calibration(calibration: Calibration, note: str, path: Path = CALIBRATION_FILE) -> None:
+def save_calibration(calibration: Calibration, note: str, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({
         "weights": [round(w, 6) for w in calibration.weights], "bias": round(calibration.bias, 6),
         "threshold": round(calibration.threshold, 6), "signals": list(Signals.__dataclass_fields__),

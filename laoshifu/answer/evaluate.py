@@ -14,7 +14,7 @@ from . import ask
 import numpy as np
 
 from .confidence import (
-    CALIBRATION_FILE, DEFAULT_THRESHOLD, Calibration, Signals, choose_threshold, fit,
+    DEFAULT_THRESHOLD, Calibration, Signals, choose_threshold, fit,
     save_calibration,
 )
 
@@ -138,7 +138,7 @@ def evaluate(store: Store, questions: list[EvalQuestion], base: str,
 
 
 def calibrate(store: Store, questions: list[EvalQuestion], base: str,
-              index_dir: Path | None = None, path: Path = CALIBRATION_FILE) -> float:
+              index_dir: Path | None = None, path: Path | None = None) -> float:
     """Fit the confidence model and choose the refusal threshold on these questions (the
     dev split), and save both.
 
@@ -159,6 +159,10 @@ def calibrate(store: Store, questions: list[EvalQuestion], base: str,
     answerable = [p for p, q in zip(probabilities, questions) if q.answerable]
     unanswerable = [p for p, q in zip(probabilities, questions) if not q.answerable]
     threshold = choose_threshold(answerable, unanswerable)
+    if path is None:
+        from ..config import load_settings
+
+        path = load_settings().home / "calibration.json"
     save_calibration(Calibration(model.weights, model.bias, threshold),
                      f"{len(questions)} dev questions", path)
     return threshold

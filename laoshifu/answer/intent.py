@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .. import conditions
 from ..text import normalize
-from ..units import Parameter, Term
+from ..units import Parameter, Rule, Term
 from .asker import KnowledgeIndex
 
 # Questions about what to do when something goes wrong.
@@ -22,6 +23,13 @@ _VALUE = re.compile(r"多少|范围|控制在|几度|多高|多低|多大|多快
                     r"how much|how many|how high|range|limit|what temperature|target|window")
 
 
+# Which way a reading went ("露点老往上跑", "氢气比例低了").
+_UP = re.compile(r"高|上|升|超|涨|冲|大|多|过量|偏浓|too high|high|rise|rising|above|over")
+_DOWN = re.compile(r"低|下|降|掉|少|小|不够|不足|偏稀|too low|low|drop|fall|below|under")
+# Questions asking what a term means.
+_DEFINITION = re.compile(r"什么是|是什么|啥是|是啥|什么意思|啥意思|指的是|指什么|含义|定义|what is|what does|meaning|stand for")
+
+
 @dataclass(frozen=True)
 class Intent:
     text: str  # the normalised question
@@ -29,6 +37,8 @@ class Intent:
     quantities: tuple[str, ...]  # quantity keys ("process:name"), most specific first
     wants_value: bool
     wants_action: bool
+    wants_definition: bool = False
+    direction: str = ""  # "up", "down" or "" when the question does not say
 
 
 def _process_spellings(entry: KnowledgeIndex) -> dict[str, str]:
@@ -69,7 +79,44 @@ def read_intent(question: str, entry: KnowledgeIndex) -> Intent:
         for key in sorted(local or keys):
             if key not in found:
                 found.append(key)
-    return Intent(text, processes, tuple(found), bool(_VALUE.search(text)), bool(_FAULT.search(text)))
+    up, down = bool(_UP.search(text)), bool(_DOWN.search(text))
+    direction = "up" if up and not down else "down" if down and not up else ""
+    return Intent(text, processes, tuple(found), bool(_VALUE.search(text)),
+                  bool(_FAULT.search(text)), bool(_DEFINITION.search(text)), direction)
+
+
+def rule_directions(rule: Rule, entry: KnowledgeIndex) -> set[tuple[str, str]]:
+    """{(quantity key, "up"/"down")} that make the rule's condition fire."""
+    cache = entry.__dict__.setdefault("_rule_directions", {})
+    if rule.id not in cache:
+        found: set[tuple[str, str]] = set()
+        try:
+            parsed = conditions.parse(rule.condition, entry.vocabulary.resolver(rule.process)) \
+                if rule.condition else None
+        except conditions.ConditionError:
+            parsed = None
+        if parsed is not None:
+            for node in conditions.walk(parsed.expr):
+                if isinstance(node, conditions.Compare) and isinstance(node.left, conditions.Name):
+                    way = "up" if node.op in (">", ">=") else "down" if node.op in ("<", "<=") else ""
+                    if way:
+                        found.add((node.left.key, way))
+        cache[rule.id] = found
+    return cache[rule.id]
+
+
+def term_named(intent: Intent, entry: KnowledgeIndex) -> Term | None:
+    """The glossary term a "what is X" question names (longest spelling wins)."""
+    best: tuple[int, Term] | None = None
+    for unit in entry.units.values():
+        if not isinstance(unit, Term):
+            continue
+        for spelling in (unit.title, *unit.synonyms, unit.english):
+            folded = normalize(spelling) if spelling else ""
+            if len(folded) >= 2 and _contains(intent.text, folded):
+                if best is None or len(folded) > best[0]:
+                    best = (len(folded), unit)
+    return best[1] if best else None
 
 
 def _contains(text: str, spelling: str) -> bool:

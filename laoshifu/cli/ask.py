@@ -143,7 +143,8 @@ def answer_cmd(qid: int, text: str, base: str, actor: str) -> None:
               default=None, help="Question set (default: the example knowledge base's).")
 @click.option("--split", type=click.Choice(["dev", "held-out", "all"]), default="dev", show_default=True)
 @base_option
-@click.option("--calibrate", is_flag=True, help="Choose the refusal threshold on this split and save it.")
+@click.option("--calibrate", is_flag=True,
+              help="Fit the confidence model on this split (dev) and save it in LAOSHIFU_HOME.")
 @json_option
 def eval_cmd(questions_path: Path | None, split: str, base: str, calibrate: bool, as_json: bool) -> None:
     """Measure answers on a question set: recall, MRR, refusals, latency."""
@@ -156,7 +157,7 @@ def eval_cmd(questions_path: Path | None, split: str, base: str, calibrate: bool
         if split == "held-out":
             raise click.UsageError("calibrate on dev, never on the held-out split")
         threshold = evaluate.calibrate(store, questions, base, load_settings().index_dir)
-        click.echo(f"threshold {threshold:.4f} saved")
+        click.echo(f"threshold {threshold:.4f} saved to {load_settings().home / 'calibration.json'}")
     report = evaluate.evaluate(store, questions, base, load_settings().index_dir)
     if as_json:
         echo_json(report.to_dict())

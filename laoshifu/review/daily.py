@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -30,6 +32,7 @@ class ReviewOptions:
     stuck_seconds: float = 600
     gap_seconds: float = 30
     chunk: int = 128  # parameter columns fetched and checked together
+    charts: int = 12  # parameters charted in the HTML report (0: none)
 
 
 @dataclass
@@ -55,6 +58,7 @@ class DayReview:
     rules_skipped: list[str] = field(default_factory=list)
     plan: Plan | None = None
     units: dict[str, Unit] = field(default_factory=dict)  # cited units by id
+    series: dict[str, dict[str, Any]] = field(default_factory=dict)  # key -> chart envelope
 
     @property
     def clean(self) -> bool:
@@ -171,7 +175,50 @@ def review_data(data: ProductionData, units: Sequence[Unit], vocab: Vocabulary,
     review.units = {u.id: u for u in units if isinstance(u, (Parameter, Rule, Procedure))
                     or u.kind == "note"}
     review.plan = make_plan(review, units, vocab)
+    if options.charts:
+        review.series = _series(data, review, vocab, line, day_start, day_end, dedupe, time_ms,
+                                grades, thickness, options.charts)
     return review
+
+
+def chart_keys(review: DayReview, limit: int) -> list[str]:
+    """Parameters worth a chart: those with findings, rules' quantities first."""
+    keys: dict[str, None] = {}
+    for f in sorted(review.findings, key=lambda f: KIND_ORDER.get(f.kind, 9)):
+        if f.kind == "rule":
+            for k in f.detail.get("keys", []):
+                keys[k] = None
+        elif f.key:
+            keys[f.key] = None
+    return list(keys)[:limit]
+
+
+def _series(data, review: DayReview, vocab: Vocabulary, line, day_start, day_end, dedupe,
+            time_ms, grades, thickness, limit: int) -> dict[str, dict[str, Any]]:
+    by_key = {c.key: c for c in data.columns}
+    keys = [k for k in chart_keys(review, limit) if k in by_key]
+    if not keys:
+        return {}
+    arrays = fetch(data, [by_key[k].sql for k in keys], line, day_start, day_end, dedupe)
+    bucket = max(1, time_ms.size // 1500)
+    edges = np.arange(0, time_ms.size, bucket)
+    out = {}
+    for k in keys:
+        values = arrays[by_key[k].sql]
+        entry: dict[str, Any] = {"name": vocab.names[k], "unit": by_key[k].unit,
+                                 "symbol": next((p.symbol for p in vocab.parameters.get(k, []) if p.symbol), ""),
+                                 "time": time_ms[edges]}
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # an all-missing bucket
+            entry["min"] = np.fmin.reduceat(values, edges)
+            entry["max"] = np.fmax.reduceat(values, edges)
+        if k in vocab.parameters:
+            b = windows.bounds_for(vocab.parameters[k], grades, thickness, time_ms.size)
+            entry["lower"] = np.broadcast_to(b.lower, time_ms.shape)[edges]
+            entry["upper"] = np.broadcast_to(b.upper, time_ms.shape)[edges]
+        out[k] = entry
+    return out
+
 
 
 def _pick_line(data: ProductionData, line: str | None) -> str | None:

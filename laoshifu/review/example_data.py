@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import math
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -113,11 +114,14 @@ def _signals(params: Sequence[Parameter], synthetic: bool = False) -> list[_Sign
     by_key: dict[str, list[Parameter]] = {}
     for p in params:
         by_key.setdefault(f"{p.process}:{p.name}", []).append(p)
+    folded = Counter(ws[0].symbol.casefold() for ws in by_key.values() if ws[0].symbol)
     out = []
     for i, (key, windows) in enumerate(sorted(by_key.items())):
         first = windows[0]
-        # Historians name tags both ways: the symbol (DP) or the Chinese name (露点).
-        column = first.symbol if (i % 2 and first.symbol) else first.name
+        # Historians name tags both ways: the symbol (DP) or the Chinese name (露点); a
+        # symbol that differs from another only in case (t_DC, T_DC) is not a safe tag.
+        usable = first.symbol and folded[first.symbol.casefold()] == 1
+        column = first.symbol if (i % 2 and usable) else first.name
         out.append(_Signal(key, first.name, column, windows, synthetic))
     return out
 
@@ -301,7 +305,8 @@ def _rule_level(signal: _Signal, lower: float, upper: float, sigma: float,
     """A level below the window that makes a rule on this quantity alone fire for sure."""
     from ..diagnose import parsed_rules
 
-    own = [(r, c) for r, c in parsed_rules(rules, vocab) if c is not None and c.keys == (signal.key,)]
+    # Rules that this quantity alone decides (``氢气比例 < 50 or 水氢比 > 0.4`` counts).
+    own = [(r, c) for r, c in parsed_rules(rules, vocab) if c is not None and signal.key in c.keys]
     half = (upper - lower) / 2
     for level in (lower - 0.5 * half, lower - half, lower - 2 * half, lower * 0.5, lower * 0.25):
         fired = [r.id for r, c in own

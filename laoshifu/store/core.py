@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from sqlalchemy import Connection, Engine, create_engine, event, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.pool import NullPool
 
 from . import migrations, schema
@@ -40,7 +42,10 @@ def _engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn):
-            conn.exec_driver_sql("BEGIN")
+            # A writer takes the write lock up front: a deferred BEGIN that reads and then
+            # writes fails at once ("database is locked") when another writer got there
+            # first, while BEGIN IMMEDIATE waits its turn under busy_timeout.
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("writer") else "BEGIN")
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
@@ -71,8 +76,10 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """One all-or-nothing unit of work."""
-        with self.engine.begin() as conn:
-            yield conn
+        with self.engine.connect() as conn:
+            conn.info["writer"] = True
+            with conn.begin():
+                yield conn
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -87,7 +94,9 @@ class Store:
 
     @staticmethod
     def bump_version(conn: Connection) -> int:
-        current = conn.scalar(select(schema.meta.c.value).where(schema.meta.c.key == "store_version"))
+        # FOR UPDATE: two PostgreSQL writers must not both read n and both write n + 1.
+        current = conn.scalar(select(schema.meta.c.value).where(
+            schema.meta.c.key == "store_version").with_for_update())
         if current is None:
             conn.execute(insert(schema.meta).values(key="store_version", value="1"))
             return 1
@@ -113,8 +122,12 @@ class Store:
     def ensure_base(self, conn: Connection, name: str, actor: str = "system") -> None:
         exists = conn.scalar(select(schema.bases.c.name).where(schema.bases.c.name == name))
         if not exists:
-            conn.execute(insert(schema.bases).values(name=name, title=name, created_at=now()))
-            self.audit(conn, actor, "base.create", base=name, target=name)
+            # Another worker may create the same base at the same moment: let one win.
+            dialect_insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
+            created = conn.execute(dialect_insert(schema.bases).values(
+                name=name, title=name, created_at=now()).on_conflict_do_nothing()).rowcount
+            if created:
+                self.audit(conn, actor, "base.create", base=name, target=name)
 
     def bases(self) -> list[str]:
         with self.read() as conn:

@@ -1,0 +1,118 @@
+"""Answers on the example knowledge base: golden citations, refusals, the queue round trip."""
+
+import pytest
+
+from laoshifu.answer import answer_question, ask, question_key
+from laoshifu.errors import LaoshifuError
+from laoshifu.knowledge import import_folder
+from laoshifu.store import Store
+
+from ..conftest import EXAMPLE
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory):
+    """The example knowledge base in a fresh store, shared by the read-only tests here."""
+    path = tmp_path_factory.mktemp("kb")
+    store = Store.open(f"sqlite:///{path / 'laoshifu.db'}")
+    import_folder(store, EXAMPLE)
+    yield store, path / "index"
+    store.close()
+
+
+def _ask(kb, question, **kwargs):
+    store, index_dir = kb
+    return ask(store, question, record=False, index_dir=index_dir, **kwargs)
+
+
+# question -> the units the answer must cite first (exact, in order)
+GOLDEN = {
+    "脱碳退火的露点一般控制在多少？": ["dc-dew-point", "hb-dc-dew-point"],
+    "脫碳退火的露點控制在多少？": ["dc-dew-point", "hb-dc-dew-point"],
+    "高温退火的露点要多低": ["ha-dew-point"],
+    "ＨｉＢ高温退火升温速率多少": ["ha-heating-rate-hib", "ha-heating-rate-cgo"],
+    "氢气比例低了怎么办": ["rule-dc-over-oxidizing", "dc-h2-ratio"],
+    "氧化镁涂层老是结垢怎么办": ["rule-mg-roll-scaling"],
+    "炉口密封着火了怎么办": ["rule-dc-seal-fire"],
+    "开炉前为什么要先用氮气吹扫？": ["proc-dc-n2-purge-before-h2"],
+    "什么是二次再结晶": ["term-secondary-rex"],
+    "涂辊上结了一层硬壳，浆料到处甩": ["rule-mg-roll-scaling"],
+    "MgO浆料温度最高多少": ["mg-slurry-temp"],
+    "平整退火张力多大": ["hf-tension-thin", "hf-tension-thick"],
+}
+
+
+@pytest.mark.parametrize("question", sorted(GOLDEN))
+def test_golden_citations(kb, question):
+    result = _ask(kb, question)
+    assert not result.refused
+    cited = [c.unit_id for c in result.citations]
+    assert cited[:len(GOLDEN[question])] == GOLDEN[question]
+
+
+def test_parameter_window_comes_from_the_record(kb):
+    result = _ask(kb, "脱碳退火的露点一般控制在多少？")
+    (row,) = result.windows
+    assert (row.lower, row.target, row.upper, row.unit) == (55, 60, 65, "℃")
+    assert result.citations[row.citation - 1].unit_id == "dc-dew-point"
+
+
+def test_rule_gives_diagnosis_and_ordered_actions(kb):
+    store, _ = kb
+    result = _ask(kb, "炉口密封着火了怎么办")
+    (advice,) = result.rules
+    rule = store.get_unit("main", "rule-dc-seal-fire")
+    assert advice.actions == rule.actions and advice.diagnosis == rule.diagnosis
+
+
+def test_every_quoted_sentence_is_verbatim_from_its_cited_unit(kb):
+    store, _ = kb
+    for question in GOLDEN:
+        result = _ask(kb, question)
+        for sentence in result.sentences:
+            for n in sentence.citations:
+                unit = store.get_unit("main", result.citations[n - 1].unit_id)
+                assert sentence.text in unit.search_text()
+
+
+@pytest.mark.parametrize("question", ["今天晚上食堂吃什么", "世界杯决赛谁赢了", "帮我写一首关于春天的诗",
+                                      "How do I fix my laptop's Wi-Fi?"])
+def test_out_of_domain_is_refused_with_related(kb, question):
+    result = _ask(kb, question)
+    assert result.refused and result.sentences == [] and result.citations == []
+
+
+@pytest.mark.parametrize("question", ["", "   ", "问" * 10_000])
+def test_empty_or_huge_questions_are_clear_errors(kb, question):
+    with pytest.raises(LaoshifuError) as info:
+        _ask(kb, question)
+    assert info.value.problems[0].field == "question"
+
+
+def test_json_shape(kb):
+    data = _ask(kb, "脱碳退火的露点一般控制在多少？").to_dict()
+    assert {"refused", "confidence", "sentences", "citations"} <= set(data)
+    assert set(data["citations"][0]) == {"n", "unit_id", "kind", "title", "version", "source"}
+    assert all(set(s) == {"text", "citations"} for s in data["sentences"])
+
+
+def test_question_key_ignores_width_script_and_punctuation():
+    assert question_key("脫碳退火的露點？") == question_key("脱碳退火的露点 ?") == question_key("脱碳退火的露点")
+
+
+def test_queue_round_trip(store):
+    import_folder(store, EXAMPLE)
+    question = "食堂周末开不开门？"
+    first = ask(store, question)
+    assert first.refused and first.queued_question_id is not None
+    again = ask(store, question.replace("？", ""))  # the same question, asked again
+    assert again.queued_question_id == first.queued_question_id
+    (queued,) = store.list_questions("main")
+    assert queued.askers == 2
+    unit = answer_question(store, "main", queued.id, "周末食堂只开中午一顿，夜班的饭送到岗位上。", "王师傅")
+    assert unit.kind == "qa" and unit.status == "approved"
+    answered = ask(store, question)
+    assert not answered.refused
+    assert answered.citations[0].unit_id == unit.id
+    assert store.list_questions("main") == []
+    assert store.get_question("main", queued.id).status == "answered"
