@@ -33,25 +33,9 @@ def answer(store: Store, base: str, qid: int, text: str, user):
         raise LaoshifuError(Problem(f"an answer of at most {MAX_ANSWER} characters", field="text"))
     store.get_question(base, qid)  # NotFound for another base's question
     from .answer import answer_question
-    unit = answer_question(store, base, qid, text, user.name)
-    notice_write(store, base)
-    return unit
+    return answer_question(store, base, qid, text, user.name)
 
 
 def queue(store: Store, base: str, user, status: str | None = "open"):
     permissions.check(user, "questions", base)
     return store.list_questions(base, status=status)
-
-
-def notice_write(store: Store, base: str) -> None:
-    """This process just changed ``base``: its next ask re-checks the store at once
-    instead of waiting for the next version poll (other workers catch up within ~1 s)."""
-    from .answer import cache_for
-    cache = cache_for(store)
-    expire = getattr(cache, "expire", None)
-    if expire is not None:
-        expire(base)
-        return
-    entry = getattr(cache, "_indexes", {}).get(base)
-    if entry is not None:
-        entry.checked_at = float("-inf")

@@ -29,13 +29,8 @@ def save_edit(store: Store, base: str, unit: Unit, user, comment: str = "",
                              source_line=unit.source_line or (old.source_line if old else 0))
     saved = store.save_unit(base, unit, actor=user.name, change="edit" if old else "create",
                             comment=comment, expected_version=expected_version)
-    _written(store, base)
     return saved
 
-
-def _written(store: Store, base: str) -> None:
-    from .asking import notice_write
-    notice_write(store, base)
 
 
 def drafts(store: Store, base: str) -> list[Unit]:
@@ -48,7 +43,6 @@ def approve(store: Store, base: str, unit_id: str, user, comment: str = "") -> U
     if unit.status != "draft":
         raise LaoshifuError(Problem(f"{unit_id} is {unit.status}, not a draft", field="status"))
     approved = store.set_status(base, unit_id, "approved", user.name, "approve", comment)
-    _written(store, base)
     return approved
 
 
@@ -67,14 +61,12 @@ def reject(store: Store, base: str, unit_id: str, user, comment: str) -> Unit:
         result = store.save_unit(base, restored, actor=user.name, change="reject", comment=comment)
     else:
         result = store.set_status(base, unit_id, "retired", user.name, "reject", comment)
-    _written(store, base)
     return result
 
 
 def retire(store: Store, base: str, unit_id: str, user, comment: str = "") -> Unit:
     permissions.check(user, "approve", base)
     retired = store.set_status(base, unit_id, "retired", user.name, "retire", comment)
-    _written(store, base)
     return retired
 
 

@@ -116,8 +116,5 @@ def import_upload(store: Store, base: str, filename: str, data: bytes, user,
             where.write_bytes(data)
         report, _contents = knowledge.import_folder(store, folder, base=base, actor=user.name,
                                                     dry_run=dry_run)
-    if report.changed and not dry_run:
-        from .asking import notice_write
-        notice_write(store, base)
     return report
 

@@ -81,7 +81,8 @@ def _rank(question: str, intent: Intent, entry: KnowledgeIndex, unit_hits: list[
     """Put what the question asks for first: the named parameter's windows for a value
     question, the fault rule for a what-to-do question, the term for a what-is question."""
     units = entry.units
-    ranked = [units[h.unit_id] for h in unit_hits if h.unit_id in units]
+    units.prefetch([h.unit_id for h in unit_hits])
+    ranked = [u for u in (units.get(h.unit_id) for h in unit_hits) if u is not None]
     windows: list[Parameter] = []
     if intent.quantities and (intent.wants_value or not intent.wants_action):
         windows = parameters_for(intent, entry, [u.id for u in ranked])

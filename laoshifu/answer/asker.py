@@ -2,64 +2,116 @@
 
 A worker (CLI, web process) holds one ``KnowledgeIndex`` per base. When the store's change
 counter moves, only the units whose version changed are re-indexed; the index is saved
-beside the store so the next process loads it instead of rebuilding.
+beside the store so the next process loads it instead of rebuilding. Only the units that
+shape answers' logic (parameters, glossary terms, rules) are held in memory; the rest are
+fetched by id when an answer quotes them.
 """
 
 from __future__ import annotations
 
 import json
 import threading
-import time
+import weakref
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 from ..search import Index, build_index
 from ..store import Store
 from ..text import Analyzer
-from ..units import Unit
+from ..units import Unit, unit_from_dict
 from ..vocabulary import Vocabulary
 
 _STATE = "state.json"
+_STRUCTURED = "structured.json"
+STRUCTURED_KINDS = ("parameter", "term", "rule")
 _LEXICON_KINDS = ("parameter", "term")
+
+
+class UnitLookup:
+    """Units of one base by id: structured ones in memory, the rest fetched and cached."""
+
+    def __init__(self, store: Store, base: str, versions: dict[str, int],
+                 structured: dict[str, Unit], cache_size: int = 2000):
+        self.store, self.base, self.versions = store, base, versions
+        self.structured = structured
+        self._cache: OrderedDict[str, Unit] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+
+    def __contains__(self, unit_id: object) -> bool:
+        return unit_id in self.versions
+
+    def __getitem__(self, unit_id: str) -> Unit:
+        unit = self.get(unit_id)
+        if unit is None:
+            raise KeyError(unit_id)
+        return unit
+
+    def get(self, unit_id: str, default: Unit | None = None) -> Unit | None:
+        if unit_id not in self.versions:
+            return default
+        unit = self.structured.get(unit_id)
+        if unit is not None:
+            return unit
+        self.prefetch([unit_id])
+        return self._cache.get(unit_id, default)
+
+    def prefetch(self, unit_ids: Iterable[str]) -> None:
+        with self._lock:
+            missing = [u for u in unit_ids if u in self.versions and u not in self.structured
+                       and u not in self._cache]
+        fetched = self.store.get_units(self.base, missing) if missing else {}
+        with self._lock:
+            for uid in unit_ids:
+                if uid in self._cache:
+                    self._cache.move_to_end(uid)
+            for uid, unit in fetched.items():
+                self._cache[uid] = unit
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+
+    def structured_units(self) -> Iterable[Unit]:
+        return self.structured.values()
 
 
 @dataclass
 class KnowledgeIndex:
     base: str
     index: Index
-    units: dict[str, Unit]
+    units: UnitLookup
     vocabulary: Vocabulary
+    processes: tuple[str, ...]
     store_version: int
     lexicon_key: str
-    checked_at: float = field(default_factory=time.monotonic)
+    extras: dict = field(default_factory=dict)  # per-index caches (phrase tables, …)
 
 
-def _lexicon_key(units: dict[str, Unit]) -> str:
+def _lexicon_key(versions: dict[str, int], structured: dict[str, Unit]) -> str:
     # The analyzer depends only on parameter names and glossary terms: rebuild it (and
-    # the index) only when those change.
-    parts = sorted(f"{u.id}@{u.version}" for u in units.values() if u.kind in _LEXICON_KINDS)
+    # the whole index) only when those change.
+    parts = sorted(f"{u.id}@{versions.get(u.id)}" for u in structured.values()
+                   if u.kind in _LEXICON_KINDS)
     return str(hash("|".join(parts)))
 
 
 class IndexCache:
     """Per-base indexes for one store, refreshed when ``store.version()`` moves."""
 
-    def __init__(self, store: Store, index_dir: Path | None = None, poll_seconds: float = 0.0):
+    def __init__(self, store: Store, index_dir: Path | None = None):
         self.store = store
         self.index_dir = index_dir
-        self.poll_seconds = poll_seconds
         self._indexes: dict[str, KnowledgeIndex] = {}
         self._lock = threading.Lock()
 
     def get(self, base: str) -> KnowledgeIndex:
+        # One cheap query per ask: several workers on one PostgreSQL store see each
+        # other's changes at once.
+        version = self.store.version()
         with self._lock:
             current = self._indexes.get(base)
-            now = time.monotonic()
-            if current is not None and now - current.checked_at < self.poll_seconds:
-                return current
-            version = self.store.version()
             if current is not None and current.store_version == version:
-                current.checked_at = now
                 return current
             fresh = self._refresh(base, current, version)
             self._indexes[base] = fresh
@@ -70,22 +122,30 @@ class IndexCache:
             loaded = self._load(base, version)
             if loaded is not None:
                 return loaded
-        units = {u.id: u for u in self.store.list_units(base)}
-        key = _lexicon_key(units)
+        versions = self.store.versions_map(base)
+        structured = {u.id: u for u in self.store.list_units(base, kinds=STRUCTURED_KINDS)}
+        key = _lexicon_key(versions, structured)
         if current is not None and current.lexicon_key == key:
-            changed = [u for uid, u in units.items()
-                       if uid not in current.units or current.units[uid].version != u.version]
-            gone = [uid for uid in current.units if uid not in units]
+            old = current.units.versions
+            changed = [uid for uid, v in versions.items() if old.get(uid) != v]
+            gone = [uid for uid in old if uid not in versions]
             index = current.index
             if gone:
                 index.remove(gone)
             if changed:
-                index.add(changed)
+                index.add(self.store.get_units(base, changed).values())
         else:
-            index = build_index(units.values(), Analyzer.from_units(units.values()))
-        fresh = KnowledgeIndex(base, index, units, Vocabulary.from_units(units.values()), version, key)
+            units = self.store.list_units(base)
+            index = build_index(units, Analyzer.from_units(units))
+        fresh = self._entry(base, index, versions, structured, version, key)
         self._save(fresh)
         return fresh
+
+    def _entry(self, base: str, index: Index, versions: dict[str, int],
+               structured: dict[str, Unit], version: int, key: str) -> KnowledgeIndex:
+        return KnowledgeIndex(base, index, UnitLookup(self.store, base, versions, structured),
+                              Vocabulary.from_units(structured.values()),
+                              tuple(self.store.processes(base)), version, key)
 
     def _path(self, base: str) -> Path | None:
         return self.index_dir / base if self.index_dir is not None else None
@@ -99,11 +159,12 @@ class IndexCache:
             if state.get("store_version") != version:
                 return None
             index = Index.load(path)
-        except (OSError, ValueError, KeyError):
+            structured = {d["id"]: unit_from_dict(d) for d in
+                          json.loads((path / _STRUCTURED).read_text(encoding="utf-8"))}
+        except (OSError, ValueError, KeyError, TypeError):
             return None  # a damaged or old index is rebuilt, never trusted
-        units = {u.id: u for u in self.store.list_units(base)}
-        return KnowledgeIndex(base, index, units, Vocabulary.from_units(units.values()), version,
-                              state.get("lexicon_key", ""))
+        versions = self.store.versions_map(base)
+        return self._entry(base, index, versions, structured, version, state.get("lexicon_key", ""))
 
     def _save(self, entry: KnowledgeIndex) -> None:
         path = self._path(entry.base)
@@ -111,6 +172,10 @@ class IndexCache:
             return
         try:
             entry.index.save(path)
+            (path / _STRUCTURED).write_text(json.dumps(
+                [u.to_dict() for u in entry.units.structured_units()], ensure_ascii=False),
+                encoding="utf-8")
+            # Written last: a state file means the rest is complete.
             (path / _STATE).write_text(json.dumps({"store_version": entry.store_version,
                                                     "lexicon_key": entry.lexicon_key}),
                                        encoding="utf-8")
@@ -118,15 +183,16 @@ class IndexCache:
             pass  # a read-only home still answers; it only rebuilds next time
 
 
-_CACHES: dict[tuple[str, str], IndexCache] = {}
+# Held weakly: a store that is closed and dropped takes its indexes with it.
+_CACHES: "weakref.WeakKeyDictionary[Store, dict[str, IndexCache]]" = weakref.WeakKeyDictionary()
 _CACHES_LOCK = threading.Lock()
 
 
 def cache_for(store: Store, index_dir: Path | None = None) -> IndexCache:
-    """One cache per store URL and index folder in this process."""
-    key = (store.url, str(index_dir))
+    """One cache per store object and index folder in this process."""
     with _CACHES_LOCK:
-        cache = _CACHES.get(key)
-        if cache is None or cache.store is not store and cache.store.engine.url != store.engine.url:
-            cache = _CACHES[key] = IndexCache(store, index_dir)
-        return cache
+        per_store = _CACHES.setdefault(store, {})
+        key = str(index_dir)
+        if key not in per_store:
+            per_store[key] = IndexCache(store, index_dir)
+        return per_store[key]

@@ -25,7 +25,6 @@ from pathlib import Path
 import numpy as np
 
 from ..search import Index
-from ..search.bm25 import column_rows
 
 # Shipped with the package (fitted on the example question set's dev split); a store's
 # own calibration in LAOSHIFU_HOME/calibration.json takes precedence.
@@ -57,33 +56,23 @@ def signals(index: Index, question: str, unit_ids: Sequence[str], top_score: flo
     tokens = set(index.analyzer.tokens(question))
     if not tokens or not unit_ids or not len(index):
         return Signals(0.0, 0.0, 0.0, 0.0, float(named))
-    scorer = index._ready()[0]
-    unseen_idf = math.log1p((scorer.n_docs + 0.5) / 0.5)
-    positions = index._positions()
+    idf = index.idf()
+    unseen_idf = math.log1p((index.n_passages() + 0.5) / 0.5)
     weights: dict[str, float] = {}
     columns: dict[str, int] = {}
     for token in tokens:
         column = index.vocab.ids.get(token)
-        if column is None or column >= len(scorer.idf):
+        if column is None or column >= len(idf):
             weights[token] = unseen_idf
         else:
-            weights[token] = float(scorer.idf[column])
+            weights[token] = float(idf[column])
             columns[token] = column
     total = sum(weights.values())
     known = sum(weights[t] for t in columns)
     best = 0.0
     for unit_id in unit_ids:
-        position = positions.get(unit_id)
-        if position is None:
-            continue
-        rows = np.flatnonzero(index.t.passage_unit == position)
-        matched = 0.0
-        for token, column in columns.items():
-            for field in scorer.columns:
-                if np.isin(column_rows(field, column), rows).any():
-                    matched += weights[token]
-                    break
-        best = max(best, matched)
+        present = index.unit_terms(unit_id)
+        best = max(best, sum(weights[t] for t, c in columns.items() if c in present))
     return Signals(best / total, best / known if known else 0.0, known / total,
                    math.log1p(max(top_score, 0.0)), float(named))
 

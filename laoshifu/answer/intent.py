@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from .. import conditions
 from ..text import normalize
+from ..text.phrases import PhraseTable
 from ..units import Parameter, Rule, Term
 from .asker import KnowledgeIndex
 
@@ -41,40 +42,35 @@ class Intent:
     direction: str = ""  # "up", "down" or "" when the question does not say
 
 
-def _process_spellings(entry: KnowledgeIndex) -> dict[str, str]:
-    cached = getattr(entry, "_process_spellings", None)
+def _tables(entry: KnowledgeIndex) -> tuple[PhraseTable, PhraseTable, PhraseTable]:
+    """(process spellings, quantity spellings, glossary spellings), built once per index."""
+    cached = entry.extras.get("phrase_tables")
     if cached is not None:
         return cached
-    processes = {u.process for u in entry.units.values() if u.process}
-    spellings = {normalize(p): p for p in processes}
-    for unit in entry.units.values():
-        if isinstance(unit, Term) and unit.title in processes:
-            for synonym in (*unit.synonyms, unit.english):
-                if synonym and len(synonym) >= 2:
-                    spellings.setdefault(normalize(synonym), unit.title)
-    entry._process_spellings = spellings  # type: ignore[attr-defined]
-    return spellings
-
-
-def _quantity_spellings(entry: KnowledgeIndex) -> list[tuple[str, set[str]]]:
-    cached = getattr(entry, "_quantity_spellings", None)
-    if cached is not None:
-        return cached
-    pairs = [(normalize(s), keys) for s, keys in entry.vocabulary.spellings.items() if len(s) >= 2]
-    pairs.sort(key=lambda p: len(p[0]), reverse=True)  # longest spelling first
-    entry._quantity_spellings = pairs  # type: ignore[attr-defined]
-    return pairs
+    processes = set(entry.processes)
+    process_spellings = {normalize(p): p for p in processes}
+    term_spellings: dict[str, Term] = {}
+    for unit in entry.units.structured_units():
+        if isinstance(unit, Term):
+            for spelling in (unit.title, *unit.synonyms, unit.english):
+                if spelling:
+                    term_spellings.setdefault(normalize(spelling), unit)
+                    if unit.title in processes:
+                        process_spellings.setdefault(normalize(spelling), unit.title)
+    quantity_spellings = {normalize(s): keys for s, keys in entry.vocabulary.spellings.items()}
+    tables = (PhraseTable(process_spellings), PhraseTable(quantity_spellings), PhraseTable(term_spellings))
+    entry.extras["phrase_tables"] = tables
+    return tables
 
 
 def read_intent(question: str, entry: KnowledgeIndex) -> Intent:
     text = normalize(question)
-    processes = frozenset(p for s, p in _process_spellings(entry).items() if s and s in text)
+    process_table, quantity_table, _terms = _tables(entry)
+    processes = frozenset(process_table.phrases[p] for _s, _e, p in process_table.find(text))
+    matches = sorted(quantity_table.find(text), key=lambda m: -(m[1] - m[0]))
     found: list[str] = []
-    covered = text
-    for spelling, keys in _quantity_spellings(entry):
-        if not _contains(covered, spelling):
-            continue
-        covered = covered.replace(spelling, " ")  # "氢气比例" is not also "氢气"
+    for _start, _end, spelling in matches:
+        keys = quantity_table.phrases[spelling]
         local = [k for k in keys if entry.vocabulary.processes.get(k) in processes]
         for key in sorted(local or keys):
             if key not in found:
@@ -87,7 +83,7 @@ def read_intent(question: str, entry: KnowledgeIndex) -> Intent:
 
 def rule_directions(rule: Rule, entry: KnowledgeIndex) -> set[tuple[str, str]]:
     """{(quantity key, "up"/"down")} that make the rule's condition fire."""
-    cache = entry.__dict__.setdefault("_rule_directions", {})
+    cache = entry.extras.setdefault("rule_directions", {})
     if rule.id not in cache:
         found: set[tuple[str, str]] = set()
         try:
@@ -107,22 +103,9 @@ def rule_directions(rule: Rule, entry: KnowledgeIndex) -> set[tuple[str, str]]:
 
 def term_named(intent: Intent, entry: KnowledgeIndex) -> Term | None:
     """The glossary term a "what is X" question names (longest spelling wins)."""
-    best: tuple[int, Term] | None = None
-    for unit in entry.units.values():
-        if not isinstance(unit, Term):
-            continue
-        for spelling in (unit.title, *unit.synonyms, unit.english):
-            folded = normalize(spelling) if spelling else ""
-            if len(folded) >= 2 and _contains(intent.text, folded):
-                if best is None or len(folded) > best[0]:
-                    best = (len(folded), unit)
-    return best[1] if best else None
-
-
-def _contains(text: str, spelling: str) -> bool:
-    if spelling.isascii():
-        return re.search(rf"(?<![a-z0-9]){re.escape(spelling)}(?![a-z0-9])", text) is not None
-    return spelling in text
+    table = _tables(entry)[2]
+    matches = sorted(table.find(intent.text), key=lambda m: -(m[1] - m[0]))
+    return table.phrases[matches[0][2]] if matches else None  # type: ignore[return-value]
 
 
 def parameters_for(intent: Intent, entry: KnowledgeIndex, ranking: list[str]) -> list[Parameter]:

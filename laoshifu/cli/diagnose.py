@@ -12,7 +12,7 @@ from .. import diagnose as diagnosis
 from ..errors import LaoshifuError, Problem
 from ..formats.encoding import read_text
 from ..review.material import GRADE_KEYS, THICKNESS_KEYS, Material
-from .common import base_option, echo_json, json_option, open_store
+from .common import base_option, echo_json, open_store
 
 _SKIP_COLUMNS = {"time", "timestamp", "ts", "datetime", "时间", "line", "产线", "机组", "coil",
                  "卷号", "钢卷号"}

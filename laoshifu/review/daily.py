@@ -17,7 +17,8 @@ from ..units import Parameter, Procedure, Rule, Unit
 from ..vocabulary import Vocabulary
 from . import drift, quality, rules, windows
 from .load import DataIssue, ProductionData, fetch, fetch_material, fetch_order, line_filter, open_data
-from .model import Finding, ParameterSummary
+from .material import GradeCodes
+from .model import Finding, ParameterSummary, iso
 from .plan import Plan, make_plan
 
 KIND_ORDER = {"rule": 0, "excursion": 1, "drift": 2, "stuck_sensor": 3, "gap": 4}
@@ -113,19 +114,21 @@ def review_data(data: ProductionData, units: Sequence[Unit], vocab: Vocabulary,
     order_issues = quality.order_issues(order["time"], order["file"], order["row"])
     review.issues += order_issues
     dedupe = any(i.kind == "duplicate_time" for i in order_issues)
+    # Rows already in time order, once each, can be read without sorting them again.
+    in_order = not order_issues
     material = fetch_material(data, line, day_start, day_end, dedupe)
-    time_ms = fetch(data, [], line, day_start, day_end, dedupe)["time"]
+    time_ms = material["time"]
     review.rows = int(time_ms.size)
     if not time_ms.size:
         raise LaoshifuError(Problem(f"no rows on {day}", file=source))
     step_ms = quality.sample_step_ms(time_ms)
     review.step_seconds = step_ms / 1000
-    review.first, review.last = _iso(time_ms[0]), _iso(time_ms[-1])
+    review.first, review.last = iso(time_ms[0]), iso(time_ms[-1])
     gap_ms = max(int(options.gap_seconds * 1000), 10 * step_ms)
     merge_ms = max(int(options.merge_seconds * 1000), step_ms)
     findings: list[Finding] = quality.gaps(time_ms, step_ms, gap_ms)
 
-    grades = material["grade"] if "grade" in data.roles else None
+    grades = GradeCodes.of(material["grade"]) if "grade" in data.roles else None
     thickness = material["thickness"] if "thickness" in data.roles else None
     coils = material["coil"] if "coil" in data.roles else None
     params_by_key = {k: v for k, v in vocab.parameters.items()}
@@ -135,12 +138,16 @@ def review_data(data: ProductionData, units: Sequence[Unit], vocab: Vocabulary,
     checked = [c for c in data.columns if c.key in params_by_key]
     for begin in range(0, len(checked), options.chunk):
         chunk = checked[begin:begin + options.chunk]
-        arrays = fetch(data, [c.sql for c in chunk], line, day_start, day_end, dedupe)
-        matrix = np.column_stack([arrays[c.sql] for c in chunk])
+        arrays = fetch(data, [c.sql for c in chunk], line, day_start, day_end, dedupe,
+                       sort=not in_order)
+        if in_order and not np.array_equal(arrays["time"], time_ms):
+            arrays = fetch(data, [c.sql for c in chunk], line, day_start, day_end, dedupe)
+        matrix = np.stack([arrays[c.sql] for c in chunk])  # parameters × rows
         del arrays
         bounds = [windows.bounds_for(params_by_key[c.key], grades, thickness, review.rows)
                   for c in chunk]
-        out_rows, missing, flagged = windows.check_chunk(matrix, time_ms, bounds)
+        out_rows, missing = windows.check_chunk(matrix, bounds)
+        flagged = out_rows > 0
         stuck = quality.stuck_candidates(matrix, stuck_rows)
         for i, column in enumerate(chunk):
             params = params_by_key[column.key]
@@ -149,7 +156,7 @@ def review_data(data: ProductionData, units: Sequence[Unit], vocab: Vocabulary,
                 windows=[{"unit_id": p.id, "window": p.window_text(), "condition": p.condition,
                           "source": p.source} for p in params],
                 rows=review.rows, missing=int(missing[i]))
-            values = matrix[:, i]
+            values = matrix[i]
             b = bounds[i]
             summary.checked_rows = review.rows if np.ndim(b.index) == 0 else int((b.index >= 0).sum())
             if b.missing and summary.checked_rows == 0:
@@ -200,7 +207,7 @@ def _series(data, review: DayReview, vocab: Vocabulary, line, day_start, day_end
     if not keys:
         return {}
     arrays = fetch(data, [by_key[k].sql for k in keys], line, day_start, day_end, dedupe)
-    bucket = max(1, time_ms.size // 1500)
+    bucket = max(1, time_ms.size // 720)  # a point every two minutes over a day
     edges = np.arange(0, time_ms.size, bucket)
     out = {}
     for k in keys:
@@ -267,7 +274,7 @@ def _drift(data: ProductionData, vocab: Vocabulary, line, days: list[str], day: 
            f"{where} GROUP BY 1 ORDER BY 1")
     result = data.con.execute(sql, [first, end, *params]).fetchnumpy()
     minute = np.asarray(result["minute"])
-    grades = np.asarray(result["grade"]).astype(object) if "grade" in data.roles else None
+    grades = GradeCodes.of(np.asarray(result["grade"])) if "grade" in data.roles else None
     thickness = np.asarray(result["thickness"], dtype=float) if "thickness" in data.roles else None
     day_start_ms = int((datetime.fromisoformat(day) - datetime(1970, 1, 1)).total_seconds() * 1000)
     findings = []
@@ -278,8 +285,3 @@ def _drift(data: ProductionData, vocab: Vocabulary, line, days: list[str], day: 
         if found:
             findings.append(found)
     return findings
-
-
-def _iso(ms) -> str:
-    from .model import iso
-    return iso(ms)

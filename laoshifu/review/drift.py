@@ -71,7 +71,7 @@ def find_drift(name: str, key: str, unit: str, params: Sequence[Parameter], seri
     limits = upper[today] if side == "high" else lower[today]
     if np.all(np.isnan(limits)):
         return None
-    k, slope = _hinge(day_u[finite])
+    k, slope = _hinge(day_u[finite], base)
     times = day_t[finite]
     ramp_minutes = (times[-1] - times[k]) / 60000
     if ramp_minutes < MIN_RAMP_MINUTES or slope * (1 if side == "high" else -1) <= 0:
@@ -94,18 +94,14 @@ def find_drift(name: str, key: str, unit: str, params: Sequence[Parameter], seri
                            "per_hour": round(float(slope) * 60, 4), "crosses_at": eta})
 
 
-def _hinge(y: np.ndarray) -> tuple[int, float]:
-    """Best breakpoint k and slope for y = a (t < k), a + b (t - k) (t ≥ k)."""
+def _hinge(y: np.ndarray, base: float) -> tuple[int, float]:
+    """Best breakpoint k and slope for y = base (t < k), base + b (t - k) (t ≥ k)."""
     n = y.size
     t = np.arange(n, dtype=float)
     ks = np.arange(0, n - MIN_RAMP_MINUTES // 2)
     x = np.maximum(0.0, t[None, :] - ks[:, None])  # (K, n)
-    xm = x.mean(axis=1, keepdims=True)
-    ym = y.mean()
-    xc = x - xm
-    var = (xc ** 2).sum(axis=1)
-    b = (xc * (y - ym)).sum(axis=1) / np.where(var > 0, var, np.inf)
-    resid = (y - ym)[None, :] - b[:, None] * xc
-    sse = (resid ** 2).sum(axis=1)
+    d = y - base
+    b = (x * d).sum(axis=1) / np.maximum((x ** 2).sum(axis=1), 1e-12)
+    sse = ((d[None, :] - b[:, None] * x) ** 2).sum(axis=1)
     best = int(np.argmin(sse))
     return int(ks[best]), float(b[best])

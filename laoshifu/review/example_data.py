@@ -22,7 +22,7 @@ import numpy as np
 from ..errors import LaoshifuError, Problem
 from ..units import Parameter, Rule, Unit, format_number
 from ..vocabulary import Vocabulary
-from .material import row_windows
+from .material import GradeCodes, row_windows
 
 GRADES = (("HiB", 0.23), ("HiB", 0.27), ("CGO", 0.30), ("CGO", 0.27))
 UNMATCHED_COLUMN = "备用AI_07"
@@ -188,8 +188,9 @@ def _day(signals: list[_Signal], spec: ExampleSpec, day: date, rng: np.random.Ge
     coil, grade, thickness = _coils(n, spec.hz, rng, day)
     columns: dict[str, np.ndarray] = {}
     scales: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
+    codes = GradeCodes.of(grade)
     for s in signals:
-        lower, upper, center, _, _ = row_windows(s.windows, grade, thickness, n)
+        lower, upper, center, _, _ = row_windows(s.windows, codes, thickness, n)
         half = _half_width(lower, upper, center)
         sigma = half / 12
         phase = rng.uniform(0, 2 * math.pi)
@@ -307,10 +308,13 @@ def _rule_level(signal: _Signal, lower: float, upper: float, sigma: float,
 
     # Rules that this quantity alone decides (``氢气比例 < 50 or 水氢比 > 0.4`` counts).
     own = [(r, c) for r, c in parsed_rules(rules, vocab) if c is not None and signal.key in c.keys]
+    # Every other quantity sits at its target, as it does in the generated data.
+    normal = {k: ps[0].target for k, ps in vocab.parameters.items() if ps[0].target is not None}
     half = (upper - lower) / 2
     for level in (lower - 0.5 * half, lower - half, lower - 2 * half, lower * 0.5, lower * 0.25):
         fired = [r.id for r, c in own
-                 if c.holds({signal.key: level - 6 * sigma}) and c.holds({signal.key: level + 6 * sigma})]
+                 if c.holds({**normal, signal.key: level - 6 * sigma})
+                 and c.holds({**normal, signal.key: level + 6 * sigma})]
         if fired:
             return level, sorted(fired)
     return lower - 0.5 * half, []

@@ -233,8 +233,10 @@ def _csv_rejects(con, file: Path, i: int, issues: list[DataIssue]) -> None:
                                 "the file ends in the middle of a row (copy interrupted?); "
                                 "the partial row was skipped"))
     elif data != b"\n" and file.stat().st_size:
-        issues.append(DataIssue("truncated", 1, file.name,
-                                "the file does not end with a newline; its last value may be cut"))
+        with file.open("rb") as handle:
+            last = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) + 1
+        issues.append(DataIssue("truncated", 1, f"{file.name}:{last}",
+                                "the file does not end with a newline; its last row may be cut"))
 
 
 def _resolve_columns(data: ProductionData, names: Iterable[str], vocab: Vocabulary,
@@ -408,17 +410,18 @@ def _build_long(data: ProductionData, files: list[_File], vocab: Vocabulary,
 
 
 def fetch(data: ProductionData, sql_columns: Sequence[str], line: str | None, start: str,
-          end: str, dedupe: bool = True) -> dict[str, np.ndarray]:
+          end: str, dedupe: bool = True, sort: bool = True) -> dict[str, np.ndarray]:
     """One day (or any span) of rows, sorted by time, one row per time, as numpy arrays.
 
     Parameter columns come back as float64 with NaN for missing; ``time`` as int64 ms.
+    ``sort=False`` trusts the files' order (check the returned time against a sorted read).
     """
     where, params = line_filter(data, line)
     cols = ", ".join(f"coalesce({c}, 'NaN'::DOUBLE) AS {c}" for c in sql_columns)
     select = "epoch_ms(time) AS time" + (f", {cols}" if cols else "")
     qualify = " QUALIFY row_number() OVER (PARTITION BY time ORDER BY file, row) = 1" if dedupe else ""
     sql = (f"SELECT {select} FROM {data.relation} WHERE time >= ?::TIMESTAMP AND time < ?::TIMESTAMP"
-           f"{where}{qualify} ORDER BY time")
+           f"{where}{qualify}" + (" ORDER BY time" if sort else ""))
     out = data.con.execute(sql, [start, end, *params]).fetchnumpy()
     return {k: np.asarray(v) for k, v in out.items()}
 
@@ -428,7 +431,7 @@ def fetch_material(data: ProductionData, line: str | None, start: str, end: str,
     """Coil, grade and thickness per row (same rows and order as ``fetch``)."""
     where, params = line_filter(data, line)
     qualify = " QUALIFY row_number() OVER (PARTITION BY time ORDER BY file, row) = 1" if dedupe else ""
-    sql = (f"SELECT coalesce(coil, '') AS coil, coalesce(grade, '') AS grade, "
+    sql = (f"SELECT epoch_ms(time) AS time, coalesce(coil, '') AS coil, coalesce(grade, '') AS grade, "
            f"coalesce(thickness, 'NaN'::DOUBLE) AS thickness FROM {data.relation} "
            f"WHERE time >= ?::TIMESTAMP AND time < ?::TIMESTAMP{where}{qualify} ORDER BY time")
     out = data.con.execute(sql, [start, end, *params]).fetchnumpy()

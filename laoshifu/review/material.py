@@ -91,7 +91,22 @@ def select_window(params: Sequence[Parameter], material: Material) -> tuple[Para
     return None, missing
 
 
-def row_windows(params: Sequence[Parameter], grades: np.ndarray | None,
+@dataclass(frozen=True)
+class GradeCodes:
+    """A grade column factorised once: distinct folded grades and each row's code."""
+
+    uniques: np.ndarray  # folded grade text
+    codes: np.ndarray
+
+    @classmethod
+    def of(cls, grades: "np.ndarray | GradeCodes | None") -> "GradeCodes | None":
+        if grades is None or isinstance(grades, GradeCodes):
+            return grades
+        uniques, codes = np.unique(np.asarray(grades, dtype=object).astype(str), return_inverse=True)
+        return cls(np.array([fold_grade(g) for g in uniques], dtype=object), codes.ravel())
+
+
+def row_windows(params: Sequence[Parameter], grades: "np.ndarray | GradeCodes | None",
                 thickness: np.ndarray | None, length: int
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
     """Per-row lower, upper, target and window index (-1: none applies), vectorised.
@@ -104,9 +119,7 @@ def row_windows(params: Sequence[Parameter], grades: np.ndarray | None,
     target = np.full(length, np.nan)
     index = np.full(length, -1, dtype=np.int32)
     missing: list[str] = []
-    folded = None
-    if grades is not None:
-        folded = np.array([fold_grade(g) if g is not None else "" for g in np.unique(grades)])
+    grades = GradeCodes.of(grades)
     order = sorted(range(len(params)), key=lambda i: (specificity(params[i]), params[i].id))
     for i in order:
         param = params[i]
@@ -114,9 +127,9 @@ def row_windows(params: Sequence[Parameter], grades: np.ndarray | None,
         for key, op, value in material_condition(param.condition):
             field = material_field(key)
             if field == "grade" and grades is not None:
-                uniques = np.unique(grades)
-                wanted = folded == fold_grade(value) if op == "==" else folded != fold_grade(value)
-                mask &= np.isin(grades, uniques[wanted])
+                same = grades.uniques == fold_grade(value)
+                wanted = np.flatnonzero(same if op == "==" else ~same)
+                mask &= np.isin(grades.codes, wanted)
             elif field == "thickness" and thickness is not None:
                 try:
                     limit = float(value)

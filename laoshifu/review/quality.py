@@ -67,11 +67,11 @@ def gaps(time_ms: np.ndarray, step_ms: int, gap_ms: int) -> list[Finding]:
 
 
 def stuck_candidates(values: np.ndarray, min_rows: int) -> np.ndarray:
-    """Columns of a chunk with at least ``min_rows`` repeats of the previous value."""
-    if values.shape[0] < 2:
-        return np.zeros(values.shape[1], dtype=bool)
-    same = values[1:] == values[:-1]
-    return same.sum(axis=0) >= min_rows
+    """Parameters (rows of a chunk) with at least ``min_rows`` repeats of the previous value."""
+    if values.shape[1] < 2:
+        return np.zeros(values.shape[0], dtype=bool)
+    same = values[:, 1:] == values[:, :-1]
+    return same.sum(axis=1) >= min_rows
 
 
 def stuck_runs(values: np.ndarray, time_ms: np.ndarray, min_ms: int) -> list[tuple[int, int]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import html
 import io
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,8 +52,8 @@ def cjk_font() -> str | None:
             except (OSError, RuntimeError, ValueError):
                 continue
             # DejaVu first: it has ℃ and ², which the CJK font draws blank; CJK falls back.
-            rcParams["font.sans-serif"] = ["DejaVu Sans", name]
-            rcParams["font.family"] = "sans-serif"
+            # matplotlib falls back glyph by glyph only along font.family itself.
+            rcParams["font.family"] = ["DejaVu Sans", name]
             rcParams["axes.unicode_minus"] = False
             return name
     return None
@@ -179,7 +178,7 @@ def _chart(entry: dict[str, Any], key: str, r: "DayReview", cjk: bool) -> str:
 
     t = _to_datetime(entry["time"])
     label = entry["name"] if cjk else (entry["symbol"] or key.encode("ascii", "replace").decode())
-    fig, ax = plt.subplots(figsize=(11, 2.6), dpi=80)
+    fig, ax = plt.subplots(figsize=(11, 2.6), dpi=72)
     if "lower" in entry:
         lower = np.where(np.isinf(entry["lower"]), np.nan, entry["lower"])
         upper = np.where(np.isinf(entry["upper"]), np.nan, entry["upper"])

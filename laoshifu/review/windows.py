@@ -13,7 +13,7 @@ from typing import Sequence
 import numpy as np
 
 from ..units import Parameter, format_number
-from .material import row_windows
+from .material import GradeCodes, row_windows
 from .model import Finding, ParameterSummary, episodes, iso
 
 MAX_EPISODES = 20  # excursions listed per parameter; the rest are counted
@@ -29,7 +29,7 @@ class Bounds:
     missing: list[str]
 
 
-def bounds_for(params: Sequence[Parameter], grades: np.ndarray | None,
+def bounds_for(params: Sequence[Parameter], grades: np.ndarray | GradeCodes | None,
                thickness: np.ndarray | None, length: int) -> Bounds:
     if len(params) == 1 and not params[0].condition:
         p = params[0]
@@ -44,27 +44,18 @@ def bounds_for(params: Sequence[Parameter], grades: np.ndarray | None,
     return Bounds(lower, upper, index, missing)
 
 
-def check_chunk(values: np.ndarray, time_ms: np.ndarray, bounds: list[Bounds]
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Matrix (rows × parameters) → per parameter: rows out of window, rows missing, any out."""
-    lower = np.empty_like(values[:1])
-    upper = np.empty_like(values[:1])
+def check_chunk(values: np.ndarray, bounds: list[Bounds]) -> tuple[np.ndarray, np.ndarray]:
+    """Matrix (parameters × rows) → per parameter: rows out of window, rows missing."""
     scalar = np.array([np.ndim(b.lower) == 0 for b in bounds])
-    out_rows = np.zeros(values.shape[1], dtype=np.int64)
-    if scalar.any():
-        cols = np.flatnonzero(scalar)
-        lower = np.array([bounds[i].lower for i in cols], dtype=float)
-        upper = np.array([bounds[i].upper for i in cols], dtype=float)
-        sub = values[:, cols]
-        with np.errstate(invalid="ignore"):
-            out = (sub < lower) | (sub > upper)
-        out_rows[cols] = out.sum(axis=0)
-    for i in np.flatnonzero(~scalar):
-        column = values[:, i]
-        with np.errstate(invalid="ignore"):
-            out_rows[i] = int(((column < bounds[i].lower) | (column > bounds[i].upper)).sum())
-    missing = np.isnan(values).sum(axis=0)
-    return out_rows, missing, out_rows > 0
+    lower = np.array([b.lower if s else -np.inf for b, s in zip(bounds, scalar)], dtype=float)
+    upper = np.array([b.upper if s else np.inf for b, s in zip(bounds, scalar)], dtype=float)
+    with np.errstate(invalid="ignore"):
+        out_rows = ((values < lower[:, None]) | (values > upper[:, None])).sum(axis=1)
+        for i in np.flatnonzero(~scalar):
+            row = values[i]
+            out_rows[i] = int(((row < bounds[i].lower) | (row > bounds[i].upper)).sum())
+    missing = np.isnan(values).sum(axis=1)
+    return out_rows, missing
 
 
 def excursions(summary: ParameterSummary, values: np.ndarray, time_ms: np.ndarray,

@@ -162,6 +162,7 @@ class Index:
 
     def _changed(self) -> None:
         self._scorers = None
+        self.__dict__.pop("_rows_cache", None)
         self.__dict__.pop("_position_cache", None)
 
     def _positions(self) -> dict[str, int]:
@@ -171,6 +172,32 @@ class Index:
         return cache
 
     # -- searching --------------------------------------------------------------------
+
+    def unit_terms(self, unit_id: str) -> set[int]:
+        """Vocabulary columns that occur anywhere in a unit (any field, any passage)."""
+        cache = self.__dict__.get("_rows_cache")
+        if cache is None:
+            # Row-major copies and each unit's passage rows, made once after a change.
+            order = np.argsort(self.t.passage_unit, kind="stable")
+            bounds = np.searchsorted(self.t.passage_unit[order], np.arange(len(self) + 1))
+            cache = self.__dict__["_rows_cache"] = ([m.tocsr() for m in self.fields], order, bounds)
+        rows_major, order, bounds = cache
+        position = self._positions().get(unit_id)
+        if position is None:
+            return set()
+        rows = order[bounds[position]:bounds[position + 1]]
+        terms: set[int] = set()
+        for matrix in rows_major:
+            for row in rows:
+                terms.update(matrix.indices[matrix.indptr[row]:matrix.indptr[row + 1]].tolist())
+        return terms
+
+    def idf(self) -> np.ndarray:
+        """Inverse document frequency of every vocabulary column (passage level)."""
+        return self._ready()[0].idf
+
+    def n_passages(self) -> int:
+        return len(self.t.passage_unit)
 
     def _ready(self) -> tuple[FieldScorer, FieldScorer]:
         # Statistics (idf, average lengths) are rebuilt lazily after changes, so a burst of
@@ -233,9 +260,10 @@ class Index:
         mask = self._unit_mask(kinds, processes)
         if mask is not None:
             passage = np.where(mask[t.passage_unit], passage, 0.0)
-        # Best passage per unit: sort passages by score, keep each unit's first.
-        order = np.argsort(-passage, kind="stable")
-        order = order[passage[order] > 0]
+        # Best passage per unit: sort the matching passages by score, keep each unit's
+        # first (sorting only the matches keeps a 100,000-unit index fast).
+        matching = np.flatnonzero(passage > 0)
+        order = matching[np.argsort(-passage[matching], kind="stable")]
         _, first = np.unique(t.passage_unit[order], return_index=True)
         best = order[np.sort(first)][:k]
         return [

@@ -11,7 +11,6 @@ from typing import Any, Iterator
 from sqlalchemy import Connection, Engine, create_engine, event, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.pool import NullPool
 
 from . import migrations, schema
 
@@ -27,7 +26,9 @@ def _engine(url: str) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, poolclass=NullPool)
+        # A small pool: opening a SQLite connection (and its PRAGMAs) per query costs
+        # more than most queries.
+        engine = create_engine(url, pool_size=5, max_overflow=10)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):
@@ -77,6 +78,7 @@ class Store:
     def transaction(self) -> Iterator[Connection]:
         """One all-or-nothing unit of work."""
         with self.engine.connect() as conn:
+            # conn.info lives as long as the pooled connection: set it on every checkout.
             conn.info["writer"] = True
             with conn.begin():
                 yield conn
@@ -84,6 +86,7 @@ class Store:
     @contextmanager
     def read(self) -> Iterator[Connection]:
         with self.engine.connect() as conn:
+            conn.info["writer"] = False
             yield conn
 
     # -- the change counter: workers reload their index when it moves ------------------

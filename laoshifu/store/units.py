@@ -78,6 +78,32 @@ class UnitsMixin:
                 and_(schema.units.c.base == base, schema.units.c.id == unit_id))).first()
         return _row_to_unit(row) if row else None
 
+    def get_units(self: Store, base: str, unit_ids: Iterable[str]) -> dict[str, Unit]:
+        """Several units by id, in one query per 500 ids."""
+        ids = list(dict.fromkeys(unit_ids))
+        out: dict[str, Unit] = {}
+        with self.read() as conn:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                for row in conn.execute(select(schema.units).where(and_(
+                        schema.units.c.base == base, schema.units.c.id.in_(chunk)))):
+                    out[row.id] = _row_to_unit(row)
+        return out
+
+    def versions_map(self: Store, base: str, statuses: Iterable[str] = ("approved",)) -> dict[str, int]:
+        """{id: version} of the units with these statuses: cheap, for change detection."""
+        query = select(schema.units.c.id, schema.units.c.version).where(and_(
+            schema.units.c.base == base, schema.units.c.status.in_(list(statuses))))
+        with self.read() as conn:
+            return {row.id: row.version for row in conn.execute(query)}
+
+    def processes(self: Store, base: str) -> list[str]:
+        query = select(schema.units.c.process).where(and_(
+            schema.units.c.base == base, schema.units.c.status == "approved",
+            schema.units.c.process != "")).distinct()
+        with self.read() as conn:
+            return sorted(conn.scalars(query))
+
     def require_unit(self, base: str, unit_id: str) -> Unit:
         unit = self.get_unit(base, unit_id)
         if unit is None:

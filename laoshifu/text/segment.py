@@ -9,6 +9,7 @@ from typing import Any
 import rjieba
 
 from laoshifu.text.normalize import normalize
+from laoshifu.text.phrases import PhraseTable
 from laoshifu.units import Parameter, QA, Term, Unit
 
 # Question and function words: they say how a question is asked, not what it is about.
@@ -49,9 +50,12 @@ class Analyzer:
         synonyms: Iterable[Sequence[str]] = (),
         *,
         bigrams: bool = True,
+        phrases: Iterable[str] | None = None,
+        normalized: bool = False,
     ) -> None:
-        self.terms = tuple(sorted({t for t in (normalize(x) for x in terms) if t}))
-        groups = (tuple(t for t in (normalize(x) for x in g) if t) for g in synonyms)
+        norm = (lambda x: x) if normalized else normalize
+        self.terms = tuple(sorted({t for t in (norm(x) for x in terms) if t}))
+        groups = (tuple(t for t in (norm(x) for x in g) if t) for g in synonyms)
         self.synonyms = tuple(g for g in groups if g)
         self.bigrams = bigrams
         self._canonical: dict[str, str] = {}
@@ -65,9 +69,12 @@ class Analyzer:
             if len(surface) >= 2 and " " not in surface:
                 self._jieba.add_word(surface, None, None)
         # Terms jieba still will not produce whole ("dew point", "h2比例") are matched
-        # directly, longest first, and emitted as extra tokens.
-        phrases = sorted((s for s in surfaces if self._jieba.cut(s) != [s]), key=len, reverse=True)
-        self._phrases = re.compile("|".join(_phrase_pattern(p) for p in phrases)) if phrases else None
+        # directly, longest first, and emitted as extra tokens. Finding them means cutting
+        # every term once, so a saved analyzer keeps the list (``spec``).
+        if phrases is None:
+            phrases = [s for s in surfaces if self._jieba.cut(s) != [s]]
+        self.phrases = tuple(sorted(phrases))
+        self._phrases = PhraseTable({p: p for p in self.phrases}, min_len=1) if self.phrases else None
 
     def tokens(self, text: str) -> list[str]:
         """Index tokens of ``text`` (normalised here): words, domain terms, CJK bigrams."""
@@ -84,7 +91,7 @@ class Analyzer:
                 continue
             out.append(canonical.get(word, word))
         if self._phrases is not None:
-            out.extend(canonical.get(m.group(), m.group()) for m in self._phrases.finditer(text))
+            out.extend(canonical.get(p, p) for _start, _end, p in self._phrases.find(text))
         if self.bigrams:
             out.extend(self._bigrams(text))
         return out
@@ -106,23 +113,18 @@ class Analyzer:
 
     def spec(self) -> dict[str, Any]:
         """Everything needed to rebuild this analyzer (saved next to an index)."""
-        return {"terms": list(self.terms), "synonyms": [list(g) for g in self.synonyms], "bigrams": self.bigrams}
+        return {"terms": list(self.terms), "synonyms": [list(g) for g in self.synonyms],
+                "bigrams": self.bigrams, "phrases": list(self.phrases), "normalized": True}
 
     @classmethod
     def from_spec(cls, spec: dict[str, Any]) -> "Analyzer":
-        return cls(spec.get("terms", ()), spec.get("synonyms", ()), bigrams=spec.get("bigrams", True))
+        return cls(spec.get("terms", ()), spec.get("synonyms", ()), bigrams=spec.get("bigrams", True),
+                   phrases=spec.get("phrases"), normalized=spec.get("normalized", False))
 
     @classmethod
     def from_units(cls, units: Iterable[Unit]) -> "Analyzer":
         terms, synonyms = lexicon_from_units(units)
         return cls(terms, synonyms)
-
-
-def _phrase_pattern(phrase: str) -> str:
-    # Latin/digit edges need boundaries so "dp" does not fire inside "dpx".
-    left = r"(?<![a-z0-9])" if phrase[0].isascii() and phrase[0].isalnum() else ""
-    right = r"(?![a-z0-9])" if phrase[-1].isascii() and phrase[-1].isalnum() else ""
-    return left + re.escape(phrase) + right
 
 
 def lexicon_from_units(units: Iterable[Unit]) -> tuple[list[str], list[tuple[str, ...]]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import time
 
 from fastapi import Request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -88,7 +89,7 @@ def bearer_user(request: Request) -> User:
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized(Problem("an API token is needed",
                                    hint="send 'Authorization: Bearer TOKEN'; laoshifu token create NAME"))
-    user = accounts.user_for_token(request.app.state.store, token.strip())
+    user = _token_user(request, token.strip())
     if user is None:
         raise Unauthorized(Problem("the API token is not valid",
                                    hint="create a new one: laoshifu token create NAME"))
@@ -97,3 +98,24 @@ def bearer_user(request: Request) -> User:
 
 class Unauthorized(PermissionDenied):
     pass
+
+
+# A token's user is looked up at most once per TOKEN_TTL_S per process: a revoked token
+# or a changed role takes effect within that time.
+TOKEN_TTL_S = 2.0
+
+
+def _token_user(request: Request, token: str) -> User | None:
+    cache: dict = request.app.state.__dict__.setdefault("token_cache", {})
+    now = time.monotonic()
+    hit = cache.get(token)
+    if hit is not None and hit[1] > now:
+        return hit[0]
+    user = accounts.user_for_token(request.app.state.store, token)
+    if len(cache) > 10000:
+        cache.clear()
+    if user is not None:
+        cache[token] = (user, now + TOKEN_TTL_S)
+    else:
+        cache.pop(token, None)
+    return user

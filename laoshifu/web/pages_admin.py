@@ -50,6 +50,8 @@ def _form_action(request: Request, action):
         if isinstance(exc, permissions.PermissionDenied):
             raise
         return _page(request, status_code=400, problems=exc.problems)
+    # Roles, accounts or tokens may have changed: forget cached token lookups.
+    request.app.state.__dict__.get("token_cache", {}).clear()
     if extra:
         return _page(request, **extra)
     return RedirectResponse("/admin", status_code=303)

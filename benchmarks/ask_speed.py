@@ -1,0 +1,146 @@
+"""Ask speed: in-process latency, index load and a cold `laoshifu ask`, ours vs a baseline.
+
+Two knowledge bases: the example one, and a generated one of 100,000 units (the import
+benchmark's generator). Questions are the example question set's. Side by side in one run:
+  ours      `laoshifu.answer.ask` (retrieval + intent + confidence + composing the answer),
+            index loaded from disk by a fresh process;
+  baseline  bm25s over rjieba search-mode tokens + character bigrams, one unit per document
+            (retrieval only, so it is a floor for the retrieval part of ours).
+
+    python benchmarks/ask_speed.py [--units 100000] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+EXAMPLE = ROOT / "examples" / "go-silicon-steel"
+
+OURS = r"""
+import json, sys, time, statistics
+from pathlib import Path
+t0 = time.perf_counter()
+from laoshifu.store import Store
+from laoshifu.answer import ask, cache_for
+store = Store.open("sqlite:///" + sys.argv[1])
+index_dir = Path(sys.argv[2])
+t1 = time.perf_counter()
+cache_for(store, index_dir).get("main")
+load = time.perf_counter() - t1
+questions = json.loads(sys.argv[3])
+times = []
+for q in questions:
+    t = time.perf_counter()
+    ask(store, q, record=False, index_dir=index_dir)
+    times.append((time.perf_counter() - t) * 1000)
+print(json.dumps({"load_s": load, "p50_ms": statistics.median(times),
+                  "p95_ms": statistics.quantiles(times, n=20)[-1], "import_s": t1 - t0}))
+"""
+
+BASELINE = r"""
+import json, sys, time, statistics, tempfile
+import bm25s, rjieba
+from laoshifu.store import Store
+store = Store.open("sqlite:///" + sys.argv[1])
+units = store.list_units("main")
+def tok(text):
+    words = [w for w in rjieba.cut_for_search(text) if w.strip()]
+    cjk = [c for c in text if '\u4e00' <= c <= '\u9fff']
+    return words + [a + b for a, b in zip(cjk, cjk[1:])]
+corpus = [tok(u.title + " " + u.search_text()) for u in units]
+retriever = bm25s.BM25()
+retriever.index(corpus, show_progress=False)
+folder = tempfile.mkdtemp()
+retriever.save(folder)
+t = time.perf_counter()
+retriever = bm25s.BM25.load(folder)
+load = time.perf_counter() - t
+questions = json.loads(sys.argv[3])
+times = []
+for q in questions:
+    t = time.perf_counter()
+    retriever.retrieve([tok(q)], k=10, show_progress=False)
+    times.append((time.perf_counter() - t) * 1000)
+print(json.dumps({"load_s": load, "p50_ms": statistics.median(times),
+                  "p95_ms": statistics.quantiles(times, n=20)[-1]}))
+"""
+
+
+def run(code: str, *args: str) -> dict:
+    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT)
+    if proc.returncode:
+        raise SystemExit(proc.stderr[-3000:])
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def prepare(home: Path, folder: Path) -> None:
+    """Import ``folder`` into ``home`` and build + save its index (not timed here)."""
+    env = {**os.environ, "LAOSHIFU_HOME": str(home)}
+    subprocess.run([sys.executable, "-m", "laoshifu.cli", "import", str(folder)], check=True,
+                   env=env, capture_output=True, cwd=ROOT)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "laoshifu.cli", "ask", "--no-record", "预热"],
+                   check=True, env=env, capture_output=True, cwd=ROOT)
+    return time.perf_counter() - started
+
+
+def cold_ask(home: Path, question: str, repeat: int = 5) -> float:
+    env = {**os.environ, "LAOSHIFU_HOME": str(home)}
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "laoshifu.cli", "ask", "--no-record", question],
+                       check=True, env=env, capture_output=True, cwd=ROOT)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=100_000)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    questions = [q["question"] for q in yaml.safe_load((EXAMPLE / "questions.yaml").read_text(encoding="utf-8"))]
+    qjson = json.dumps(questions, ensure_ascii=False)
+    results: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        from import_throughput import generate
+
+        for name, folder in (("example", EXAMPLE), ("generated", tmp / "kb")):
+            if name == "generated":
+                folder.mkdir()
+                generate(folder, args.units)
+            home = tmp / f"home-{name}"
+            build_s = prepare(home, folder)
+            db, index_dir = str(home / "laoshifu.db"), str(home / "index")
+            results[name] = {
+                "ours": {**run(OURS, db, index_dir, qjson), "first_build_s": build_s,
+                         "cold_ask_s": cold_ask(home, questions[0])},
+                "baseline": run(BASELINE, db, index_dir, qjson),
+            }
+    print(f"{len(questions)} questions from examples/go-silicon-steel/questions.yaml")
+    print(f"{'knowledge base':<16} {'system':<9} {'p50 ms':>7} {'p95 ms':>7} {'load s':>7} {'cold ask s':>10}")
+    for name, pair in results.items():
+        for system, row in pair.items():
+            cold = f"{row['cold_ask_s']:.2f}" if "cold_ask_s" in row else "—"
+            print(f"{name:<16} {system:<9} {row['p50_ms']:7.2f} {row['p95_ms']:7.2f} {row['load_s']:7.2f} {cold:>10}")
+    print("targets: p50 <= 20 ms (example), <= 50 ms (100k units); cold ask <= 1.5 s; index load <= 1 s (100k)")
+    if args.json:
+        print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()

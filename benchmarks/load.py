@@ -1,0 +1,217 @@
+"""Load: 50 simulated apprentices asking the example knowledge base over HTTP.
+
+Starts ``laoshifu serve``'s app (uvicorn) on loopback on a fresh home with the example
+knowledge base, then N concurrent clients (asyncio + httpx) each ask a question, wait for
+the answer, and ask the next, for a bounded time. Reports requests/s, latency
+percentiles, errors and the server's peak resident memory.
+
+    .venv/bin/python benchmarks/load.py [--clients 50] [--seconds 60] [--workers 1]
+
+Targets: zero errors, p95 <= 200 ms, server memory <= 400 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "go-silicon-steel"
+FALLBACK = ["脱碳退火露点控制在多少？", "高温退火氢气露点要多少？", "常化温度多少合适？",
+            "氧化镁涂层结垢怎么办？", "食堂几点开饭？"]
+
+
+def questions() -> list[str]:
+    path = EXAMPLE / "questions.yaml"
+    try:
+        items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        found = [i["question"] for i in items if isinstance(i, dict) and i.get("question")]
+        return found or FALLBACK
+    except (OSError, yaml.YAMLError):
+        return FALLBACK
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_kb(pid: int, field: str = "VmHWM") -> int:
+    """Peak (VmHWM) or current resident memory of a process and its children, in kB."""
+    total = 0
+    pids = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pids += [int(c) for c in children]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith(field + ":"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its children so far."""
+    total = 0.0
+    pids = [pid]
+    try:
+        pids += [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
+def prepare(home: Path) -> str:
+    env = {**os.environ, "LAOSHIFU_HOME": str(home)}
+    env.pop("LAOSHIFU_DATABASE_URL", None)
+    run = [sys.executable, "-m", "laoshifu.cli"]
+    subprocess.run([*run, "import", str(EXAMPLE)], env=env, check=True, capture_output=True)
+    subprocess.run([*run, "user", "add", "apprentice", "--role", "apprentice", "--password-stdin"],
+                   env=env, check=True, capture_output=True, input="apprentice-pw\n", text=True)
+    token = subprocess.run([*run, "token", "create", "apprentice"], env=env, check=True,
+                           capture_output=True, text=True).stdout.strip()
+    return token
+
+
+async def client_loop(client: httpx.AsyncClient, token: str, pool: list[str], stop_at: float,
+                      latencies: list[float], errors: list[str], seed: int, think: float) -> None:
+    rng = random.Random(seed)
+    headers = {"Authorization": f"Bearer {token}"}
+    while time.monotonic() < stop_at:
+        question = rng.choice(pool)
+        started = time.perf_counter()
+        try:
+            response = await client.post("/api/v1/ask", json={"question": question}, headers=headers)
+            if response.status_code != 200:
+                errors.append(f"{response.status_code} {response.text[:200]}")
+        except httpx.HTTPError as exc:
+            errors.append(repr(exc))
+        latencies.append((time.perf_counter() - started) * 1000)
+        if think:
+            # An apprentice reads the answer before asking again.
+            await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = min(len(ordered) - 1, max(0, int(round(p / 100 * (len(ordered) - 1)))))
+    return ordered[k]
+
+
+async def run_load(url: str, token: str, clients: int, seconds: float, pid: int,
+                   think: float) -> dict:
+    pool = questions()
+    latencies: list[float] = []
+    errors: list[str] = []
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as client:
+        # Warm up: the first ask builds the in-memory index.
+        await client.post("/api/v1/ask", json={"question": pool[0], "record": False},
+                          headers={"Authorization": f"Bearer {token}"})
+        cpu_before = cpu_seconds(pid)
+        started = time.monotonic()
+        stop_at = started + seconds
+        peak = 0
+
+        async def watch() -> None:
+            nonlocal peak
+            while time.monotonic() < stop_at:
+                peak = max(peak, rss_kb(pid, "VmRSS"))
+                await asyncio.sleep(0.5)
+
+        await asyncio.gather(watch(), *(client_loop(client, token, pool, stop_at, latencies, errors, i, think)
+                                        for i in range(clients)))
+        elapsed = time.monotonic() - started
+        cpu = cpu_seconds(pid) - cpu_before
+    return {
+        "server_cpu_ms_per_request": round(cpu * 1000 / max(len(latencies), 1), 2),
+        "clients": clients, "think_s": think, "seconds": round(elapsed, 1), "requests": len(latencies),
+        "requests_per_s": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(percentile(latencies, 50), 1), "p95_ms": round(percentile(latencies, 95), 1),
+        "p99_ms": round(percentile(latencies, 99), 1), "errors": len(errors),
+        "error_samples": errors[:3], "questions": len(pool),
+        "server_peak_rss_mb": round(max(peak, rss_kb(pid)) / 1024, 1),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--think", type=float, default=1.0,
+                        help="mean seconds an apprentice reads before the next question (0: flood)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args()
+    seconds = min(args.seconds, 300)  # bounded
+    with tempfile.TemporaryDirectory(prefix="laoshifu-load-") as tmp:
+        home = Path(tmp)
+        token = prepare(home)
+        port = free_port()
+        env = {**os.environ, "LAOSHIFU_HOME": str(home)}
+        env.pop("LAOSHIFU_DATABASE_URL", None)
+        server = subprocess.Popen([sys.executable, "-m", "uvicorn", "laoshifu.web.app:create_app",
+                                   "--factory", "--host", "127.0.0.1", "--port", str(port),
+                                   "--workers", str(args.workers), "--log-level", "warning",
+                                   "--backlog", "2048"], env=env)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if httpx.get(url + "/login", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise SystemExit("server did not start")
+                time.sleep(0.2)
+            result = asyncio.run(run_load(url, token, args.clients, seconds, server.pid, args.think))
+        finally:
+            server.terminate()
+            server.wait(15)
+    result["targets_met"] = (result["errors"] == 0 and result["p95_ms"] <= 200
+                             and result["server_peak_rss_mb"] <= 400)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        print(f"{result['clients']} apprentices (think {result['think_s']} s) for {result['seconds']} s: {result['requests']} asks, "
+              f"{result['requests_per_s']} req/s")
+        print(f"latency p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, p99 {result['p99_ms']} ms")
+        print(f"server CPU {result['server_cpu_ms_per_request']} ms per request")
+        print(f"errors {result['errors']}  server peak RSS {result['server_peak_rss_mb']} MB  "
+              f"targets {'met' if result['targets_met'] else 'NOT met'} "
+              "(0 errors, p95 <= 200 ms, <= 400 MB)")
+        for sample in result["error_samples"]:
+            print("  error:", sample)
+    return 0 if result["targets_met"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
