@@ -5,7 +5,7 @@ LAOSHIFU := $(VENV)/bin/laoshifu
 EXAMPLE := examples/go-silicon-steel
 export LAOSHIFU_HOME ?= $(CURDIR)/.laoshifu-home
 
-.PHONY: install run test bench check clean
+.PHONY: install system-deps run ask serve test bench calibrate clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -18,12 +18,34 @@ install: $(VENV)/.installed
 run: install
 	$(LAOSHIFU) import $(EXAMPLE)
 	$(LAOSHIFU) status
+	$(LAOSHIFU) serve --host 127.0.0.1 --port 8000
 
-test: install
+# The terminal way to ask: an interactive prompt on the example knowledge base.
+ask: install
+	$(LAOSHIFU) import $(EXAMPLE)
+	$(LAOSHIFU) ask
+
+# Debian packages the full suite uses: a PostgreSQL server for the store tests on both
+# back ends, Chromium and a CJK font for the browser tests and report screenshots.
+# Installed when missing and we are root (CI, a fresh machine); otherwise those tests skip.
+SYSTEM_PACKAGES := postgresql-15 chromium fonts-wqy-microhei
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	else echo "note: missing$$missing (PostgreSQL/browser tests will be skipped)"; fi
+
+test: install system-deps
 	$(PY) -m pytest -q -n 2 --dist loadfile
 
 bench: install
 	$(PY) benchmarks/import_throughput.py
+	$(PY) benchmarks/cmrc.py
+	$(PY) benchmarks/cmrc.py --dataset drcd
+	$(PY) benchmarks/ask_speed.py
+	$(PY) benchmarks/review_speed.py
+	$(PY) benchmarks/load.py
 
 clean:
 	rm -rf .laoshifu-home test-artifacts .pytest_cache

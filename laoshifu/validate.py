@@ -203,6 +203,7 @@ def check_units(units: Iterable[Unit], known_ids: Iterable[str] = (),
                 f"{p.name} has windows in different units: {', '.join(sorted(spellings))}",
                 file=p.source_file, line=p.source_line or None, field="unit",
                 hint="use one unit for one quantity"))
+    problems += _spelling_clashes(vocabulary)
     for unit in units:
         if isinstance(unit, Procedure):
             for ref in unit.parameters:
@@ -214,6 +215,35 @@ def check_units(units: Iterable[Unit], known_ids: Iterable[str] = (),
         elif isinstance(unit, Rule) and unit.condition:
             problems += _check_condition(unit, vocabulary)
     return problems
+
+
+def _spelling_clashes(vocabulary: Vocabulary) -> list[Problem]:
+    """Two quantities of one process spelled alike (DP and dp, t_DC and T_DC): readings,
+    data columns and rule conditions could not tell them apart."""
+    problems = []
+    for spelling, keys in vocabulary.spellings.items():
+        by_process: dict[str, list[str]] = {}
+        for key in keys:
+            by_process.setdefault(vocabulary.processes.get(key, ""), []).append(key)
+        for process, clashing in by_process.items():
+            if len(clashing) < 2:
+                continue
+            params = sorted((p for k in clashing for p in vocabulary.parameters.get(k, [])),
+                            key=lambda p: (p.source_file, p.source_line))
+            named = [p for p in params if spelling in {_fold_name(x) for x in (p.name, p.symbol, p.english)}]
+            if not named:
+                continue  # only a glossary synonym joins them: synonyms may be shared
+            p = named[-1]
+            problems.append(Problem(
+                f"{spelling!r} names more than one parameter in {process or 'the same process'}: "
+                + ", ".join(sorted({x.name for x in params})),
+                file=p.source_file, line=p.source_line or None, field="symbol",
+                hint="names and symbols are matched ignoring case and spaces: make them distinct"))
+    return problems
+
+
+def _fold_name(text: str) -> str:
+    return "".join(text.split()).casefold()
 
 
 def _check_condition(rule: Rule, vocabulary: Vocabulary) -> list[Problem]:

@@ -109,6 +109,8 @@ BAD_CASES = {
     "missing reference": ({"procedures/p.md": PROC.replace("dc-h2", "dc-n2")},
                           "procedures/p.md:1: [parameters] refers to missing unit 'dc-n2'"),
     "bad yaml": ({"glossary.yaml": "- id: x\n  term: [\n"}, "glossary.yaml:3"),
+    "symbols clash by case": ({"parameters.csv": PARAMS + "dc-t,脱碳退火,炉温,dp,℃,,,\n"},
+                              "parameters.csv:4: [symbol] 'dp' names more than one parameter in 脱碳退火"),
 }
 
 
