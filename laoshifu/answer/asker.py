@@ -25,6 +25,7 @@ from ..vocabulary import Vocabulary
 
 _STATE = "state.json"
 _STRUCTURED = "structured.json"
+_VERSIONS = "versions.json"
 STRUCTURED_KINDS = ("parameter", "term", "rule")
 _LEXICON_KINDS = ("parameter", "term")
 
@@ -154,16 +155,18 @@ class IndexCache:
         path = self._path(base)
         if path is None or not (path / _STATE).exists():
             return None
+        # A damaged or old index is rebuilt, never trusted.
         try:
             state = json.loads((path / _STATE).read_text(encoding="utf-8"))
-            if state.get("store_version") != version:
+            if state.get("store_version") != version or state.get("store_id") != self.store.store_id():
                 return None
             index = Index.load(path)
             structured = {d["id"]: unit_from_dict(d) for d in
                           json.loads((path / _STRUCTURED).read_text(encoding="utf-8"))}
+            # The store has not changed since the save, so neither have the versions.
+            versions = json.loads((path / _VERSIONS).read_text(encoding="utf-8"))
         except (OSError, ValueError, KeyError, TypeError):
-            return None  # a damaged or old index is rebuilt, never trusted
-        versions = self.store.versions_map(base)
+            return None
         return self._entry(base, index, versions, structured, version, state.get("lexicon_key", ""))
 
     def _save(self, entry: KnowledgeIndex) -> None:
@@ -175,8 +178,10 @@ class IndexCache:
             (path / _STRUCTURED).write_text(json.dumps(
                 [u.to_dict() for u in entry.units.structured_units()], ensure_ascii=False),
                 encoding="utf-8")
+            (path / _VERSIONS).write_text(json.dumps(entry.units.versions), encoding="utf-8")
             # Written last: a state file means the rest is complete.
             (path / _STATE).write_text(json.dumps({"store_version": entry.store_version,
+                                                    "store_id": self.store.store_id(),
                                                     "lexicon_key": entry.lexicon_key}),
                                        encoding="utf-8")
         except OSError:

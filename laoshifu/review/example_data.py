@@ -341,7 +341,8 @@ def _to_long(table: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     fixed = ("time", "line", "coil", "grade", "thickness")
     names = [k for k in table if k not in fixed]
     n = len(table["time"])
-    out = {k: np.tile(table[k], len(names)) for k in ("time", "line", "coil")}
+    # Historian exports usually carry the coil's grade and thickness on every reading.
+    out = {k: np.tile(table[k], len(names)) for k in fixed}
     out["parameter"] = np.repeat(np.array(names, dtype=object), n)
     out["value"] = np.concatenate([table[k] for k in names])
     order = np.argsort(out["time"], kind="stable")

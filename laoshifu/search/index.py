@@ -263,9 +263,15 @@ class Index:
         # Best passage per unit: sort the matching passages by score, keep each unit's
         # first (sorting only the matches keeps a 100,000-unit index fast).
         matching = np.flatnonzero(passage > 0)
-        order = matching[np.argsort(-passage[matching], kind="stable")]
-        _, first = np.unique(t.passage_unit[order], return_index=True)
-        best = order[np.sort(first)][:k]
+        # Only the best few passages can hold the k best units: sort a shortlist (ties at
+        # its edge included), and fall back to all matches if it yields too few units.
+        shortlist = matching
+        if len(matching) > 8 * k:
+            cut = np.partition(passage[matching], len(matching) - 8 * k)[len(matching) - 8 * k]
+            shortlist = matching[passage[matching] >= cut]
+        best = self._best_per_unit(passage, shortlist, k)
+        if len(best) < k and len(shortlist) < len(matching):
+            best = self._best_per_unit(passage, matching, k)
         return [
             UnitHit(
                 unit_id=t.unit_ids[u],
@@ -278,6 +284,12 @@ class Index:
             for p in best
             for u in [t.passage_unit[p]]
         ]
+
+    def _best_per_unit(self, passage: np.ndarray, rows: np.ndarray, k: int) -> np.ndarray:
+        """The best passage of each of the k best units among ``rows``, best first."""
+        order = rows[np.argsort(-passage[rows], kind="stable")]
+        _, first = np.unique(self.t.passage_unit[order], return_index=True)
+        return order[np.sort(first)][:k]
 
     def search_sentences(
         self,

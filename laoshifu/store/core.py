@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -69,7 +70,15 @@ class Store:
 
     def migrate(self) -> list[int]:
         with self.transaction() as conn:
-            return migrations.migrate(conn)
+            ran = migrations.migrate(conn)
+            if conn.scalar(select(schema.meta.c.value).where(schema.meta.c.key == "store_id")) is None:
+                # Names this store, so an index saved for another one is never mistaken for it.
+                conn.execute(insert(schema.meta).values(key="store_id", value=uuid.uuid4().hex))
+            return ran
+
+    def store_id(self) -> str:
+        with self.read() as conn:
+            return conn.scalar(select(schema.meta.c.value).where(schema.meta.c.key == "store_id")) or ""
 
     def close(self) -> None:
         self.engine.dispose()

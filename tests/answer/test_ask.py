@@ -116,3 +116,33 @@ def test_queue_round_trip(store):
     assert answered.citations[0].unit_id == unit.id
     assert store.list_questions("main") == []
     assert store.get_question("main", queued.id).status == "answered"
+
+
+def test_a_saved_index_is_loaded_not_rebuilt(store, tmp_path, monkeypatch):
+    from laoshifu.answer import asker
+
+    import_folder(store, EXAMPLE)
+    index_dir = tmp_path / "index"
+    first = ask(store, "高温退火的露点要多低", record=False, index_dir=index_dir)
+    assert (index_dir / "main" / "state.json").exists()
+
+    def no_rebuild(*args, **kwargs):
+        raise AssertionError("the saved index should have been loaded")
+
+    monkeypatch.setattr(asker, "build_index", no_rebuild)
+    again = ask(store, "高温退火的露点要多低", record=False,
+                cache=asker.IndexCache(store, index_dir))
+    assert again.ranking == first.ranking and again.citations == first.citations
+
+
+def test_an_index_saved_for_another_store_is_not_trusted(store, tmp_path):
+    from laoshifu.answer import asker
+
+    import_folder(store, EXAMPLE)
+    index_dir = tmp_path / "index"
+    ask(store, "露点", record=False, index_dir=index_dir)
+    other = Store.open(f"sqlite:///{tmp_path / 'other.db'}")
+    other.save_unit("main", store.get_unit("main", "dc-dew-point"), actor="t")
+    assert other.version() != store.version() or other.store_id() != store.store_id()
+    entry = asker.IndexCache(other, index_dir).get("main")
+    assert len(entry.index) == 1
