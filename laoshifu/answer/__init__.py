@@ -7,15 +7,14 @@ import time
 from pathlib import Path
 
 from ..errors import LaoshifuError, Problem
+from ..search import UnitHit
 from ..store import Store
 from ..text import normalize
-from ..units import DEFAULT_BASE, QA, Unit
+from ..units import DEFAULT_BASE, QA, Parameter, Rule, Term, Unit
 from .asker import IndexCache, KnowledgeIndex, cache_for
-from ..search import UnitHit
-from ..units import Parameter, Rule
 from .compose import compose, related
-from .intent import Intent, parameters_for, read_intent, rule_directions, term_named
 from .confidence import load_calibration, signals
+from .intent import Intent, parameters_for, read_intent, rule_directions, term_named
 from .model import Answer
 
 MAX_QUESTION_CHARS = 500
@@ -84,15 +83,45 @@ def _rank(question: str, intent: Intent, entry: KnowledgeIndex, unit_hits: list[
     units.prefetch([h.unit_id for h in unit_hits])
     ranked = [u for u in (units.get(h.unit_id) for h in unit_hits) if u is not None]
     windows: list[Parameter] = []
-    if intent.quantities and (intent.wants_value or not intent.wants_action):
+    if intent.quantities and (intent.wants_value or not (intent.wants_action or intent.wants_reason
+                                                          or intent.wants_procedure)):
         windows = parameters_for(intent, entry, [u.id for u in ranked])
     rule = _fault_rule(question, intent, entry, unit_hits) if intent.wants_action else None
     if rule is None and ranked and isinstance(ranked[0], Rule):
         rule = ranked[0]
     term = term_named(intent, entry) if intent.wants_definition else None
-    first: list[Unit] = [*([term] if term else []), *windows, *([rule] if rule else [])]
+    procedure = _best_of_kind(question, entry, unit_hits, "procedure") if intent.wants_procedure else None
+    first: list[Unit] = [*([term] if term else []), *([procedure] if procedure else []),
+                         *windows, *([rule] if rule else [])]
     chosen = {u.id for u in first}
-    return [*first, *(u for u in ranked if u.id not in chosen)], windows, rule
+    rest = [u for u in ranked if u.id not in chosen]
+    if not intent.wants_definition:
+        # A glossary entry answers "what is X"; for anything else it is background.
+        rest = _later(rest, lambda u: isinstance(u, Term), by=2)
+    if intent.wants_reason and not intent.wants_value:
+        # "Why" wants the master's explanation, not the bare number.
+        rest = _later(rest, lambda u: isinstance(u, Parameter), by=2)
+    return [*first, *rest], windows, rule
+
+
+def _later(units: list[Unit], pred, by: int) -> list[Unit]:
+    """Move units matching ``pred`` that lead the list behind the next ``by`` others."""
+    out = list(units)
+    lead = 0
+    while lead < len(out) and pred(out[lead]):
+        lead += 1
+    if lead == 0:
+        return out
+    moved, others = out[:lead], out[lead:]
+    return [*others[:by], *moved, *others[by:]]
+
+
+def _best_of_kind(question: str, entry: KnowledgeIndex, unit_hits: list[UnitHit],
+                  kind: str) -> Unit | None:
+    hits = entry.index.search(question, 1, kinds=[kind])
+    if hits and unit_hits and hits[0].score >= 0.5 * unit_hits[0].score:
+        return entry.units.get(hits[0].unit_id)
+    return None
 
 
 def _fault_rule(question: str, intent: Intent, entry: KnowledgeIndex,
@@ -100,7 +129,7 @@ def _fault_rule(question: str, intent: Intent, entry: KnowledgeIndex,
     """The rule for a fault question: one whose condition fires on the quantity the
     question names going the way it says; else the best rule if it matches well."""
     rule_hits = entry.index.search(question, 10, kinds=["rule"])
-    rules = [entry.units[h.unit_id] for h in rule_hits if isinstance(entry.units.get(h.unit_id), Rule)]
+    rules = [r for r in (entry.units.get(h.unit_id) for h in rule_hits) if isinstance(r, Rule)]
     if intent.quantities and intent.direction:
         wanted = {(key, intent.direction) for key in intent.quantities}
         for rule in rules:

@@ -12,8 +12,6 @@ from ..search import SentenceHit, UnitHit
 from ..text import split_sentences
 from ..units import QA, Citation, Parameter, Rule, Term, Unit
 from .asker import KnowledgeIndex
-from ..text import normalize
-from ..validate import material_condition
 from .intent import Intent
 from .model import Answer, QuotedSentence, Related, RuleAdvice, WindowRow
 
@@ -59,14 +57,10 @@ def compose(question: str, entry: KnowledgeIndex, intent: Intent, ranked: list[U
 
 
 def _windows(params: list[Parameter], intent: Intent, citations: _Citations) -> list[WindowRow]:
-    # Every window of the quantity (one per grade/thickness), straight from the records;
-    # the one whose grade the question names first.
-    def named(p: Parameter) -> bool:
-        return any(normalize(value) in intent.text for _key, _op, value in material_condition(p.condition))
-
-    ordered = sorted(params, key=lambda p: (not named(p), p.condition, p.id))
+    # Every window of the quantity (one per grade/thickness), straight from the records,
+    # in the order ranking chose (the one for the material the question names first).
     return [WindowRow(p.id, p.name, p.process, p.target, p.lower, p.upper, p.unit, p.condition,
-                      citations.cite(p)) for p in ordered]
+                      citations.cite(p)) for p in params]
 
 
 _NUMBER = re.compile(r"\d")

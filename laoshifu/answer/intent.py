@@ -13,6 +13,7 @@ from .. import conditions
 from ..text import normalize
 from ..text.phrases import PhraseTable
 from ..units import Parameter, Rule, Term
+from ..validate import material_condition
 from .asker import KnowledgeIndex
 
 # Questions about what to do when something goes wrong.
@@ -27,6 +28,11 @@ _VALUE = re.compile(r"多少|范围|控制在|几度|多高|多低|多大|多快
 # Which way a reading went ("露点老往上跑", "氢气比例低了").
 _UP = re.compile(r"高|上|升|超|涨|冲|大|多|过量|偏浓|too high|high|rise|rising|above|over")
 _DOWN = re.compile(r"低|下|降|掉|少|小|不够|不足|偏稀|too low|low|drop|fall|below|under")
+# Questions asking how to carry something out.
+_PROCEDURE = re.compile(r"步骤|顺序|流程|一步一步|一步步|怎么做|怎么操作|如何操作|操作方法|怎么标定|怎么校|怎么洗|"
+                        r"怎么换|怎么配|怎么开|怎么停|规程|程序|how to|how do i|steps|procedure")
+# Questions asking why.
+_REASON = re.compile(r"为什么|为啥|为何|干嘛|图个啥|图啥|原因|道理|why|reason")
 # Questions asking what a term means.
 _DEFINITION = re.compile(r"什么是|是什么|啥是|是啥|什么意思|啥意思|指的是|指什么|含义|定义|what is|what does|meaning|stand for")
 
@@ -40,6 +46,8 @@ class Intent:
     wants_action: bool
     wants_definition: bool = False
     direction: str = ""  # "up", "down" or "" when the question does not say
+    wants_procedure: bool = False
+    wants_reason: bool = False
 
 
 def _tables(entry: KnowledgeIndex) -> tuple[PhraseTable, PhraseTable, PhraseTable]:
@@ -78,7 +86,33 @@ def read_intent(question: str, entry: KnowledgeIndex) -> Intent:
     up, down = bool(_UP.search(text)), bool(_DOWN.search(text))
     direction = "up" if up and not down else "down" if down and not up else ""
     return Intent(text, processes, tuple(found), bool(_VALUE.search(text)),
-                  bool(_FAULT.search(text)), bool(_DEFINITION.search(text)), direction)
+                  bool(_FAULT.search(text)), bool(_DEFINITION.search(text)), direction,
+                  bool(_PROCEDURE.search(text)), bool(_REASON.search(text)))
+
+
+_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?")
+_OPS = {"<=": lambda a, b: a <= b, "<": lambda a, b: a < b, ">=": lambda a, b: a >= b,
+        ">": lambda a, b: a > b, "!=": lambda a, b: a != b}
+
+
+def window_fits(param: Parameter, intent: Intent) -> bool:
+    """Does the question name the material this window is for (牌号=HiB, 厚度<=0.23)?"""
+    parts = material_condition(param.condition)
+    if not parts:
+        return False
+    numbers = [float(n) for n in _NUMBER.findall(intent.text)]
+    for _key, op, value in parts:
+        if op == "==":
+            if normalize(value) not in intent.text:
+                return False
+            continue
+        try:
+            limit = float(value)
+        except ValueError:
+            return False
+        if not any(_OPS[op](n, limit) for n in numbers):
+            return False
+    return True
 
 
 def rule_directions(rule: Rule, entry: KnowledgeIndex) -> set[tuple[str, str]]:
@@ -126,4 +160,6 @@ def parameters_for(intent: Intent, entry: KnowledgeIndex, ranking: list[str]) ->
                    default=len(rank))
 
     key = min(named, key=lambda k: (best(k), k not in first_spelling))
-    return list(entry.vocabulary.parameters.get(key, []))
+    windows = entry.vocabulary.parameters.get(key, [])
+    # The window for the grade or thickness the question names comes first.
+    return sorted(windows, key=lambda p: (not window_fits(p, intent), rank.get(p.id, len(rank))))

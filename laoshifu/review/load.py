@@ -1,9 +1,11 @@
 """Open production data (CSV or Parquet; long or wide; one file or a folder) with DuckDB.
 
 Every file becomes one normalised relation ``data``: time, line, coil, grade, thickness,
-file, row, and one DOUBLE column per recognised parameter (``p0``, ``p1``…). Column names
-are matched to parameters through the knowledge base's vocabulary; what cannot be read
-is reported as a ``DataIssue`` with a count and a place, never raised.
+file, row, and (wide data) one DOUBLE column per recognised parameter (``p0``, ``p1``…).
+Long data is not pivoted: ``data`` holds one row per time (no parameter columns) and the
+readings stay in ``long_raw`` (time, line, file, row, parameter, value); see ``long.py``.
+Column names are matched to parameters through the knowledge base's vocabulary; what
+cannot be read is reported as a ``DataIssue`` with a count and a place, never raised.
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ class ProductionData:
     process: str | None = None
     roles: set[str] = field(default_factory=set)
     relation: str = "data"
+    readings: str = "long_raw"  # long data: the readings (a de-duplicated view once reviewed)
 
     def column(self, key: str) -> DataColumn | None:
         return next((c for c in self.columns if c.key == key), None)
@@ -157,12 +160,21 @@ class _File:
 
 
 def open_data(path: Path | str, units_or_vocab: Sequence[Unit] | Vocabulary,
-              process: str | None = None) -> ProductionData:
-    """Open every data file under ``path`` and recognise its columns."""
+              process: str | None = None, *, threads: int | None = None,
+              memory_limit: str | None = "1.5GB") -> ProductionData:
+    """Open every data file under ``path`` and recognise its columns.
+
+    ``threads`` (default: DuckDB's, one per core) and ``memory_limit`` bound DuckDB; past
+    the limit it spills to a temporary directory instead of growing.
+    """
     path = Path(path)
     vocab = units_or_vocab if isinstance(units_or_vocab, Vocabulary) \
         else Vocabulary.from_units(units_or_vocab)
     con = duckdb.connect()
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    if memory_limit:
+        con.execute(f"SET memory_limit = {_literal(memory_limit)}")
     files = data_files(path)
     issues: list[DataIssue] = []
     opened: list[_File] = []
@@ -305,7 +317,12 @@ def _role_select(f: _File, roles: dict[str, str], data: ProductionData) -> list[
     for role, sql_type in casts.items():
         if role in roles:
             data.roles.add(role)
-            parts.append(f"TRY_CAST({_quote(roles[role])} AS {sql_type}) AS {role}")
+            written = f.types[f.names.index(roles[role])]
+            # A column already of the right type is used as is, so that filters on it
+            # reach the Parquet statistics (a cast would hide them).
+            expr = _quote(roles[role]) if written == sql_type else \
+                f"TRY_CAST({_quote(roles[role])} AS {sql_type})"
+            parts.append(f"{expr} AS {role}")
         else:
             parts.append(f"CAST(NULL AS {sql_type}) AS {role}")
     parts.append(f"{_literal(f.path.name)} AS file")
@@ -371,42 +388,39 @@ def _count_bad_time(data: ProductionData, f: _File, roles: dict[str, str]) -> No
 
 def _build_long(data: ProductionData, files: list[_File], vocab: Vocabulary,
                 process: str | None) -> None:
-    selects = []
+    selects, texts = [], []
     for f in files:
         roles = _role_columns(f)
         parts = _role_select(f, roles, data)
+        value = _quote(roles["value"])
         parts.append(f"CAST({_quote(roles['parameter'])} AS VARCHAR) AS parameter")
-        parts.append(f"CAST({_quote(roles['value'])} AS VARCHAR) AS raw_value")
+        if f.types[f.names.index(roles["value"])] == "VARCHAR":
+            parts.append(f"TRY_CAST({value} AS DOUBLE) AS value")
+            texts.append(f"SELECT {', '.join(parts[:-1])}, {value} AS raw_value FROM {f.table}")
+        else:
+            parts.append(f"CAST({value} AS DOUBLE) AS value")
         selects.append(f"SELECT {', '.join(parts)} FROM {f.table}")
         _count_bad_time(data, f, roles)
     con = data.con
     con.execute(f"CREATE TEMP VIEW long_raw AS {' UNION ALL '.join(selects)}")
     tags = [r[0] for r in con.execute(
         "SELECT DISTINCT parameter FROM long_raw WHERE parameter IS NOT NULL ORDER BY 1").fetchall()]
-    columns = _resolve_columns(data, tags, vocab, process)
-    bad = con.execute(
-        "SELECT parameter, count(*), arg_min(time, row), arg_min(file, row), any_value(raw_value) "
-        "FROM long_raw WHERE raw_value IS NOT NULL AND trim(raw_value) <> '' AND "
-        "TRY_CAST(raw_value AS DOUBLE) IS NULL GROUP BY parameter ORDER BY parameter").fetchall()
-    for tag, count, at_time, at_file, sample in bad:
-        data.issues.append(DataIssue("non_numeric", int(count), f"{at_file} ({at_time})",
-                                     f"{count} values of {tag!r} are not numbers (e.g. {sample!r})",
-                                     column=tag))
-    dup = con.execute(
-        "SELECT count(*), min(t) FROM (SELECT time AS t, line, parameter, count(*) AS n FROM long_raw "
-        "WHERE time IS NOT NULL GROUP BY ALL HAVING n > 1)").fetchone()
-    if dup[0]:
-        data.issues.append(DataIssue("duplicate_time", int(dup[0]), f"first at {dup[1]}",
-                                     "the same parameter twice at one time; the first row is used"))
-    pivots = []
-    for tag, column in columns.items():
-        pivots.append(f"arg_min({_numeric('raw_value', column)}, row) FILTER "
-                      f"(WHERE parameter = {_literal(tag)}) AS {column.sql}")
-    pivot = ", ".join(pivots) or "CAST(NULL AS DOUBLE) AS p_none"
+    _resolve_columns(data, tags, vocab, process)
+    if texts:  # only text values can fail to be numbers
+        bad = con.execute(
+            f"SELECT parameter, count(*), arg_min(time, row), arg_min(file, row), any_value(raw_value) "
+            f"FROM ({' UNION ALL '.join(texts)}) WHERE raw_value IS NOT NULL AND trim(raw_value) <> '' "
+            "AND TRY_CAST(raw_value AS DOUBLE) IS NULL GROUP BY parameter ORDER BY parameter").fetchall()
+        for tag, count, at_time, at_file, sample in bad:
+            data.issues.append(DataIssue("non_numeric", int(count), f"{at_file} ({at_time})",
+                                         f"{count} values of {tag!r} are not numbers (e.g. {sample!r})",
+                                         column=tag))
+    # One row per time: what the day's order, material and gaps are read from. Readings
+    # themselves are checked per day by ``long.py`` (duplicates included), never pivoted.
     con.execute(
         "CREATE TEMP TABLE data AS SELECT time, line, any_value(coil) AS coil, "
         "any_value(grade) AS grade, any_value(thickness) AS thickness, min(file) AS file, "
-        f"min(row) AS row, {pivot} FROM long_raw WHERE time IS NOT NULL GROUP BY time, line")
+        "min(row) AS row FROM long_raw WHERE time IS NOT NULL GROUP BY time, line")
 
 
 def fetch(data: ProductionData, sql_columns: Sequence[str], line: str | None, start: str,
@@ -415,7 +429,12 @@ def fetch(data: ProductionData, sql_columns: Sequence[str], line: str | None, st
 
     Parameter columns come back as float64 with NaN for missing; ``time`` as int64 ms.
     ``sort=False`` trusts the files' order (check the returned time against a sorted read).
+    Long data: only the parameters asked for are read and placed by time.
     """
+    if data.shape == "long":
+        from .long import fetch_long
+
+        return fetch_long(data, sql_columns, line, start, end)
     where, params = line_filter(data, line)
     cols = ", ".join(f"coalesce({c}, 'NaN'::DOUBLE) AS {c}" for c in sql_columns)
     select = "epoch_ms(time) AS time" + (f", {cols}" if cols else "")

@@ -38,7 +38,8 @@ GOLDEN = {
     "什么是二次再结晶": ["term-secondary-rex"],
     "涂辊上结了一层硬壳，浆料到处甩": ["rule-mg-roll-scaling"],
     "MgO浆料温度最高多少": ["mg-slurry-temp"],
-    "平整退火张力多大": ["hf-tension-thin", "hf-tension-thick"],
+    "平整退火张力多大": ["hf-tension-thick", "hf-tension-thin"],
+    "0.23的薄料平整退火张力多大": ["hf-tension-thin", "hf-tension-thick"],
 }
 
 
