@@ -5,7 +5,7 @@ LAOSHIFU := $(VENV)/bin/laoshifu
 EXAMPLE := examples/go-silicon-steel
 export LAOSHIFU_HOME ?= $(CURDIR)/.laoshifu-home
 
-.PHONY: install system-deps run ask serve test bench calibrate clean
+.PHONY: install system-deps run ask test check bench calibrate clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -38,6 +38,9 @@ system-deps:
 
 test: install system-deps
 	$(PY) -m pytest -q -n 2 --dist loadfile
+
+check: install
+	$(VENV)/bin/ruff check --select F,E9 laoshifu benchmarks tests
 
 bench: install
 	$(PY) benchmarks/import_throughput.py

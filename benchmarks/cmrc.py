@@ -19,7 +19,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import bm25s
-import numpy as np
 import rjieba
 
 from laoshifu.search import RankingParams, build_index

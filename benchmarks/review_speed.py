@@ -26,6 +26,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 KB = ROOT / "examples" / "go-silicon-steel"
 MERGE_MS = 60_000
+DAY = "2026-07-22"
+PROCESS = "脱碳退火"
+ROLE_COLUMNS = ("time", "line", "coil", "grade", "thickness")
+OPS = {"<=": "le", "<": "lt", ">=": "ge", ">": "gt", "==": "eq", "!=": "ne"}
 
 
 def _units(data_dir: Path):
@@ -54,57 +58,84 @@ def run_ours(data_dir: Path) -> dict:
 
     start = time.perf_counter()
     units = _units(data_dir)
-    review = review_day(data_dir, units, ReviewOptions(charts=12))
+    review = review_day(data_dir, units, ReviewOptions(charts=12, threads=2, memory_limit="1.5GB"))
     write_reports(review, data_dir / "report")
     seconds = time.perf_counter() - start
-    excursions = sum(p.excursions for p in review.parameters)
+    per_key = {p.key: p.excursions for p in review.parameters if p.excursions}
     return {"seconds": seconds, "parameters": len(review.parameters), "rows": review.rows,
-            "excursions": excursions, "findings": len(review.findings)}
+            "excursions": sum(per_key.values()), "per_parameter": per_key,
+            "findings": len(review.findings)}
 
 
-def run_pandas(data_dir: Path) -> dict:
-    """What a careful engineer would write with pandas alone."""
+def _resolve(vocab, names):
+    """Column names (or tags) → parameter key, for those with a window."""
+    out = {}
+    for name in names:
+        quantity = vocab.resolve(str(name), PROCESS)
+        if quantity is not None and quantity.key in vocab.parameters:
+            out[name] = quantity.key
+    return out
+
+
+def _window_columns(frame, windows):
+    """Per row of ``frame`` (grade, thickness): lower and upper of the most specific window.
+
+    Rows no window applies to get NaN (not checked), as in ``laoshifu.review``.
+    """
     import numpy as np
     import pandas as pd
 
-    from laoshifu.vocabulary import Vocabulary
     from laoshifu.validate import material_condition
 
+    lower = pd.Series(np.nan, index=frame.index)
+    upper = pd.Series(np.nan, index=frame.index)
+    for p in sorted(windows, key=lambda p: (len(material_condition(p.condition)), p.id)):
+        mask = pd.Series(True, index=frame.index)
+        for key, op, value in material_condition(p.condition):
+            if key in ("厚度", "thickness"):
+                mask &= getattr(frame["thickness"], OPS[op])(float(value))
+            elif key in ("牌号", "grade"):
+                mask &= frame["grade"].astype(str).str.lower() == value.lower()
+            else:
+                mask &= False
+        lower[mask] = p.lower if p.lower is not None else -np.inf
+        upper[mask] = p.upper if p.upper is not None else np.inf
+    return lower, upper
+
+
+def run_pandas(data_dir: Path) -> dict:
+    """What a careful engineer would write with pandas alone, for either shape."""
+    import pandas as pd
+
+    from laoshifu.vocabulary import Vocabulary
+
     start = time.perf_counter()
-    units = _units(data_dir)
-    vocab = Vocabulary.from_units(units)
-    frames = [pd.read_parquet(p) for p in sorted(data_dir.glob("*.parquet"))]
-    df = pd.concat(frames, ignore_index=True)
-    df = df[df["time"].dt.normalize() == pd.Timestamp("2026-07-22")]
-    if "parameter" in df.columns:  # long historian export: one row per reading
-        df = df.pivot_table(index=["time", "line"], columns="parameter", values="value",
-                            aggfunc="first").reset_index()
-        for column in ("coil", "grade", "thickness"):
-            df[column] = None if column != "thickness" else np.nan
-    df = df.sort_values("time").drop_duplicates("time").reset_index(drop=True)
-    ops = {"<=": "le", "<": "lt", ">=": "ge", ">": "gt", "==": "eq"}
-    excursions = 0
-    checked = 0
-    for column in df.columns:
-        if column in ("time", "line", "coil", "grade", "thickness"):
-            continue
-        quantity = vocab.resolve(column, "脱碳退火")
-        if quantity is None or quantity.key not in vocab.parameters:
-            continue
-        checked += 1
+    vocab = Vocabulary.from_units(_units(data_dir))
+    files = sorted(data_dir.glob("*.parquet"))
+    day = pd.Timestamp(DAY)
+    names = [f.name for f in __import__("pyarrow.parquet").parquet.read_schema(files[0])]
+    if "parameter" in names:
+        result = _pandas_long(files, vocab, day)
+    else:
+        result = _pandas_wide(files, vocab, day)
+    result["seconds"] = time.perf_counter() - start
+    result["excursions"] = sum(result["per_parameter"].values())
+    return result
+
+
+def _pandas_wide(files, vocab, day) -> dict:
+    import numpy as np
+    import pandas as pd
+
+    df = pd.concat([pd.read_parquet(p, filters=[("time", ">=", day),
+                                                ("time", "<", day + pd.Timedelta(days=1))])
+                    for p in files], ignore_index=True)
+    df = df.sort_values("time", kind="stable").drop_duplicates("time").reset_index(drop=True)
+    keys = _resolve(vocab, [c for c in df.columns if c not in ROLE_COLUMNS])
+    per_key = {}
+    for column, key in keys.items():
         s = df[column].astype(float)
-        lower = pd.Series(np.nan, index=df.index)
-        upper = pd.Series(np.nan, index=df.index)
-        windows = sorted(vocab.parameters[quantity.key], key=lambda p: len(material_condition(p.condition)))
-        for p in windows:
-            mask = pd.Series(True, index=df.index)
-            for key, op, value in material_condition(p.condition):
-                if key in ("厚度", "thickness"):
-                    mask &= getattr(df["thickness"], ops[op])(float(value))
-                elif key in ("牌号", "grade"):
-                    mask &= df["grade"].str.lower() == value.lower()
-            lower[mask] = p.lower if p.lower is not None else -np.inf
-            upper[mask] = p.upper if p.upper is not None else np.inf
+        lower, upper = _window_columns(df, vocab.parameters[key])
         out = (s < lower) | (s > upper)
         if not out.any():
             continue
@@ -112,14 +143,54 @@ def run_pandas(data_dir: Path) -> dict:
         flagged = df.loc[out, ["time", "coil"]].assign(over=over[out], value=s[out])
         new = flagged["time"].diff().dt.total_seconds().mul(1000).fillna(np.inf) > MERGE_MS
         flagged["episode"] = new.cumsum()
-        summary = flagged.groupby("episode").agg(
-            start=("time", "first"), end=("time", "last"), rows=("time", "size"),
-            worst=("over", "max"), coils=("coil", lambda c: sorted(set(c))))
-        worst_at = flagged.loc[flagged.groupby("episode")["over"].idxmax(), "time"]
-        summary["worst_at"] = worst_at.to_numpy()
-        excursions += len(summary)
-    seconds = time.perf_counter() - start
-    return {"seconds": seconds, "parameters": checked, "rows": len(df), "excursions": excursions}
+        summary = _episodes(flagged)
+        per_key[key] = len(summary)
+    return {"parameters": len(keys), "rows": len(df), "per_parameter": per_key}
+
+
+def _pandas_long(files, vocab, day) -> dict:
+    import numpy as np
+    import pandas as pd
+
+    # Tags, coils and grades as categories (read straight from the Parquet dictionaries).
+    df = pd.concat([pd.read_parquet(p, filters=[("time", ">=", day),
+                                                ("time", "<", day + pd.Timedelta(days=1))],
+                                    read_dictionary=["line", "coil", "grade", "parameter"])
+                    for p in files], ignore_index=True)
+    df = df.drop_duplicates(["time", "line", "parameter"])  # the first reading of a time counts
+    # A small windows table: each tag × each material of the day → its window.
+    keys = _resolve(vocab, df["parameter"].cat.categories)
+    materials = df[["grade", "thickness"]].drop_duplicates().reset_index(drop=True)
+    parts = []
+    for tag, key in keys.items():
+        lower, upper = _window_columns(materials, vocab.parameters[key])
+        parts.append(materials.assign(parameter=tag, lower=lower, upper=upper))
+    windows = pd.concat(parts, ignore_index=True).dropna(subset=["lower", "upper"], how="all")
+    windows["parameter"] = pd.Categorical(windows["parameter"],
+                                          categories=df["parameter"].cat.categories)
+    windows["grade"] = pd.Categorical(windows["grade"], categories=df["grade"].cat.categories)
+    checked = df.merge(windows, on=["parameter", "grade", "thickness"], how="inner")
+    out = (checked["value"] < checked["lower"]) | (checked["value"] > checked["upper"])
+    flagged = checked.loc[out, ["parameter", "time", "coil", "value", "lower", "upper"]]
+    flagged = flagged.assign(over=np.maximum(flagged["value"] - flagged["upper"],
+                                             flagged["lower"] - flagged["value"]))
+    flagged = flagged.sort_values(["parameter", "time"]).reset_index(drop=True)
+    gap = flagged.groupby("parameter", observed=True)["time"].diff().dt.total_seconds().mul(1000)
+    flagged["episode"] = (gap.isna() | (gap > MERGE_MS)).cumsum()
+    summary = _episodes(flagged)
+    summary["parameter"] = flagged.groupby("episode")["parameter"].first()
+    counts = summary.groupby("parameter", observed=True).size()
+    per_key = {keys[tag]: int(n) for tag, n in counts.items() if n}
+    return {"parameters": len(keys), "rows": int(df["time"].nunique()), "per_parameter": per_key}
+
+
+def _episodes(flagged):
+    """Per excursion: start, end, rows out, worst excess and when, coils."""
+    summary = flagged.groupby("episode").agg(
+        start=("time", "first"), end=("time", "last"), rows=("time", "size"),
+        worst=("over", "max"), coils=("coil", lambda c: sorted({str(x) for x in c if x})))
+    summary["worst_at"] = flagged.loc[flagged.groupby("episode")["over"].idxmax(), "time"].to_numpy()
+    return summary
 
 
 def child(kind: str, data_dir: Path, params: int, hours: float, shape: str) -> None:

@@ -179,7 +179,7 @@ def parse(text: str, resolver: Resolver | None = None) -> Condition:
             f"unexpected character {text[exc.pos_in_stream]!r}", exc.column,
             "use names, numbers, > >= < <= == !=, and/or/not and parentheses",
         ) from None
-    except UnexpectedEOF as exc:
+    except UnexpectedEOF:
         raise ConditionError("condition ends too early", len(text) + 1,
                              "a comparison needs a value on both sides") from None
     except UnexpectedToken as exc:

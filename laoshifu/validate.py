@@ -15,7 +15,7 @@ from typing import Any, Iterable, Mapping
 from . import conditions
 from .errors import Problem
 from .units import (
-    CATEGORIES, ID_PATTERN, KINDS, SEVERITIES, STATUSES, Parameter, Procedure, Rule, Unit,
+    CATEGORIES, ID_PATTERN, KINDS, SEVERITIES, STATUSES, Procedure, Rule, Unit,
     UNIT_CLASSES,
 )
 from .vocabulary import Vocabulary

@@ -16,6 +16,7 @@ from ..errors import LaoshifuError, Problem
 from ..units import Parameter, Procedure, Rule, Unit
 from ..vocabulary import Vocabulary
 from . import drift, quality, rules, windows
+from . import long as longdata
 from .load import DataIssue, ProductionData, fetch, fetch_material, fetch_order, line_filter, open_data
 from .material import GradeCodes
 from .model import Finding, ParameterSummary, iso
@@ -34,6 +35,8 @@ class ReviewOptions:
     gap_seconds: float = 30
     chunk: int = 128  # parameter columns fetched and checked together
     charts: int = 12  # parameters charted in the HTML report (0: none)
+    threads: int | None = None  # DuckDB threads (default: one per core)
+    memory_limit: str | None = "1.5GB"  # DuckDB spills to disk beyond this
 
 
 @dataclass
@@ -85,7 +88,8 @@ def review_day(path: Path | str, units: Sequence[Unit], options: ReviewOptions |
     """Open the data under ``path`` and review one day of one line."""
     options = options or ReviewOptions()
     vocab = Vocabulary.from_units(units)
-    data = open_data(path, vocab, options.process)
+    data = open_data(path, vocab, options.process, threads=options.threads,
+                     memory_limit=options.memory_limit)
     try:
         return review_data(data, units, vocab, options, str(path))
     finally:
@@ -136,47 +140,33 @@ def review_data(data: ProductionData, units: Sequence[Unit], vocab: Vocabulary,
     stuck_rows = max(2, int(stuck_ms / step_ms) - 1)
 
     checked = [c for c in data.columns if c.key in params_by_key]
-    for begin in range(0, len(checked), options.chunk):
-        chunk = checked[begin:begin + options.chunk]
-        arrays = fetch(data, [c.sql for c in chunk], line, day_start, day_end, dedupe,
-                       sort=not in_order)
-        if in_order and not np.array_equal(arrays["time"], time_ms):
-            arrays = fetch(data, [c.sql for c in chunk], line, day_start, day_end, dedupe)
-        matrix = np.stack([arrays[c.sql] for c in chunk])  # parameters × rows
-        del arrays
-        bounds = [windows.bounds_for(params_by_key[c.key], grades, thickness, review.rows)
-                  for c in chunk]
-        out_rows, missing = windows.check_chunk(matrix, bounds)
-        flagged = out_rows > 0
-        stuck = quality.stuck_candidates(matrix, stuck_rows)
-        for i, column in enumerate(chunk):
-            params = params_by_key[column.key]
-            summary = ParameterSummary(
-                column.key, column.name, column.unit, column.source,
-                windows=[{"unit_id": p.id, "window": p.window_text(), "condition": p.condition,
-                          "source": p.source} for p in params],
-                rows=review.rows, missing=int(missing[i]))
-            values = matrix[i]
-            b = bounds[i]
-            summary.checked_rows = review.rows if np.ndim(b.index) == 0 else int((b.index >= 0).sum())
-            if b.missing and summary.checked_rows == 0:
-                summary.note = f"window depends on {'/'.join(b.missing)}, which the data lacks"
-            if flagged[i]:
-                findings += windows.excursions(summary, values, time_ms, b, params, coils,
-                                               step_ms, merge_ms)
-            if stuck[i]:
-                findings += quality.stuck_findings(column.name, column.key, values, time_ms, stuck_ms)
-            issue = quality.missing_issue(column.name, column.source, values, time_ms) \
-                if missing[i] else None
-            if issue:
-                review.issues.append(issue)
-            review.parameters.append(summary)
-        del matrix
+    check = _ColumnCheck(review, params_by_key, time_ms, grades, thickness, coils, step_ms,
+                         merge_ms, stuck_ms, stuck_rows)
+    stats = None
+    if data.shape == "long":
+        _, _, rule_keys = _rule_inputs(data, units, vocab)
+        by_key = {c.key: c.sql for c in data.columns}
+        found, stats = _check_long(data, check, checked, line, day_start, day_end, options.chunk,
+                                   also=[by_key[k] for k in rule_keys])
+        findings += found
+    else:
+        for begin in range(0, len(checked), options.chunk):
+            chunk = checked[begin:begin + options.chunk]
+            arrays = fetch(data, [c.sql for c in chunk], line, day_start, day_end, dedupe,
+                           sort=not in_order)
+            if in_order and not np.array_equal(arrays["time"], time_ms):
+                arrays = fetch(data, [c.sql for c in chunk], line, day_start, day_end, dedupe)
+            matrix = np.stack([arrays[c.sql] for c in chunk])  # parameters × rows
+            del arrays
+            findings += check.chunk(chunk, matrix)
+            del matrix
+        review.parameters += [check.summaries[c.sql] for c in checked]
+        review.issues += [check.issues[c.sql] for c in checked if c.sql in check.issues]
     review.unchecked = [c.name for c in data.columns if c.key not in params_by_key]
 
     findings += _rules(data, units, vocab, line, day_start, day_end, dedupe, time_ms, step_ms,
                        merge_ms, review)
-    findings += _drift(data, vocab, line, days, day, review)
+    findings += _drift(data, vocab, line, days, day, review, stats)
     review.findings = sorted(findings, key=lambda f: (f.start, KIND_ORDER.get(f.kind, 9),
                                                       f.parameter or "", f.rule_id or ""))
     review.units = {u.id: u for u in units if isinstance(u, (Parameter, Rule, Procedure))
@@ -186,6 +176,100 @@ def review_data(data: ProductionData, units: Sequence[Unit], vocab: Vocabulary,
         review.series = _series(data, review, vocab, line, day_start, day_end, dedupe, time_ms,
                                 grades, thickness, options.charts)
     return review
+
+
+@dataclass
+class _ColumnCheck:
+    """Windows, excursions, stuck sensors and missing values for columns of one day."""
+
+    review: DayReview
+    params_by_key: dict[str, list[Parameter]]
+    time_ms: np.ndarray
+    grades: GradeCodes | None
+    thickness: np.ndarray | None
+    coils: np.ndarray | None
+    step_ms: int
+    merge_ms: int
+    stuck_ms: int
+    stuck_rows: int
+    summaries: dict[str, ParameterSummary] = field(default_factory=dict)
+    issues: dict[str, DataIssue] = field(default_factory=dict)
+    _bounds: dict[str, windows.Bounds] = field(default_factory=dict)
+
+    def bounds(self, column) -> windows.Bounds:
+        if column.key not in self._bounds:
+            self._bounds[column.key] = windows.bounds_for(
+                self.params_by_key[column.key], self.grades, self.thickness, self.time_ms.size)
+        return self._bounds[column.key]
+
+    def summary(self, column, missing: int) -> ParameterSummary:
+        params = self.params_by_key[column.key]
+        rows = self.review.rows
+        summary = ParameterSummary(
+            column.key, column.name, column.unit, column.source,
+            windows=[{"unit_id": p.id, "window": p.window_text(), "condition": p.condition,
+                      "source": p.source} for p in params],
+            rows=rows, missing=missing)
+        b = self.bounds(column)
+        summary.checked_rows = rows if np.ndim(b.index) == 0 else int((b.index >= 0).sum())
+        if b.missing and summary.checked_rows == 0:
+            summary.note = f"window depends on {'/'.join(b.missing)}, which the data lacks"
+        self.summaries[column.sql] = summary
+        return summary
+
+    def chunk(self, chunk, matrix: np.ndarray) -> list[Finding]:
+        """Check a matrix of columns (parameters × rows); record summaries and issues."""
+        bounds = [self.bounds(c) for c in chunk]
+        out_rows, missing = windows.check_chunk(matrix, bounds)
+        stuck = quality.stuck_candidates(matrix, self.stuck_rows)
+        findings: list[Finding] = []
+        for i, column in enumerate(chunk):
+            summary = self.summary(column, int(missing[i]))
+            values = matrix[i]
+            if out_rows[i] > 0:
+                findings += windows.excursions(summary, values, self.time_ms, bounds[i],
+                                               self.params_by_key[column.key], self.coils,
+                                               self.step_ms, self.merge_ms)
+            if stuck[i]:
+                findings += quality.stuck_findings(column.name, column.key, values, self.time_ms,
+                                                   self.stuck_ms)
+            issue = quality.missing_issue(column.name, column.source, values, self.time_ms) \
+                if missing[i] else None
+            if issue:
+                self.issues[column.sql] = issue
+        return findings
+
+
+def _check_long(data: ProductionData, check: _ColumnCheck, checked, line, day_start, day_end,
+                chunk_size: int, also: Sequence[str] = ()) -> tuple[list[Finding], longdata.MinuteStats]:
+    """Long data: screen every parameter in one DuckDB pass, fetch only those that need it."""
+    review = check.review
+    stats = longdata.day_stats(data, line, day_start, day_end)
+    duplicated = longdata.deduplicate(data, stats, line, day_start, day_end)
+    if duplicated:
+        review.issues.append(duplicated)
+        stats = longdata.day_stats(data, line, day_start, day_end)
+    index = {c.sql: i for i, c in enumerate(data.columns)}
+    screened = longdata.screen(stats, [data.columns[index[c.sql]] for c in checked],
+                               [check.bounds(c) for c in checked], check.time_ms, check.stuck_ms)
+    need = screened.flagged | screened.stuck | (screened.missing > 0)
+    fetched = [c for c, n in zip(checked, need) if n]
+    findings: list[Finding] = []
+    for begin in range(0, len(fetched), chunk_size):
+        chunk = fetched[begin:begin + chunk_size]
+        # The first read also takes the columns rules need (``also``), so they are read once.
+        extra = list(also) if begin == 0 and len(fetched) + len(also) <= chunk_size else []
+        arrays = fetch(data, [c.sql for c in chunk] + extra, line, day_start, day_end)
+        matrix = np.stack([arrays[c.sql] for c in chunk])
+        del arrays
+        findings += check.chunk(chunk, matrix)
+        del matrix
+    for c in checked:
+        if c.sql not in check.summaries:
+            check.summary(c, 0)  # screened: inside its window all day, nothing missing
+    review.parameters += [check.summaries[c.sql] for c in checked]
+    review.issues += [check.issues[c.sql] for c in checked if c.sql in check.issues]
+    return findings, stats
 
 
 def chart_keys(review: DayReview, limit: int) -> list[str]:
@@ -241,16 +325,21 @@ def _pick_line(data: ProductionData, line: str | None) -> str | None:
     return lines[0] if lines else None
 
 
-def _rules(data, units, vocab, line, day_start, day_end, dedupe, time_ms, step_ms, merge_ms,
-           review: DayReview) -> list[Finding]:
+def _rule_inputs(data, units, vocab):
+    """Rules the data can evaluate, those it cannot, and the quantities they read."""
     process = data.process
     candidates = [u for u in units if isinstance(u, Rule) and u.condition
                   and (process is None or not u.process or u.process == process)]
     present = {c.key for c in data.columns}
     ok, skipped = rules.evaluable(parsed_rules(candidates, vocab), present)
+    return ok, skipped, sorted({k for _, c in ok for k in c.keys if k in present})
+
+
+def _rules(data, units, vocab, line, day_start, day_end, dedupe, time_ms, step_ms, merge_ms,
+           review: DayReview) -> list[Finding]:
+    ok, skipped, keys = _rule_inputs(data, units, vocab)
     review.rules_checked = len(ok)
     review.rules_skipped = [r.id for r in skipped]
-    keys = sorted({k for _, c in ok for k in c.keys if k in present})
     if not keys:
         return []
     by_key = {c.key: c for c in data.columns}
@@ -260,12 +349,15 @@ def _rules(data, units, vocab, line, day_start, day_end, dedupe, time_ms, step_m
 
 
 def _drift(data: ProductionData, vocab: Vocabulary, line, days: list[str], day: str,
-           review: DayReview) -> list[Finding]:
+           review: DayReview, stats: longdata.MinuteStats | None = None) -> list[Finding]:
     columns = [c for c in data.columns if c.key in vocab.parameters]
     if not columns:
         return []
     first = days[max(0, days.index(day) - 7)]  # at most a week back
     end = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+    if stats is not None:
+        result = longdata.minute_means(data, columns, line, first, day, end, stats)
+        return _drift_findings(data, vocab, columns, result, day)
     where, params = line_filter(data, line)
     aggregates = ", ".join(f"avg({c.sql}) AS {c.sql}" for c in columns)
     sql = (f"SELECT epoch_ms(time_bucket(INTERVAL 1 minute, time)) AS minute, "
@@ -273,6 +365,11 @@ def _drift(data: ProductionData, vocab: Vocabulary, line, days: list[str], day: 
            f"{aggregates} FROM {data.relation} WHERE time >= ?::TIMESTAMP AND time < ?::TIMESTAMP"
            f"{where} GROUP BY 1 ORDER BY 1")
     result = data.con.execute(sql, [first, end, *params]).fetchnumpy()
+    return _drift_findings(data, vocab, columns, result, day)
+
+
+def _drift_findings(data: ProductionData, vocab: Vocabulary, columns, result, day: str
+                    ) -> list[Finding]:
     minute = np.asarray(result["minute"])
     grades = GradeCodes.of(np.asarray(result["grade"])) if "grade" in data.roles else None
     thickness = np.asarray(result["thickness"], dtype=float) if "thickness" in data.roles else None

@@ -76,6 +76,8 @@ class ProductionData:
     roles: set[str] = field(default_factory=set)
     relation: str = "data"
     readings: str = "long_raw"  # long data: the readings (a de-duplicated view once reviewed)
+    tags: list[str] = field(default_factory=list)  # long data: every distinct parameter tag
+    fetched: dict[tuple, np.ndarray] = field(default_factory=dict)  # long data: columns read
 
     def column(self, key: str) -> DataColumn | None:
         return next((c for c in self.columns if c.key == key), None)
@@ -292,11 +294,16 @@ def _resolve_columns(data: ProductionData, names: Iterable[str], vocab: Vocabula
     return out
 
 
+def linear_conversion(column: DataColumn) -> tuple[float, float]:
+    """(a, b) with value_in_parameter_unit = a * value_as_written + b."""
+    a = convert(1.0, column.converted_from, column.unit) - convert(0.0, column.converted_from, column.unit)
+    return a, convert(0.0, column.converted_from, column.unit)
+
+
 def _numeric(expr: str, column: DataColumn) -> str:
     value = f"TRY_CAST({expr} AS DOUBLE)"
     if column.converted_from:
-        a = convert(1.0, column.converted_from, column.unit) - convert(0.0, column.converted_from, column.unit)
-        b = convert(0.0, column.converted_from, column.unit)
+        a, b = linear_conversion(column)
         value = f"({value} * {a!r} + {b!r})"
     return value
 
@@ -405,6 +412,7 @@ def _build_long(data: ProductionData, files: list[_File], vocab: Vocabulary,
     con.execute(f"CREATE TEMP VIEW long_raw AS {' UNION ALL '.join(selects)}")
     tags = [r[0] for r in con.execute(
         "SELECT DISTINCT parameter FROM long_raw WHERE parameter IS NOT NULL ORDER BY 1").fetchall()]
+    data.tags = tags
     _resolve_columns(data, tags, vocab, process)
     if texts:  # only text values can fail to be numbers
         bad = con.execute(

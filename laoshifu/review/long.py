@@ -19,9 +19,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .load import DataColumn, DataIssue, ProductionData, _literal, line_filter
-from .convert import linear
-from .model import iso
+from .load import DataColumn, DataIssue, ProductionData, _literal, line_filter, linear_conversion
 from .windows import Bounds
 
 MINUTE_MS = 60_000
@@ -31,7 +29,7 @@ MINUTE_MS = 60_000
 class MinuteStats:
     """Per (parameter, minute) of one day, sorted by parameter then minute."""
 
-    column: np.ndarray  # index into data.columns; -1 for tags the knowledge base lacks
+    column: np.ndarray  # index into data.columns; len(data.columns) and up: other tags
     minute: np.ndarray  # epoch minutes
     readings: np.ndarray  # rows, values or not
     count: np.ndarray  # numeric, non-NaN values
@@ -40,7 +38,7 @@ class MinuteStats:
     high: np.ndarray
     first: np.ndarray
     last: np.ndarray
-    seconds: np.ndarray  # bit s set: a reading in second s of the minute
+    seconds: np.ndarray  # bit s set: a reading in second s of the minute (s < 60)
 
     def of(self, i: int) -> slice:
         a, b = np.searchsorted(self.column, [i, i + 1])
@@ -61,7 +59,7 @@ def value_sql(data: ProductionData) -> str:
     cases = []
     for c in data.columns:
         if c.converted_from:
-            a, b = linear(c.converted_from, c.unit)
+            a, b = linear_conversion(c)
             cases.append(f"WHEN {_literal(c.source)} THEN value * {a!r} + {b!r}")
     return f"CASE parameter {' '.join(cases)} ELSE value END" if cases else "value"
 
@@ -72,10 +70,16 @@ def _day_where(data: ProductionData, line: str | None) -> tuple[str, list]:
 
 
 def _tags_table(data: ProductionData) -> None:
-    data.con.execute("CREATE OR REPLACE TEMP TABLE long_tags (parameter VARCHAR, i INTEGER)")
-    if data.columns:
-        data.con.executemany("INSERT INTO long_tags VALUES (?, ?)",
-                             [(c.source, i) for i, c in enumerate(data.columns)])
+    """``long_tags``: every tag and its number (recognised columns first, in order)."""
+    sources = [c.source for c in data.columns]
+    known = set(sources)
+    tags = sources + [t for t in data.tags if t not in known]
+    data.con.execute("CREATE OR REPLACE TEMP TABLE long_tags AS SELECT unnest(?::VARCHAR[]) AS "
+                     "parameter, unnest(range(?::INTEGER))::INTEGER AS i", [tags, len(tags)])
+
+
+def _in_list(tags: Sequence[str]) -> str:
+    return ", ".join(_literal(t) for t in tags)
 
 
 def day_stats(data: ProductionData, line: str | None, start: str, end: str) -> MinuteStats:
@@ -83,22 +87,26 @@ def day_stats(data: ProductionData, line: str | None, start: str, end: str) -> M
     _tags_table(data)
     where, params = _day_where(data, line)
     sql = f"""
-        SELECT coalesce(t.i, -1) AS column, a.* EXCLUDE (parameter) FROM (
+        SELECT t.i AS column, a.* EXCLUDE (parameter) FROM (
             SELECT parameter, epoch_ms(time) // {MINUTE_MS} AS minute, count(*) AS readings,
                    count(v) AS count, coalesce(sum(v), 0) AS total, min(v) AS low, max(v) AS high,
                    arg_min(v, time) AS first, arg_max(v, time) AS last,
-                   bit_or(1::UBIGINT << ((epoch_ms(time) % {MINUTE_MS}) // 1000)::INTEGER) AS seconds
+                   bit_or(1::BIGINT << ((epoch_ms(time) % {MINUTE_MS}) // 1000)::INTEGER) AS seconds
             FROM (SELECT time, parameter, nullif({value_sql(data)}, 'NaN'::DOUBLE) AS v
                   FROM {data.readings} WHERE {where} AND parameter IS NOT NULL)
             GROUP BY ALL) a
-        LEFT JOIN long_tags t USING (parameter)
+        JOIN long_tags t USING (parameter)
         ORDER BY 1, 2"""
     out = data.con.execute(sql, [start, end, *params]).fetchnumpy()
-    get = lambda k, dtype=float: np.ma.filled(np.ma.asarray(out[k], dtype=dtype), np.nan) \
-        if dtype is float else np.asarray(out[k], dtype=dtype)
+
+    def get(key: str, dtype=float) -> np.ndarray:
+        if dtype is float:
+            return np.ma.filled(np.ma.asarray(out[key], dtype=float), np.nan)
+        return np.asarray(out[key], dtype=dtype)
+
     return MinuteStats(get("column", np.int64), get("minute", np.int64), get("readings", np.int64),
                        get("count", np.int64), get("total"), get("low"), get("high"),
-                       get("first"), get("last"), get("seconds", np.uint64))
+                       get("first"), get("last"), get("seconds", np.int64))
 
 
 def deduplicate(data: ProductionData, stats: MinuteStats, line: str | None, start: str,
@@ -112,36 +120,31 @@ def deduplicate(data: ProductionData, stats: MinuteStats, line: str | None, star
     if not suspect.any():
         return None
     con = data.con
-    where, params = _day_where(data, line)
-    con.execute("CREATE OR REPLACE TEMP TABLE long_suspects (column INTEGER, minute BIGINT)")
-    con.executemany("INSERT INTO long_suspects VALUES (?, ?)",
-                    list(zip(stats.column[suspect].tolist(), stats.minute[suspect].tolist())))
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE long_suspect_keys AS
-        SELECT DISTINCT s.minute, coalesce(t.parameter, u.parameter) AS parameter
-        FROM long_suspects s LEFT JOIN long_tags t ON s.column = t.i
-        LEFT JOIN (SELECT DISTINCT parameter FROM long_raw WHERE parameter NOT IN
-                   (SELECT parameter FROM long_tags)) u ON s.column = -1""")
+    con.execute("CREATE OR REPLACE TEMP TABLE long_suspects AS SELECT t.parameter, s.minute FROM "
+                "(SELECT unnest(?::INTEGER[]) AS i, unnest(?::BIGINT[]) AS minute) s "
+                "JOIN long_tags t USING (i)",
+                [stats.column[suspect].tolist(), stats.minute[suspect].tolist()])
+    # Literal bounds: the view outlives this call and cannot keep bound parameters.
+    where = f"time >= {_literal(start)}::TIMESTAMP AND time < {_literal(end)}::TIMESTAMP"
+    if line is not None and "line" in data.roles:
+        where += f" AND line = {_literal(str(line))}"
     keyed = f"(SELECT *, epoch_ms(time) // {MINUTE_MS} AS minute FROM long_raw WHERE {where})"
     count, first = con.execute(f"""
         SELECT count(*), min(time) FROM (
-            SELECT time, line, parameter FROM {keyed} r SEMI JOIN long_suspect_keys k
-            USING (minute, parameter) GROUP BY ALL HAVING count(*) > 1)""",
-                               [start, end, *params]).fetchone()
+            SELECT time, line, parameter FROM {keyed} r SEMI JOIN long_suspects k
+            USING (parameter, minute) GROUP BY ALL HAVING count(*) > 1)""").fetchone()
     if not count:
         return None
-    # Readings of suspect minutes are reduced to the first numeric value by row, as the
-    # files say it first; every other reading passes through untouched.
+    # Readings of suspect minutes are reduced to the first numeric value by row (as the
+    # wide path keeps the first row of a repeated time); all others pass through.
     con.execute(f"""
         CREATE OR REPLACE TEMP VIEW long_day AS
         SELECT time, line, parameter, value FROM {keyed} r
-            ANTI JOIN long_suspect_keys k USING (minute, parameter)
+            ANTI JOIN long_suspects k USING (parameter, minute)
         UNION ALL
         SELECT time, line, parameter, arg_min(value, row) AS value FROM {keyed} r
-            SEMI JOIN long_suspect_keys k USING (minute, parameter) GROUP BY time, line, parameter""")
-    data.con.execute("PREPARE long_day_params AS SELECT 1")  # keeps the view's parameters bound
+            SEMI JOIN long_suspects k USING (parameter, minute) GROUP BY time, line, parameter""")
     data.readings = "long_day"
-    data.readings_params = [start, end, *params]  # type: ignore[attr-defined]
     return DataIssue("duplicate_time", int(count), f"first at {first}",
                      "the same parameter twice at one time; the first row is used")
 
@@ -200,35 +203,36 @@ def _may_be_stuck(minute, count, low, high, first, last, stuck_ms: int) -> bool:
 
 def fetch_long(data: ProductionData, sql_columns: Sequence[str], line: str | None, start: str,
                end: str) -> dict[str, np.ndarray]:
-    """Like ``load.fetch``: time (one per row of ``data``) and the columns asked for."""
+    """Like ``load.fetch``: time (one per row of ``data``) and the columns asked for.
+
+    Columns are read in one pass over the readings and kept, so the day's checks, rules
+    and charts read each parameter once.
+    """
     where, params = line_filter(data, line)
     time_ms = np.asarray(data.con.execute(
         f"SELECT epoch_ms(time) AS time FROM {data.relation} WHERE time >= ?::TIMESTAMP "
         f"AND time < ?::TIMESTAMP{where} ORDER BY time", [start, end, *params]).fetchnumpy()["time"])
     out = {"time": time_ms}
     by_sql = {c.sql: c for c in data.columns}
-    wanted = [by_sql[s] for s in sql_columns]
-    if not wanted:
-        return out
-    _tags_table(data)
-    index = {c.sql: i for i, c in enumerate(data.columns)}
-    data.con.execute("CREATE OR REPLACE TEMP TABLE long_wanted (i INTEGER)")
-    data.con.executemany("INSERT INTO long_wanted VALUES (?)", [(index[c.sql],) for c in wanted])
-    day_where, day_params = _day_where(data, line)
-    got = data.con.execute(f"""
-        SELECT t.i AS column, epoch_ms(r.time) AS time, r.v FROM (
-            SELECT time, parameter, {value_sql(data)} AS v FROM {data.readings}
-            WHERE {day_where} AND parameter IN (SELECT parameter FROM long_tags
-                                                WHERE i IN (SELECT i FROM long_wanted))) r
-        JOIN long_tags t USING (parameter) ORDER BY 1, 2""", [start, end, *day_params]).fetchnumpy()
-    column = np.asarray(got["column"], dtype=np.int64)
-    at_ms = np.asarray(got["time"], dtype=np.int64)
-    values = np.ma.filled(np.ma.asarray(got["v"], dtype=float), np.nan)
-    for c in wanted:
-        a, b = np.searchsorted(column, [index[c.sql], index[c.sql] + 1])
-        series = np.full(time_ms.size, np.nan)
-        series[np.searchsorted(time_ms, at_ms[a:b])] = values[a:b]
-        out[c.sql] = series
+    span = (line, start, end, data.readings)
+    wanted = [by_sql[s] for s in dict.fromkeys(sql_columns) if (s, *span) not in data.fetched]
+    if wanted:
+        day_where, day_params = _day_where(data, line)
+        got = data.con.execute(f"""
+            SELECT list_position(?::VARCHAR[], parameter) AS column, epoch_ms(time) AS time,
+                   {value_sql(data)} AS v FROM {data.readings}
+            WHERE {day_where} AND parameter IN ({_in_list([c.source for c in wanted])})
+            ORDER BY 1, 2""", [[c.source for c in wanted], start, end, *day_params]).fetchnumpy()
+        column = np.asarray(got["column"], dtype=np.int64)
+        at_ms = np.asarray(got["time"], dtype=np.int64)
+        values = np.ma.filled(np.ma.asarray(got["v"], dtype=float), np.nan)
+        for k, c in enumerate(wanted, start=1):
+            a, b = np.searchsorted(column, [k, k + 1])
+            series = np.full(time_ms.size, np.nan)
+            series[np.searchsorted(time_ms, at_ms[a:b])] = values[a:b]
+            data.fetched[(c.sql, *span)] = series
+    for s in sql_columns:
+        out[s] = data.fetched[(s, *span)]
     return out
 
 
@@ -253,7 +257,7 @@ def minute_means(data: ProductionData, columns: Sequence[DataColumn], line: str 
                    coalesce(sum(v), 0) AS total, count(v) AS count
             FROM (SELECT time, parameter, nullif({value_sql(data)}, 'NaN'::DOUBLE) AS v
                   FROM long_raw WHERE {day_where}) JOIN long_tags t USING (parameter)
-            GROUP BY ALL""", [first, day_start, *day_params]).fetchnumpy()
+            WHERE t.i < ? GROUP BY ALL""", [first, day_start, *day_params, len(data.columns)]).fetchnumpy()
         parts.append(tuple(np.asarray(before[k]) for k in ("column", "minute", "total", "count")))
     column = np.concatenate([p[0] for p in parts]).astype(np.int64)
     minute = np.concatenate([p[1] for p in parts]).astype(np.int64)
@@ -269,6 +273,3 @@ def minute_means(data: ProductionData, columns: Sequence[DataColumn], line: str 
         out[c.sql] = series
     return out
 
-
-__all__ = ["MinuteStats", "Screen", "day_stats", "deduplicate", "screen", "fetch_long",
-           "minute_means", "value_sql", "iso"]

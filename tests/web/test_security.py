@@ -90,7 +90,6 @@ def test_session_rotates_at_login_and_ends_at_logout(world):
     other = world.client()
     login(other, "wang")
     assert other.cookies.get("lsf_session") != after
-    cookie = [h for h in client.get("/login").headers.get_list("set-cookie")] if False else None
     logout = client.post("/logout", data={"csrf": csrf_of(client.get("/").text)}, follow_redirects=False)
     assert logout.status_code == 303
     stolen = world.client()
