@@ -97,6 +97,8 @@ def load_calibration(path: Path | None = None) -> Calibration:
     if path not in _loaded:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
+            if len(data["weights"]) != len(Signals.__dataclass_fields__):
+                raise ValueError("fitted on other signals")  # an old file: refit it
             _loaded[path] = Calibration(tuple(data["weights"]), float(data["bias"]),
                                         float(data["threshold"]))
         except (OSError, ValueError, KeyError, TypeError):
