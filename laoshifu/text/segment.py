@@ -53,9 +53,12 @@ class Analyzer:
         phrases: Iterable[str] | None = None,
         normalized: bool = False,
     ) -> None:
-        norm = (lambda x: x) if normalized else normalize
-        self.terms = tuple(sorted({t for t in (norm(x) for x in terms) if t}))
-        groups = (tuple(t for t in (norm(x) for x in g) if t) for g in synonyms)
+        if normalized:  # from a saved spec: already normalised, unique and sorted
+            self.terms = tuple(terms)
+            groups = (tuple(g) for g in synonyms)
+        else:
+            self.terms = tuple(sorted({t for t in (normalize(x) for x in terms) if t}))
+            groups = (tuple(t for t in (normalize(x) for x in g) if t) for g in synonyms)
         self.synonyms = tuple(g for g in groups if g)
         self.bigrams = bigrams
         self._canonical: dict[str, str] = {}
