@@ -142,13 +142,18 @@ def review_data(data: ProductionData, units: Sequence[Unit], vocab: Vocabulary,
     checked = [c for c in data.columns if c.key in params_by_key]
     check = _ColumnCheck(review, params_by_key, time_ms, grades, thickness, coils, step_ms,
                          merge_ms, stuck_ms, stuck_rows)
-    stats = None
+    drifting = None
     if data.shape == "long":
+        # Drift reads the same minute aggregate that screens the windows, so it runs first
+        # and the parameters it flags are read (for charts) in the one fetch of the day.
+        stats = _long_stats(data, line, day_start, day_end, review)
+        drifting = _drift(data, vocab, line, days, day, review, stats)
         _, _, rule_keys = _rule_inputs(data, units, vocab)
         by_key = {c.key: c.sql for c in data.columns}
-        found, stats = _check_long(data, check, checked, line, day_start, day_end, options.chunk,
-                                   also=[by_key[k] for k in rule_keys])
-        findings += found
+        also = [by_key[k] for k in rule_keys] + [by_key[f.key] for f in drifting
+                                                   if f.key in by_key][:options.charts]
+        findings += _check_long(data, check, checked, stats, line, day_start, day_end,
+                                options.chunk, also=list(dict.fromkeys(also)))
     else:
         for begin in range(0, len(checked), options.chunk):
             chunk = checked[begin:begin + options.chunk]
@@ -166,7 +171,7 @@ def review_data(data: ProductionData, units: Sequence[Unit], vocab: Vocabulary,
 
     findings += _rules(data, units, vocab, line, day_start, day_end, dedupe, time_ms, step_ms,
                        merge_ms, review)
-    findings += _drift(data, vocab, line, days, day, review, stats)
+    findings += drifting if drifting is not None else _drift(data, vocab, line, days, day, review)
     review.findings = sorted(findings, key=lambda f: (f.start, KIND_ORDER.get(f.kind, 9),
                                                       f.parameter or "", f.rule_id or ""))
     review.units = {u.id: u for u in units if isinstance(u, (Parameter, Rule, Procedure))
@@ -240,15 +245,21 @@ class _ColumnCheck:
         return findings
 
 
-def _check_long(data: ProductionData, check: _ColumnCheck, checked, line, day_start, day_end,
-                chunk_size: int, also: Sequence[str] = ()) -> tuple[list[Finding], longdata.MinuteStats]:
-    """Long data: screen every parameter in one DuckDB pass, fetch only those that need it."""
-    review = check.review
+def _long_stats(data: ProductionData, line, day_start, day_end, review: DayReview
+                ) -> longdata.MinuteStats:
     stats = longdata.day_stats(data, line, day_start, day_end)
     duplicated = longdata.deduplicate(data, stats, line, day_start, day_end)
     if duplicated:
         review.issues.append(duplicated)
         stats = longdata.day_stats(data, line, day_start, day_end)
+    return stats
+
+
+def _check_long(data: ProductionData, check: _ColumnCheck, checked, stats: longdata.MinuteStats,
+                line, day_start, day_end, chunk_size: int, also: Sequence[str] = ()
+                ) -> list[Finding]:
+    """Long data: screen every parameter in one DuckDB pass, fetch only those that need it."""
+    review = check.review
     index = {c.sql: i for i, c in enumerate(data.columns)}
     screened = longdata.screen(stats, [data.columns[index[c.sql]] for c in checked],
                                [check.bounds(c) for c in checked], check.time_ms, check.stuck_ms)
@@ -269,7 +280,7 @@ def _check_long(data: ProductionData, check: _ColumnCheck, checked, line, day_st
             check.summary(c, 0)  # screened: inside its window all day, nothing missing
     review.parameters += [check.summaries[c.sql] for c in checked]
     review.issues += [check.issues[c.sql] for c in checked if c.sql in check.issues]
-    return findings, stats
+    return findings
 
 
 def chart_keys(review: DayReview, limit: int) -> list[str]:

@@ -260,16 +260,17 @@ def minute_means(data: ProductionData, columns: Sequence[DataColumn], line: str 
             WHERE t.i < ? GROUP BY ALL""", [first, day_start, *day_params, len(data.columns)]).fetchnumpy()
         parts.append(tuple(np.asarray(before[k]) for k in ("column", "minute", "total", "count")))
     column = np.concatenate([p[0] for p in parts]).astype(np.int64)
-    minute = np.concatenate([p[1] for p in parts]).astype(np.int64)
-    total = np.concatenate([p[2] for p in parts]).astype(float)
-    count = np.concatenate([p[3] for p in parts]).astype(np.int64)
+    order = np.argsort(column, kind="stable")
+    column = column[order]
+    minute = np.concatenate([p[1] for p in parts]).astype(np.int64)[order]
+    total = np.concatenate([p[2] for p in parts]).astype(float)[order]
+    count = np.concatenate([p[3] for p in parts]).astype(np.int64)[order]
     index = {c.sql: i for i, c in enumerate(data.columns)}
     for c in columns:
-        pick = column == index[c.sql]
+        a, b = np.searchsorted(column, [index[c.sql], index[c.sql] + 1])
         series = np.full(minutes.size, np.nan)
         with np.errstate(invalid="ignore", divide="ignore"):
-            series[np.searchsorted(minutes, minute[pick])] = np.where(
-                count[pick] > 0, total[pick] / count[pick], np.nan)
+            series[np.searchsorted(minutes, minute[a:b])] = np.where(
+                count[a:b] > 0, total[a:b] / count[a:b], np.nan)
         out[c.sql] = series
     return out
-
