@@ -93,6 +93,8 @@ class Index:
             return
         self.remove([u.id for u in units if u.id in self])
         t, tok = self.t, self.analyzer.tokens_normalized
+        if not isinstance(t.sentence_text, list):
+            t.sentence_text = list(t.sentence_text)  # a loaded index keeps them joined
         n_units, n_passages = len(t.unit_ids), len(t.passage_unit)
         field_docs: list[list[list[str]]] = [[] for _ in FIELDS]
         sentence_docs: list[list[str]] = []

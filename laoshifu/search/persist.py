@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -57,6 +58,29 @@ def save_index(index: Index, directory: str | Path) -> None:
     tmp.replace(path / "meta.json")
 
 
+class JoinedStrings(Sequence[str]):
+    """Many strings kept as one, sliced on demand: a loaded index answers without first
+    splitting a million sentences. Becomes a plain list when the index is changed."""
+
+    def __init__(self, joined: str, ends: np.ndarray):
+        self.joined = joined
+        self.ends = ends
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        start = int(self.ends[i - 1]) if i else 0
+        return self.joined[start:int(self.ends[i])]
+
+    def append(self, text: str) -> None:
+        raise TypeError("JoinedStrings is read-only; Index.add turns it into a list first")
+
+
 def load_index(directory: str | Path, analyzer: Analyzer | None = None) -> Index:
     """Reopen a saved index; the analyzer is rebuilt from its saved lexicon unless given."""
     path = Path(directory)
@@ -72,8 +96,7 @@ def load_index(directory: str | Path, analyzer: Analyzer | None = None) -> Index
         for name in _INT_ARRAYS:
             setattr(t, name, arrays[name])
 
-        joined, ends = meta["sentence_text"], arrays["sentence_text_ends"].tolist()
-        t.sentence_text = [joined[a:b] for a, b in zip([0, *ends[:-1]], ends)]
+        t.sentence_text = JoinedStrings(meta["sentence_text"], arrays["sentence_text_ends"])
 
         def matrix(name: str) -> sp.csc_matrix:
             data = arrays[f"{name}.data"].astype(np.float32)
