@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -100,16 +101,28 @@ def _lexicon_key(versions: dict[str, int], structured: dict[str, Unit]) -> str:
 class IndexCache:
     """Per-base indexes for one store, refreshed when ``store.version()`` moves."""
 
-    def __init__(self, store: Store, index_dir: Path | None = None):
+    def __init__(self, store: Store, index_dir: Path | None = None, poll_seconds: float = 0.5):
         self.store = store
         self.index_dir = index_dir
+        self.poll_seconds = poll_seconds
         self._indexes: dict[str, KnowledgeIndex] = {}
         self._lock = threading.Lock()
+        self._checked = (-1, float("-inf"), 0)  # (local writes, when, store version)
+
+    def _store_version(self) -> int:
+        """The store's change counter: asked at once after a write by this process, else
+        at most every ``poll_seconds`` (other workers' changes show up within that)."""
+        writes, checked_at, version = self._checked
+        now = time.monotonic()
+        if writes == self.store.local_writes and now - checked_at < self.poll_seconds:
+            return version
+        writes = self.store.local_writes
+        version = self.store.version()
+        self._checked = (writes, now, version)
+        return version
 
     def get(self, base: str) -> KnowledgeIndex:
-        # One cheap query per ask: several workers on one PostgreSQL store see each
-        # other's changes at once.
-        version = self.store.version()
+        version = self._store_version()
         with self._lock:
             current = self._indexes.get(base)
             if current is not None and current.store_version == version:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import astuple, dataclass
 from pathlib import Path
@@ -32,9 +33,9 @@ CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 
 
 def calibration_path() -> Path:
-    from ..config import load_settings
+    from ..config import default_home
 
-    own = load_settings().home / "calibration.json"
+    own = Path(os.environ.get("LAOSHIFU_HOME") or default_home()).expanduser() / "calibration.json"
     return own if own.exists() else CALIBRATION_FILE
 DEFAULT_THRESHOLD = 0.5
 

@@ -58,6 +58,7 @@ class Store:
 
     def __init__(self, url: str):
         self.url = url
+        self.local_writes = 0  # transactions this object committed
         self.engine = _engine(url)
         self.dialect = self.engine.dialect.name
 
@@ -91,6 +92,8 @@ class Store:
             conn.info["writer"] = True
             with conn.begin():
                 yield conn
+        # Committed: readers in this process (the index cache) look at the store at once.
+        self.local_writes += 1
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
