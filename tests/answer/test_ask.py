@@ -147,3 +147,19 @@ def test_an_index_saved_for_another_store_is_not_trusted(store, tmp_path):
     assert other.version() != store.version() or other.store_id() != store.store_id()
     entry = asker.IndexCache(other, index_dir).get("main")
     assert len(entry.index) == 1
+
+
+def test_another_worker_sees_a_change_within_the_poll(store, tmp_path):
+    import time
+
+    from laoshifu.answer import asker
+
+    import_folder(store, EXAMPLE)
+    worker_a = asker.IndexCache(Store.open(store.url), poll_seconds=0.2)
+    question = "食堂周末开不开门？"
+    assert ask(store, question, record=False, cache=worker_a).refused
+    queued = store.record_question("main", question, question_key(question), [])
+    answer_question(store, "main", queued.id, "周末只开中午。", "王师傅")  # written by worker B
+    time.sleep(0.3)
+    answered = ask(store, question, record=False, cache=worker_a)
+    assert not answered.refused and answered.citations[0].unit_id == f"qa-q{queued.id}"
