@@ -31,7 +31,7 @@ def _store(request: Request):
 
 
 class AskIn(BaseModel):
-    question: str = Field(..., max_length=asking.MAX_QUESTION)
+    question: str = Field(..., description="the question; at most 500 characters")
     base: str = DEFAULT_BASE
     record: bool = True
 

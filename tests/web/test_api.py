@@ -60,6 +60,9 @@ def test_ask_unknown_is_queued(world):
 def test_ask_validation_errors_have_the_shape(world):
     assert_error(world.api("xiao").post("/api/v1/ask", json={}), 422, "invalid")
     assert_error(world.api("xiao").post("/api/v1/ask", json={"question": "  "}), 400, "invalid")
+    too_long = world.api("xiao").post("/api/v1/ask", json={"question": "长" * 10_000})
+    assert_error(too_long, 400, "invalid")
+    assert too_long.json()["error"]["problems"][0]["field"] == "question"
 
 
 def test_units_list_get_versions(world):
