@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import os
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -20,7 +19,10 @@ _BOMS = (
 
 
 def max_file_bytes() -> int:
-    return int(float(os.environ.get("LAOSHIFU_MAX_FILE_MB", DEFAULT_MAX_FILE_MB)) * 1024 * 1024)
+    """LAOSHIFU_MAX_FILE_MB, or max_file_mb in LAOSHIFU_HOME/config.yaml (default 64)."""
+    from ..config import load_settings
+
+    return int(load_settings().max_file_mb * 1024 * 1024)
 
 
 def check_size(path: Path, shown: str) -> None:

@@ -38,3 +38,16 @@ def test_size_limit(tmp_path, monkeypatch):
     with pytest.raises(LaoshifuError) as info:
         read_text(path, "big.md")
     assert "big.md" in str(info.value) and "limit" in str(info.value)
+
+
+def test_size_limit_from_the_settings_file(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "config.yaml").write_text("max_file_mb: 1\n", encoding="utf-8")
+    monkeypatch.setenv("LAOSHIFU_HOME", str(home))
+    monkeypatch.delenv("LAOSHIFU_MAX_FILE_MB", raising=False)
+    path = tmp_path / "big.md"
+    path.write_bytes(b"a" * (2 * 1024 * 1024))
+    with pytest.raises(LaoshifuError) as info:
+        read_text(path, "big.md")
+    assert "over the 1 MB limit" in str(info.value)
