@@ -181,11 +181,6 @@ def set_bases(store: Store, name: str, bases: list[str], actor: str = "system") 
     return get_user(store, name)
 
 
-def add_membership(store: Store, name: str, base: str, actor: str = "system") -> User:
-    user = get_user(store, name)
-    return set_bases(store, name, [*user.bases, base], actor)
-
-
 def verify_password(store: Store, name: str, password: str) -> User | None:
     """The user if the password is right and the account enabled, else None."""
     with store.read() as conn:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import json
 from typing import Iterable
 
 from . import permissions
@@ -30,7 +29,6 @@ def save_edit(store: Store, base: str, unit: Unit, user, comment: str = "",
     saved = store.save_unit(base, unit, actor=user.name, change="edit" if old else "create",
                             comment=comment, expected_version=expected_version)
     return saved
-
 
 
 def drafts(store: Store, base: str) -> list[Unit]:
@@ -138,7 +136,3 @@ def diff(store: Store, base: str, unit_id: str, old: int, new: int) -> list[str]
 
 def processes(units: Iterable[Unit]) -> list[str]:
     return sorted({u.process for u in units if u.process})
-
-
-def unit_json(unit: Unit) -> str:
-    return json.dumps(unit.to_dict(), ensure_ascii=False)

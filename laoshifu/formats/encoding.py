@@ -9,8 +9,6 @@ from charset_normalizer import from_bytes
 
 from ..errors import LaoshifuError, Problem
 
-DEFAULT_MAX_FILE_MB = 64.0
-
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),

@@ -34,7 +34,6 @@ class FolderContents:
     problems: list[Problem] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
-    bytes_read: int = 0
 
 
 def read_folder(root: Path | str) -> FolderContents:
@@ -95,7 +94,6 @@ def _read_file(path: Path, rel: str, defaults: dict[str, Any], contents: FolderC
         return None, []
     if parts[0] == HANDBOOK_DIR and suffix in HANDBOOK_SUFFIXES:
         check_size(path, rel)
-        contents.bytes_read += path.stat().st_size
         data = path.read_bytes() if suffix == ".docx" else read_text(path, rel)
         return parse_handbook(data, rel, defaults)
     if rel == PARAMETERS_FILE:
@@ -109,7 +107,6 @@ def _read_file(path: Path, rel: str, defaults: dict[str, Any], contents: FolderC
 
 def _parse_text(path: Path, rel: str, contents: FolderContents, parser, defaults):
     text = read_text(path, rel)
-    contents.bytes_read += path.stat().st_size
     return parser(text, rel, defaults)
 
 

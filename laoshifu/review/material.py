@@ -8,7 +8,7 @@ row of production data (vectorised over the grade and thickness columns).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import Sequence
 
 import numpy as np
 
@@ -155,15 +155,3 @@ def _center(param: Parameter) -> float:
     if param.lower is not None and param.upper is not None:
         return (param.lower + param.upper) / 2
     return np.nan
-
-
-def material_from(values: Mapping[str, object]) -> Material:
-    """A material from loose input such as {"牌号": "HiB", "厚度": "0.23"}."""
-    grade = thickness = None
-    for key, value in values.items():
-        field = material_field(key)
-        if field == "grade" and value not in (None, ""):
-            grade = str(value)
-        elif field == "thickness" and value not in (None, ""):
-            thickness = float(str(value).lower().removesuffix("mm"))
-    return Material(grade, thickness)

@@ -158,13 +158,6 @@ class UnitsMixin:
                 out.setdefault(process or "", {})[kind] = n
         return out
 
-    def origin_units(self: Store, base: str, origin: str) -> dict[str, tuple[str, str, int]]:
-        """{id: (content_hash, status, version)} of units imported from ``origin``."""
-        query = select(schema.units.c.id, schema.units.c.content_hash, schema.units.c.status,
-                       schema.units.c.version, schema.units.c.origin).where(schema.units.c.base == base)
-        with self.read() as conn:
-            return {r.id: (r.content_hash, r.status, r.version, r.origin) for r in conn.execute(query)}
-
     def apply_import(self: Store, base: str, units: list[Unit], origin: str, actor: str,
                      dry_run: bool = False, batch: int = 2000) -> ImportReport:
         """Write a validated folder in one transaction: new, changed, retired units."""
