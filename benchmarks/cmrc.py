@@ -125,7 +125,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--dataset", choices=sorted(DATASETS), default="cmrc")
     parser.add_argument("--json", action="store_true", help="print a JSON summary as the last line")
     parser.add_argument("--set", nargs="*", default=[], metavar="K=V", help="override a RankingParams field")
-    parser.add_argument("--no-titles", action="store_true", help="ablation: units without article titles")
+    parser.add_argument("--no-titles", action="store_true", help="ablation: units without article titles (the index then uses each paragraph's "
+                        "first sentence as its title; add --set lead_as_title=false to turn that off)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the baseline (tuning runs)")
     args = parser.parse_args(argv)
     paragraphs, questions = load(DATASETS[args.dataset])

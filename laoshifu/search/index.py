@@ -34,6 +34,10 @@ class RankingParams:
     # A query term found in the unit's title or names tells which unit, not which of its
     # sentences: the context score already counted it, so it counts less within the unit.
     topic_discount: float = 0.0
+    # A unit without a title is indexed with its first sentence as the title: a text
+    # that has no heading opens by naming its topic (the lead of an encyclopedia or news
+    # article), so the lead's terms identify the unit rather than one of its sentences.
+    lead_as_title: bool = True
     max_passage_chars: int = 800
 
     def to_dict(self) -> dict:
@@ -101,7 +105,10 @@ class Index:
         p_unit, p_order, s_pass, s_order, s_start, s_end = [], [], [], [], [], []
         for u_row, unit in enumerate(units, start=n_units):
             passages = unit_passages(unit, self.params.max_passage_chars)
-            title_tokens = tok(normalize(unit.title))
+            title = unit.title
+            if not title.strip() and self.params.lead_as_title and passages[0].sentences:
+                title = passages[0].sentences[0].text
+            title_tokens = tok(normalize(title))
             names_tokens = tok(normalize(passages[0].names))
             n_sent = 0
             for p_i, passage in enumerate(passages):

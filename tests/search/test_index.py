@@ -106,3 +106,20 @@ def test_loaded_index_can_remove_and_add(index, tmp_path):
     again.remove(["term-dp"])
     again.add([Note(id="n3", title="露点仪", body="露点仪每月校准一次。")])
     assert "term-dp" not in again and ids(again.search("露点仪", k=1)) == ["n3"]
+
+
+def test_untitled_unit_takes_its_lead_as_title():
+    # Without a title, the opening sentence names the topic: the topic's name then says
+    # which unit, and the rest of the question picks the sentence within it.
+    from dataclasses import replace
+
+    from laoshifu.search import RankingParams
+    from laoshifu.units import Section
+
+    body = "六耳铃是菊科艾纳香属的植物。它分布于广东、广西等地。花期从10月起至翌年5月。"
+    units = [Section(id="p", title="", body=body), Section(id="q", title="", body="菊科植物的花期多在夏季。")]
+    question = "六耳铃的花期是什么时候？"
+    index = build_index(units, Analyzer())
+    assert index.search_sentences(question, k=1)[0].text == "花期从10月起至翌年5月。"
+    plain = build_index(units, Analyzer(), replace(RankingParams(), lead_as_title=False))
+    assert plain.search_sentences(question, k=1)[0].text == "六耳铃是菊科艾纳香属的植物。"
