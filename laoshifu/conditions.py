@@ -29,10 +29,10 @@ _GRAMMAR = r"""
 ?operand: NAME                              -> name
         | SIGNED_NUMBER UNIT?               -> number
 
-COMP: ">=" | "<=" | "==" | "!=" | ">" | "<" | "≥" | "≤" | "≠" | "＞" | "＜" | "＝"
+COMP: ">=" | "<=" | "==" | "!=" | ">" | "<" | "≥" | "≤" | "≠" | "="
 _AND.3: /and\b/i | "且" | "并且" | "&&"
 _OR.3: /or\b/i | "或者" | "或" | "||"
-_NOT.3: /not\b/i | "!"
+_NOT.3: /not\b/i | "!" | "非"
 NAME: /[A-Za-z_\u3400-\u4dbf\u4e00-\u4e13\u4e15-\u6215\u6217-\u9fff][A-Za-z0-9_\-\u3400-\u4dbf\u4e00-\u4e13\u4e15-\u6215\u6217-\u9fff·²³]*/
 UNIT.2: /(℃\/h|℃\/s|℃\/min|℃|°C|°F|K|%|‰|ppm|m\/min|m\/s|mm|μm|um|g\/m²|g\/m2|kPa|MPa|Pa|mbar|N\/mm²|kN|Nm³\/h|m³\/h|L\/min|kW|rpm|min|s|h|度)/
 
@@ -40,11 +40,25 @@ UNIT.2: /(℃\/h|℃\/s|℃\/min|℃|°C|°F|K|%|‰|ppm|m\/min|m\/s|mm|μm|um|g
 %import common.WS
 %ignore WS
 """
-# NAME excludes 且 (U+4E14) and 或 (U+6216) so "露点>62且氢气<20" splits at the keyword.
+# NAME excludes 且 (U+4E14) and 或 (U+6216) so "露点>62且氢气<20" splits at the keyword;
+# 非 outranks NAME, so "非露点>62" is "not 露点>62" (a name may contain 非, not start with it).
+
+# What a Chinese input method types in place of ASCII: full-width letters, digits and
+# signs, the ideographic space, typographic minus signs. One character for one, so
+# columns in error messages still point at what the author wrote.
+_HALF_WIDTH = {**{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)},
+               0x3000: ord(" "), 0x2212: ord("-"), 0xFE63: ord("-"), 0x2013: ord("-")}
+
+
+
+def half_width(text: str) -> str:
+    """Full-width ASCII, the ideographic space and minus signs as plain ASCII, 1 for 1."""
+    return text.translate(_HALF_WIDTH)
+
 
 _PARSER = Lark(_GRAMMAR, parser="lalr", propagate_positions=True, maybe_placeholders=False)
 
-_OPS = {"≥": ">=", "≤": "<=", "≠": "!=", "＞": ">", "＜": "<", "＝": "=="}
+_OPS = {"≥": ">=", "≤": "<=", "≠": "!=", "=": "=="}
 
 
 class ConditionError(ValueError):
@@ -172,6 +186,7 @@ def parse(text: str, resolver: Resolver | None = None) -> Condition:
     """Parse and check ``text``; raise ``ConditionError`` with a column on any mistake."""
     if not text or not text.strip():
         raise ConditionError("empty condition", 1)
+    written, text = text, half_width(text)
     try:
         tree = _PARSER.parse(text)
     except UnexpectedCharacters as exc:
@@ -186,13 +201,17 @@ def parse(text: str, resolver: Resolver | None = None) -> Condition:
         if exc.token.type == "$END":
             raise ConditionError("condition ends too early", len(text) + 1,
                                  "a comparison needs a value on both sides") from None
+        if exc.token.type == "COMP" and text[:exc.pos_in_stream].rstrip()[-1:] not in "<>=!":
+            raise ConditionError(f"unexpected {str(exc.token)!r}", exc.column,
+                                 "compare one thing at a time: write 1 < a < 3 as a > 1 and a < 3"
+                                 ) from None
         raise ConditionError(f"unexpected {str(exc.token)!r}", exc.column,
                              "check the operators and parentheses") from None
     except UnexpectedInput as exc:  # pragma: no cover - other lark errors
         raise ConditionError(str(exc), getattr(exc, "column", None)) from None
     expr = _ToAst().transform(tree)
     expr = _check(expr, resolver, boolean=True)
-    return Condition(text, expr)
+    return Condition(written, expr)
 
 
 def _check(node: Expr, resolver: Resolver | None, boolean: bool) -> Expr:

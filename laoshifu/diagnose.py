@@ -7,6 +7,7 @@ symptom text. Every result cites the unit it comes from.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from dataclasses import dataclass, field
@@ -149,6 +150,10 @@ def parse_pairs(items: Iterable[str]) -> dict[str, str]:
         if not name.strip():
             raise LaoshifuError(Problem(f"cannot read {item!r}", field="readings",
                                         hint="write name=value, e.g. 露点=65"))
+        if name.strip() in out:
+            raise LaoshifuError(Problem(
+                f"{name.strip()} is given twice ({name.strip()}={out[name.strip()]} and {item})",
+                field=name.strip(), hint="give each reading once"))
         out[name.strip()] = value.strip()
     return out
 
@@ -172,11 +177,17 @@ def resolve_readings(vocab: Vocabulary, raw: Mapping[str, Any], process: str | N
     process = process or infer_process(vocab, raw)
     problems: list[Problem] = []
     readings: list[Reading] = []
+    seen: dict[str, str] = {}  # quantity key -> the reading that gave it
     for name, given in raw.items():
         quantity = vocab.resolve(name, process)
         if quantity is None:
-            if vocab.is_ambiguous(name, process):
-                where = sorted({vocab.processes[k] for k in vocab.candidates(name)})
+            where = sorted({vocab.processes[k] for k in vocab.candidates(name)})
+            if process and where and process not in where:
+                # The process was named, and this parameter is not one of its own.
+                problems.append(Problem(f"{name!r} is not a parameter of {process}; it belongs "
+                                        f"to {', '.join(where)}", field=name,
+                                        hint="check --process, or leave this reading out"))
+            elif vocab.is_ambiguous(name, process):
                 problems.append(Problem(f"{name!r} is a parameter of several processes: "
                                         f"{', '.join(where)}", field=name,
                                         hint="say which with --process"))
@@ -186,6 +197,12 @@ def resolve_readings(vocab: Vocabulary, raw: Mapping[str, Any], process: str | N
                     "use a parameter name, symbol or glossary synonym"
                 problems.append(Problem(f"unknown parameter {name!r}", field=name, hint=hint))
             continue
+        if quantity.key in seen:
+            problems.append(Problem(
+                f"{vocab.names[quantity.key]} is given twice ({seen[quantity.key]} and {name}={given})",
+                field=name, hint="give each reading once"))
+            continue
+        seen[quantity.key] = f"{name}={given}"
         try:
             value, written_unit = parse_value(given)
         except ValueError as exc:
@@ -258,6 +275,8 @@ def diagnose(units: Sequence[Unit], readings: Mapping[str, Any], *, symptom: str
         raise LaoshifuError(Problem("nothing to diagnose", field="readings",
                                     hint="give readings (露点=65 带速=95) and/or --symptom"))
     vocab = Vocabulary.from_units(units)
+    if process:
+        _check_process(process, units)
     resolved, process = resolve_readings(vocab, readings, process)
     result = Diagnosis(readings=resolved, process=process, material=material,
                        symptom=symptom.strip())
@@ -298,6 +317,14 @@ def diagnose(units: Sequence[Unit], readings: Mapping[str, Any], *, symptom: str
     if not resolved and not result.matches:
         result.notes.append("no rule's symptom resembles this; ask the master (laoshifu ask)")
     return result
+
+
+def _check_process(process: str, units: Sequence[Unit]) -> None:
+    known = sorted({u.process for u in units if u.process})
+    if process not in known:
+        close = difflib.get_close_matches(process, known, n=3, cutoff=0.4)
+        hint = f"did you mean {' / '.join(close)}?" if close else f"one of: {', '.join(known)}"
+        raise LaoshifuError(Problem(f"unknown process {process!r}", field="--process", hint=hint))
 
 
 def _deviation(reading: Reading, window: Parameter) -> Deviation | None:

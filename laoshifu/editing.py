@@ -19,6 +19,11 @@ def save_edit(store: Store, base: str, unit: Unit, user, comment: str = "",
     if not permissions.allowed(user.role, "approve"):
         unit = unit.with_changes(status="draft")
     old = store.get_unit(base, unit.id)
+    if expected_version == 0 and old is not None:
+        # A new unit whose id is taken: say so, rather than "changed by someone else".
+        raise LaoshifuError(Problem(f"a unit with id {unit.id!r} already exists ({old.kind}, "
+                                    f"{old.status}: {old.title})", field="id",
+                                    hint="choose another id, or open that unit and edit it"))
     others = [u for u in store.list_units(base, statuses=("approved", "draft")) if u.id != unit.id]
     problems = check_units([unit], known_ids={u.id for u in others}, context=others)
     if problems:

@@ -8,6 +8,7 @@ from pathlib import Path
 from .errors import LaoshifuError
 from .formats.folder import FolderContents, read_folder, write_folder
 from .store import ImportReport, Store
+from .store.core import check_base_name
 from .units import DEFAULT_BASE, KINDS, Parameter, Term
 from .validate import check_units
 
@@ -15,6 +16,7 @@ from .validate import check_units
 def import_folder(store: Store, path: Path | str, base: str = DEFAULT_BASE,
                   actor: str = "import", dry_run: bool = False) -> tuple[ImportReport, FolderContents]:
     """Validate a whole folder, then write it in one transaction (or nothing at all)."""
+    check_base_name(base)
     path = Path(path)
     contents = read_folder(path)
     origin = str(path.resolve())

@@ -21,6 +21,14 @@ ACTIONS = (
     "admin",          # users, roles, bases, tokens
 )
 
+# How a refusal names each action: "an apprentice may not see drafts".
+_DOING = {
+    "ask": "ask questions", "read": "read the knowledge base", "read_drafts": "see drafts",
+    "edit": "edit units", "import": "import files", "approve": "approve, reject or retire units",
+    "answer": "answer questions", "questions": "see the question queue",
+    "audit": "read the audit log", "admin": "manage users, bases and tokens",
+}
+
 MATRIX: dict[str, frozenset[str]] = {
     "admin": frozenset(ACTIONS),
     "master": frozenset({"ask", "read", "read_drafts", "edit", "import", "approve", "answer",
@@ -41,8 +49,9 @@ def check(user, action: str, base: str | None = None) -> None:
     if user is None:
         raise PermissionDenied(Problem("log in first", hint="laoshifu user add creates accounts"))
     if not allowed(user.role, action):
+        article = "an" if user.role[:1] in "aeiou" else "a"
         raise PermissionDenied(Problem(
-            f"a {user.role} may not {action.replace('_', ' ')}",
+            f"{article} {user.role} may not {_DOING.get(action, action.replace('_', ' '))}",
             hint="ask an administrator for another role"))
     if base is not None and not user.can_see(base):
         # The same words as a missing base: do not reveal which bases exist.

@@ -28,6 +28,12 @@ CATEGORIES = ("safety", "quality", "equipment", "cost")
 DEFAULT_BASE = "main"
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}$")
+MAX_BASE_NAME = 64
+
+
+def is_base_name(name: str) -> bool:
+    """A knowledge base's name is an id of at most 64 characters (it names a folder too)."""
+    return bool(ID_PATTERN.match(name or "")) and len(name) <= MAX_BASE_NAME
 
 # Fields that describe where/when a unit lives rather than what it says: they never
 # make a new version on their own.

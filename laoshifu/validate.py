@@ -47,12 +47,24 @@ class Where:
     file: str
     line: int = 0
     field_lines: Mapping[str, int] = field(default_factory=dict)
+    field_columns: Mapping[str, int] = field(default_factory=dict)  # a CSV cell's column
 
     def problem(self, message: str, field_name: str | None = None, hint: str | None = None,
                 column: int | None = None, line: int | None = None) -> Problem:
         at = line if line is not None else self.field_lines.get(field_name or "", self.line)
+        if column is None:
+            column = self.field_columns.get(field_name or "")
         return Problem(message, file=self.file, line=at or None, column=column,
                        field=field_name, hint=hint)
+
+    def inside(self, field_name: str, column: int | None) -> tuple[int | None, int | None]:
+        """File line and column of ``column`` within a field's one-line value."""
+        values = getattr(self.field_lines, "values", {})
+        if field_name in values and column is not None:
+            line, start = values[field_name]
+            return line, start + column - 1
+        # A value over several lines: its key's line; a column there would mislead.
+        return self.field_lines.get(field_name, self.line) or None, None
 
 
 def build_unit(data: Mapping[str, Any], where: Where, body: str = "",
@@ -118,7 +130,10 @@ def build_unit(data: Mapping[str, Any], where: Where, body: str = "",
     out["source_file"], out["source_line"] = where.file, where.line
     cls = UNIT_CLASSES[kind]
     names = {f for f in cls.__dataclass_fields__}
-    return cls(**{k: v for k, v in out.items() if k in names}), []
+    unit = cls(**{k: v for k, v in out.items() if k in names})
+    # Where each field was written, for checks across units (not a field: no content).
+    object.__setattr__(unit, "_where", where)
+    return unit, []
 
 
 def _check_kind(kind: str, out: dict[str, Any], where: Where) -> list[Problem]:
@@ -210,7 +225,7 @@ def check_units(units: Iterable[Unit], known_ids: Iterable[str] = (),
                 if ref not in ids:
                     problems.append(Problem(
                         f"refers to missing unit {ref!r}", file=unit.source_file,
-                        line=unit.source_line or None, field="parameters",
+                        line=_at(unit, "parameters")[0], field="parameters",
                         hint=_did_you_mean(ref, sorted(ids)) or "use the id of a parameter"))
         elif isinstance(unit, Rule) and unit.condition:
             problems += _check_condition(unit, vocabulary)
@@ -246,6 +261,13 @@ def _fold_name(text: str) -> str:
     return "".join(text.split()).casefold()
 
 
+def _at(unit: Unit, field_name: str, column: int | None = None) -> tuple[int | None, int | None]:
+    where = getattr(unit, "_where", None)
+    if where is None or where.file != unit.source_file:
+        return unit.source_line or None, column
+    return where.inside(field_name, column)
+
+
 def _check_condition(rule: Rule, vocabulary: Vocabulary) -> list[Problem]:
     line = rule.source_line or None
     try:
@@ -255,13 +277,15 @@ def _check_condition(rule: Rule, vocabulary: Vocabulary) -> list[Problem]:
         if exc.message.startswith("unknown name"):
             name = exc.message.split("'")[1] if "'" in exc.message else ""
             if vocabulary.is_ambiguous(name, rule.process):
+                line, column = _at(rule, "condition", exc.column)
                 return [Problem(f"name {name!r} is in several processes", file=rule.source_file,
-                                line=line, column=exc.column, field="condition",
+                                line=line, column=column, field="condition",
                                 hint="use the parameter's symbol")]
             suggestions = vocabulary.suggest(name)
             if suggestions:
                 hint = f"did you mean {' / '.join(suggestions)}?"
-        return [Problem(exc.message, file=rule.source_file, line=line, column=exc.column,
+        line, column = _at(rule, "condition", exc.column)
+        return [Problem(exc.message, file=rule.source_file, line=line, column=column,
                         field="condition", hint=hint)]
     return []
 
@@ -296,7 +320,7 @@ def _as_number(value: Any) -> tuple[float | None, str | None]:
     if isinstance(value, bool):
         return None, f"{value!r} is not a number"
     try:
-        number = float(str(value).strip())
+        number = float(conditions.half_width(str(value)).strip())
     except ValueError:
         return None, f"{value!r} is not a number"
     if math.isnan(number) or math.isinf(number):

@@ -114,3 +114,29 @@ def test_columns_agree_with_single_readings(rows, text):
     columns = {k: np.array([np.nan if r[k] is None else r[k] for r in rows]) for k in keys}
     expected = [cond.holds(r) for r in rows]
     assert list(cond.evaluate_columns(columns)) == expected
+
+
+@pytest.mark.parametrize("text,readings,expected", [
+    ("非 露点 > 62", {"脱碳退火:露点": 50}, True),  # 非 is documented as not
+    ("非露点>62且氢气比例<20", {"脱碳退火:露点": 50, "脱碳退火:氢气比例": 10}, True),
+    ("非(露点>62)", {"脱碳退火:露点": 63}, False),
+    # What a Chinese input method types: full-width signs, digits, brackets and space.
+    ("（露点＞６２）且　氢气比例＜２０", {"脱碳退火:露点": 63, "脱碳退火:氢气比例": 10}, True),
+    ("露点＞＝62", {"脱碳退火:露点": 62}, True),
+    ("ＤＰ ＝ 62", {"脱碳退火:露点": 62}, True),
+    ("露点 = 62", {"脱碳退火:露点": 62}, True),
+    # A dew point of minus forty, with the typographic minus sign.
+    ("露点 < −40", {"脱碳退火:露点": -41}, True),
+    ("露点 < -40℃", {"脱碳退火:露点": -39}, False),
+])
+def test_chinese_input_method_forms(text, readings, expected):
+    cond = parse(text, resolve)
+    assert cond.evaluate(readings) is expected
+    assert cond.text == text
+
+
+def test_a_chained_comparison_gets_a_hint():
+    with pytest.raises(ConditionError) as caught:
+        parse("55 < 露点 < 65", resolve)
+    assert caught.value.column == 9
+    assert "露点 > 55 and 露点 < 65" in caught.value.hint or "a > 1 and a < 3" in caught.value.hint

@@ -95,19 +95,19 @@ BAD_CASES = {
     "missing field": ({"rules/r.md": RULES.replace("diagnosis: 加湿过量。\n", "")},
                       "rules/r.md:1: [diagnosis] missing required field"),
     "lower above upper": ({"parameters.csv": PARAMS.replace("60,55,65", ",70,65")},
-                          "parameters.csv:2: [lower] lower limit 70 is above upper limit 65"),
+                          "parameters.csv:2:7: [lower] lower limit 70 is above upper limit 65"),
     "target outside": ({"parameters.csv": PARAMS.replace("60,55,65", "70,55,65")},
-                       "parameters.csv:2: [target] target 70 is outside its window"),
+                       "parameters.csv:2:6: [target] target 70 is outside its window"),
     "unknown parameter": ({"rules/r.md": RULES.replace("露点温度 > 65", "露天 > 65")},
-                          "rules/r.md:1:1: [condition] unknown name '露天'"),
+                          "rules/r.md:6:12: [condition] unknown name '露天'"),
     "condition syntax": ({"rules/r.md": RULES.replace("露点温度 > 65", "露点温度 >> 65")},
-                         "rules/r.md:1:7: [condition] unexpected '>'"),
+                         "rules/r.md:6:18: [condition] unexpected '>'"),
     "condition type": ({"rules/r.md": RULES.replace("露点温度 > 65", "露点温度 > 65 %")},
-                       "rules/r.md:1:8: [condition] cannot convert % to ℃"),
+                       "rules/r.md:6:19: [condition] cannot convert % to ℃"),
     "duplicate id": ({"procedures/q.md": PROC.replace("title: 开炉", "title: 停炉")},
                      "[id] duplicate id 'p-start'"),
     "missing reference": ({"procedures/p.md": PROC.replace("dc-h2", "dc-n2")},
-                          "procedures/p.md:1: [parameters] refers to missing unit 'dc-n2'"),
+                          "procedures/p.md:6: [parameters] refers to missing unit 'dc-n2'"),
     "bad yaml": ({"glossary.yaml": "- id: x\n  term: [\n"}, "glossary.yaml:3"),
     "symbols clash by case": ({"parameters.csv": PARAMS + "dc-t,脱碳退火,炉温,dp,℃,,,\n"},
                               "parameters.csv:4: [symbol] 'dp' names more than one parameter in 脱碳退火"),
@@ -176,3 +176,12 @@ def test_example_round_trip_is_exact(store, tmp_path, example_dir):
     # and importing the export over the original changes nothing
     report, _ = import_folder(store, first)
     assert not report.updated and not report.created
+
+
+def test_a_condition_over_several_lines_is_reported_at_its_field(store, tmp_path):
+    rule = RULES.replace("condition: 露点温度 > 65 and H2 < 65",
+                         "condition: |\n  露点温度 > 65\n  and 露天 < 65")
+    kb = make_kb(tmp_path / "kb", **{"rules/r.md": rule})
+    with pytest.raises(LaoshifuError) as info:
+        import_folder(store, kb)
+    assert "rules/r.md:6: [condition] unknown name '露天'" in info.value.render()

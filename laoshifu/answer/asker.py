@@ -21,7 +21,7 @@ from typing import Iterable
 from ..search import Index, build_index
 from ..store import Store
 from ..text import Analyzer
-from ..units import Unit, unit_from_dict
+from ..units import Unit, is_base_name, unit_from_dict
 from ..vocabulary import Vocabulary
 
 _STATE = "state.json"
@@ -162,7 +162,8 @@ class IndexCache:
                               tuple(self.store.processes(base)), version, key)
 
     def _path(self, base: str) -> Path | None:
-        return self.index_dir / base if self.index_dir is not None else None
+        # The base names a folder: never one outside the index folder.
+        return self.index_dir / base if self.index_dir is not None and is_base_name(base) else None
 
     def _load(self, base: str, version: int) -> KnowledgeIndex | None:
         path = self._path(base)

@@ -74,9 +74,10 @@ def _prefer(hits: list[SentenceHit], intent: Intent) -> list[SentenceHit]:
 
 
 def _quotable_span(unit: Unit) -> tuple[int, int]:
-    """The part of ``search_text()`` that is the master's prose (not lists of names)."""
+    """The part of ``search_text()`` that is the master's prose (not lists of names, nor
+    the apprentice's question a ``qa`` answers)."""
     text = unit.search_text()
-    if isinstance(unit, (Parameter, Term)) and unit.body:
+    if isinstance(unit, (Parameter, Term, QA)) and unit.body:
         start = text.rfind(unit.body)
         return (start, start + len(unit.body)) if start >= 0 else (0, 0)
     return 0, len(text)

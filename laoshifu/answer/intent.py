@@ -151,8 +151,12 @@ def parameters_for(intent: Intent, entry: KnowledgeIndex, ranking: list[str]) ->
     if not intent.quantities:
         return []
     rank = {uid: i for i, uid in enumerate(ranking)}
+    # A question that names its process gets that process's windows or none: never
+    # another process's values for the same name (露点 in 脱碳退火 is not 露点 in 高温退火).
     named = [k for k in intent.quantities if not intent.processes
-             or entry.vocabulary.processes.get(k) in intent.processes] or list(intent.quantities)
+             or entry.vocabulary.processes.get(k) in intent.processes]
+    if not named:
+        return []
     first_spelling = [k for k in named if k in intent.quantities[:1]]
 
     def best(key: str) -> int:

@@ -107,7 +107,12 @@ def _csv_row(path: Path, row: int, material: dict) -> dict[str, object]:
             material["grade"] = material["grade"] or value.strip() or None
         elif folded in {k.casefold() for k in THICKNESS_KEYS}:
             if material["thickness"] is None and value.strip():
-                material["thickness"] = float(value)
+                try:
+                    material["thickness"] = float(value)
+                except ValueError:
+                    raise LaoshifuError(Problem(
+                        f"thickness {value.strip()!r} is not a number", file=str(path),
+                        line=row + 1, field=key, hint="write it in mm, e.g. 0.23")) from None
         elif folded not in _SKIP_COLUMNS and value.strip():
             out[key] = value.strip()
     return out

@@ -16,7 +16,7 @@ from . import yamlio
 
 HANDBOOK_SUFFIXES = (".md", ".markdown", ".txt", ".docx")
 
-_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(?:\{#([A-Za-z0-9][\w.\-]*)((?:\s+\w+=[^\s}]*)*)\s*\})?\s*$")
+_MD_HEADING = re.compile(r'^(#{1,6})\s+(.*?)\s*(?:\{#([A-Za-z0-9][\w.\-]*)((?:\s+\w+=(?:"[^"]*"|[^\s}"]*))*)\s*\})?\s*$')
 _TXT_CHAPTER = re.compile(r"^\s*(第[一二三四五六七八九十百零〇两\d]+)([章篇节部])\s*(\S.{0,60})?$")
 _TXT_NUMBERED = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){0,4})[\s、]\s*([^。！？!?；;，,]{1,40})$")
 _SECTION_ATTRS = ("process", "author", "status", "tags")
@@ -96,8 +96,17 @@ def _markdown_headings(lines: list[str], start: int) -> list[_Heading]:
     return headings
 
 
+_ATTR = re.compile(r'(\w+)=(?:"([^"]*)"|([^\s}"]*))')
+
+
 def _parse_attrs(text: str) -> dict[str, str]:
-    return dict(pair.split("=", 1) for pair in text.split())
+    return {m.group(1): m.group(2) if m.group(2) is not None else m.group(3)
+            for m in _ATTR.finditer(text)}
+
+
+def _attr_text(value: str) -> str:
+    # A value with a space (an author "Wang Shifu", a tag "high temp") is quoted.
+    return f'"{value}"' if re.search(r'[\s}]', value) else value
 
 
 def _text_headings(lines: list[str]) -> list[_Heading]:
@@ -149,7 +158,7 @@ def _sections(headings: list[_Heading], file: str, doc_title: str, base_fields: 
     sections: list[Section] = []
     stack: list[_Heading] = []
     used: set[str] = set()
-    stem = PurePosixPath(file).stem
+    stem = _id_stem(file)
     for order, heading in enumerate(headings):
         body = "\n".join(heading.text).strip("\n")
         if heading.level == 0:
@@ -172,6 +181,14 @@ def _sections(headings: list[_Heading], file: str, doc_title: str, base_fields: 
         if unit is not None:
             sections.append(unit)  # type: ignore[arg-type]
     return sections, problems
+
+
+def _id_stem(file: str) -> str:
+    """The file's name without suffix, with its folders below ``handbook/`` when it has
+    any: two ``intro.md`` in different folders must not make the same section ids."""
+    path = PurePosixPath(file)
+    parts = path.parts[1:] if path.parts[:1] == ("handbook",) else path.parts
+    return "/".join([*parts[:-1], path.stem]) if len(parts) > 1 else path.stem
 
 
 def _derived_id(stem: str, path: tuple[str, ...], title: str, used: set[str]) -> str:
@@ -218,7 +235,7 @@ def render_handbook(sections: Iterable[Unit]) -> str:
         if level == 0:
             out.append(s.body)
             continue
-        attrs = "".join(f" {name}={_attr(s, name)}" for name in _SECTION_ATTRS
+        attrs = "".join(f" {name}={_attr_text(_attr(s, name))}" for name in _SECTION_ATTRS
                         if _attr(s, name) != common[name] and _attr(s, name))
         out.append(f"{'#' * level} {s.title} {{#{s.id}{attrs}}}")
         if s.body:

@@ -53,7 +53,8 @@ def parse_parameters(text: str, file: str, defaults: Mapping[str, Any] | None = 
                                     file=file, line=line, hint="check for a missing or extra comma"))
             continue
         data = {name: cell for name, cell in zip(header, row) if cell.strip() != ""}
-        unit, errors = build_unit(data, Where(file, line, {n: line for n in header}),
+        unit, errors = build_unit(data, Where(file, line, {n: line for n in header},
+                                                 {n: i + 1 for i, n in enumerate(header)}),
                                   defaults=defaults, kind="parameter")
         problems += errors
         if unit is not None:

@@ -45,11 +45,24 @@ def load_with_lines(text: str, file: str, first_line: int = 1) -> tuple[Any, dic
     return data, _lines(node, first_line), []
 
 
+class Lines(dict):
+    """Key → line, plus ``values``: key → (line, column) where a one-line scalar value
+    starts, so a mistake inside a value (a rule's condition) is shown where it is."""
+
+    def __init__(self):
+        super().__init__()
+        self.values: dict[str, tuple[int, int]] = {}
+
+
 def _lines(node: Any, first_line: int) -> dict:
-    lines: dict = {}
+    lines: dict = Lines()
     if isinstance(node, yaml.MappingNode):
-        for key, _value in node.value:
+        for key, value in node.value:
             lines[key.value] = first_line + key.start_mark.line
+            if (isinstance(value, yaml.ScalarNode) and value.style not in ("|", ">")
+                    and value.start_mark.line == value.end_mark.line):
+                lines.values[key.value] = (first_line + value.start_mark.line,
+                                           value.start_mark.column + 1 + (value.style in ("'", '"')))
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             lines[index] = (first_line + item.start_mark.line, _lines(item, first_line))

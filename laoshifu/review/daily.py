@@ -101,8 +101,14 @@ def review_data(data: ProductionData, units: Sequence[Unit], vocab: Vocabulary,
     line = _pick_line(data, options.line)
     days = data.days(line)
     if not days:
-        raise LaoshifuError(Problem("no rows with a readable time" + (f" for line {line}" if line else ""),
-                                    file=source))
+        message = "no rows with a readable time" + (f" for line {line}" if line else "")
+        unread = [i for i in data.issues if i.kind == "bad_time"]
+        if unread:  # say which times could not be read, and where
+            raise LaoshifuError(Problem(
+                f"{message}: {unread[0].detail.removesuffix('; skipped')} in {unread[0].where}",
+                file=source, field=unread[0].column,
+                hint="write times as YYYY-MM-DD hh:mm:ss, e.g. 2026-07-22 08:00:00"))
+        raise LaoshifuError(Problem(message, file=source))
     day = options.day or days[-1]
     if day not in days:
         raise LaoshifuError(Problem(f"no data for {day}", file=source,

@@ -10,11 +10,14 @@ cannot be read is reported as a ``DataIssue`` with a count and a place, never ra
 
 from __future__ import annotations
 
+import codecs
 import re
+import tempfile
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import duckdb
 import numpy as np
@@ -205,13 +208,22 @@ def _open_file(con, file: Path, i: int, issues: list[DataIssue]) -> _File | None
     is_csv = not file.name.lower().endswith((".parquet", ".pq"))
     try:
         if is_csv:
-            delim = "\t" if file.name.lower().endswith(".tsv") else ","
-            con.execute(
-                f"CREATE TEMP TABLE raw{i} AS SELECT *, row_number() OVER () AS __row FROM "
-                f"read_csv({name}, all_varchar=true, header=true, delim={_literal(delim)}, "
-                f"ignore_errors=true, store_rejects=true, rejects_table='rej{i}', "
-                f"rejects_scan='scan{i}')")
-            _csv_rejects(con, file, i, issues)
+            try:
+                dialect = _csv_dialect(file)
+            except UnicodeError:
+                issues.append(DataIssue("unreadable_file", 1, file.name,
+                                        "cannot read this file's text encoding; save it as "
+                                        "UTF-8 (or GBK/GB18030, UTF-16)"))
+                return None
+            with _utf8_copy(file, dialect.codec) as readable:
+                con.execute(
+                    f"CREATE TEMP TABLE raw{i} AS SELECT *, row_number() OVER () AS __row FROM "
+                    f"read_csv({_literal(str(readable))}, all_varchar=true, header=true, "
+                    f"delim={_literal(dialect.delim)}, ignore_errors=true, store_rejects=true, "
+                    f"rejects_table='rej{i}', rejects_scan='scan{i}')")
+                _csv_rejects(con, file, i, issues, readable)
+            if dialect.decimal_comma:
+                _decimal_points(con, f"raw{i}")
             relation = f"raw{i}"
         else:
             con.execute(f"CREATE TEMP VIEW raw{i} AS SELECT *, file_row_number + 1 AS __row "
@@ -229,9 +241,94 @@ def _open_file(con, file: Path, i: int, issues: list[DataIssue]) -> _File | None
     return _File(file, relation, names, types, is_csv)
 
 
-def _csv_rejects(con, file: Path, i: int, issues: list[DataIssue]) -> None:
+@dataclass(frozen=True)
+class _Dialect:
+    codec: str | None  # to transcode from; None: UTF-8 already
+    delim: str
+    decimal_comma: bool = False
+
+
+_SAMPLE_BYTES = 1 << 16
+_DELIMITERS = (",", ";", "\t", "|")
+_COMMA_NUMBER = re.compile(r"^[-+]?\d+,\d+$")
+_POINT_NUMBER = re.compile(r"^[-+]?\d*\.\d+$")
+
+
+def _csv_dialect(file: Path) -> _Dialect:
+    """Encoding, separator and decimal mark of a CSV, from its first 64 KB.
+
+    Plant PCs export GBK and UTF-16 files, and Excel in a European locale writes ';'
+    between fields and ',' in numbers; DuckDB reads only UTF-8 and needs the separator.
+    """
+    tsv = file.name.lower().endswith(".tsv")
+    if file.name.lower().endswith(".gz"):
+        return _Dialect(None, "\t" if tsv else ",")
+    with file.open("rb") as handle:
+        sample = handle.read(_SAMPLE_BYTES)
+    codec = _sniff_codec(sample)
+    text = codecs.getincrementaldecoder(codec or "utf-8-sig")(errors="replace").decode(sample)
+    lines = text.splitlines()
+    if len(lines) > 1 and len(sample) == _SAMPLE_BYTES:
+        lines = lines[:-1]  # the sample may end mid-row
+    header = lines[0] if lines else ""
+    if tsv:
+        delim = "\t"
+    else:
+        counts = {d: header.count(d) for d in _DELIMITERS}
+        delim = max(_DELIMITERS, key=lambda d: counts[d]) if any(counts.values()) else ","
+    decimal_comma = False
+    if delim != ",":
+        fields = [f.strip().strip('"') for line in lines[1:200] for f in line.split(delim)]
+        decimal_comma = any(_COMMA_NUMBER.match(f) for f in fields) and \
+            not any(_POINT_NUMBER.match(f) for f in fields)
+    return _Dialect(codec, delim, decimal_comma)
+
+
+def _sniff_codec(sample: bytes) -> str | None:
+    """None for UTF-8 (with or without BOM), else the codec to transcode from."""
+    if sample.startswith(codecs.BOM_UTF8):
+        return None
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    for codec in ("utf-8", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(codec)().decode(sample, final=False)
+        except UnicodeDecodeError:
+            continue
+        return None if codec == "utf-8" else codec
+    raise UnicodeError("unknown text encoding")
+
+
+@contextmanager
+def _utf8_copy(file: Path, codec: str | None) -> Iterator[Path]:
+    """``file`` itself when it is UTF-8, else a UTF-8 copy that lives for the block."""
+    if codec is None:
+        yield file
+        return
+    with tempfile.TemporaryDirectory(prefix="laoshifu-csv-") as folder:
+        target = Path(folder) / file.name
+        decoder = codecs.getincrementaldecoder(codec)(errors="replace")
+        with file.open("rb") as source, target.open("w", encoding="utf-8", newline="") as out:
+            for chunk in iter(lambda: source.read(1 << 20), b""):
+                out.write(decoder.decode(chunk))
+            out.write(decoder.decode(b"", final=True))
+        yield target
+
+
+def _decimal_points(con, table: str) -> None:
+    """'0,23' → '0.23' in every column that is not a name (line, coil, grade, tag)."""
+    names = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
+    textual = {"line", "coil", "grade", "parameter"}
+    targets = [n for n in names if n != "__row" and _role(n) not in textual]
+    if targets:
+        sets = ", ".join(f"{_quote(n)} = replace({_quote(n)}, ',', '.')" for n in targets)
+        con.execute(f"UPDATE {table} SET {sets}")
+
+
+def _csv_rejects(con, file: Path, i: int, issues: list[DataIssue], read: Path | None = None) -> None:
+    read = read or file  # the bytes DuckDB read (a UTF-8 copy of a GBK/UTF-16 file)
     rows = con.execute(f"SELECT line, error_type, csv_line FROM rej{i} ORDER BY line").fetchall()
-    data = file.read_bytes()[-1:] if file.stat().st_size else b"\n"
+    data = read.read_bytes()[-1:] if read.stat().st_size else b"\n"
     last_line = None
     if rows:
         total = con.execute(f"SELECT count(*) FROM raw{i}").fetchone()[0]
@@ -246,8 +343,8 @@ def _csv_rejects(con, file: Path, i: int, issues: list[DataIssue]) -> None:
         issues.append(DataIssue("truncated", 1, f"{file.name}:{rows[-1][0]}",
                                 "the file ends in the middle of a row (copy interrupted?); "
                                 "the partial row was skipped"))
-    elif data != b"\n" and file.stat().st_size:
-        with file.open("rb") as handle:
+    elif data != b"\n" and read.stat().st_size:
+        with read.open("rb") as handle:
             last = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) + 1
         issues.append(DataIssue("truncated", 1, f"{file.name}:{last}",
                                 "the file does not end with a newline; its last row may be cut"))
@@ -384,12 +481,13 @@ def _count_bad_time(data: ProductionData, f: _File, roles: dict[str, str]) -> No
     if "time" not in roles:
         return
     q = _quote(roles["time"])
-    count, first = data.con.execute(
-        f"SELECT count(*), min(__row) FROM {f.table} WHERE {q} IS NULL OR "
-        f"TRY_CAST({q} AS TIMESTAMP) IS NULL").fetchone()
+    count, first, sample = data.con.execute(
+        f"SELECT count(*), min(__row), arg_min({q}, __row) FILTER (WHERE {q} IS NOT NULL) "
+        f"FROM {f.table} WHERE {q} IS NULL OR TRY_CAST({q} AS TIMESTAMP) IS NULL").fetchone()
     if count:
+        example = f" (e.g. {str(sample)!r})" if sample is not None else ""
         data.issues.append(DataIssue("bad_time", int(count), f"{f.path.name} row {first}",
-                                     f"{count} rows without a readable time; skipped",
+                                     f"{count} rows without a readable time{example}; skipped",
                                      column=roles["time"]))
 
 

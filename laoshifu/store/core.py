@@ -13,7 +13,15 @@ from sqlalchemy import Connection, Engine, create_engine, event, insert, select,
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from ..errors import LaoshifuError, Problem
+from ..units import is_base_name
 from . import migrations, schema
+
+
+def check_base_name(name: str) -> None:
+    if not is_base_name(name):
+        raise LaoshifuError(Problem(f"bad knowledge base name {name!r}", field="base",
+                                    hint="letters, digits, '-', '_' and '.', at most 64 characters"))
 
 
 def now() -> str:
@@ -137,6 +145,7 @@ class Store:
     def ensure_base(self, conn: Connection, name: str, actor: str = "system") -> None:
         exists = conn.scalar(select(schema.bases.c.name).where(schema.bases.c.name == name))
         if not exists:
+            check_base_name(name)
             # Another worker may create the same base at the same moment: let one win.
             dialect_insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
             created = conn.execute(dialect_insert(schema.bases).values(

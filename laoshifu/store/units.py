@@ -69,6 +69,23 @@ def _version_row(unit: Unit, base: str, version: int, actor: str, at: str, chang
     }
 
 
+def _reordered(conn: Connection, base: str, units: list[Unit], existing: dict) -> set[str]:
+    """Ids of units whose only change is their position in the file (a section's order):
+    inserting a section must not make a new version of every section after it."""
+    candidates = {u.id: u for u in units if "order" in u.content()
+                  and u.id in existing and existing[u.id].content_hash != u.content_hash()}
+    same: set[str] = set()
+    ids = list(candidates)
+    for start in range(0, len(ids), 500):
+        for row in conn.execute(select(schema.units.c.id, schema.units.c.payload).where(and_(
+                schema.units.c.base == base, schema.units.c.id.in_(ids[start:start + 500])))):
+            unit = candidates[row.id]
+            old = unit_from_dict({**json.loads(row.payload), "status": existing[row.id].status})
+            if old.with_changes(order=unit.order).content_hash() == unit.content_hash():  # type: ignore[attr-defined]
+                same.add(row.id)
+    return same
+
+
 class UnitsMixin:
     """Unit persistence on a ``Store``."""
 
@@ -171,6 +188,7 @@ class UnitsMixin:
             ).where(schema.units.c.base == base))}
             new_rows, new_versions, moved = [], [], []
             seen = set()
+            reordered = _reordered(conn, base, units, existing)
             for unit in units:
                 seen.add(unit.id)
                 old = existing.get(unit.id)
@@ -178,7 +196,7 @@ class UnitsMixin:
                     report.created.append(unit.id)
                     new_rows.append(_unit_row(unit, base, 1, origin, at, at))
                     new_versions.append(_version_row(unit, base, 1, actor, at, "import"))
-                elif old.content_hash != unit.content_hash():
+                elif old.content_hash != unit.content_hash() and unit.id not in reordered:
                     report.updated.append(unit.id)
                     version = old.version + 1
                     moved.append(_unit_row(unit, base, version, origin, old.created_at, at))
@@ -186,11 +204,13 @@ class UnitsMixin:
                 else:
                     report.unchanged.append(unit.id)
                     if (old.source_file, old.source_line, old.origin) != (
-                            unit.source_file, unit.source_line, origin):
-                        # Same words, moved within the folder: keep the pointer right, no new version.
+                            unit.source_file, unit.source_line, origin) or unit.id in reordered:
+                        # Same words, moved within the folder: keep the pointer right (the
+                        # payload too, which show and citations read), no new version.
                         conn.execute(update(schema.units).where(and_(
                             schema.units.c.base == base, schema.units.c.id == unit.id)).values(
-                            source_file=unit.source_file, source_line=unit.source_line, origin=origin))
+                            source_file=unit.source_file, source_line=unit.source_line, origin=origin,
+                            payload=_payload(unit), content_hash=unit.content_hash()))
             for unit_id, old in existing.items():
                 if old.origin == origin and unit_id not in seen and old.status != "retired":
                     report.retired.append(unit_id)

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .. import accounts, asking, feedback, permissions, editing, uploads
 from ..accounts import User
 from ..errors import LaoshifuError, Problem
-from ..units import DEFAULT_BASE, KINDS, Unit
+from ..units import DEFAULT_BASE, KINDS, STATUSES, Unit
 from ..validate import Where, build_unit
 from . import auth
 
@@ -111,6 +111,13 @@ async def ask(body: AskIn, request: Request, user: User = Depends(current)) -> d
 def list_units(request: Request, base: str = DEFAULT_BASE, q: str = "", kind: str = "",
                process: str = "", status: str = "", user: User = Depends(current)) -> dict:
     """Units the token's user may see, filtered by words, kind, process and status."""
+    # A misspelt filter would otherwise answer "nothing", which reads as "there is none".
+    if kind and kind not in KINDS:
+        raise LaoshifuError(Problem(f"unknown kind {kind!r}", field="kind",
+                                    hint=f"one of: {', '.join(KINDS)}"))
+    if status and status not in STATUSES:
+        raise LaoshifuError(Problem(f"unknown status {status!r}", field="status",
+                                    hint=f"one of: {', '.join(STATUSES)}"))
     units = editing.search_units(_store(request), base, user, q, kind, process, status)
     return {"base": base, "count": len(units), "units": [_unit_out(u) for u in units]}
 

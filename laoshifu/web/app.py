@@ -105,7 +105,8 @@ def _status_for(exc: LaoshifuError) -> tuple[int, str]:
         return 403, "forbidden"
     if isinstance(exc, NotFound):
         return 404, "not_found"
-    if any("changed by someone else" in p.message for p in exc.problems):
+    if any("changed by someone else" in p.message or "already exists" in p.message
+           for p in exc.problems):
         return 409, "conflict"
     return 400, "invalid"
 

@@ -63,9 +63,13 @@ def page(request: Request, name: str, context: dict | None = None, status_code: 
         clean = {k: v for k, v in params.items() if v not in (None, "")}
         return path + ("?" + urlencode(clean) if clean else "")
 
+    other_lang = "en" if lang == "zh" else "zh"
+    # The language link stays on this page with its query (a search, the kind of a new unit).
+    query = {k: v for k, v in request.query_params.items() if k not in ("lang", "base")}
+    lang_url = url(request.url.path, **query, base=base if user else None, lang=other_lang)
     ctx.update(request=request, user=user, csrf=csrf, lang=lang, t=t, can=can, url=url,
-               base=base, bases=visible_bases(request, user),
-               other_lang="en" if lang == "zh" else "zh")
+               base=base, bases=visible_bases(request, user), other_lang=other_lang,
+               lang_url=lang_url)
     response = templates.TemplateResponse(request, name, ctx, status_code=status_code)
     if base and request.cookies.get("lsf_base") != base:
         response.set_cookie("lsf_base", base, max_age=365 * 86400, samesite="lax", httponly=True)

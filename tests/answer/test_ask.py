@@ -163,3 +163,15 @@ def test_another_worker_sees_a_change_within_the_poll(store, tmp_path):
     time.sleep(0.3)
     answered = ask(store, question, record=False, cache=worker_a)
     assert not answered.refused and answered.citations[0].unit_id == f"qa-q{queued.id}"
+
+
+def test_the_masters_answer_is_quoted_not_the_apprentices_question(store):
+    import_folder(store, EXAMPLE)
+    question = "公司食堂几点开饭？"
+    queued = ask(store, question)
+    answer_question(store, "main", queued.queued_question_id, "十一点半。夜班的饭送到岗位上。", "王师傅")
+    answered = ask(store, question)
+    assert not answered.refused
+    quoted = [s.text for s in answered.sentences]
+    assert quoted and question not in quoted
+    assert quoted[0] == "十一点半。"

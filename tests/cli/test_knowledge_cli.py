@@ -36,7 +36,7 @@ def test_errors_exit_2_with_location_and_write_nothing(cli, tmp_path):
     kb = make_kb(tmp_path / "kb", **{"rules/r.md": RULES.replace("露点温度 > 65", "露天 > 65")})
     result = cli("import", str(kb))
     assert result.returncode == 2
-    assert "rules/r.md:1:1: [condition] unknown name '露天'" in result.stderr
+    assert "rules/r.md:6:12: [condition] unknown name '露天'" in result.stderr
     assert "Traceback" not in result.stderr
     assert json.loads(cli("status", "--json").stdout)["counts"]["rule"] == 0
 
@@ -51,3 +51,16 @@ def test_dry_run_writes_nothing(cli, tmp_path):
     result = cli("import", "--dry-run", str(kb))
     assert "would import" in result.stdout
     assert sum(json.loads(cli("status", "--json").stdout)["counts"].values()) == 0
+
+
+def test_a_bad_base_name_is_refused_and_nothing_is_written(cli, tmp_path, home):
+    kb = make_kb(tmp_path / "kb")
+    for bad in ("../x", "", "a/b", "x" * 65):
+        result = cli("import", str(kb), "--base", bad)
+        assert result.returncode == 2, (bad, result.stdout)
+        assert "[base] bad knowledge base name" in result.stderr
+    assert not (home / "x").exists()
+    result = cli("ask", "露点控制在多少？", "--base", "../x")
+    assert result.returncode == 2 and "bad knowledge base name" in result.stderr
+    assert not (home / "x").exists()
+    assert cli("import", str(kb), "--base", "line-3.b").returncode == 0

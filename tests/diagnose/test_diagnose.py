@@ -130,3 +130,30 @@ def test_to_dict_is_json():
     assert data["rules"][0]["citation"]["unit_id"] == "r-dew-h2"
     assert data["rules"][0]["actions"] == ["先加氢。", "再降露点。"]
     assert data["out_of_window"][0]["source"] == "parameters.csv:2"
+
+
+def test_the_same_reading_twice_is_refused_not_silently_overwritten():
+    with pytest.raises(LaoshifuError, match="露点.*twice"):
+        parse_pairs(["露点=65", "带速=95", "露点=70"])
+    with pytest.raises(LaoshifuError) as err:  # two spellings of one parameter
+        diagnose(_units(), {"DP": "65", "露点温度": "70", "带速": "95"})
+    text = err.value.render()
+    assert "given twice" in text and "DP=65" in text and "露点温度=70" in text
+
+
+def test_an_unknown_process_is_refused_with_did_you_mean():
+    with pytest.raises(LaoshifuError) as err:
+        diagnose(_units(), {"露点": "66"}, process="脱碳退")
+    text = err.value.render()
+    assert "unknown process '脱碳退'" in text and "did you mean 脱碳退火" in text
+
+
+def test_a_reading_not_in_the_chosen_process_says_so():
+    # 带速 exists in 脱碳退火 only; the operator said 高温退火: do not ask for --process again.
+    units = _units() + [Parameter(id="speed-n", title="带速", name="带速", unit="m/min", lower=1,
+                                  upper=2, process="常化", source_file="parameters.csv")]
+    with pytest.raises(LaoshifuError) as err:
+        diagnose(units, {"露点": "-30", "带速": "95"}, process="高温退火")
+    text = err.value.render()
+    assert "'带速' is not a parameter of 高温退火" in text and "常化, 脱碳退火" in text
+    assert "say which with --process" not in text

@@ -50,3 +50,11 @@ def test_user_errors_exit_2_without_traceback(kb_home):
     assert "Traceback" not in done.stderr
     done = run_cli("diagnose", "露点=5MPa", "带速=95", home=kb_home)
     assert done.returncode == 2 and "cannot convert MPa" in done.stderr
+
+
+def test_csv_row_with_a_thickness_that_is_not_a_number(kb_home, tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("牌号,厚度,露点,带速\nHiB,abc,60,95\n", encoding="utf-8")
+    done = run_cli("diagnose", "--csv", str(path), home=kb_home)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "厚度" in done.stderr and "'abc'" in done.stderr and str(path) in done.stderr

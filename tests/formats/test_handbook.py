@@ -79,3 +79,26 @@ def test_broken_docx_is_a_clear_error():
 def test_unknown_front_matter_field():
     _, problems = parse_handbook("---\nproces: x\n---\n# a\n", "handbook/a.md")
     assert problems[0].field == "proces" and problems[0].line == 2
+
+
+def test_handbooks_with_the_same_name_in_two_folders_get_their_own_ids():
+    a, _ = parse_handbook("# 总论\nA\n", "handbook/a/intro.md")
+    b, _ = parse_handbook("# 总论\nB\n", "handbook/b/intro.md")
+    top, _ = parse_handbook("# 总论\nC\n", "handbook/intro.md")
+    assert len({a[0].id, b[0].id, top[0].id}) == 3
+    assert a[0].id.startswith("sec-a-intro-")
+    # A file directly in handbook/ keeps the ids it always had.
+    assert top[0].id == "sec-intro-82e21444"
+
+
+def test_a_section_attribute_with_a_space_survives_export():
+    from laoshifu.units import Section
+
+    sections = [Section(id="s1", title="甲", body="一。", author="Wang Shifu", tags=("high temp", "露点"),
+                        level=1, order=1, source_file="handbook/h.md"),
+                Section(id="s2", title="乙", body="二。", level=1, order=2, source_file="handbook/h.md")]
+    text = render_handbook(sections)
+    again, problems = parse_handbook(text, "handbook/h.md")
+    assert problems == []
+    assert [(s.id, s.title, s.author, s.tags) for s in again] == [
+        ("s1", "甲", "Wang Shifu", ("high temp", "露点")), ("s2", "乙", "", ())]

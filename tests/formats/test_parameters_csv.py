@@ -73,3 +73,12 @@ def test_malformed_csv_never_crashes(text):
     _params, problems = parse_parameters(text, "parameters.csv")
     for p in problems:
         assert p.file == "parameters.csv"
+
+
+def test_minus_signs_and_scientific_notation_as_spreadsheets_write_them():
+    text = ("id,process,name,unit,lower,upper,target\n"
+            "dp,脱碳,露点,℃,−40,−20,－30\n"  # U+2212 and the full-width minus
+            "o2,脱碳,含氧量,ppm,1e-3,2.5E2,\n")
+    units, problems = parse_parameters(text, "parameters.csv")
+    assert problems == []
+    assert [(u.lower, u.upper, u.target) for u in units] == [(-40, -20, -30), (0.001, 250, None)]
