@@ -37,11 +37,20 @@ def save_edit(store: Store, base: str, unit: Unit, user, comment: str = "",
 
 
 def drafts(store: Store, base: str) -> list[Unit]:
-    return store.list_units(base, statuses=("draft",))
+    """New units in draft, and drafts waiting beside approved units."""
+    return sorted([*store.list_units(base, statuses=("draft",)), *store.pending_drafts(base)],
+                  key=lambda u: u.id)
+
+
+def current_draft(store: Store, base: str, unit_id: str) -> Unit:
+    """What an editor edits: the waiting draft if there is one, else the unit."""
+    return store.get_pending(base, unit_id) or store.require_unit(base, unit_id)
 
 
 def approve(store: Store, base: str, unit_id: str, user, comment: str = "") -> Unit:
     permissions.check(user, "approve", base)
+    if store.get_pending(base, unit_id) is not None:
+        return store.decide_pending(base, unit_id, True, user.name, comment)
     unit = store.require_unit(base, unit_id)
     if unit.status != "draft":
         raise LaoshifuError(Problem(f"{unit_id} is {unit.status}, not a draft", field="status"))
@@ -50,11 +59,13 @@ def approve(store: Store, base: str, unit_id: str, user, comment: str = "") -> U
 
 
 def reject(store: Store, base: str, unit_id: str, user, comment: str) -> Unit:
-    """Turn a draft down: the last approved version comes back, or a new unit is retired."""
+    """Turn a draft down: the approved version stays (or comes back), a new unit is retired."""
     permissions.check(user, "approve", base)
     if not comment.strip():
         raise LaoshifuError(Problem("say why the draft is rejected", field="comment",
                                     hint="the engineer reads this comment"))
+    if store.get_pending(base, unit_id) is not None:
+        return store.decide_pending(base, unit_id, False, user.name, comment)
     unit = store.require_unit(base, unit_id)
     if unit.status != "draft":
         raise LaoshifuError(Problem(f"{unit_id} is {unit.status}, not a draft", field="status"))

@@ -39,6 +39,14 @@ def _m003(conn: Connection) -> None:
         schema.login_attempts, schema.feedback])
 
 
+@migration(4, "drafts of approved units wait beside them (units.pending_version)")
+def _m004(conn: Connection) -> None:
+    # Stores made by migration 1 after this column joined the schema already have it.
+    columns = {c["name"] for c in inspect(conn).get_columns("units")}
+    if "pending_version" not in columns:
+        conn.exec_driver_sql("ALTER TABLE units ADD COLUMN pending_version INTEGER")
+
+
 def applied(conn: Connection) -> set[int]:
     if not inspect(conn).has_table("schema_migrations"):
         return set()

@@ -45,6 +45,9 @@ units = Table(
     Column("origin", Text, nullable=False, default=""),  # folder it was imported from
     Column("created_at", String(32), nullable=False),
     Column("updated_at", String(32), nullable=False),
+    # An engineer's edit of an approved unit waits here (a version in unit_versions)
+    # while the approved version above stays live; see migration 4.
+    Column("pending_version", Integer, nullable=True),
     PrimaryKeyConstraint("base", "id"),
     Index("ix_units_base_kind_status", "base", "kind", "status"),
 )

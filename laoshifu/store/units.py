@@ -86,6 +86,13 @@ def _reordered(conn: Connection, base: str, units: list[Unit], existing: dict) -
     return same
 
 
+def _latest_version(conn: Connection, base: str, unit_id: str) -> int:
+    """The highest version ever stored (a rejected draft's number is never reused)."""
+    v = schema.unit_versions
+    return conn.scalar(select(func.max(v.c.version)).where(
+        and_(v.c.base == base, v.c.id == unit_id))) or 0
+
+
 class UnitsMixin:
     """Unit persistence on a ``Store``."""
 
@@ -185,7 +192,11 @@ class UnitsMixin:
                 schema.units.c.id, schema.units.c.content_hash, schema.units.c.status,
                 schema.units.c.version, schema.units.c.origin, schema.units.c.created_at,
                 schema.units.c.source_file, schema.units.c.source_line,
+                schema.units.c.pending_version,
             ).where(schema.units.c.base == base))}
+            v = schema.unit_versions
+            latest = dict(conn.execute(select(v.c.id, func.max(v.c.version)).where(
+                v.c.base == base).group_by(v.c.id)).all())
             new_rows, new_versions, moved = [], [], []
             seen = set()
             reordered = _reordered(conn, base, units, existing)
@@ -198,7 +209,7 @@ class UnitsMixin:
                     new_versions.append(_version_row(unit, base, 1, actor, at, "import"))
                 elif old.content_hash != unit.content_hash() and unit.id not in reordered:
                     report.updated.append(unit.id)
-                    version = old.version + 1
+                    version = latest.get(unit.id, old.version) + 1
                     moved.append(_unit_row(unit, base, version, origin, old.created_at, at))
                     new_versions.append(_version_row(unit, base, version, actor, at, "import"))
                 else:
@@ -235,33 +246,110 @@ class UnitsMixin:
 
     def save_unit(self: Store, base: str, unit: Unit, actor: str, change: str = "edit",
                   comment: str = "", expected_version: int | None = None) -> Unit:
-        """Create a unit or store a new version of it (forms, API, the master's answers)."""
+        """Create a unit or store a new version of it (forms, API, the master's answers).
+
+        A draft of an approved unit does not replace it: it waits as a pending version
+        while the approved one is still answered from, until the master decides.
+        """
         at = now()
+        u = schema.units
         with self.transaction() as conn:
             self.ensure_base(conn, base, actor)
-            old = conn.execute(select(schema.units.c.version, schema.units.c.created_at,
-                                      schema.units.c.content_hash, schema.units.c.origin).where(
-                and_(schema.units.c.base == base, schema.units.c.id == unit.id))).first()
-            if expected_version is not None and (old.version if old else 0) != expected_version:
+            old = conn.execute(select(u.c.version, u.c.created_at, u.c.content_hash, u.c.origin,
+                                      u.c.status, u.c.pending_version).where(
+                and_(u.c.base == base, u.c.id == unit.id))).first()
+            latest = _latest_version(conn, base, unit.id) if old else 0
+            # What an editor saw: the waiting draft if there is one, else the live version.
+            seen = max(old.version, old.pending_version or 0) if old else 0
+            if expected_version is not None and seen != expected_version:
                 raise LaoshifuError(Problem(
-                    f"unit {unit.id!r} was changed by someone else (now version {old.version if old else 0})",
+                    f"unit {unit.id!r} was changed by someone else (now version {seen})",
                     field="version", hint="reload it and make your change again"))
+            version = latest + 1
+            if old is not None and unit.status == "draft" and old.status == "approved":
+                pending = self._pending(conn, base, unit.id, old.pending_version)
+                if pending is not None and pending.content_hash() == unit.content_hash():
+                    return pending
+                if old.content_hash == unit.with_changes(status="approved").content_hash():
+                    return self.get_unit(base, unit.id)  # type: ignore[return-value]
+                conn.execute(insert(schema.unit_versions).values(
+                    **_version_row(unit, base, version, actor, at, "draft", comment)))
+                conn.execute(update(u).where(and_(u.c.base == base, u.c.id == unit.id)).values(
+                    pending_version=version))
+                self.audit(conn, actor, "unit.draft", base=base, target=unit.id, version=version,
+                           detail=comment)
+                self.bump_version(conn)
+                return unit.with_changes(version=version, base=base)
             if old is not None and old.content_hash == unit.content_hash():
                 return self.get_unit(base, unit.id)  # type: ignore[return-value]
-            version = old.version + 1 if old else 1
             row = _unit_row(unit, base, version, old.origin if old else "",
                             old.created_at if old else at, at)
+            # Publishing directly settles any draft that was waiting.
+            row["pending_version"] = None
             if old is None:
-                conn.execute(insert(schema.units).values(**row))
+                conn.execute(insert(u).values(**row))
             else:
-                conn.execute(update(schema.units).where(and_(
-                    schema.units.c.base == base, schema.units.c.id == unit.id)).values(**row))
+                conn.execute(update(u).where(and_(u.c.base == base, u.c.id == unit.id)).values(**row))
             conn.execute(insert(schema.unit_versions).values(
                 **_version_row(unit, base, version, actor, at, change if old else "create", comment)))
             self.audit(conn, actor, f"unit.{change if old else 'create'}", base=base,
                        target=unit.id, version=version, detail=comment)
             self.bump_version(conn)
         return unit.with_changes(version=version, base=base)
+
+    @staticmethod
+    def _pending(conn: Connection, base: str, unit_id: str, version: int | None) -> Unit | None:
+        if not version:
+            return None
+        v = schema.unit_versions
+        row = conn.execute(select(v).where(and_(v.c.base == base, v.c.id == unit_id,
+                                                v.c.version == version))).first()
+        return _row_to_unit(row) if row else None
+
+    def get_pending(self: Store, base: str, unit_id: str) -> Unit | None:
+        """The draft waiting beside an approved unit, if any."""
+        u = schema.units
+        with self.read() as conn:
+            version = conn.scalar(select(u.c.pending_version).where(
+                and_(u.c.base == base, u.c.id == unit_id)))
+            return self._pending(conn, base, unit_id, version)
+
+    def pending_drafts(self: Store, base: str) -> list[Unit]:
+        u, v = schema.units, schema.unit_versions
+        query = select(v).join(u, and_(u.c.base == v.c.base, u.c.id == v.c.id,
+                                       u.c.pending_version == v.c.version)).where(
+            u.c.base == base).order_by(v.c.id)
+        with self.read() as conn:
+            return [_row_to_unit(row) for row in conn.execute(query)]
+
+    def decide_pending(self: Store, base: str, unit_id: str, approve: bool, actor: str,
+                       comment: str = "") -> Unit:
+        """The master approves a waiting draft (it becomes the live version) or rejects it
+        (the approved version simply stays)."""
+        at = now()
+        u = schema.units
+        with self.transaction() as conn:
+            old = conn.execute(select(u).where(and_(u.c.base == base, u.c.id == unit_id))).first()
+            pending = self._pending(conn, base, unit_id, old.pending_version if old else None)
+            if pending is None:
+                raise NotFound(Problem(f"no draft of {unit_id!r} is waiting in {base!r}"))
+            if approve:
+                version = _latest_version(conn, base, unit_id) + 1
+                unit = pending.with_changes(status="approved")
+                row = _unit_row(unit, base, version, old.origin, old.created_at, at)
+                row["pending_version"] = None
+                conn.execute(update(u).where(and_(u.c.base == base, u.c.id == unit_id)).values(**row))
+                conn.execute(insert(schema.unit_versions).values(
+                    **_version_row(unit, base, version, actor, at, "approve", comment)))
+                self.audit(conn, actor, "unit.approve", base=base, target=unit_id,
+                           version=version, detail=comment)
+            else:
+                conn.execute(update(u).where(and_(u.c.base == base, u.c.id == unit_id)).values(
+                    pending_version=None))
+                self.audit(conn, actor, "unit.reject", base=base, target=unit_id,
+                           version=pending.version, detail=comment)
+            self.bump_version(conn)
+        return self.require_unit(base, unit_id)
 
     def set_status(self: Store, base: str, unit_id: str, status: str, actor: str,
                    change: str, comment: str = "") -> Unit:
@@ -280,7 +368,7 @@ class UnitsMixin:
             raise NotFound(Problem(f"no unit {unit_id!r} in knowledge base {base!r}"))
         unit = _row_to_unit(row).with_changes(status=status)
         at = now()
-        version = row.version + 1
+        version = _latest_version(conn, base, unit_id) + 1
         conn.execute(update(schema.units).where(and_(
             schema.units.c.base == base, schema.units.c.id == unit_id)).values(
             status=status, version=version, updated_at=at, content_hash=unit.content_hash(),

@@ -79,7 +79,7 @@ def edit_unit(request: Request, unit_id: str):
     user = auth.require_user(request)
     base = render.current_base(request, user)
     permissions.check(user, "edit", base)
-    unit = request.app.state.store.require_unit(base, unit_id)
+    unit = editing.current_draft(request.app.state.store, base, unit_id)
     can_publish = permissions.allowed(user.role, "approve")
     return render.page(request, "unit_form.html", {
         "base": base, "kind": unit.kind, "unit": unit, "values": forms.unit_values(unit),
@@ -98,7 +98,7 @@ async def _save(request: Request, unit_id: str | None):
     base = render.current_base(request, user, str(form.get("base") or "") or None)
     permissions.check(user, "edit", base)
     store = request.app.state.store
-    old = store.require_unit(base, unit_id) if unit_id else None
+    old = editing.current_draft(store, base, unit_id) if unit_id else None
     kind = old.kind if old else str(form.get("kind", ""))
     if kind not in KINDS:
         raise LaoshifuError(Problem(f"unknown kind {kind!r}", field="kind"))

@@ -40,7 +40,8 @@ def test_reject_without_comment_is_shown_beside_the_draft(world):
     assert response.status_code == 400
     article = re.search(rf'<article class="draft" id="draft-{UID}">.*?</article>', response.text, re.S)
     assert article and "say why the draft is rejected" in article.group(0)
-    assert world.store.get_unit("main", UID).status == "draft"
+    assert world.store.get_pending("main", UID) is not None  # the draft still waits
+    assert world.store.get_unit("main", UID).status == "approved"
 
 
 def test_answer_error_is_shown_beside_the_question_with_the_text_kept(world):

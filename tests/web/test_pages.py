@@ -102,7 +102,10 @@ def test_engineer_edit_is_a_draft_master_approves(world):
         "body": "工程师改过的正文", "expected_version": str(before.version), "comment": "补充",
         "status": "approved"}, follow_redirects=True)
     assert "草稿" in response.text
-    assert world.store.get_unit("main", UID).status == "draft"
+    # The approved version is still what apprentices see and are answered from.
+    assert world.store.get_unit("main", UID).status == "approved"
+    assert world.store.get_unit("main", UID).body == before.body
+    assert world.store.get_pending("main", UID).body == "工程师改过的正文"
     master = world.login("wang")
     review = master.get("/review")
     assert UID in review.text and "工程师改过的正文" in review.text
@@ -112,8 +115,10 @@ def test_engineer_edit_is_a_draft_master_approves(world):
     assert world.store.get_unit("main", UID).status == "approved"
     page = master.get(f"/units/{UID}")
     assert "approve" in page.text
-    diff = master.get(f"/units/{UID}/diff")
+    diff = master.get(f"/units/{UID}/diff", params={"a": before.version})
     assert "工程师改过的正文" in diff.text
+    assert world.store.get_unit("main", UID).body == "工程师改过的正文"
+    assert world.store.get_pending("main", UID) is None
 
 
 def test_stale_edit_is_refused(world):
