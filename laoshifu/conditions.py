@@ -50,7 +50,6 @@ _HALF_WIDTH = {**{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)},
                0x3000: ord(" "), 0x2212: ord("-"), 0xFE63: ord("-"), 0x2013: ord("-")}
 
 
-
 def half_width(text: str) -> str:
     """Full-width ASCII, the ideographic space and minus signs as plain ASCII, 1 for 1."""
     return text.translate(_HALF_WIDTH)

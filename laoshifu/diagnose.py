@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
 from . import conditions
+from .conditions import half_width
 from .errors import LaoshifuError, Problem
 from .quantities import UnitMismatch, convert, normalize_unit
 from .review.material import Material, select_window
@@ -128,7 +129,7 @@ def parse_value(text: str | float | int) -> tuple[float, str]:
         raise ValueError(f"{text!r} is not a number")
     if isinstance(text, (int, float)):
         return float(text), ""
-    match = _NUMBER.match(str(text))
+    match = _NUMBER.match(half_width(str(text)))  # "−40", "６５" as typed by an IME
     if not match:
         raise ValueError(f"{text!r} is not a number")
     value = float(match.group(1))

@@ -25,7 +25,8 @@ class Problem:
         return ":".join(parts)
 
     def __str__(self) -> str:
-        text = f"{self.location()}: "
+        # A problem with no file (a question, a CLI argument) needs no location.
+        text = f"{self.location()}: " if self.file or self.line is not None else ""
         if self.field:
             text += f"[{self.field}] "
         text += self.message

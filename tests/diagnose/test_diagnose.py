@@ -157,3 +157,10 @@ def test_a_reading_not_in_the_chosen_process_says_so():
     text = err.value.render()
     assert "'带速' is not a parameter of 高温退火" in text and "常化, 脱碳退火" in text
     assert "say which with --process" not in text
+
+
+def test_minus_signs_typed_by_an_input_method_are_numbers():
+    from laoshifu.diagnose import parse_value
+
+    assert parse_value("−40") == (-40.0, "")
+    assert parse_value("－30℃") == (-30.0, "℃")
