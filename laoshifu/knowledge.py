@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import LaoshifuError
+from .errors import LaoshifuError, NotFound, Problem
 from .formats.folder import FolderContents, read_folder, write_folder
 from .store import ImportReport, Store
 from .store.core import check_base_name
@@ -21,6 +21,12 @@ def import_folder(store: Store, path: Path | str, base: str = DEFAULT_BASE,
     contents = read_folder(path)
     origin = str(path.resolve())
     problems = list(contents.problems)
+    if not problems and not contents.units:
+        # An emptied or wrong folder would otherwise retire everything imported from it.
+        raise LaoshifuError(Problem(
+            "no knowledge files found in this folder", file=str(path),
+            hint="a knowledge base has parameters.csv, glossary.yaml, handbook/ or .md units "
+                 "(docs/authoring.md)"))
     if not problems:
         # Units stored from elsewhere still count: a rule may name a parameter that the
         # master entered in the web app.
@@ -45,6 +51,14 @@ def export_base(store: Store, path: Path | str, base: str = DEFAULT_BASE,
     return write_folder(units, path)
 
 
+def require_base(store: Store, base: str) -> None:
+    """Refuse a knowledge base that does not exist (a typo must not create one)."""
+    bases = store.bases()
+    if bases and base not in bases:
+        raise NotFound(Problem(f"no knowledge base {base!r}", field="base",
+                               hint=f"bases here: {', '.join(bases)}"))
+
+
 @dataclass
 class Status:
     base: str
@@ -62,6 +76,7 @@ class Status:
 
 
 def status(store: Store, base: str = DEFAULT_BASE) -> Status:
+    require_base(store, base)
     counts = store.counts(base)
     approved = {kind: counts.get(kind, {}).get("approved", 0) for kind in KINDS}
     return Status(

@@ -185,3 +185,22 @@ def test_a_condition_over_several_lines_is_reported_at_its_field(store, tmp_path
     with pytest.raises(LaoshifuError) as info:
         import_folder(store, kb)
     assert "rules/r.md:6: [condition] unknown name '露天'" in info.value.render()
+
+
+def test_a_folder_with_no_knowledge_is_refused_and_nothing_is_retired(store, tmp_path):
+    kb = make_kb(tmp_path / "kb")
+    import_folder(store, kb)
+    before = snapshot(store)
+    for path in sorted(kb.rglob("*"), reverse=True):
+        path.unlink() if path.is_file() else path.rmdir()
+    with pytest.raises(LaoshifuError) as info:
+        import_folder(store, kb)
+    assert "no knowledge files found" in info.value.render()
+    assert snapshot(store) == before
+
+
+def test_status_of_an_unknown_base_is_an_error(store, tmp_path):
+    import_folder(store, make_kb(tmp_path / "kb"))
+    with pytest.raises(LaoshifuError) as info:
+        status(store, "line9")
+    assert "no knowledge base 'line9'" in info.value.render() and "main" in info.value.render()

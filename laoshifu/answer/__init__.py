@@ -66,6 +66,9 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
         answer = Answer(question=question, refused=True, confidence=confidence,
                         related=related(unit_hits))
         if record:
+            from ..knowledge import require_base
+
+            require_base(store, base)
             queued = store.record_question(base, question, question_key(question),
                                            [r.unit_id for r in answer.related], actor=actor)
             answer.queued_question_id = queued.id

@@ -175,3 +175,11 @@ def test_the_masters_answer_is_quoted_not_the_apprentices_question(store):
     quoted = [s.text for s in answered.sentences]
     assert quoted and question not in quoted
     assert quoted[0] == "十一点半。"
+
+
+def test_a_question_for_an_unknown_base_is_not_queued(store):
+    import_folder(store, EXAMPLE)
+    with pytest.raises(LaoshifuError) as info:
+        ask(store, "食堂周末开不开门？", base="line9")
+    assert "no knowledge base 'line9'" in info.value.render()
+    assert store.bases() == ["main"]
