@@ -8,6 +8,7 @@ from typing import Iterable
 from . import permissions
 from .errors import LaoshifuError, Problem
 from .store import Store
+from .text import normalize
 from .units import Unit, format_number
 from .validate import check_units
 
@@ -101,15 +102,16 @@ def search_units(store: Store, base: str, user, query: str = "", kind: str = "",
             return []
     units = store.list_units(base, kinds=[kind] if kind else None, statuses=statuses,
                              process=process or None)
-    words = [w.lower() for w in query.split() if w]
+    # Width, script and case folded on both sides: "ＤＰ" and "露點" find DP and 露点.
+    words = [w for w in normalize(query).split() if w]
     if words:
         units = [u for u in units if all(w in _haystack(u) for w in words)]
     return units
 
 
 def _haystack(unit: Unit) -> str:
-    return " ".join([unit.id, unit.title, unit.process, " ".join(unit.tags),
-                     unit.search_text()]).lower()
+    return normalize(" ".join([unit.id, unit.title, unit.process, " ".join(unit.tags),
+                               unit.search_text()]))
 
 
 def get_visible(store: Store, base: str, unit_id: str, user) -> Unit:

@@ -206,3 +206,10 @@ def test_cli_users_and_tokens(cli, home):
     store = Store.open(f"sqlite:///{home / 'laoshifu.db'}")
     assert accounts.user_for_token(store, token).name == "wang"
     assert accounts.verify_password(store, "xiao", "long-enough-pw") is None  # was reset
+
+
+def test_knowledge_search_folds_width_and_script(world):
+    client = world.login("xiao")
+    for query in ("露點", "ＤＰ", "dp"):
+        page = client.get("/units", params={"q": query})
+        assert page.status_code == 200 and "dc-dew-point" in page.text, query
