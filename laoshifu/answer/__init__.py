@@ -10,7 +10,7 @@ from ..errors import LaoshifuError, Problem
 from ..search import UnitHit
 from ..store import Store
 from ..text import normalize
-from ..units import DEFAULT_BASE, QA, Parameter, Rule, Term, Unit
+from ..units import DEFAULT_BASE, QA, Parameter, Procedure, Rule, Term, Unit
 from .asker import IndexCache, KnowledgeIndex, cache_for
 from .compose import compose, related
 from .confidence import load_calibration, signals
@@ -51,7 +51,7 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
     entry = (cache or cache_for(store, index_dir)).get(base)
     unit_hits = entry.index.search(question, RETRIEVE_UNITS)
     intent = read_intent(question, entry)
-    ranked, windows, rule = _rank(question, intent, entry, unit_hits)
+    ranked, windows, rule, procedure = _rank(question, intent, entry, unit_hits)
     calibration = load_calibration()
     evidence = signals(entry.index, question, [u.id for u in ranked[:3]],
                        unit_hits[0].score if unit_hits else 0.0,
@@ -60,8 +60,8 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
     cut = calibration.threshold if threshold is None else threshold
     if ranked and confidence >= cut:
         sentence_hits = entry.index.search_sentences(question, RETRIEVE_SENTENCES)
-        answer = compose(question, entry, intent, ranked, windows, rule, sentence_hits,
-                         confidence)
+        answer = compose(question, entry, intent, ranked, windows, rule, procedure,
+                         sentence_hits, confidence)
     else:
         answer = Answer(question=question, refused=True, confidence=confidence,
                         related=related(unit_hits))
@@ -79,7 +79,7 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
 
 
 def _rank(question: str, intent: Intent, entry: KnowledgeIndex, unit_hits: list[UnitHit]
-          ) -> tuple[list[Unit], list[Parameter], Rule | None]:
+          ) -> tuple[list[Unit], list[Parameter], Rule | None, Procedure | None]:
     """Put what the question asks for first: the named parameter's windows for a value
     question, the fault rule for a what-to-do question, the term for a what-is question."""
     units = entry.units
@@ -89,11 +89,14 @@ def _rank(question: str, intent: Intent, entry: KnowledgeIndex, unit_hits: list[
     if intent.quantities and (intent.wants_value or not (intent.wants_action or intent.wants_reason
                                                           or intent.wants_procedure)):
         windows = parameters_for(intent, entry, [u.id for u in ranked])
-    rule = _fault_rule(question, intent, entry, unit_hits) if intent.wants_action else None
-    if rule is None and ranked and isinstance(ranked[0], Rule):
-        rule = ranked[0]
     term = term_named(intent, entry) if intent.wants_definition else None
     procedure = _best_of_kind(question, entry, unit_hits, "procedure") if intent.wants_procedure else None
+    # "怎么弄" asks for a procedure as often as for a fault's remedy: a found procedure wins.
+    rule = None
+    if procedure is None:
+        rule = _fault_rule(question, intent, entry, unit_hits) if intent.wants_action else None
+        if rule is None and ranked and isinstance(ranked[0], Rule):
+            rule = ranked[0]
     first: list[Unit] = [*([term] if term else []), *([procedure] if procedure else []),
                          *windows, *([rule] if rule else [])]
     chosen = {u.id for u in first}
@@ -104,7 +107,7 @@ def _rank(question: str, intent: Intent, entry: KnowledgeIndex, unit_hits: list[
     if intent.wants_reason and not intent.wants_value:
         # "Why" wants the master's explanation, not the bare number.
         rest = _later(rest, lambda u: isinstance(u, Parameter), by=2)
-    return [*first, *rest], windows, rule
+    return [*first, *rest], windows, rule, procedure if isinstance(procedure, Procedure) else None
 
 
 def _later(units: list[Unit], pred, by: int) -> list[Unit]:

@@ -10,10 +10,10 @@ import re
 
 from ..search import SentenceHit, UnitHit
 from ..text import split_sentences
-from ..units import QA, Citation, Parameter, Rule, Term, Unit
+from ..units import QA, Citation, Parameter, Procedure, Rule, Term, Unit
 from .asker import KnowledgeIndex
 from .intent import Intent
-from .model import Answer, QuotedSentence, Related, RuleAdvice, WindowRow
+from .model import Answer, ProcedureSteps, QuotedSentence, Related, RuleAdvice, WindowRow
 
 MAX_SENTENCES = 3
 MAX_PER_UNIT = 2
@@ -37,9 +37,10 @@ class _Citations:
 
 
 def compose(question: str, entry: KnowledgeIndex, intent: Intent, ranked: list[Unit],
-            windows: list[Parameter], rule: Rule | None, sentence_hits: list[SentenceHit],
-            confidence: float) -> Answer:
-    """Windows first, then the rule's actions, then up to three quoted sentences."""
+            windows: list[Parameter], rule: Rule | None, procedure: Procedure | None,
+            sentence_hits: list[SentenceHit], confidence: float) -> Answer:
+    """Windows first, then the rule's actions or the procedure's steps, then up to three
+    quoted sentences."""
     citations = _Citations(entry)
     answer = Answer(question=question, refused=False, confidence=confidence)
     if windows:
@@ -47,6 +48,10 @@ def compose(question: str, entry: KnowledgeIndex, intent: Intent, ranked: list[U
     if rule is not None:
         answer.rules.append(RuleAdvice(rule.id, rule.title, rule.severity, rule.diagnosis,
                                        rule.actions, citations.cite(rule)))
+    if procedure is not None:
+        # Every step, in order: half a procedure is worse than none.
+        answer.procedures.append(ProcedureSteps(procedure.id, procedure.title, procedure.steps,
+                                                citations.cite(procedure)))
     leads = ranked and (isinstance(ranked[0], QA) or (isinstance(ranked[0], Term) and intent.wants_definition))
     lead = _lead(ranked[0], citations) if leads else []
     answer.sentences = lead + _quotes(ranked[:TOP_UNITS], _prefer(sentence_hits, intent),

@@ -44,6 +44,16 @@ class RuleAdvice:
 
 
 @dataclass(frozen=True)
+class ProcedureSteps:
+    """An operating procedure's steps, in order, as the master wrote them."""
+
+    unit_id: str
+    title: str
+    steps: tuple[str, ...]
+    citation: int
+
+
+@dataclass(frozen=True)
 class Related:
     unit_id: str
     kind: str
@@ -59,6 +69,7 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     windows: list[WindowRow] = field(default_factory=list)
     rules: list[RuleAdvice] = field(default_factory=list)
+    procedures: list[ProcedureSteps] = field(default_factory=list)
     related: list[Related] = field(default_factory=list)
     queued_question_id: int | None = None
     ranking: list[str] = field(default_factory=list)  # retrieved unit ids, best first
@@ -74,6 +85,7 @@ class Answer:
             "citations": [c.to_dict() for c in self.citations],
             "windows": [asdict(w) for w in self.windows],
             "rules": [{**asdict(r), "actions": list(r.actions)} for r in self.rules],
+            "procedures": [{**asdict(p), "steps": list(p.steps)} for p in self.procedures],
             "related": [asdict(r) for r in self.related],
             "queued_question_id": self.queued_question_id,
             "ranking": list(self.ranking),

@@ -95,6 +95,9 @@ def render_answer(result: Answer) -> str:
         lines.append(f"判断 (diagnosis) [{rule.citation}]: {rule.diagnosis}")
         lines.append("先做什么 (actions):")
         lines += [f"  {i}. {a}" for i, a in enumerate(rule.actions, 1)]
+    for procedure in result.procedures:
+        lines.append(f"操作步骤 (steps) [{procedure.citation}]: {procedure.title}")
+        lines += [f"  {i}. {step}" for i, step in enumerate(procedure.steps, 1)]
     if result.sentences:
         lines.append("师傅的话:")
         for s in result.sentences:

@@ -30,6 +30,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ask.sources": ("出处", "Sources"),
     "ask.windows": ("工艺窗口", "Operating windows"),
     "ask.actions": ("处置步骤", "Actions"),
+    "ask.steps": ("操作步骤", "Steps"),
     "ask.helpful": ("有帮助", "Helpful"),
     "ask.unhelpful": ("没帮助", "Not helpful"),
     "ask.comment": ("补充说明（可不填）", "Comment (optional)"),

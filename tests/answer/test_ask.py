@@ -183,3 +183,12 @@ def test_a_question_for_an_unknown_base_is_not_queued(store):
         ask(store, "食堂周末开不开门？", base="line9")
     assert "no knowledge base 'line9'" in info.value.render()
     assert store.bases() == ["main"]
+
+
+def test_a_procedure_question_gets_every_step_in_order(kb):
+    store, _ = kb
+    result = _ask(kb, "配MgO浆子一步一步怎么弄？")
+    (procedure,) = result.procedures
+    assert procedure.unit_id == "proc-mg-slurry-prep"
+    assert procedure.steps == store.get_unit("main", "proc-mg-slurry-prep").steps
+    assert result.rules == []

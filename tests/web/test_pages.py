@@ -213,3 +213,12 @@ def test_knowledge_search_folds_width_and_script(world):
     for query in ("露點", "ＤＰ", "dp"):
         page = client.get("/units", params={"q": query})
         assert page.status_code == 200 and "dc-dew-point" in page.text, query
+
+
+def test_ask_page_lists_a_procedures_steps(world):
+    client = world.login("xiao")
+    page = client.get("/")
+    csrf = csrf_of(page.text)
+    answer = client.post("/ask", data={"csrf": csrf, "question": "配MgO浆子一步一步怎么弄？"})
+    steps = world.store.get_unit("main", "proc-mg-slurry-prep").steps
+    assert all(step in answer.text for step in steps)
