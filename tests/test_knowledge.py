@@ -204,3 +204,18 @@ def test_status_of_an_unknown_base_is_an_error(store, tmp_path):
     with pytest.raises(LaoshifuError) as info:
         status(store, "line9")
     assert "no knowledge base 'line9'" in info.value.render() and "main" in info.value.render()
+
+
+def test_per_file_defaults_name_a_txt_handbooks_process(store, tmp_path):
+    kb = make_kb(tmp_path / "kb", **{"handbook/b.txt": "第一章 点检\n炉辊每班看一次。\n",
+                                     "laoshifu.yaml": "files:\n  handbook/b.txt:\n    process: 设备点检\n"})
+    import_folder(store, kb)
+    (section,) = [u for u in store.list_units("main", kinds=["section"]) if u.source_file == "handbook/b.txt"]
+    assert section.process == "设备点检"
+
+
+def test_per_file_defaults_must_name_a_file_in_the_folder(store, tmp_path):
+    kb = make_kb(tmp_path / "kb", **{"laoshifu.yaml": "files:\n  handbook/nope.txt:\n    process: x\n"})
+    with pytest.raises(LaoshifuError) as info:
+        import_folder(store, kb)
+    assert "laoshifu.yaml:1: [files] files names 'handbook/nope.txt'" in info.value.render()

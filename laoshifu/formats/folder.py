@@ -42,11 +42,11 @@ def read_folder(root: Path | str) -> FolderContents:
         raise LaoshifuError(Problem("not a folder", file=str(root),
                                     hint="give the knowledge-base folder, e.g. examples/go-silicon-steel"))
     contents = FolderContents(root)
-    defaults = _read_config(root, contents)
+    defaults, per_file = _read_config(root, contents)
     for path in _walk(root):
         rel = path.relative_to(root).as_posix()
         try:
-            units, problems = _read_file(path, rel, defaults, contents)
+            units, problems = _read_file(path, rel, {**defaults, **per_file.get(rel, {})}, contents)
         except LaoshifuError as exc:
             contents.problems += exc.problems
             continue
@@ -67,21 +67,50 @@ def _walk(root: Path) -> Iterable[Path]:
                 yield Path(dirpath) / name
 
 
-def _read_config(root: Path, contents: FolderContents) -> dict[str, Any]:
+def _read_config(root: Path, contents: FolderContents
+                 ) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """``defaults`` for every unit, and ``files``: defaults for one file (a .txt or .docx
+    handbook has no front matter to name its process in)."""
     path = root / CONFIG_FILE
     if not path.exists():
-        return {}
+        return {}, {}
     data, lines, problems = yamlio.load_with_lines(read_text(path, CONFIG_FILE), CONFIG_FILE)
     contents.problems += problems
-    defaults = (data or {}).get("defaults", {}) if isinstance(data, dict) else {}
-    if not isinstance(defaults, dict):
-        contents.problems.append(Problem("defaults must be 'field: value' lines",
-                                         file=CONFIG_FILE, line=lines.get("defaults")))
+    if data is None or problems:
+        return {}, {}
+    if not isinstance(data, dict):
+        contents.problems.append(Problem("laoshifu.yaml must be 'key: value' lines",
+                                         file=CONFIG_FILE, line=1))
+        return {}, {}
+    for key in set(data) - {"defaults", "files"}:
+        contents.problems.append(Problem(f"unknown setting {key!r}", file=CONFIG_FILE,
+                                         line=lines.get(key), field=key, hint="defaults, files"))
+    defaults = _defaults(data.get("defaults") or {}, "defaults", lines.get("defaults"), contents)
+    per_file: dict[str, dict[str, Any]] = {}
+    files = data.get("files") or {}
+    if not isinstance(files, dict):
+        contents.problems.append(Problem("files must map a file to its defaults",
+                                         file=CONFIG_FILE, line=lines.get("files"), field="files"))
+        return defaults, {}
+    for name, values in files.items():
+        if not (root / str(name)).is_file():
+            contents.problems.append(Problem(f"files names {name!r}, which is not in the folder",
+                                             file=CONFIG_FILE, line=lines.get("files"),
+                                             field="files", hint="paths are relative to the folder"))
+            continue
+        per_file[str(name)] = _defaults(values or {}, f"files.{name}", lines.get("files"), contents)
+    return defaults, per_file
+
+
+def _defaults(values: Any, where: str, line: int | None, contents: FolderContents) -> dict[str, Any]:
+    if not isinstance(values, dict):
+        contents.problems.append(Problem(f"{where} must be 'field: value' lines",
+                                         file=CONFIG_FILE, line=line, field=where))
         return {}
-    for key in set(defaults) - _DEFAULT_KEYS:
-        contents.problems.append(Problem(f"unknown default {key!r}", file=CONFIG_FILE,
-                                         field=key, hint="author, status, process, tags"))
-    return {k: v for k, v in defaults.items() if k in _DEFAULT_KEYS}
+    for key in set(values) - _DEFAULT_KEYS:
+        contents.problems.append(Problem(f"unknown default {key!r}", file=CONFIG_FILE, line=line,
+                                         field=f"{where}.{key}", hint="author, status, process, tags"))
+    return {k: v for k, v in values.items() if k in _DEFAULT_KEYS}
 
 
 def _read_file(path: Path, rel: str, defaults: dict[str, Any], contents: FolderContents):
