@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from itsdangerous import URLSafeTimedSerializer
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import sessions, uploads
@@ -49,27 +50,7 @@ def create_app(store: Store | None = None, *, max_upload_bytes: int = uploads.MA
         app.include_router(module.router)
     app.include_router(api.router, prefix=API_PREFIX)
 
-    @app.middleware("http")
-    async def _edges(request: Request, call_next):
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > max_upload_bytes + 1024 * 1024:
-            error = LaoshifuError(Problem(
-                f"request is {int(length) / 1048576:.1f} MB, over the "
-                f"{max_upload_bytes / 1048576:.0f} MB limit", field="file",
-                hint="split the folder, or zip it"))
-            response = _error_response(request, error, 413, "too_large")
-        else:
-            response = await call_next(request)
-        for key, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(key, value)
-        anon = request.scope.get("lsf_new_anon")
-        cookies = response.headers.getlist("set-cookie")
-        if anon and not any(c.startswith(auth.COOKIE + "=") for c in cookies):
-            auth.set_cookie(request, response, {"anon": anon})
-        lang = request.query_params.get("lang")
-        if lang and lang == pick_lang(lang, None):
-            response.set_cookie("lsf_lang", lang, max_age=365 * 86400, samesite="lax", httponly=True)
-        return response
+    app.add_middleware(_Edges, max_upload_bytes=max_upload_bytes)
 
     @app.exception_handler(auth.LoginRequired)
     async def _login(request: Request, exc):
@@ -94,6 +75,54 @@ def create_app(store: Store | None = None, *, max_upload_bytes: int = uploads.MA
         return _error_response(request, LaoshifuError(str(exc.detail)), exc.status_code, code)
 
     return app
+
+
+class _Edges:
+    """Size limit, security headers and the anonymous/language cookies, as a plain ASGI
+    middleware (Starlette's BaseHTTPMiddleware costs a task and a queue per request)."""
+
+    def __init__(self, app, max_upload_bytes: int):
+        self.app = app
+        self.limit = max_upload_bytes + 1024 * 1024
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        length = request.headers.get("content-length")
+
+        async def send_with_edges(message):
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for key, value in SECURITY_HEADERS.items():
+                    if key not in headers:
+                        headers[key] = value
+                for cookie in _edge_cookies(request, headers.getlist("set-cookie")):
+                    headers.append("set-cookie", cookie)
+            await send(message)
+
+        if length and length.isdigit() and int(length) > self.limit:
+            error = LaoshifuError(Problem(
+                f"request is {int(length) / 1048576:.1f} MB, over the "
+                f"{(self.limit - 1024 * 1024) / 1048576:.0f} MB limit", field="file",
+                hint="split the folder, or zip it"))
+            response = _error_response(request, error, 413, "too_large")
+            await response(scope, receive, send_with_edges)
+            return
+        await self.app(scope, receive, send_with_edges)
+
+
+def _edge_cookies(request: Request, existing: list[str]) -> list[str]:
+    """Set-Cookie headers for a new anonymous visitor and a language switch."""
+    carrier = Response()
+    anon = request.scope.get("lsf_new_anon")
+    if anon and not any(c.startswith(auth.COOKIE + "=") for c in existing):
+        auth.set_cookie(request, carrier, {"anon": anon})
+    lang = request.query_params.get("lang")
+    if lang and lang == pick_lang(lang, None):
+        carrier.set_cookie("lsf_lang", lang, max_age=365 * 86400, samesite="lax", httponly=True)
+    return carrier.headers.getlist("set-cookie")
 
 
 def _status_for(exc: LaoshifuError) -> tuple[int, str]:
