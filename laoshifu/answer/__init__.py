@@ -60,7 +60,7 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
     cut = calibration.threshold if threshold is None else threshold
     if ranked and confidence >= cut:
         sentence_hits = entry.index.search_sentences(question, RETRIEVE_SENTENCES)
-        answer = compose(question, entry, intent, ranked, windows, rule, procedure,
+        answer = compose(question, intent, ranked, windows, rule, procedure,
                          sentence_hits, confidence)
     else:
         answer = Answer(question=question, refused=True, confidence=confidence,

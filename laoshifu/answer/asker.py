@@ -9,6 +9,7 @@ fetched by id when an answer quotes them.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
@@ -95,7 +96,8 @@ def _lexicon_key(versions: dict[str, int], structured: dict[str, Unit]) -> str:
     # the whole index) only when those change.
     parts = sorted(f"{u.id}@{versions.get(u.id)}" for u in structured.values()
                    if u.kind in _LEXICON_KINDS)
-    return str(hash("|".join(parts)))
+    # sha1, not hash(): the key is saved and compared across processes.
+    return hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()
 
 
 class IndexCache:

@@ -11,7 +11,6 @@ import re
 from ..search import SentenceHit, UnitHit
 from ..text import split_sentences
 from ..units import QA, Citation, Parameter, Procedure, Rule, Term, Unit
-from .asker import KnowledgeIndex
 from .intent import Intent
 from .model import Answer, ProcedureSteps, QuotedSentence, Related, RuleAdvice, WindowRow
 
@@ -23,8 +22,7 @@ TOP_UNITS = 5
 class _Citations:
     """Numbers sources [1], [2]… in the order the answer first uses them."""
 
-    def __init__(self, entry: KnowledgeIndex):
-        self.entry = entry
+    def __init__(self) -> None:
         self.numbers: dict[str, int] = {}
         self.items: list[Citation] = []
 
@@ -36,12 +34,12 @@ class _Citations:
         return self.numbers[unit.id]
 
 
-def compose(question: str, entry: KnowledgeIndex, intent: Intent, ranked: list[Unit],
+def compose(question: str, intent: Intent, ranked: list[Unit],
             windows: list[Parameter], rule: Rule | None, procedure: Procedure | None,
             sentence_hits: list[SentenceHit], confidence: float) -> Answer:
     """Windows first, then the rule's actions or the procedure's steps, then up to three
     quoted sentences."""
-    citations = _Citations(entry)
+    citations = _Citations()
     answer = Answer(question=question, refused=False, confidence=confidence)
     if windows:
         answer.windows = _windows(windows, intent, citations)
@@ -55,7 +53,7 @@ def compose(question: str, entry: KnowledgeIndex, intent: Intent, ranked: list[U
     leads = ranked and (isinstance(ranked[0], QA) or (isinstance(ranked[0], Term) and intent.wants_definition))
     lead = _lead(ranked[0], citations) if leads else []
     answer.sentences = lead + _quotes(ranked[:TOP_UNITS], _prefer(sentence_hits, intent),
-                                      entry.units, citations, skip={q.text for q in lead},
+                                      citations, skip={q.text for q in lead},
                                       limit=MAX_SENTENCES - len(lead))
     answer.citations = citations.items
     return answer
@@ -94,16 +92,16 @@ def _lead(unit: Unit, citations: _Citations) -> list[QuotedSentence]:
     return [QuotedSentence(s.text, (citations.cite(unit),)) for s in first]
 
 
-def _quotes(top: list[Unit], hits: list[SentenceHit], units: dict[str, Unit],
-            citations: _Citations, skip: set[str] = frozenset(), limit: int = MAX_SENTENCES
+def _quotes(top: list[Unit], hits: list[SentenceHit], citations: _Citations, skip: set[str] = frozenset(), limit: int = MAX_SENTENCES
             ) -> list[QuotedSentence]:
-    allowed = {u.id for u in top}
+    allowed = {u.id: u for u in top}
     per_unit: dict[str, int] = {}
     seen: set[str] = set(skip)
     quotes: list[QuotedSentence] = []
     for hit in hits:
-        unit = units.get(hit.unit_id)
-        if unit is None or hit.unit_id not in allowed or per_unit.get(hit.unit_id, 0) >= MAX_PER_UNIT:
+        # Only the top units are quoted: look them up there, not in the store.
+        unit = allowed.get(hit.unit_id)
+        if unit is None or per_unit.get(hit.unit_id, 0) >= MAX_PER_UNIT:
             continue
         start, end = _quotable_span(unit)
         if not (start <= hit.start and hit.end <= end):

@@ -192,3 +192,27 @@ def test_a_procedure_question_gets_every_step_in_order(kb):
     assert procedure.unit_id == "proc-mg-slurry-prep"
     assert procedure.steps == store.get_unit("main", "proc-mg-slurry-prep").steps
     assert result.rules == []
+
+
+def test_a_loaded_index_is_updated_unit_by_unit_not_rebuilt(store, tmp_path, monkeypatch):
+    from laoshifu.answer import asker
+
+    import os
+    import subprocess
+    import sys
+
+    import_folder(store, EXAMPLE)
+    index_dir = tmp_path / "index"
+    # Another process (with its own string hashing) builds and saves the index.
+    code = ("import sys; from pathlib import Path; from laoshifu.store import Store; "
+            "from laoshifu.answer import ask; "
+            "ask(Store.open(sys.argv[1]), '露点', record=False, index_dir=Path(sys.argv[2]))")
+    subprocess.run([sys.executable, "-c", code, store.url, str(index_dir)], check=True,
+                   env={**os.environ, "PYTHONHASHSEED": "12345"})
+    cache = asker.IndexCache(store, index_dir)  # this process loads the saved index
+    cache.get("main")
+    note = store.get_unit("main", "note-dc-dew-meter-tube")
+    store.save_unit("main", note.with_changes(body=note.body + "伴热带每周查一次。"), actor="wang")
+    monkeypatch.setattr(asker, "build_index", lambda *a, **k: (_ for _ in ()).throw(
+        AssertionError("a changed note must not rebuild the whole index")))
+    assert "note-dc-dew-meter-tube" in cache.get("main").index
