@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass, field
@@ -188,7 +189,7 @@ def verify_password(store: Store, name: str, password: str) -> User | None:
     if row is None:
         # Spend the same time as a real check, so timing does not reveal user names.
         try:
-            _hasher.verify(_DUMMY_HASH, password)
+            _hasher.verify(_dummy_hash(), password)
         except (VerificationError, InvalidHashError):
             pass
         return None
@@ -201,7 +202,10 @@ def verify_password(store: Store, name: str, password: str) -> User | None:
     return get_user(store, name)
 
 
-_DUMMY_HASH = _hasher.hash("not-a-password")
+@functools.lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    # Made on first use, not at import: hashing costs ~0.1 s that every CLI command paid.
+    return _hasher.hash("not-a-password")
 
 
 def ensure_admin(store: Store) -> str | None:
