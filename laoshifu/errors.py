@@ -66,3 +66,7 @@ class NotFound(LaoshifuError):
 
 class PermissionDenied(LaoshifuError):
     """The acting user's role does not allow this."""
+
+
+class Conflict(LaoshifuError):
+    """Someone else changed the thing in between (a stale version, an import over edits)."""

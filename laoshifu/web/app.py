@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import sessions, uploads
 from ..config import load_settings
-from ..errors import LaoshifuError, NotFound, PermissionDenied, Problem
+from ..errors import Conflict, LaoshifuError, NotFound, PermissionDenied, Problem
 from ..store import Store
 from . import auth, render
 from .i18n import pick_lang
@@ -134,7 +134,7 @@ def _status_for(exc: LaoshifuError) -> tuple[int, str]:
         return 403, "forbidden"
     if isinstance(exc, NotFound):
         return 404, "not_found"
-    if any("changed by someone else" in p.message or "already exists" in p.message
+    if isinstance(exc, Conflict) or any("changed by someone else" in p.message or "already exists" in p.message
            for p in exc.problems):
         return 409, "conflict"
     return 400, "invalid"
