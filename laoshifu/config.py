@@ -16,6 +16,8 @@ class Settings:
     home: Path
     database_url: str
     max_file_mb: float = 64.0
+    # Semantic retrieval beside BM25F: "auto" (when the model loads), "on", or "off".
+    semantic: str = "auto"
 
     @property
     def index_dir(self) -> Path:
@@ -34,7 +36,25 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     url = env.get("LAOSHIFU_DATABASE_URL") or file_settings.get("database_url") \
         or f"sqlite:///{home / 'laoshifu.db'}"
     max_mb = float(env.get("LAOSHIFU_MAX_FILE_MB") or file_settings.get("max_file_mb") or 64.0)
-    return Settings(home=home, database_url=str(url), max_file_mb=max_mb)
+    semantic = env.get("LAOSHIFU_SEMANTIC") or _semantic_setting(file_settings, home / "config.yaml")
+    if semantic not in SEMANTIC_MODES:
+        where = "LAOSHIFU_SEMANTIC" if env.get("LAOSHIFU_SEMANTIC") else str(home / "config.yaml")
+        raise LaoshifuError(Problem(f"semantic search must be one of {', '.join(SEMANTIC_MODES)}, "
+                                    f"not {semantic!r}", file=where, field="search.semantic"))
+    return Settings(home=home, database_url=str(url), max_file_mb=max_mb, semantic=semantic)
+
+
+SEMANTIC_MODES = ("auto", "on", "off")
+
+
+def _semantic_setting(file_settings: dict, path: Path) -> str:
+    search = file_settings.get("search") or {}
+    if not isinstance(search, dict):
+        raise LaoshifuError(Problem("'search' must hold settings such as 'semantic: auto'",
+                                    file=str(path), field="search"))
+    value = search.get("semantic", "auto")
+    # YAML reads a bare on/off as a boolean.
+    return {True: "on", False: "off"}.get(value, str(value)) if isinstance(value, bool) else str(value)
 
 
 def _read_config_file(path: Path) -> dict:
