@@ -47,6 +47,11 @@ def _m004(conn: Connection) -> None:
         conn.exec_driver_sql("ALTER TABLE units ADD COLUMN pending_version INTEGER")
 
 
+@migration(10, "sentence vectors for semantic search (embeddings)")
+def _m010(conn: Connection) -> None:
+    schema.metadata.create_all(conn, tables=[schema.embeddings])
+
+
 def applied(conn: Connection) -> set[int]:
     if not inspect(conn).has_table("schema_migrations"):
         return set()

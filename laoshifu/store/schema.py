@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
-    Column, Index, Integer, MetaData, PrimaryKeyConstraint, String, Table, Text,
+    Column, Index, Integer, LargeBinary, MetaData, PrimaryKeyConstraint, String, Table, Text,
 )
 
 metadata = MetaData()
@@ -165,4 +165,14 @@ feedback = Table(
     Column("at", String(32), nullable=False),
     Column("handled", Integer, nullable=False, default=0),
     Index("ix_feedback_base_helpful", "base", "helpful"),
+)
+
+# Sentence vectors for semantic search (migration 10), keyed by the sha1 of the text
+# embedded: shared by every base and every worker, so a text is embedded once.
+embeddings = Table(
+    "embeddings", metadata,
+    Column("model", String(64), nullable=False),
+    Column("text_hash", String(40), nullable=False),
+    Column("vector", LargeBinary, nullable=False),  # float16, little-endian
+    PrimaryKeyConstraint("model", "text_hash"),
 )
