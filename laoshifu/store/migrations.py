@@ -52,6 +52,13 @@ def _m010(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[schema.embeddings])
 
 
+@migration(7, "training: cards, learners' card state, review log, tracks, exams")
+def _m007(conn: Connection) -> None:
+    schema.metadata.create_all(conn, tables=[
+        schema.training_cards, schema.training_state, schema.training_reviews,
+        schema.training_tracks, schema.training_exams, schema.training_sync])
+
+
 def applied(conn: Connection) -> set[int]:
     if not inspect(conn).has_table("schema_migrations"):
         return set()

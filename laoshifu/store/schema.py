@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
-    Column, Index, Integer, LargeBinary, MetaData, PrimaryKeyConstraint, String, Table, Text,
+    Column, Float, Index, Integer, LargeBinary, MetaData, PrimaryKeyConstraint, String, Table, Text,
 )
 
 metadata = MetaData()
@@ -165,6 +165,117 @@ feedback = Table(
     Column("at", String(32), nullable=False),
     Column("handled", Integer, nullable=False, default=0),
     Index("ix_feedback_base_helpful", "base", "helpful"),
+)
+
+# -- training: cards, learners' memory, reviews, tracks, exams (migration 7) -------------
+# Cards made from units, keyed by unit id + version + slot (which card of the unit); the
+# cards of older versions stay, so a learner can be shown what changed.
+training_cards = Table(
+    "training_cards", metadata,
+    Column("base", String(64), nullable=False),
+    Column("unit_id", String(128), nullable=False),
+    Column("unit_version", Integer, nullable=False),
+    Column("slot", String(32), nullable=False),
+    Column("unit_kind", String(16), nullable=False),
+    Column("process", Text, nullable=False, default=""),
+    Column("fingerprint", String(40), nullable=False),  # what a learner must know
+    Column("payload", Text, nullable=False),  # the card as JSON
+    Column("current", Integer, nullable=False, default=1),
+    Column("order_key", Text, nullable=False, default=""),  # learning order
+    PrimaryKeyConstraint("base", "unit_id", "unit_version", "slot"),
+    Index("ix_training_cards_order", "base", "current", "order_key"),
+    Index("ix_training_cards_process", "base", "process", "current", "order_key"),
+)
+
+# One learner's memory of one card (FSRS), across the unit's versions.
+training_state = Table(
+    "training_state", metadata,
+    Column("user", String(64), nullable=False),
+    Column("base", String(64), nullable=False),
+    Column("unit_id", String(128), nullable=False),
+    Column("slot", String(32), nullable=False),
+    Column("learned_version", Integer, nullable=False),
+    # Set when the unit changed after he learned it: the card comes first, old -> new.
+    Column("changed_from", Integer, nullable=True),
+    Column("suspended", Integer, nullable=False, default=0),  # the unit was retired
+    Column("state", Integer, nullable=False),
+    Column("step", Integer, nullable=True),
+    Column("stability", Float, nullable=True),
+    Column("difficulty", Float, nullable=True),
+    Column("due", String(32), nullable=False),
+    Column("last_review", String(32), nullable=True),
+    Column("reps", Integer, nullable=False, default=0),
+    Column("lapses", Integer, nullable=False, default=0),
+    Column("first_seen", String(32), nullable=False),
+    PrimaryKeyConstraint("user", "base", "unit_id", "slot"),
+    Index("ix_training_state_due", "user", "base", "suspended", "due"),
+    Index("ix_training_state_unit", "base", "unit_id", "slot"),
+)
+
+# Every answer, so a schedule can be replayed or refitted.
+training_reviews = Table(
+    "training_reviews", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user", String(64), nullable=False),
+    Column("base", String(64), nullable=False),
+    Column("unit_id", String(128), nullable=False),
+    Column("slot", String(32), nullable=False),
+    Column("unit_version", Integer, nullable=False),
+    Column("rating", Integer, nullable=False),
+    Column("correct", Integer, nullable=True),  # None for self-graded cards
+    Column("response", Text, nullable=False, default=""),
+    Column("at", String(32), nullable=False),
+    Column("duration_ms", Integer, nullable=True),
+    Index("ix_training_reviews_card", "user", "base", "unit_id", "slot"),
+    Index("ix_training_reviews_unit", "base", "unit_id"),
+)
+
+# What the master wants a role or a person to know, and how the exams are set.
+training_tracks = Table(
+    "training_tracks", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("base", String(64), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("processes", Text, nullable=False, default="[]"),
+    Column("units", Text, nullable=False, default="[]"),  # must-know unit ids
+    Column("assignees", Text, nullable=False, default="[]"),  # "role:apprentice", "user:xiao"
+    Column("new_per_day", Integer, nullable=False, default=20),
+    Column("exam_size", Integer, nullable=False, default=10),
+    Column("pass_mark", Float, nullable=False, default=0.8),
+    Column("time_limit_min", Integer, nullable=False, default=20),
+    Column("updated_by", String(64), nullable=False, default=""),
+    Column("updated_at", String(32), nullable=False),
+    Index("ix_training_tracks_base", "base"),
+)
+
+# Qualification exams (上岗考核) with the knowledge versions they covered.
+training_exams = Table(
+    "training_exams", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("base", String(64), nullable=False),
+    Column("user", String(64), nullable=False),
+    Column("process", Text, nullable=False),
+    Column("questions", Text, nullable=False),  # the cards as asked (JSON)
+    Column("versions", Text, nullable=False),  # {unit id: version}
+    Column("pass_mark", Float, nullable=False),
+    Column("started_at", String(32), nullable=False),
+    Column("deadline", String(32), nullable=False),
+    Column("finished_at", String(32), nullable=True),
+    Column("correct", Integer, nullable=True),
+    Column("total", Integer, nullable=False),
+    Column("score", Float, nullable=True),
+    Column("passed", Integer, nullable=True),
+    Column("answers", Text, nullable=False, default="[]"),  # each question's verdict
+    Index("ix_training_exams_user", "user", "base"),
+    Index("ix_training_exams_base", "base", "finished_at"),
+)
+
+# The store change counter the cards were last made at, per base.
+training_sync = Table(
+    "training_sync", metadata,
+    Column("base", String(64), primary_key=True),
+    Column("store_version", Integer, nullable=False),
+    Column("synced_at", String(32), nullable=False),
 )
 
 # Sentence vectors for semantic search (migration 10), keyed by the sha1 of the text
