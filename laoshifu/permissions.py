@@ -19,6 +19,8 @@ ACTIONS = (
     "questions",      # see the unanswered queue and thumbs-down answers
     "audit",          # read the audit log
     "admin",          # users, roles, bases, tokens
+    "learn",          # study cards and take exams (带徒弟)
+    "teach",          # set tracks, see the apprentices' progress in one's bases
 )
 
 # How a refusal names each action: "an apprentice may not see drafts".
@@ -27,14 +29,15 @@ _DOING = {
     "edit": "edit units", "import": "import files", "approve": "approve, reject or retire units",
     "answer": "answer questions", "questions": "see the question queue",
     "audit": "read the audit log", "admin": "manage users, bases and tokens",
+    "learn": "study cards or take exams", "teach": "see apprentices' progress or set tracks",
 }
 
 MATRIX: dict[str, frozenset[str]] = {
     "admin": frozenset(ACTIONS),
     "master": frozenset({"ask", "read", "read_drafts", "edit", "import", "approve", "answer",
-                         "questions", "audit"}),
-    "engineer": frozenset({"ask", "read", "read_drafts", "edit", "questions"}),
-    "apprentice": frozenset({"ask", "read"}),
+                         "questions", "audit", "learn", "teach"}),
+    "engineer": frozenset({"ask", "read", "read_drafts", "edit", "questions", "learn"}),
+    "apprentice": frozenset({"ask", "read", "learn"}),
 }
 
 

@@ -24,6 +24,8 @@ def test_matrix_is_what_the_roles_promise():
         "questions":    (1, 1, 1, 0),
         "audit":        (1, 1, 0, 0),
         "admin":        (1, 0, 0, 0),
+        "learn":        (1, 1, 1, 1),
+        "teach":        (1, 1, 0, 0),
     }
     assert set(expect) == set(permissions.ACTIONS)
     for action, row in expect.items():
