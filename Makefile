@@ -16,13 +16,13 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 run: install
-	$(LAOSHIFU) import $(EXAMPLE)
+	$(LAOSHIFU) import --if-empty $(EXAMPLE)
 	$(LAOSHIFU) status
 	$(LAOSHIFU) serve --host 127.0.0.1 --port 8000
 
 # The terminal way to ask: an interactive prompt on the example knowledge base.
 ask: install
-	$(LAOSHIFU) import $(EXAMPLE)
+	$(LAOSHIFU) import --if-empty $(EXAMPLE)
 	$(LAOSHIFU) ask
 
 # Debian packages the full suite uses: a PostgreSQL server for the store tests on both

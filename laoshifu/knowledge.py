@@ -14,12 +14,17 @@ from .validate import check_units
 
 
 def import_folder(store: Store, path: Path | str, base: str = DEFAULT_BASE,
-                  actor: str = "import", dry_run: bool = False) -> tuple[ImportReport, FolderContents]:
-    """Validate a whole folder, then write it in one transaction (or nothing at all)."""
+                  actor: str = "import", dry_run: bool = False, on_conflict: str = "refuse",
+                  origin: str | None = None) -> tuple[ImportReport, FolderContents]:
+    """Validate a whole folder, then write it in one transaction (or nothing at all).
+
+    Units changed in the store since this folder's last import are not overwritten unless
+    ``on_conflict="theirs"`` (see ``Store.apply_import``).
+    """
     check_base_name(base)
     path = Path(path)
     contents = read_folder(path)
-    origin = str(path.resolve())
+    origin = origin or folder_origin(path)
     problems = list(contents.problems)
     if not problems and not contents.units:
         # An emptied or wrong folder would otherwise retire everything imported from it.
@@ -38,8 +43,24 @@ def import_folder(store: Store, path: Path | str, base: str = DEFAULT_BASE,
                                context=context)
     if problems:
         raise LaoshifuError(problems)
-    report = store.apply_import(base, contents.units, origin=origin, actor=actor, dry_run=dry_run)
+    report = store.apply_import(base, contents.units, origin=origin, actor=actor, dry_run=dry_run,
+                                on_conflict=on_conflict, same_origin=_same_origin(origin))
     return report, contents
+
+
+def folder_origin(path: Path) -> str:
+    """A folder's stable name as the origin of its units: the same folder uploaded as a
+    zip, or imported from another checkout, is recognised (and retires what it dropped)."""
+    return "folder:" + (path.resolve().name or "kb")
+
+
+def _same_origin(origin: str):
+    # Stores written before origins were names hold the folder's absolute path.
+    name = origin.removeprefix("folder:")
+
+    def same(stored: str) -> bool:
+        return stored == origin or (stored.startswith("/") and Path(stored).name == name)
+    return same
 
 
 def export_base(store: Store, path: Path | str, base: str = DEFAULT_BASE,

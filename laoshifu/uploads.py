@@ -86,7 +86,8 @@ def _extract(data: bytes, members: list[zipfile.ZipInfo], target: Path,
 
 
 def import_upload(store: Store, base: str, filename: str, data: bytes, user,
-                  dry_run: bool = False, max_bytes: int = MAX_UPLOAD_BYTES) -> ImportReport:
+                  dry_run: bool = False, max_bytes: int = MAX_UPLOAD_BYTES,
+                  on_conflict: str = "refuse") -> ImportReport:
     """Import an uploaded zip (a knowledge folder) or a single handbook file."""
     permissions.check(user, "import", base)
     filename = PurePosixPath(filename.replace("\\", "/")).name or "upload"
@@ -114,7 +115,12 @@ def import_upload(store: Store, base: str, filename: str, data: bytes, user,
                             else "") / filename
             where.parent.mkdir(parents=True, exist_ok=True)
             where.write_bytes(data)
+        # A stable origin (the zip's top folder, or the file's name), not the temp folder:
+        # re-uploading the folder retires what it dropped.
+        origin = (knowledge.folder_origin(folder) if folder != root
+                  else f"folder:{Path(filename).stem}" if is_zip else f"file:{filename}")
         report, _contents = knowledge.import_folder(store, folder, base=base, actor=user.name,
-                                                    dry_run=dry_run)
+                                                    dry_run=dry_run, origin=origin,
+                                                    on_conflict=on_conflict)
     return report
 

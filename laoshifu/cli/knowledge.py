@@ -21,11 +21,31 @@ def register(main: click.Group) -> None:
 @base_option
 @click.option("--dry-run", is_flag=True, help="Check everything and report, write nothing.")
 @click.option("--actor", default="import", show_default=True, help="Who is importing (audit log).")
+@click.option("--ours", "on_conflict", flag_value="ours",
+              help="Keep the store's version of units changed there since the last import.")
+@click.option("--theirs", "--force", "on_conflict", flag_value="theirs",
+              help="Take the folder's version even over changes made in the store.")
+@click.option("--if-empty", is_flag=True,
+              help="Import only when the base holds no units yet (first start).")
 @json_option
-def import_cmd(path: Path, base: str, dry_run: bool, actor: str, as_json: bool) -> None:
-    """Check a knowledge-base folder and store it (all or nothing)."""
+def import_cmd(path: Path, base: str, dry_run: bool, actor: str, on_conflict: str | None,
+               if_empty: bool, as_json: bool) -> None:
+    """Check a knowledge-base folder and store it (all or nothing).
+
+    A unit changed in the store (web edit, approval) since this folder was last imported
+    is never overwritten silently: the import is refused and names it, unless --ours or
+    --theirs says which side wins.
+    """
     store = open_store()
-    report, contents = knowledge.import_folder(store, path, base=base, actor=actor, dry_run=dry_run)
+    if if_empty and (held := store.list_units(base, statuses=None)):
+        message = (f"base {base!r} already holds {len(held)} units: not importing {path} "
+                   "(import without --if-empty to update it)")
+        echo_json({"base": base, "skipped": True, "units": len(held)}) if as_json \
+            else click.echo(message)
+        return
+    report, contents = knowledge.import_folder(store, path, base=base, actor=actor,
+                                               dry_run=dry_run,
+                                               on_conflict=on_conflict or "refuse")
     if as_json:
         echo_json({**report.to_dict(), "files": len(contents.files), "skipped": contents.skipped})
         return
@@ -34,6 +54,9 @@ def import_cmd(path: Path, base: str, dry_run: bool, actor: str, as_json: bool) 
                f"{len(contents.files)} files")
     click.echo(f"  created {len(report.created)}, updated {len(report.updated)}, "
                f"unchanged {len(report.unchanged)}, retired {len(report.retired)}")
+    for conflict in report.conflicts:
+        click.echo(f"  kept the store's {conflict.unit_id} ({conflict.change} by "
+                   f"{conflict.changed_by} at {conflict.changed_at})")
     if contents.skipped:
         click.echo(f"  skipped (not knowledge): {', '.join(contents.skipped)}")
 

@@ -47,6 +47,18 @@ def _m004(conn: Connection) -> None:
         conn.exec_driver_sql("ALTER TABLE units ADD COLUMN pending_version INTEGER")
 
 
+@migration(5, "units.import_hash: what the folder held at the last import")
+def _m005(conn: Connection) -> None:
+    columns = {c["name"] for c in inspect(conn).get_columns("units")}
+    if "import_hash" not in columns:
+        conn.exec_driver_sql("ALTER TABLE units ADD COLUMN import_hash VARCHAR(64)")
+    # The last version an import wrote is what the folder held then.
+    conn.exec_driver_sql(
+        "UPDATE units SET import_hash = (SELECT v.content_hash FROM unit_versions v "
+        "WHERE v.base = units.base AND v.id = units.id AND v.change = 'import' "
+        "ORDER BY v.version DESC LIMIT 1) WHERE import_hash IS NULL")
+
+
 @migration(10, "sentence vectors for semantic search (embeddings)")
 def _m010(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[schema.embeddings])

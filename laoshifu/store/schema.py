@@ -48,6 +48,10 @@ units = Table(
     # An engineer's edit of an approved unit waits here (a version in unit_versions)
     # while the approved version above stays live; see migration 4.
     Column("pending_version", Integer, nullable=True),
+    # The unit's content hash as its folder had it at the last import (migration 5): a
+    # stored version that differs was made outside the folder since, and a re-import
+    # must not silently overwrite it.
+    Column("import_hash", String(64), nullable=True),
     PrimaryKeyConstraint("base", "id"),
     Index("ix_units_base_kind_status", "base", "kind", "status"),
 )

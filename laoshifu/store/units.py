@@ -8,7 +8,7 @@ from typing import Iterable
 
 from sqlalchemy import Connection, and_, func, insert, select, update
 
-from ..errors import LaoshifuError, NotFound, Problem
+from ..errors import Conflict, LaoshifuError, NotFound, Problem
 from ..units import STATUSES, Unit, unit_from_dict
 from . import schema
 from .core import Store, now
@@ -21,6 +21,10 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
+    # Units changed outside the folder (web edits, approvals) since its last import whose
+    # folder text differs: kept as stored (``ours``) or overwritten (``theirs``).
+    conflicts: list["ImportConflict"] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
     dry_run: bool = False
 
     @property
@@ -30,7 +34,26 @@ class ImportReport:
     def to_dict(self) -> dict:
         return {"base": self.base, "dry_run": self.dry_run, "created": len(self.created),
                 "updated": len(self.updated), "unchanged": len(self.unchanged),
-                "retired": len(self.retired)}
+                "retired": len(self.retired), "kept": len(self.kept),
+                "conflicts": [c.to_dict() for c in self.conflicts]}
+
+
+@dataclass(frozen=True)
+class ImportConflict:
+    """A unit the folder would change although the store's version was made elsewhere."""
+
+    unit_id: str
+    changed_by: str
+    changed_at: str
+    change: str  # how the store's version was made: edit, approve, retire, answer…
+    removed: bool = False  # the folder no longer has the unit at all
+
+    def to_dict(self) -> dict:
+        return {"unit_id": self.unit_id, "changed_by": self.changed_by,
+                "changed_at": self.changed_at, "change": self.change, "removed": self.removed}
+
+
+ON_CONFLICT = ("refuse", "ours", "theirs")
 
 
 def _payload(unit: Unit) -> str:
@@ -91,6 +114,31 @@ def _latest_version(conn: Connection, base: str, unit_id: str) -> int:
     v = schema.unit_versions
     return conn.scalar(select(func.max(v.c.version)).where(
         and_(v.c.base == base, v.c.id == unit_id))) or 0
+
+
+def _conflicts(conn: Connection, base: str, contested: dict[str, bool],
+               existing: dict) -> list[ImportConflict]:
+    """Who made each contested unit's stored version, and when."""
+    v = schema.unit_versions
+    out = []
+    for unit_id in sorted(contested):
+        row = conn.execute(select(v.c.changed_by, v.c.changed_at, v.c.change).where(and_(
+            v.c.base == base, v.c.id == unit_id,
+            v.c.version == existing[unit_id].version))).first()
+        out.append(ImportConflict(unit_id, row.changed_by if row else "",
+                                  row.changed_at if row else "", row.change if row else "",
+                                  removed=contested[unit_id]))
+    return out
+
+
+def _conflict_problem(c: ImportConflict) -> Problem:
+    what = "is no longer in the folder" if c.removed else "differs in the folder"
+    return Problem(
+        f"unit {c.unit_id!r} was changed in the store ({c.change} by {c.changed_by or '?'} at "
+        f"{c.changed_at or '?'}) since this folder was last imported, and {what}",
+        field=c.unit_id,
+        hint="--ours keeps the store's version, --theirs takes the folder's; "
+             "`laoshifu export DIR` writes the store's versions out to compare")
 
 
 class UnitsMixin:
@@ -183,8 +231,20 @@ class UnitsMixin:
         return out
 
     def apply_import(self: Store, base: str, units: list[Unit], origin: str, actor: str,
-                     dry_run: bool = False, batch: int = 2000) -> ImportReport:
-        """Write a validated folder in one transaction: new, changed, retired units."""
+                     dry_run: bool = False, batch: int = 2000, on_conflict: str = "refuse",
+                     same_origin=None) -> ImportReport:
+        """Write a validated folder in one transaction: new, changed, retired units.
+
+        A unit whose stored version was made outside the folder since the folder's last
+        import (an edit or approval in the web app) is a conflict when the folder's text
+        differs: ``refuse`` raises ``Conflict`` naming each, ``ours`` keeps the store's
+        version, ``theirs`` takes the folder's. ``same_origin(stored_origin)`` says whether
+        a stored unit came from this folder (for retiring what the folder no longer has).
+        """
+        if on_conflict not in ON_CONFLICT:
+            raise LaoshifuError(Problem(f"unknown conflict choice {on_conflict!r}",
+                                        field="on_conflict", hint=", ".join(ON_CONFLICT)))
+        same_origin = same_origin or (lambda stored: stored == origin)
         report = ImportReport(base=base, dry_run=dry_run)
         at = now()
         with self.transaction() as conn:
@@ -192,7 +252,7 @@ class UnitsMixin:
                 schema.units.c.id, schema.units.c.content_hash, schema.units.c.status,
                 schema.units.c.version, schema.units.c.origin, schema.units.c.created_at,
                 schema.units.c.source_file, schema.units.c.source_line,
-                schema.units.c.pending_version,
+                schema.units.c.pending_version, schema.units.c.import_hash,
             ).where(schema.units.c.base == base))}
             v = schema.unit_versions
             latest = dict(conn.execute(select(v.c.id, func.max(v.c.version)).where(
@@ -200,31 +260,47 @@ class UnitsMixin:
             new_rows, new_versions, moved = [], [], []
             seen = set()
             reordered = _reordered(conn, base, units, existing)
+            contested: dict[str, bool] = {}  # id -> removed from the folder
             for unit in units:
                 seen.add(unit.id)
                 old = existing.get(unit.id)
+                folder_hash = unit.content_hash()
                 if old is None:
                     report.created.append(unit.id)
-                    new_rows.append(_unit_row(unit, base, 1, origin, at, at))
+                    new_rows.append({**_unit_row(unit, base, 1, origin, at, at),
+                                     "import_hash": folder_hash})
                     new_versions.append(_version_row(unit, base, 1, actor, at, "import"))
-                elif old.content_hash != unit.content_hash() and unit.id not in reordered:
+                elif old.content_hash != folder_hash and unit.id not in reordered:
+                    if old.import_hash != old.content_hash and on_conflict != "theirs":
+                        contested[unit.id] = False
+                        continue
                     report.updated.append(unit.id)
                     version = latest.get(unit.id, old.version) + 1
-                    moved.append(_unit_row(unit, base, version, origin, old.created_at, at))
+                    moved.append({**_unit_row(unit, base, version, origin, old.created_at, at),
+                                  "import_hash": folder_hash})
                     new_versions.append(_version_row(unit, base, version, actor, at, "import"))
                 else:
                     report.unchanged.append(unit.id)
-                    if (old.source_file, old.source_line, old.origin) != (
-                            unit.source_file, unit.source_line, origin) or unit.id in reordered:
+                    if (old.source_file, old.source_line, old.origin, old.import_hash) != (
+                            unit.source_file, unit.source_line, origin, folder_hash) \
+                            or unit.id in reordered:
                         # Same words, moved within the folder: keep the pointer right (the
                         # payload too, which show and citations read), no new version.
                         conn.execute(update(schema.units).where(and_(
                             schema.units.c.base == base, schema.units.c.id == unit.id)).values(
                             source_file=unit.source_file, source_line=unit.source_line, origin=origin,
-                            payload=_payload(unit), content_hash=unit.content_hash()))
+                            payload=_payload(unit), content_hash=folder_hash,
+                            import_hash=folder_hash))
             for unit_id, old in existing.items():
-                if old.origin == origin and unit_id not in seen and old.status != "retired":
-                    report.retired.append(unit_id)
+                if same_origin(old.origin) and unit_id not in seen and old.status != "retired":
+                    if old.import_hash != old.content_hash and on_conflict != "theirs":
+                        contested[unit_id] = True
+                    else:
+                        report.retired.append(unit_id)
+            report.conflicts = _conflicts(conn, base, contested, existing)
+            report.kept = sorted(contested)
+            if report.conflicts and on_conflict == "refuse":
+                raise Conflict([_conflict_problem(c) for c in report.conflicts])
             if dry_run:
                 conn.rollback()
                 return report
@@ -239,6 +315,11 @@ class UnitsMixin:
             for unit_id in report.retired:
                 self._set_status(conn, base, unit_id, "retired", actor, "import",
                                  "no longer in the imported folder")
+            if report.retired:
+                # Retired by the folder itself: if the unit comes back, it is no conflict.
+                conn.execute(update(schema.units).where(and_(
+                    schema.units.c.base == base, schema.units.c.id.in_(report.retired))).values(
+                    import_hash=schema.units.c.content_hash))
             if report.changed:
                 self.audit(conn, actor, "import", base=base, target=origin, detail=report.to_dict())
                 self.bump_version(conn)

@@ -195,12 +195,15 @@ def drafts(request: Request, base: str = DEFAULT_BASE, user: User = Depends(curr
 @router.post("/import", responses=ERRORS)
 async def import_upload(request: Request, file: UploadFile = File(...),
                         base: str = Form(DEFAULT_BASE), dry_run: bool = Form(False),
+                        on_conflict: Literal["refuse", "ours", "theirs"] = Form("refuse"),
                         user: User = Depends(current)) -> dict:
-    """Import a zipped knowledge folder or a handbook file (all or nothing)."""
+    """Import a zipped knowledge folder or a handbook file (all or nothing). Units changed
+    here since the folder's last import make it a 409 unless ``on_conflict`` says which
+    side wins (``ours``: keep the store's, ``theirs``: take the folder's)."""
     limit = request.app.state.max_upload_bytes
     data = await file.read(limit + 1)
     report = uploads.import_upload(_store(request), base, file.filename or "upload", data, user,
-                                   dry_run=dry_run, max_bytes=limit)
+                                   dry_run=dry_run, max_bytes=limit, on_conflict=on_conflict)
     return report.to_dict()
 
 

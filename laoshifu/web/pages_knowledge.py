@@ -6,7 +6,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse
 
 from .. import permissions, editing, uploads
-from ..errors import LaoshifuError, NotFound, Problem
+from ..errors import Conflict, LaoshifuError, NotFound, Problem
 from ..units import KINDS
 from . import auth, forms, render
 
@@ -153,7 +153,8 @@ def import_page(request: Request):
 
 @router.post("/import")
 async def import_upload(request: Request, file: UploadFile = File(...), base: str = Form(""),
-                        csrf: str = Form(""), dry_run: str = Form("")):
+                        csrf: str = Form(""), dry_run: str = Form(""),
+                        on_conflict: str = Form("refuse")):
     user = auth.require_user(request)
     auth.check_csrf(request, csrf)
     base = render.current_base(request, user, base or None)
@@ -162,10 +163,13 @@ async def import_upload(request: Request, file: UploadFile = File(...), base: st
     data = await file.read(limit + 1)
     try:
         report = uploads.import_upload(request.app.state.store, base, file.filename or "upload",
-                                       data, user, dry_run=bool(dry_run), max_bytes=limit)
+                                       data, user, dry_run=bool(dry_run), max_bytes=limit,
+                                       on_conflict=on_conflict)
     except LaoshifuError as exc:
         if isinstance(exc, permissions.PermissionDenied):
             raise
-        return render.page(request, "import.html", {"base": base, "problems": exc.problems},
-                           status_code=413 if "limit" in exc.problems[0].message else 400)
+        status = 409 if isinstance(exc, Conflict) else 413 if "limit" in exc.problems[0].message else 400
+        return render.page(request, "import.html", {"base": base, "problems": exc.problems,
+                                                    "conflict": isinstance(exc, Conflict)},
+                           status_code=status)
     return render.page(request, "import.html", {"base": base, "report": report.to_dict()})

@@ -41,7 +41,7 @@ def test_reimporting_the_folder_keeps_versions_unique(store):
     live = store.get_unit("main", "dc-dew-point")
     store.save_unit("main", live.with_changes(upper=70.0, status="draft"), actor="li")
     store.save_unit("main", live.with_changes(body="网页上改的"), actor="wang")  # published: v3
-    report, _ = import_folder(store, EXAMPLE)  # the folder's text comes back as v4
+    report, _ = import_folder(store, EXAMPLE, on_conflict="theirs")  # the folder's text: v4
     assert report.updated == ["dc-dew-point"]
     assert [u.version for u, _ in store.history("main", "dc-dew-point")] == [1, 2, 3, 4]
 

@@ -206,3 +206,24 @@ def test_other_base_is_invisible(world):
     listing = world.api("zhao").get("/api/v1/units", params={"base": "other"}).json()
     assert [u["id"] for u in listing["units"]] == [OTHER_UNIT]
     assert_error(world.api("zhao").get("/api/v1/units"), 403, "forbidden")
+
+
+def test_reuploading_a_zip_retires_what_it_dropped_and_names_conflicts(world):
+    """Issue 14 #12 and issue 9 #1: a stable origin for uploads; web edits are not overwritten."""
+    api = world.api("wang")
+    second = NOTE_MD.replace("note-zip-1", "note-zip-2").replace("压缩包里的笔记", "第二条")
+    api.post("/api/v1/import", files={"file": ("kb.zip", _zip({"kb/notes/a.md": NOTE_MD,
+                                                               "kb/notes/b.md": second}))})
+    dropped = api.post("/api/v1/import", files={"file": ("kb.zip", _zip({"kb/notes/a.md": NOTE_MD}))})
+    assert dropped.json()["retired"] == 1
+    unit = api.get("/api/v1/units/note-zip-1").json()
+    edited = api.put("/api/v1/units/note-zip-1", json={**unit, "body": "网页上改过了。",
+                                                       "expected_version": unit["version"]})
+    assert edited.status_code == 200, edited.text
+    again = api.post("/api/v1/import", files={"file": ("kb.zip", _zip({"kb/notes/a.md": NOTE_MD}))})
+    error = assert_error(again, 409, "conflict")
+    assert error["problems"][0]["field"] == "note-zip-1"
+    kept = api.post("/api/v1/import", files={"file": ("kb.zip", _zip({"kb/notes/a.md": NOTE_MD}))},
+                    data={"on_conflict": "ours"})
+    assert kept.json()["kept"] == 1
+    assert api.get("/api/v1/units/note-zip-1").json()["body"] == "网页上改过了。"
