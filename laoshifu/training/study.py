@@ -1,0 +1,239 @@
+"""Today's queue for one learner, and recording his answers.
+
+The queue, in order: cards whose unit changed since he learnt them (with old → new),
+cards due now, new cards from his tracks up to the day's limit, then learning steps
+due within the next minutes (so a session does not stall on a ten-minute step).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import and_, exists, func, insert, select, update
+
+from .. import permissions
+from ..errors import NotFound, Problem
+from ..store import Store, schema
+from . import changes, grading
+from .cards import Card
+from .grading import Verdict
+from .schedule import LEARNING, RELEARNING, Memory, review, utc
+from .sync import card_at, current_card, sync_cards
+from .tracks import Scope, scope_for
+
+LEARN_AHEAD = timedelta(minutes=20)
+DEFAULT_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    card: Card
+    reason: str  # changed | due | new | ahead
+    memory: Memory | None = None
+    changed_from: int | None = None  # the unit version the learner knew
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"reason": self.reason, "changed_from": self.changed_from,
+                "due": self.memory.due.isoformat() if self.memory else None,
+                "card": public_card(self.card)}
+
+
+@dataclass
+class Queue:
+    user: str
+    base: str
+    items: list[QueueItem] = field(default_factory=list)
+    changed: int = 0
+    due: int = 0  # due now, besides the changed ones
+    new_today: int = 0  # new cards already started today
+    new_left: int = 0  # new cards still allowed today
+    learned: int = 0
+
+    @property
+    def first(self) -> QueueItem | None:
+        return self.items[0] if self.items else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"user": self.user, "base": self.base, "changed": self.changed, "due": self.due,
+                "new_today": self.new_today, "new_left": self.new_left, "learned": self.learned,
+                "items": [i.to_dict() for i in self.items]}
+
+
+@dataclass(frozen=True)
+class Answered:
+    card: Card
+    verdict: Verdict
+    memory: Memory
+    review_id: int
+    changes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"review_id": self.review_id, "card": self.card.to_dict(),
+                "verdict": self.verdict.to_dict(), "changes": list(self.changes),
+                "due": self.memory.due.isoformat(), "state": self.memory.state}
+
+
+def public_card(card: Card) -> dict[str, Any]:
+    """A card as shown before it is answered: no answer in it."""
+    data = card.to_dict()
+    for secret in ("correct", "order", "value", "tolerance", "answer_text", "explain"):
+        data.pop(secret, None)
+    return data
+
+
+def iso(at: datetime) -> str:
+    return utc(at).isoformat(timespec="seconds")
+
+
+def day_start(at: datetime) -> datetime:
+    """Midnight of ``at``'s day on the plant's clock (the machine's local time zone)."""
+    local = at.astimezone()
+    return datetime.combine(local.date(), time(0), tzinfo=local.tzinfo)
+
+
+def memory_of(row) -> Memory:
+    parse = datetime.fromisoformat
+    return Memory(row.state, row.step, row.stability, row.difficulty, parse(row.due),
+                  parse(row.last_review) if row.last_review else None, row.reps, row.lapses)
+
+
+def _card(row) -> Card:
+    return Card.from_dict(json.loads(row.payload))
+
+
+def today_queue(store: Store, base: str, user, at: datetime | None = None,
+                limit: int = DEFAULT_LIMIT, scope: Scope | None = None) -> Queue:
+    """What ``user`` studies next in ``base``, at most ``limit`` cards."""
+    permissions.check(user, "learn", base)
+    at = utc(at or datetime.now(UTC))
+    sync_cards(store, base, at)
+    scope = scope or scope_for(store, base, user)
+    s, c = schema.training_state, schema.training_cards
+    joined = s.join(c, and_(c.c.base == s.c.base, c.c.unit_id == s.c.unit_id,
+                            c.c.slot == s.c.slot, c.c.current == 1))
+    mine = and_(s.c.user == user.name, s.c.base == base, s.c.suspended == 0)
+    queue = Queue(user.name, base)
+    with store.read() as conn:
+        changed = list(conn.execute(select(s, c.c.payload).select_from(joined).where(
+            and_(mine, s.c.changed_from.is_not(None))).order_by(s.c.due, s.c.unit_id, s.c.slot)))
+        due = list(conn.execute(select(s, c.c.payload).select_from(joined).where(
+            and_(mine, s.c.changed_from.is_(None), s.c.due <= iso(at))).order_by(s.c.due).limit(limit)))
+        queue.due = conn.scalar(select(func.count()).select_from(s).where(
+            and_(mine, s.c.changed_from.is_(None), s.c.due <= iso(at))))
+        queue.new_today = conn.scalar(select(func.count()).select_from(s).where(
+            and_(s.c.user == user.name, s.c.base == base, s.c.first_seen >= iso(day_start(at)))))
+        queue.learned = conn.scalar(select(func.count()).select_from(s).where(
+            and_(s.c.user == user.name, s.c.base == base)))
+        queue.new_left = max(0, scope.new_per_day - queue.new_today)
+        new = _new_cards(conn, base, user.name, scope, min(limit, queue.new_left))
+        ahead = list(conn.execute(select(s, c.c.payload).select_from(joined).where(
+            and_(mine, s.c.changed_from.is_(None), s.c.due > iso(at), s.c.due <= iso(at + LEARN_AHEAD),
+                 s.c.state.in_((LEARNING, RELEARNING)))).order_by(s.c.due).limit(limit)))
+    queue.changed = len(changed)
+    queue.items = ([QueueItem(_card(r), "changed", memory_of(r), r.changed_from) for r in changed]
+                   + [QueueItem(_card(r), "due", memory_of(r)) for r in due]
+                   + [QueueItem(card, "new") for card in new]
+                   + [QueueItem(_card(r), "ahead", memory_of(r)) for r in ahead])[:limit]
+    return queue
+
+
+def _new_cards(conn, base: str, user: str, scope: Scope, limit: int) -> list[Card]:
+    """Unseen current cards: must-know units first, then the tracks' processes in card order."""
+    if limit <= 0:
+        return []
+    s, c = schema.training_state, schema.training_cards
+    unseen = ~exists().where(and_(s.c.user == user, s.c.base == base, s.c.unit_id == c.c.unit_id,
+                                  s.c.slot == c.c.slot))
+    current = and_(c.c.base == base, c.c.current == 1, unseen)
+    picked: list = []
+    if scope.units:
+        picked += conn.execute(select(c.c.payload, c.c.order_key).where(
+            and_(current, c.c.unit_id.in_(scope.units))).order_by(c.c.order_key).limit(limit)).all()
+    if scope.processes:
+        # One indexed walk per process, merged: cheaper than one filtered walk of the base.
+        rows = []
+        for process in scope.processes:
+            rows += conn.execute(select(c.c.payload, c.c.order_key).where(
+                and_(current, c.c.process == process)).order_by(c.c.order_key).limit(limit)).all()
+        picked += sorted(rows, key=lambda r: r.order_key)
+    else:
+        picked += conn.execute(select(c.c.payload, c.c.order_key).where(current)
+                               .order_by(c.c.order_key).limit(limit)).all()
+    cards: dict[str, Card] = {}
+    for row in picked:
+        card = _card(row)
+        cards.setdefault(card.key, card)
+    return list(cards.values())[:limit]
+
+
+def answer(store: Store, base: str, user, unit_id: str, slot: str, response: Any,
+           at: datetime | None = None, duration_ms: int | None = None) -> Answered:
+    """Grade an answer to a current card, update the learner's memory, log the review."""
+    permissions.check(user, "learn", base)
+    at = utc(at or datetime.now(UTC))
+    sync_cards(store, base, at)
+    s = schema.training_state
+    with store.transaction() as conn:
+        card = current_card(conn, base, unit_id, slot)
+        if card is None:
+            raise NotFound(Problem(f"no card {unit_id}#{slot} in knowledge base {base!r}",
+                                   field="card", hint="the unit may have been retired: reload the queue"))
+        verdict = grading.grade(card, response)
+        key = and_(s.c.user == user.name, s.c.base == base, s.c.unit_id == unit_id, s.c.slot == slot)
+        row = conn.execute(select(s).where(key)).first()
+        memory = review(memory_of(row) if row else Memory.new(at), verdict.rating, at)
+        shown = _changes(store, conn, base, card, row.changed_from) if row and row.changed_from else ()
+        values = {"learned_version": card.unit_version, "changed_from": None, "suspended": 0,
+                  "state": memory.state, "step": memory.step, "stability": memory.stability,
+                  "difficulty": memory.difficulty, "due": iso(memory.due),
+                  "last_review": iso(memory.last_review) if memory.last_review else None,
+                  "reps": memory.reps, "lapses": memory.lapses}
+        if row is None:
+            conn.execute(insert(s).values(user=user.name, base=base, unit_id=unit_id, slot=slot,
+                                          first_seen=iso(at), **values))
+        else:
+            conn.execute(update(s).where(key).values(**values))
+        review_id = conn.execute(insert(schema.training_reviews).values(
+            user=user.name, base=base, unit_id=unit_id, slot=slot, unit_version=card.unit_version,
+            rating=verdict.rating, correct=None if verdict.correct is None else int(verdict.correct),
+            response=verdict.given[:500], at=iso(at), duration_ms=duration_ms)).inserted_primary_key[0]
+    return Answered(card, verdict, memory, review_id, tuple(shown))
+
+
+def _changes(store: Store, conn, base: str, card: Card, old_version: int) -> list[str]:
+    """Old → new for a card whose unit changed since the learner knew it."""
+    versions = {u.version: u for u, _ in store.history(base, card.unit_id)}
+    old, new = versions.get(old_version), versions.get(card.unit_version)
+    lines = changes.describe(old, new) if old and new else []
+    if not lines:
+        before = card_at(conn, base, card.unit_id, card.slot, old_version)
+        if before is not None and before.answer_text != card.answer_text:
+            lines = [f"{before.answer_text} → {card.answer_text}"]
+    return lines
+
+
+def changes_for(store: Store, base: str, item: QueueItem) -> list[str]:
+    """What changed for a queue item marked ``changed`` (shown before it is answered)."""
+    if item.changed_from is None:
+        return []
+    with store.read() as conn:
+        return _changes(store, conn, base, item.card, item.changed_from)
+
+
+def last_review(store: Store, base: str, user, review_id: int) -> dict[str, Any]:
+    """One of the learner's own reviews (the page after answering shows it)."""
+    r = schema.training_reviews
+    with store.read() as conn:
+        row = conn.execute(select(r).where(and_(r.c.id == review_id, r.c.user == user.name,
+                                                r.c.base == base))).first()
+        if row is None:
+            raise NotFound(Problem(f"no answer {review_id} of yours in {base!r}"))
+        card = card_at(conn, base, row.unit_id, row.slot, row.unit_version)
+    if card is None:
+        raise NotFound(Problem(f"the card of answer {review_id} is gone"))
+    return {"id": row.id, "card": card, "rating": row.rating, "correct": row.correct,
+            "response": row.response, "at": row.at}
+
