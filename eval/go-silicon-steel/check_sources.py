@@ -38,12 +38,16 @@ NUM = re.compile(r"\d+(?:\.\d+)?")
 
 
 def numbers(line):
-    """Numbers written on a line; '-' counts as a sign only when it is not a
-    hyphen between letters/digits (e.g. '-40' yes, 'T1-NA' / '4962-2008' no)."""
+    """Numbers written on a line. Digits glued to a preceding ASCII letter are
+    part of a name (T1_NA, H2, B8, 30Q120) and are skipped; '-' counts as a
+    sign only when it is not a hyphen after a letter/digit ('-40' yes,
+    '4962-2008' no)."""
     out = []
     for m in NUM.finditer(line):
-        v = float(m.group())
         s = m.start()
+        if s > 0 and line[s - 1].isascii() and (line[s - 1].isalpha() or line[s - 1] == "_"):
+            continue  # part of a name such as T1_NA, H2, B8, 30Q120, Mg2SiO4
+        v = float(m.group())
         if s > 0 and line[s - 1] in "-−":
             prev = line[s - 2] if s > 1 else ""
             if not (prev.isascii() and prev.isalnum()):
