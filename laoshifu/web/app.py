@@ -13,11 +13,11 @@ from itsdangerous import URLSafeTimedSerializer
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from .. import sessions, uploads
+from .. import permissions, sessions
 from ..config import load_settings
 from ..errors import Conflict, LaoshifuError, NotFound, PermissionDenied, Problem
 from ..store import Store
-from . import auth, render
+from . import auth, limits, render
 from .i18n import pick_lang
 
 HERE = Path(__file__).parent
@@ -33,10 +33,14 @@ SECURITY_HEADERS = {
 }
 
 
-def create_app(store: Store | None = None, *, max_upload_bytes: int = uploads.MAX_UPLOAD_BYTES) -> FastAPI:
-    """The app over ``store`` (default: the store named by LAOSHIFU_HOME / LAOSHIFU_DATABASE_URL)."""
+def create_app(store: Store | None = None, *, max_upload_bytes: int | None = None) -> FastAPI:
+    """The app over ``store`` (default: the store named by LAOSHIFU_HOME / LAOSHIFU_DATABASE_URL);
+    uploads up to ``max_upload_bytes`` (default: the configured max_file_mb)."""
+    settings = load_settings()
     if store is None:
-        store = Store.open(load_settings().database_url)
+        store = Store.open(settings.database_url)
+    if max_upload_bytes is None:
+        max_upload_bytes = int(settings.max_file_mb * 1024 * 1024)
     app = FastAPI(title="Laoshifu 老师傅", version="1", docs_url="/api/v1/docs",
                   openapi_url="/api/v1/openapi.json", redoc_url=None,
                   description="Ask the master's knowledge; manage units, questions and feedback.")
@@ -54,8 +58,11 @@ def create_app(store: Store | None = None, *, max_upload_bytes: int = uploads.MA
 
     @app.exception_handler(auth.LoginRequired)
     async def _login(request: Request, exc):
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+        return _login_redirect(request)
+
+    @app.exception_handler(limits.BodyTooLarge)
+    async def _too_large(request: Request, exc: limits.BodyTooLarge):
+        return _too_large_response(request, exc.limit)
 
     @app.exception_handler(LaoshifuError)
     async def _user_error(request: Request, exc: LaoshifuError):
@@ -78,12 +85,13 @@ def create_app(store: Store | None = None, *, max_upload_bytes: int = uploads.MA
 
 
 class _Edges:
-    """Size limit, security headers and the anonymous/language cookies, as a plain ASGI
-    middleware (Starlette's BaseHTTPMiddleware costs a task and a queue per request)."""
+    """Body limits and who may send a body, security headers and the anonymous/language
+    cookies, as a plain ASGI middleware (Starlette's BaseHTTPMiddleware costs a task and a
+    queue per request)."""
 
     def __init__(self, app, max_upload_bytes: int):
         self.app = app
-        self.limit = max_upload_bytes + 1024 * 1024
+        self.upload_bytes = max_upload_bytes
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -91,10 +99,14 @@ class _Edges:
             return
         request = Request(scope)
         length = request.headers.get("content-length")
+        limit = limits.body_limit(scope["path"], self.upload_bytes)
+        body = limits.CountingReceive(receive, limit, request.headers)
 
         async def send_with_edges(message):
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
+                if body.unread:
+                    headers["connection"] = "close"
                 for key, value in SECURITY_HEADERS.items():
                     if key not in headers:
                         headers[key] = value
@@ -102,15 +114,50 @@ class _Edges:
                     headers.append("set-cookie", cookie)
             await send(message)
 
-        if length and length.isdigit() and int(length) > self.limit:
-            error = LaoshifuError(Problem(
-                f"request is {int(length) / 1048576:.1f} MB, over the "
-                f"{(self.limit - 1024 * 1024) / 1048576:.0f} MB limit", field="file",
-                hint="split the folder, or zip it"))
-            response = _error_response(request, error, 413, "too_large")
-            await response(scope, receive, send_with_edges)
+        if length and length.isdigit() and int(length) > limit:
+            await _too_large_response(request, limit)(scope, receive, send_with_edges)
             return
-        await self.app(scope, receive, send_with_edges)
+        gate = limits.gate_for(scope["method"], scope["path"], API_PREFIX)
+        refusal = _refuse_before_body(request, gate) if gate else None
+        if refusal is not None:
+            await refusal(scope, receive, send_with_edges)
+            return
+        # Chunked bodies have no Content-Length: count what is really read.
+        await self.app(scope, body, send_with_edges)
+
+
+def _refuse_before_body(request: Request, gate: limits.Gate) -> Response | None:
+    """The answer to a request whose sender may not send it (None: let it in), from its
+    headers alone, so that nothing of the body is read for a stranger."""
+    try:
+        if gate.api:
+            user = auth.bearer_user(request)
+        else:
+            user, _ = auth.session_user(request)
+            if user is None:
+                return _login_redirect(request)
+        if gate.upload:
+            permissions.check(user, "import")
+    except LaoshifuError as exc:
+        status, code = _status_for(exc)
+        return _error_response(request, exc, status, code)
+    return None
+
+
+def _login_redirect(request: Request) -> Response:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+
+
+def _too_large_response(request: Request, limit: int) -> Response:
+    upload = request.url.path in limits.UPLOAD_PATHS
+    if upload:
+        limit -= limits.FORM_OVERHEAD  # name the file limit the user configured
+    error = LaoshifuError(Problem(
+        f"the request is over the {limits.describe(limit)} limit",
+        field="file" if upload else None,
+        hint="split the folder, or zip it" if upload else "send less at once"))
+    return _error_response(request, error, 413, "too_large")
 
 
 def _edge_cookies(request: Request, existing: list[str]) -> list[str]:
