@@ -169,6 +169,16 @@ def _new_cards(conn, base: str, user: str, scope: Scope, limit: int) -> list[Car
     return list(cards.values())[:limit]
 
 
+def card_of(store: Store, base: str, unit_id: str, slot: str) -> Card:
+    """The current card ``unit_id#slot`` (NotFound when its unit was retired or changed shape)."""
+    with store.read() as conn:
+        card = current_card(conn, base, unit_id, slot)
+    if card is None:
+        raise NotFound(Problem(f"no card {unit_id}#{slot} in knowledge base {base!r}",
+                               field="card", hint="the unit may have been retired: reload the queue"))
+    return card
+
+
 def answer(store: Store, base: str, user, unit_id: str, slot: str, response: Any,
            at: datetime | None = None, duration_ms: int | None = None) -> Answered:
     """Grade an answer to a current card, update the learner's memory, log the review."""

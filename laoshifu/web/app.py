@@ -49,10 +49,11 @@ def create_app(store: Store | None = None, *, max_upload_bytes: int | None = Non
     app.state.max_upload_bytes = max_upload_bytes
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
-    from . import api, pages_admin, pages_ask, pages_knowledge, pages_review
-    for module in (pages_ask, pages_knowledge, pages_review, pages_admin):
+    from . import api, api_training, pages_admin, pages_ask, pages_knowledge, pages_review, pages_training
+    for module in (pages_ask, pages_knowledge, pages_review, pages_admin, pages_training):
         app.include_router(module.router)
     app.include_router(api.router, prefix=API_PREFIX)
+    app.include_router(api_training.router, prefix=API_PREFIX)
 
     app.add_middleware(_Edges, max_upload_bytes=max_upload_bytes)
 
