@@ -33,6 +33,13 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
 }
 _LIST_FIELDS = {"tags", "steps", "parameters", "actions", "synonyms", "path"}
 _NUMBER_FIELDS = {"target", "lower", "upper"}
+# Whole-number fields: lowest, highest, hint. A heading's level becomes that many '#'
+# on export, so it must stay a heading level.
+MAX_ORDER = 1_000_000
+_WHOLE_FIELDS = {
+    "level": (0, 6, "1 to 6 for a heading # to ######, 0 for the text before the first heading"),
+    "order": (0, MAX_ORDER, f"a whole number from 0 to {MAX_ORDER}"),
+}
 # The field that supplies the title when ``title`` is left out.
 _TITLE_FROM = {"parameter": "name", "term": "term", "qa": "question"}
 _BODY_FROM = {"parameter": "rationale", "term": "definition"}
@@ -96,8 +103,11 @@ def build_unit(data: Mapping[str, Any], where: Where, body: str = "",
             if error:
                 problems.append(where.problem(error, name, "write a plain number such as 62 or 0.23"))
             out[name] = number
-        elif name in ("level", "order"):
-            out[name] = int(raw or 0)
+        elif name in _WHOLE_FIELDS:
+            number, error = _as_whole(raw, *_WHOLE_FIELDS[name][:2])
+            if error:
+                problems.append(where.problem(error, name, _WHOLE_FIELDS[name][2]))
+            out[name] = number
         else:
             out[name] = _text(raw)
 
@@ -176,6 +186,20 @@ def _check_kind(kind: str, out: dict[str, Any], where: Where) -> list[Problem]:
                                           f"one of: {', '.join(CATEGORIES)}"))
     elif kind == "qa":
         _require(out, "question", where, problems)
+    elif kind == "section":
+        # A section's title and attributes are written on its heading line on export:
+        # a line break there would start a heading of the author's choosing.
+        out["title"] = out["title"].strip()
+        if not out["title"] and not problems:
+            _require(out, "title", where, problems)
+        for name in ("title", "process", "author", "tags"):
+            values = out[name] if name == "tags" else [out[name]]
+            if any("\n" in value for value in values):
+                problems.append(where.problem(f"a section's {name} must be one line", name,
+                                              "it is written on the heading's line"))
+        if "{#" in out["title"]:
+            problems.append(where.problem("a section's title cannot hold '{#'", "title",
+                                          "write {#id attribute=value} once, at the end of the heading"))
     return problems
 
 
@@ -303,7 +327,10 @@ def _text(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip("\n") if isinstance(value, str) else str(value)
+    if not isinstance(value, str):
+        return str(value)
+    # One line-ending convention, as files are read: a lone '\r' is a line break there.
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
 
 
 def _as_list(value: Any) -> list[str]:
@@ -326,6 +353,29 @@ def _as_number(value: Any) -> tuple[float | None, str | None]:
     if math.isnan(number) or math.isinf(number):
         return None, f"{value!r} is not a finite number"
     return number, None
+
+
+def _as_whole(value: Any, lowest: int, highest: int) -> tuple[int, str | None]:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return 0, None
+    number: int | None = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        number = int(value)
+    elif isinstance(value, str) and re.fullmatch(r"[+-]?\d{1,12}", conditions.half_width(value).strip()):
+        number = int(conditions.half_width(value).strip())
+    if number is None:
+        return 0, f"{_shown(value)} is not a whole number"
+    if not lowest <= number <= highest:
+        return 0, f"{_shown(value)} is not between {lowest} and {highest}"
+    return number, None
+
+
+def _shown(value: Any) -> str:
+    """A value in a message, cut short: a bad field may hold a long list."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str | None:

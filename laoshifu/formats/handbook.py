@@ -16,7 +16,13 @@ from . import yamlio
 
 HANDBOOK_SUFFIXES = (".md", ".markdown", ".txt", ".docx")
 
-_MD_HEADING = re.compile(r'^(#{1,6})\s+(.*?)\s*(?:\{#([A-Za-z0-9][\w.\-]*)((?:\s+\w+=(?:"[^"]*"|[^\s}"]*))*)\s*\})?\s*$')
+# A heading, and the attributes at its end: ``## 露点 {#hb-dp status=draft author="Wang Shifu"}``.
+# A value is bare, or in double quotes with \" and \\ for a quote and a backslash. The
+# block starts at the heading's first '{#' (a title cannot hold one), so a line is read
+# in one pass whatever it holds.
+_MD_HEADING = re.compile(r"(#{1,6})\s+(.*)")
+_VALUE = r'(?:"(?:[^"\\]|\\.)*"|[^\s}"]*)'
+_ID_BLOCK = re.compile(r'\{#([A-Za-z0-9][\w.\-]*)((?:\s+\w+=' + _VALUE + r')*)\s*\}\s*$')
 _TXT_CHAPTER = re.compile(r"^\s*(第[一二三四五六七八九十百零〇两\d]+)([章篇节部])\s*(\S.{0,60})?$")
 _TXT_NUMBERED = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){0,4})[\s、]\s*([^。！？!?；;，,]{1,40})$")
 _SECTION_ATTRS = ("process", "author", "status", "tags")
@@ -84,29 +90,77 @@ def _markdown_headings(lines: list[str], start: int) -> list[_Heading]:
     headings = [_Heading(line=start + 1, level=0, title="")]
     in_fence = False
     for number, line in enumerate(lines[start:], start=start + 1):
-        if line.lstrip().startswith(("```", "~~~")):
+        if _is_fence(line):
             in_fence = not in_fence
+            headings[-1].text.append(line)
+            continue
         match = None if in_fence else _MD_HEADING.match(line)
         if match:
-            hashes, title, explicit, attrs = match.groups()
-            headings.append(_Heading(number, len(hashes), title.strip(), explicit or "",
-                                     _parse_attrs(attrs or "")))
+            hashes, rest = match.groups()
+            start = rest.find("{#")
+            block = _ID_BLOCK.match(rest, start) if start >= 0 else None
+            if block:
+                headings.append(_Heading(number, len(hashes), rest[:start].strip(), block.group(1),
+                                         _parse_attrs(block.group(2))))
+            else:
+                headings.append(_Heading(number, len(hashes), rest.strip()))
         else:
-            headings[-1].text.append(line)
+            headings[-1].text.append(_unescape(line, in_fence))
     return headings
 
 
-_ATTR = re.compile(r'(\w+)=(?:"([^"]*)"|([^\s}"]*))')
+# Body text that would read as structure is written with one more leading backslash, and
+# read back with one less: a heading line outside code fences, a fence that would leave
+# the rest of the file inside a code block, and any line already escaped that way. So a
+# body cannot turn into sections (with their own id, status and author) on export → import.
+def _is_fence(line: str) -> bool:
+    return line.lstrip().startswith(("```", "~~~"))
+
+
+def _escapable(line: str, in_fence: bool) -> bool:
+    """A line that needs a backslash added on export (or has one to remove on import)."""
+    core = line.lstrip("\\")
+    if core != line and _is_fence(core):
+        return True
+    return not in_fence and _MD_HEADING.match(core) is not None
+
+
+def _unescape(line: str, in_fence: bool) -> str:
+    return line[1:] if line.startswith("\\") and _escapable(line, in_fence) else line
+
+
+def _escape_body(body: str) -> str:
+    lines = body.split("\n")
+    fences = [i for i, line in enumerate(lines) if _is_fence(line)]
+    # An odd number of fences: the last one opens a block the next heading would fall into.
+    unclosed = fences[-1] if len(fences) % 2 else -1
+    out, in_fence = [], False
+    for i, line in enumerate(lines):
+        if i == unclosed:
+            out.append("\\" + line)
+        elif _is_fence(line):
+            in_fence = not in_fence
+            out.append(line)
+        else:
+            out.append("\\" + line if _escapable(line, in_fence) else line)
+    return "\n".join(out)
+
+
+_ATTR = re.compile(r'(\w+)=(?:"((?:[^"\\]|\\.)*)"|([^\s}"]*))')
 
 
 def _parse_attrs(text: str) -> dict[str, str]:
-    return {m.group(1): m.group(2) if m.group(2) is not None else m.group(3)
-            for m in _ATTR.finditer(text)}
+    return {m.group(1): re.sub(r'\\(["\\])', r"\1", m.group(2)) if m.group(2) is not None
+            else m.group(3) for m in _ATTR.finditer(text)}
 
 
 def _attr_text(value: str) -> str:
-    # A value with a space (an author "Wang Shifu", a tag "high temp") is quoted.
-    return f'"{value}"' if re.search(r'[\s}]', value) else value
+    # A value with a space (an author "Wang Shifu", a tag "high temp"), a brace or a quote
+    # is quoted; a value that could not be read back would leave the whole attribute list
+    # in the title, and the section with the file's status instead of its own.
+    if not re.search(r'[\s}"]', value):
+        return value
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _text_headings(lines: list[str]) -> list[_Heading]:
@@ -172,6 +226,12 @@ def _sections(headings: list[_Heading], file: str, doc_title: str, base_fields: 
             stack.append(heading)
         unit_id = heading.explicit_id or _derived_id(stem, path, title, used)
         used.add(unit_id)
+        unknown = sorted(set(heading.attrs) - set(_SECTION_ATTRS))
+        if unknown:
+            problems.append(Problem(f"unknown heading attribute {unknown[0]!r}", file=file,
+                                    line=heading.line, field=unknown[0],
+                                    hint=", ".join(_SECTION_ATTRS)))
+            continue
         fields: dict[str, Any] = dict(base_fields)
         fields.update(heading.attrs)
         fields.update({"id": unit_id, "title": title, "level": heading.level,
@@ -216,31 +276,48 @@ def render_handbook(sections: Iterable[Unit]) -> str:
     sections = sorted(sections, key=lambda s: (getattr(s, "order", 0), s.source_line))
     if not sections:
         return ""
-    common = {name: _attr(sections[0], name) for name in _SECTION_ATTRS}
+    preamble = sections[0] if _can_be_preamble(sections[0], sections[1:]) else None
+    headed = sections[1:] if preamble else sections
+    # The front matter holds the preamble's attributes (it has no heading to carry them),
+    # else those every section shares; a heading carries only what differs from it.
+    if preamble is not None:
+        shared = {name: _attr(preamble, name) for name in _SECTION_ATTRS}
+    else:
+        shared = {name: _attr(headed[0], name) for name in _SECTION_ATTRS}
+        for name in _SECTION_ATTRS:
+            if any(_attr(s, name) != shared[name] for s in headed):
+                shared[name] = ""
+    meta: dict[str, Any] = {"title": preamble.title} if preamble is not None else {}
     for name in _SECTION_ATTRS:
-        if any(_attr(s, name) != common[name] for s in sections):
-            common[name] = ""
-    meta: dict[str, Any] = {}
-    preamble = [s for s in sections if getattr(s, "level", 1) == 0]
-    if preamble:
-        meta["title"] = preamble[0].title
-    for name in _SECTION_ATTRS:
-        if common[name]:
-            meta[name] = common[name].split(";") if name == "tags" else common[name]
+        if shared[name]:
+            meta[name] = shared[name].split(";") if name == "tags" else shared[name]
     out = []
     if meta:
         out.append("---\n" + yamlio.dump(meta) + "---")
-    for s in sections:
-        level = getattr(s, "level", 1)
-        if level == 0:
-            out.append(s.body)
-            continue
+    if preamble is not None:
+        out.append(_escape_body(preamble.body))
+    for s in headed:
+        # Text from before a first heading that is no longer first gets a heading of its
+        # own: written bare, it would join the section above (and take its status).
+        level = max(getattr(s, "level", 1), 1)
         attrs = "".join(f" {name}={_attr_text(_attr(s, name))}" for name in _SECTION_ATTRS
-                        if _attr(s, name) != common[name] and _attr(s, name))
+                        if _attr(s, name) != shared[name] and _attr(s, name))
         out.append(f"{'#' * level} {s.title} {{#{s.id}{attrs}}}")
         if s.body:
-            out.append(s.body)
+            out.append(_escape_body(s.body))
     return "\n".join(out) + "\n"
+
+
+def _can_be_preamble(first: Unit, others: list[Unit]) -> bool:
+    """Whether ``first`` can be written as text before the first heading: it is such text,
+    it gets its id back from there, and every attribute it puts in the front matter, the
+    others can override."""
+    if getattr(first, "level", 1) != 0 or not first.body.strip():
+        return False
+    if first.id != _derived_id(_id_stem(export_name(first.source_file)), (), first.title, set()):
+        return False  # the id read back would be another
+    return all(_attr(other, name) for name in _SECTION_ATTRS if _attr(first, name)
+               for other in others)
 
 
 def _attr(unit: Unit, name: str) -> str:

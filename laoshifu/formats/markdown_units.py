@@ -36,7 +36,7 @@ def parse_units(text: str, file: str, defaults: Mapping[str, Any] | None = None
         body_end = _find_next_unit(lines, end + 1)
         data, field_lines, errors = yamlio.load_with_lines(
             "\n".join(lines[start + 1:end]), file, first_line=start + 2)
-        body = "\n".join(lines[end + 1:body_end]).strip("\n")
+        body = "\n".join(_unescape(line) for line in lines[end + 1:body_end]).strip("\n")
         if errors:
             problems += errors
         elif not isinstance(data, dict):
@@ -76,6 +76,21 @@ def _find_next_unit(lines: list[str], i: int) -> int:
     return len(lines)
 
 
+# A body line that is a '---' fence, with or without leading backslashes, is written with
+# one backslash more and read with one less: on export → import a body cannot open front
+# matter of its own (a unit with another id, status and author).
+def _fence_like(line: str) -> bool:
+    return line.rstrip().lstrip("\\") == _FENCE
+
+
+def _escape(line: str) -> str:
+    return "\\" + line if _fence_like(line) else line
+
+
+def _unescape(line: str) -> str:
+    return line[1:] if line.startswith("\\") and _fence_like(line) else line
+
+
 def unit_fields(unit: Unit) -> dict[str, Any]:
     """The front matter that writes ``unit`` back exactly (body excluded)."""
     data: dict[str, Any] = {"id": unit.id, "kind": unit.kind, "title": unit.title}
@@ -104,6 +119,6 @@ def render_units(units: list[Unit]) -> str:
     for unit in units:
         block = "---\n" + yamlio.dump(unit_fields(unit)) + "---\n"
         if unit.body:
-            block += unit.body + "\n"
+            block += "\n".join(_escape(line) for line in unit.body.split("\n")) + "\n"
         blocks.append(block)
     return "\n".join(blocks)

@@ -1,6 +1,9 @@
 import io
 
 import docx
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from laoshifu.formats.handbook import parse_handbook, render_handbook
 
@@ -102,3 +105,120 @@ def test_a_section_attribute_with_a_space_survives_export():
     assert problems == []
     assert [(s.id, s.title, s.author, s.tags) for s in again] == [
         ("s1", "甲", "Wang Shifu", ("high temp", "露点")), ("s2", "乙", "", ())]
+
+
+# -- a section's body, title and attributes cannot make sections of their own -------------
+
+def _section(unit_id, title, body="", level=1, order=1, **fields):
+    from laoshifu.validate import Where, build_unit
+
+    unit, problems = build_unit({"id": unit_id, "title": title, "level": level, "order": order,
+                                 "body": body, **fields}, Where("handbook/h.md", order), kind="section")
+    assert problems == [], problems
+    return unit
+
+
+SMUGGLING = "露点要稳。\n## 露点放开 {#evil status=approved author=王师傅}\n# 升温\n```\n## 代码里的井号\n```\n```\n# 没关上的代码块"
+
+
+def test_heading_lines_in_a_body_stay_text_on_export():
+    sections = [_section("s1", "甲", "一。", order=1),
+                _section("s2", "乙", SMUGGLING, order=2, status="draft", author="li"),
+                _section("s3", "丙", "三。", order=3)]
+    text = render_handbook(sections)
+    assert "\\## 露点放开" in text and "\n## 代码里的井号" in text and "\n\\```\n\\# 没关上" in text
+    again, problems = parse_handbook(text, "handbook/h.md")
+    assert problems == []
+    assert [(s.id, s.status, s.author, s.body) for s in again] == [
+        ("s1", "approved", "", "一。"), ("s2", "draft", "li", SMUGGLING), ("s3", "approved", "", "三。")]
+    assert render_handbook(again) == text
+
+
+def test_a_draft_preamble_keeps_its_status_and_author():
+    preamble = _section("sec-h-34f99cea", "手册", "前言。", level=0, order=0, status="draft",
+                        author="li")
+    text = render_handbook([preamble, _section("s1", "甲", "一。", author="王师傅")])
+    again, problems = parse_handbook(text, "handbook/h.md")
+    assert problems == []
+    assert [(s.id, s.level, s.status, s.author) for s in again] == [
+        ("sec-h-34f99cea", 0, "draft", "li"), ("s1", 1, "approved", "王师傅")]
+    # A section without an author would take the preamble's from the front matter: the
+    # preamble gets a heading of its own instead.
+    text = render_handbook([preamble, _section("s1", "甲", "一。")])
+    again, problems = parse_handbook(text, "handbook/h.md")
+    assert [(s.id, s.level, s.status, s.author) for s in again] == [
+        ("sec-h-34f99cea", 1, "draft", "li"), ("s1", 1, "approved", "")]
+    # So does one whose id is not the one its place in the file gives.
+    text = render_handbook([preamble.with_changes(id="s0"), _section("s1", "甲", "一。", author="王师傅")])
+    again, problems = parse_handbook(text, "handbook/h.md")
+    assert [(s.id, s.level, s.status) for s in again] == [("s0", 1, "draft"), ("s1", 1, "approved")]
+
+
+def test_text_before_the_first_heading_that_is_not_first_gets_its_own_heading():
+    late = _section("s9", "后记", "后记正文。", level=0, order=9, status="draft")
+    text = render_handbook([_section("s1", "甲", "一。"), late])
+    again, problems = parse_handbook(text, "handbook/h.md")
+    assert problems == []
+    assert [(s.id, s.level, s.status, s.body) for s in again] == [
+        ("s1", 1, "approved", "一。"), ("s9", 1, "draft", "后记正文。")]
+
+
+def test_attribute_values_with_quotes_and_backslashes_round_trip():
+    sections = [_section("s1", "甲", "一。", author='老"王" \\ }', status="draft"),
+                _section("s2", "乙", "二。", order=2)]
+    again, problems = parse_handbook(render_handbook(sections), "handbook/h.md")
+    assert problems == []
+    assert [(s.id, s.author, s.status) for s in again] == [
+        ("s1", '老"王" \\ }', "draft"), ("s2", "", "approved")]
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("title", "甲\n## 乙 {#evil status=approved}", "one line"),
+    ("author", "li\n# x", "one line"),
+    ("title", "甲 {#evil}", "'{#'"),
+])
+def test_section_fields_written_on_the_heading_line_are_checked(field, value, message):
+    from laoshifu.validate import Where, build_unit
+
+    data = {"id": "s1", "title": "甲", "level": 1, field: value}
+    unit, problems = build_unit(data, Where("api"), kind="section")
+    assert unit is None and problems[0].field == field and message in problems[0].message
+
+
+def test_a_carriage_return_is_a_line_break_in_a_body():
+    # Files are read with '\r' as a line break: a body must not hide a heading behind one.
+    section = _section("s1", "甲", "一。\r## 乙 {#evil status=approved}")
+    assert section.body == "一。\n## 乙 {#evil status=approved}"
+    again, _ = parse_handbook(render_handbook([section]), "handbook/h.md")
+    assert [s.id for s in again] == ["s1"]
+
+
+def test_unknown_heading_attribute_is_an_error():
+    _, problems = parse_handbook("# 甲 {#s1 body=x}\n一。\n", "handbook/h.md")
+    assert (problems[0].line, problems[0].field) == (1, "body")
+
+
+def test_a_long_heading_line_is_read_in_linear_time():
+    import time
+
+    # Each '{#' could start the attributes: tried one by one, this took 30 s (56 KB).
+    started = time.perf_counter()
+    _, problems = parse_handbook("## " + "{#a x=y" * 8000 + "\n正文\n", "handbook/h.md")
+    sections, _ = parse_handbook("## T {#a" + " tags=\\" * 20000 + "}\n正文\n", "handbook/h.md")
+    assert time.perf_counter() - started < 1.0
+    assert (problems[0].line, problems[0].field) == (1, "title")
+    assert (sections[0].id, sections[0].title, sections[0].level) == ("a", "T", 2)
+
+
+_HB_LINES = st.sampled_from(["# h", "## h {#evil status=approved}", "\\# h", "\\\\## h", "```", "~~~",
+                             "  ```py", "\\```", "#", "####### h", "---", "status: approved", "", "text"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_HB_LINES, max_size=8), min_size=1, max_size=3))
+def test_any_bodies_round_trip_as_their_sections(bodies):
+    sections = [_section(f"s{i}", f"节{i}", "\n".join(lines).strip("\n"), order=i + 1,
+                         status="draft" if i % 2 else "approved") for i, lines in enumerate(bodies)]
+    again, problems = parse_handbook(render_handbook(sections), "handbook/h.md")
+    assert problems == []
+    assert [(s.id, s.status, s.body) for s in again] == [(s.id, s.status, s.body) for s in sections]

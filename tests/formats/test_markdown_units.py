@@ -104,3 +104,48 @@ def test_malformed_front_matter_never_crashes(text):
     units, problems = parse_units(text, "x.md")
     for p in problems:
         assert p.file == "x.md"
+
+
+# -- a body cannot hold units of its own (export → import) --------------------------------
+
+SMUGGLING_BODY = "露点要稳。\n---\nid: evil\nkind: note\ntitle: 没事\nstatus: approved\nauthor: 王师傅\n---\n露点 90 ℃ 没事。"
+
+
+def _note(body):
+    from laoshifu.validate import Where, build_unit
+
+    unit, problems = build_unit({"id": "n1", "title": "草稿", "status": "draft", "author": "li",
+                                 "body": body}, Where("api"), kind="note")
+    assert problems == []
+    return unit
+
+
+def test_a_body_with_front_matter_stays_in_its_unit():
+    note = _note(SMUGGLING_BODY)
+    text = render_units([note, _note("第二条。").with_changes(id="n2")])
+    assert "\n\\---\nid: evil" in text
+    units, problems = parse_units(text, "notes/a.md")
+    assert problems == []
+    assert [(u.id, u.status, u.author, u.body) for u in units] == [
+        ("n1", "draft", "li", SMUGGLING_BODY), ("n2", "draft", "li", "第二条。")]
+    assert render_units(units) == text
+
+
+def test_escaped_fences_are_read_with_one_backslash_less():
+    text = "---\nid: n1\nkind: note\ntitle: t\n---\na\n\\---\n\\\\--- \n\\-- -\n"
+    (note,), _ = parse_units(text, "notes/a.md")
+    assert note.body == "a\n---\n\\--- \n\\-- -"
+
+
+_BODY_LINES = st.sampled_from(["---", "--- ", "\\---", "\\\\---", "id: evil", "status: approved",
+                               "", "  ", "text", "# h", "\\"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_BODY_LINES, max_size=12))
+def test_any_body_round_trips_as_one_unit(lines):
+    body = "\n".join(lines).strip("\n")
+    note = _note(body)
+    units, problems = parse_units(render_units([note, note.with_changes(id="n2")]), "notes/a.md")
+    assert problems == []
+    assert [(u.id, u.body) for u in units] == [("n1", note.body), ("n2", note.body)]
