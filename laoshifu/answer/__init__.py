@@ -6,7 +6,7 @@ import re
 import time
 from pathlib import Path
 
-from ..errors import LaoshifuError, Problem
+from ..errors import Conflict, LaoshifuError, Problem
 from ..search import UnitHit
 from ..store import Store
 from ..text import normalize
@@ -146,15 +146,46 @@ def _fault_rule(question: str, intent: Intent, entry: KnowledgeIndex,
     return None
 
 
-def answer_question(store: Store, base: str, qid: int, text: str, actor: str) -> Unit:
-    """The master answers a queued question: an approved ``qa`` unit, found by the next ask."""
+def answer_question(store: Store, base: str, qid: int, text: str, actor: str,
+                    replace: bool = False) -> Unit:
+    """The master answers a queued question: an approved ``qa`` unit, found by the next ask.
+
+    A question whose answer is live keeps it unless ``replace``: then the answer gets a new
+    version and the old one stays in its history. A first answer never takes an id in use.
+    """
     queued = store.get_question(base, qid)
     body = (text or "").strip()
     if not body:
         raise LaoshifuError(Problem("the answer is empty", field="answer"))
-    unit = QA(id=f"qa-q{qid}", title=queued.text, question=queued.text, body=body,
-              author=actor, status="approved", tags=("师傅答疑",), base=base)
+    previous = previous_answer(store, base, qid)
+    if previous is not None and previous.status != "retired" and not replace:
+        raise Conflict(Problem(
+            f"question {qid} is already answered ({previous.id} v{previous.version} by "
+            f"{previous.author or '?'})", field="replace",
+            hint="answer with replace (laoshifu answer --replace) to put the new answer in its "
+                 "place; the old one stays in the history"))
+    unit = QA(id=previous.id if previous else _free_answer_id(store, base, qid), title=queued.text,
+              question=queued.text, body=body, author=actor, status="approved",
+              tags=("师傅答疑",), base=base)
+    # The version seen here: whatever else is saved meanwhile is refused, not overwritten.
     saved = store.save_unit(base, unit, actor=actor, change="answer",
-                            comment=f"answer to queued question {qid}")
+                            comment=f"answer to queued question {qid}",
+                            expected_version=previous.version if previous else 0)
     store.mark_answered(base, qid, saved.id, actor)
     return saved
+
+
+def previous_answer(store: Store, base: str, qid: int) -> Unit | None:
+    """The qa unit that answered this question before, if it is still stored."""
+    unit_id = store.get_question(base, qid).answer_unit_id
+    unit = store.get_unit(base, unit_id) if unit_id else None
+    return unit if unit is not None and unit.kind == "qa" else None
+
+
+def _free_answer_id(store: Store, base: str, qid: int) -> str:
+    """qa-qN, or qa-qN-2, -3…: an imported or hand-written unit may already be qa-qN."""
+    candidate, n = f"qa-q{qid}", 1
+    while store.get_unit(base, candidate) is not None:
+        n += 1
+        candidate = f"qa-q{qid}-{n}"
+    return candidate
