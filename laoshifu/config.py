@@ -6,9 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from .errors import LaoshifuError, Problem
+from .formats import yamlio
 
 
 @dataclass(frozen=True)
@@ -60,12 +59,11 @@ def _semantic_setting(file_settings: dict, path: Path) -> str:
 def _read_config_file(path: Path) -> dict:
     if not path.exists():
         return {}
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise LaoshifuError(Problem(f"cannot read settings: {exc}", file=str(path),
-                                    line=mark.line + 1 if mark else None)) from None
+    # The knowledge files' YAML reader: no anchors or aliases, errors with their line.
+    data, _lines, problems = yamlio.load_with_lines(path.read_text(encoding="utf-8"), str(path))
+    if problems:
+        raise LaoshifuError(problems)
+    data = data or {}
     if not isinstance(data, dict):
         raise LaoshifuError(Problem("settings must be 'key: value' lines", file=str(path), line=1))
     return data

@@ -90,12 +90,17 @@ def build_unit(data: Mapping[str, Any], where: Where, body: str = "",
     allowed = set(COMMON_FIELDS) | set(KIND_FIELDS[kind]) | {"body"}
     for name in data:
         if name not in allowed:
-            problems.append(where.problem(f"unknown field {name!r} for a {kind}", name,
-                                          _did_you_mean(name, sorted(allowed))))
+            shown = str(name)  # YAML keys may be numbers, dates or null
+            problems.append(where.problem(f"unknown field {shown!r} for a {kind}", shown,
+                                          _did_you_mean(shown, sorted(allowed))))
 
     out: dict[str, Any] = {}
     for name in allowed - {"kind"}:
         raw = values.get(name)
+        shape_error = _shape_error(name, raw)
+        if shape_error:
+            problems.append(where.problem(*shape_error))
+            raw = None
         if name in _LIST_FIELDS:
             out[name] = _as_list(raw)
         elif name in _NUMBER_FIELDS:
@@ -331,6 +336,21 @@ def _text(value: Any) -> str:
         return str(value)
     # One line-ending convention, as files are read: a lone '\r' is a line break there.
     return value.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+
+
+def _shape_error(name: str, value: Any) -> tuple[str, str, str] | None:
+    """A list where a value belongs, or a list or mapping inside a list: refused rather
+    than made text of with str() (a YAML alias bomb, or nonsense such as "['a', 'b']")."""
+    if name in _LIST_FIELDS and isinstance(value, (list, tuple)):
+        if any(isinstance(item, (dict, list, tuple, set)) for item in value):
+            return (f"each item of {name} must be a plain value, not a list or a mapping", name,
+                    "write [a, b], or one '- item' a line")
+        return None
+    if isinstance(value, (dict, list, tuple, set)):
+        kind = "a mapping" if isinstance(value, dict) else "a list"
+        return (f"{name} must be a plain value, not {kind}", name,
+                "a list belongs only in tags, steps, actions, parameters, synonyms and path")
+    return None
 
 
 def _as_list(value: Any) -> list[str]:

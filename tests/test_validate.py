@@ -13,14 +13,14 @@ def _section(**fields):
 @pytest.mark.parametrize("field,value,message", [
     ("level", "abc", "'abc' is not a whole number"),
     ("level", float("inf"), "inf is not a whole number"),
-    ("level", [1, 2], "[1, 2] is not a whole number"),
+    ("level", [1, 2], "level must be a plain value, not a list"),
     ("level", 1e20, "1e+20 is not between 0 and 6"),
     ("level", 7, "7 is not between 0 and 6"),
     ("level", True, "True is not a whole number"),
     ("level", 2.5, "2.5 is not a whole number"),
     ("order", -1, "-1 is not between 0 and 1000000"),
     ("order", 10**30, "is not between 0 and 1000000"),
-    ("order", {"a": 1}, "{'a': 1} is not a whole number"),
+    ("order", {"a": 1}, "order must be a plain value, not a mapping"),
     ("order", "1" * 400, "'111111111111111111111111111111111111..."),
 ])
 def test_bad_level_or_order_is_a_field_error(field, value, message):
@@ -42,3 +42,21 @@ def test_a_file_names_the_line_of_a_bad_level():
     _, problems = parse_units(text, "notes/s.md")
     assert sorted((p.file, p.line, p.field) for p in problems) == [
         ("notes/s.md", 5, "level"), ("notes/s.md", 6, "order")]
+
+
+def test_a_field_name_that_is_not_text_is_an_unknown_field():
+    _, problems = parse_units("---\nid: a\nkind: note\ntitle: t\n1: x\n---\n", "notes/a.md")
+    assert [(p.line, p.field, p.message) for p in problems] == [(5, "1", "unknown field '1' for a note")]
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("tags", [["a", "b"], "c"], "each item of tags must be a plain value"),
+    ("tags", [{"a": 1}], "each item of tags must be a plain value"),
+    ("title", ["a", "b"], "title must be a plain value, not a list"),
+    ("process", {"a": 1}, "process must be a plain value, not a mapping"),
+    ("body", ["a"], "body must be a plain value, not a list"),
+])
+def test_lists_and_mappings_are_not_made_text(field, value, message):
+    unit, problems = build_unit({"id": "n1", "title": "t", field: value}, Where("api"), kind="note")
+    assert unit is None and {p.field for p in problems} == {field}
+    assert message in problems[0].message

@@ -28,6 +28,9 @@ def load_with_lines(text: str, file: str, first_line: int = 1) -> tuple[Any, dic
     ``lines`` maps a top-level key to its 1-based line in the file for a mapping, or a
     list index to the line of each item (and that item's keys) for a sequence.
     """
+    refused = _anchor_problem(text, file, first_line)
+    if refused is not None:
+        return None, {}, [refused]
     loader = _Loader(text)
     try:
         # One parse: compose the node tree (for line numbers), then build values from it.
@@ -43,6 +46,29 @@ def load_with_lines(text: str, file: str, first_line: int = 1) -> tuple[Any, dic
     finally:
         loader.dispose()
     return data, _lines(node, first_line), []
+
+
+def _anchor_problem(text: str, file: str, first_line: int) -> Problem | None:
+    """Anchors and aliases are refused: a few hundred bytes of ``*alias`` can stand for
+    gigabytes once the values are built (a "billion laughs"), and no knowledge file
+    needs them."""
+    if "&" not in text and "*" not in text:
+        return None  # the common case costs nothing
+    loader = _Loader(text)
+    try:
+        while loader.check_token():
+            token = loader.get_token()
+            if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
+                mark = token.start_mark
+                return Problem("YAML anchors and aliases (&name, *name) are not allowed",
+                               file=file, line=first_line + mark.line, column=mark.column + 1,
+                               hint="write each value out in full; quote text that starts "
+                                    "with & or *")
+    except yaml.YAMLError:
+        return None  # a syntax error: the parse reports it with its place
+    finally:
+        loader.dispose()
+    return None
 
 
 class Lines(dict):
