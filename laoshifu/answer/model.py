@@ -74,6 +74,7 @@ class Answer:
     queued_question_id: int | None = None
     ranking: list[str] = field(default_factory=list)  # retrieved unit ids, best first
     signals: Any = None  # the evidence behind ``confidence`` (confidence.Signals)
+    semantic: Any = None  # retrieval.SemanticEvidence in hybrid mode, else None
     elapsed_ms: float = 0.0
 
     def to_dict(self) -> dict:
@@ -89,5 +90,6 @@ class Answer:
             "related": [asdict(r) for r in self.related],
             "queued_question_id": self.queued_question_id,
             "ranking": list(self.ranking),
+            "semantic": self.semantic.to_dict() if self.semantic is not None else None,
             "elapsed_ms": round(self.elapsed_ms, 2),
         }

@@ -9,6 +9,7 @@ import click
 from .. import knowledge
 from ..units import KIND_LABELS, KINDS, Unit, format_number
 from .common import base_option, echo_json, json_option, open_store
+from .semantic import describe_prepare, mode_for_status, prepare_after_import
 
 
 def register(main: click.Group) -> None:
@@ -46,8 +47,10 @@ def import_cmd(path: Path, base: str, dry_run: bool, actor: str, on_conflict: st
     report, contents = knowledge.import_folder(store, path, base=base, actor=actor,
                                                dry_run=dry_run,
                                                on_conflict=on_conflict or "refuse")
+    prepared = None if dry_run else prepare_after_import(store, path, base)
     if as_json:
-        echo_json({**report.to_dict(), "files": len(contents.files), "skipped": contents.skipped})
+        echo_json({**report.to_dict(), "files": len(contents.files), "skipped": contents.skipped,
+                   **({"search": prepared.mode.to_dict()} if prepared else {})})
         return
     verb = "would import" if dry_run else "imported"
     click.echo(f"{verb} {path} into base {base!r}: {len(contents.units)} units from "
@@ -59,6 +62,8 @@ def import_cmd(path: Path, base: str, dry_run: bool, actor: str, on_conflict: st
                    f"{conflict.changed_by} at {conflict.changed_at})")
     if contents.skipped:
         click.echo(f"  skipped (not knowledge): {', '.join(contents.skipped)}")
+    if prepared is not None:
+        click.echo(describe_prepare(prepared))
 
 
 @click.command("export")
@@ -76,9 +81,11 @@ def export_cmd(path: Path, base: str, include_retired: bool) -> None:
 @json_option
 def status_cmd(base: str, as_json: bool) -> None:
     """What is stored, by kind and process."""
-    status = knowledge.status(open_store(), base)
+    store = open_store()
+    status = knowledge.status(store, base)
+    mode = mode_for_status(store, base)
     if as_json:
-        echo_json(status.to_dict())
+        echo_json({**status.to_dict(), "search": mode.to_dict()})
         return
     click.echo(f"知识库 base {status.base}  (store version {status.store_version})")
     click.echo("approved units by kind:")
@@ -91,6 +98,7 @@ def status_cmd(base: str, as_json: bool) -> None:
         for process, kinds in sorted(status.by_process.items()):
             parts = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items()))
             click.echo(f"  {process or '(none)'}: {parts}")
+    click.echo(f"search: {mode.describe()}")
 
 
 @click.command("show")

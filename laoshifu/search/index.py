@@ -309,14 +309,11 @@ class Index:
         processes: Collection[str] | None = None,
     ) -> list[SentenceHit]:
         """Best sentences: own BM25 + ``context_weight`` × their passage's BM25F."""
-        q = self._query(query)
-        if not q or not len(self):
+        scored = self._sentence_scores(query)
+        if scored is None:
             return []
-        passage_scorer, sentence_scorer = self._ready()
+        own, context, total = scored
         t = self.t
-        own = sentence_scorer.score(q, self._topic_scale(passage_scorer))
-        context = passage_scorer.score(q)[t.sentence_passage]
-        total = own + self.params.context_weight * context
         mask = self._unit_mask(kinds, processes)
         if mask is not None:
             total = np.where(mask[t.passage_unit[t.sentence_passage]], total, 0.0)
@@ -339,6 +336,27 @@ class Index:
                 )
             )
         return hits
+
+    def _sentence_scores(self, query: str) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        q = self._query(query)
+        if not q or not len(self):
+            return None
+        passage_scorer, sentence_scorer = self._ready()
+        own = sentence_scorer.score(q, self._topic_scale(passage_scorer))
+        context = passage_scorer.score(q)[self.t.sentence_passage]
+        return own, context, own + self.params.context_weight * context
+
+    def sentence_scores(self, query: str) -> np.ndarray:
+        """The ``search_sentences`` score of every sentence (row order), for fusion."""
+        scored = self._sentence_scores(query)
+        return scored[2] if scored is not None else np.zeros(len(self.t.sentence_text), np.float32)
+
+    def unit_scores(self, query: str) -> np.ndarray:
+        """Every unit's ``search`` score (its best passage's BM25F, row order), for fusion."""
+        best = np.zeros(len(self), np.float32)
+        if len(self):
+            np.maximum.at(best, self.t.passage_unit, self.passage_scores(query))
+        return best
 
     # -- persistence (see store.py) -------------------------------------------------
 

@@ -2,12 +2,13 @@
 
 from .core import Store as _CoreStore
 from .core import now
+from .embeddings import EmbeddingsMixin
 from .units import ImportReport, UnitsMixin
 from .questions import QuestionsMixin
 
 
-class Store(UnitsMixin, QuestionsMixin, _CoreStore):
-    """Units with versions, audit, and the unanswered-question queue."""
+class Store(UnitsMixin, QuestionsMixin, EmbeddingsMixin, _CoreStore):
+    """Units with versions, audit, the unanswered-question queue, sentence vectors."""
 
 
 def open_store(url: str) -> Store:

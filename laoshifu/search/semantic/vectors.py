@@ -1,0 +1,220 @@
+"""Sentence vectors keyed by the sha1 of the text embedded: built incrementally, saved
+beside the lexical index, shared through the store.
+
+A text is embedded once: a vector is looked for in this process's previous build, then
+in the store's ``embeddings`` table (filled by any worker), and only then computed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from laoshifu.text.normalize import normalize
+
+from .embedder import Embedder
+
+VECTORS_FILE = "vectors.npz"
+FORMAT = 1
+
+
+def embedding_text(sentence: str) -> str:
+    """What is embedded for a sentence: its normalised form (one script, one width), so a
+    question in traditional characters meets the same text."""
+    return normalize(sentence)
+
+
+def text_key(text: str) -> str:
+    """The key of an already normalised text."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+class VectorSource:
+    """Where vectors missing from a build come from: the store, then the embedder."""
+
+    def __init__(self, embedder: Embedder, store=None):
+        self.embedder = embedder
+        self.store = store
+
+    def fetch(self, texts: dict[str, str],
+              progress: Callable[[int, int], None] | None = None) -> tuple[dict[str, np.ndarray], int]:
+        """Vectors of ``texts`` (key → normalised text); also how many were embedded."""
+        model = self.embedder.model_id
+        found = self.store.get_vectors(model, texts) if self.store is not None else {}
+        missing = [key for key in texts if key not in found]
+        if missing:
+            computed = self.embedder.passages([texts[k] for k in missing], progress)
+            new = dict(zip(missing, computed))
+            if self.store is not None:
+                self.store.put_vectors(model, new)
+            found.update(new)
+        return found, len(missing)
+
+
+@dataclass
+class SentenceVectors:
+    """One vector per sentence row of a lexical index (same order)."""
+
+    model: str
+    keys: list[str]
+    matrix: np.ndarray  # (rows, dim) float32, L2-normalised
+    # raw sentence → key, so a refresh normalises only new sentences (not saved)
+    memo: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def by_key(self) -> dict[str, np.ndarray]:
+        return dict(zip(self.keys, self.matrix))
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    sentences: int
+    embedded: int  # computed now (the rest came from memory or the store)
+
+
+def build_vectors(sentences: Sequence[str], source: VectorSource,
+                  previous: SentenceVectors | None = None,
+                  progress: Callable[[int, int], None] | None = None
+                  ) -> tuple[SentenceVectors, BuildReport]:
+    """Vectors for ``sentences``, reusing ``previous`` and the store; embeds only new texts."""
+    model = source.embedder.model_id
+    old_memo = previous.memo if previous is not None and previous.model == model else {}
+    known = previous.by_key() if previous is not None and previous.model == model else {}
+    memo: dict[str, str] = {}
+    keys: list[str] = []
+    wanted: dict[str, str] = {}
+    for sentence in sentences:
+        key = memo.get(sentence) or old_memo.get(sentence)
+        if key is None:
+            text = embedding_text(sentence)
+            key = text_key(text)
+            if key not in known:
+                wanted[key] = text
+        memo[sentence] = key
+        keys.append(key)
+    fetched, embedded = source.fetch(wanted, progress) if wanted else ({}, 0)
+    known.update(fetched)
+    matrix = np.zeros((len(keys), source.embedder.dim), dtype=np.float32)
+    for row, key in enumerate(keys):
+        matrix[row] = known[key]
+    return SentenceVectors(model, keys, matrix, memo), BuildReport(len(keys), embedded)
+
+
+def save_vectors(vectors: SentenceVectors, directory: Path, store_version: int) -> None:
+    """Beside the lexical index; ``store_version`` ties the rows to the index saved with them."""
+    directory.mkdir(parents=True, exist_ok=True)
+    tmp = directory / (VECTORS_FILE + ".tmp.npz")
+    np.savez(tmp, format=np.int64(FORMAT), model=np.str_(vectors.model),
+             store_version=np.int64(store_version),
+             keys=np.asarray(vectors.keys, dtype="S40"),
+             vectors=vectors.matrix.astype(np.float16))
+    tmp.replace(directory / VECTORS_FILE)
+
+
+def load_vectors(directory: Path, model: str, store_version: int, rows: int) -> SentenceVectors | None:
+    """The saved vectors if they belong to this index (model, store version, row count)."""
+    path = directory / VECTORS_FILE
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if (int(data["format"]) != FORMAT or str(data["model"]) != model
+                    or int(data["store_version"]) != store_version or len(data["keys"]) != rows):
+                return None
+            keys = [k.decode("ascii") for k in data["keys"]]
+            matrix = data["vectors"].astype(np.float32)
+    except (OSError, ValueError, KeyError):
+        return None
+    return SentenceVectors(model, keys, matrix)
+
+
+# -- a precomputed cache shipped with a knowledge folder -------------------------------
+
+SEED_DIR = ".laoshifu"
+
+
+def seed_path(folder: Path, model: str) -> Path:
+    """Where a knowledge folder may carry precomputed vectors (hidden: import skips it)."""
+    return Path(folder) / SEED_DIR / f"vectors-{model}.npz"
+
+
+def write_seed(path: Path, model: str, texts: Sequence[str], matrix: np.ndarray) -> None:
+    """Save normalised texts with their vectors, so a reader can check every key."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    order = np.argsort(np.asarray(texts, dtype=object).astype(str), kind="stable")
+    np.savez_compressed(path, format=np.int64(FORMAT), model=np.str_(model),
+                        texts=np.asarray([texts[i] for i in order], dtype=str),
+                        vectors=np.asarray(matrix, np.float16)[order])
+
+
+@dataclass(frozen=True)
+class SeedReport:
+    path: str
+    vectors: int  # stored (texts already in the store count too)
+    checked: int  # re-embedded and compared
+
+
+class SeedMismatch(ValueError):
+    """A seed file whose vectors this model does not reproduce: it is ignored."""
+
+
+def seed_vectors(path: Path, source: VectorSource, check: int = 3,
+                 min_cosine: float = 0.98) -> SeedReport:
+    """Load a precomputed cache into the store. It is only a cache: every entry is keyed
+    by the hash of its own text, and a few are re-embedded first to prove that the file
+    was made by this model."""
+    with np.load(path, allow_pickle=False) as data:
+        if int(data["format"]) != FORMAT or str(data["model"]) != source.embedder.model_id:
+            raise SeedMismatch(f"{path}: made for model {str(data['model'])!r}, "
+                               f"not {source.embedder.model_id!r}")
+        texts = [str(t) for t in data["texts"]]
+        matrix = data["vectors"].astype(np.float32)
+    if len(texts) != len(matrix):
+        raise SeedMismatch(f"{path}: {len(texts)} texts but {len(matrix)} vectors")
+    sample = random.Random(len(texts)).sample(range(len(texts)), min(check, len(texts)))
+    if sample:
+        fresh = source.embedder.passages([texts[i] for i in sample])
+        worst = float(min(np.dot(fresh[j], matrix[i]) for j, i in enumerate(sample)))
+        if worst < min_cosine:
+            raise SeedMismatch(f"{path}: vectors differ from this model's (cosine {worst:.3f})")
+    # Keyed by the hash of the very text the vector was made from; a text not in
+    # normal form would never be looked up, so it is dropped.
+    vectors = {text_key(t): v for t, v in zip(texts, matrix) if embedding_text(t) == t}
+    if source.store is not None:
+        source.store.put_vectors(source.embedder.model_id, vectors)
+    return SeedReport(str(path), len(vectors), len(sample))
+
+
+class FileVectorCache:
+    """Vectors by text hash in one npz file: the store's ``get_vectors``/``put_vectors``
+    for tools that run without a store (benchmarks)."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._vectors: dict[tuple[str, str], np.ndarray] = {}
+        try:
+            with np.load(self.path, allow_pickle=False) as data:
+                for model, key, vector in zip(data["models"], data["keys"], data["vectors"]):
+                    self._vectors[(str(model), key.decode("ascii"))] = vector.astype(np.float32)
+        except (OSError, ValueError, KeyError):
+            pass  # no cache yet, or a damaged one: start afresh
+
+    def get_vectors(self, model: str, text_hashes) -> dict[str, np.ndarray]:
+        return {h: self._vectors[(model, h)] for h in text_hashes if (model, h) in self._vectors}
+
+    def put_vectors(self, model: str, vectors) -> None:
+        self._vectors.update({(model, h): np.asarray(v, np.float32) for h, v in vectors.items()})
+        if not self._vectors:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        items = list(self._vectors.items())
+        tmp = self.path.with_suffix(".tmp.npz")
+        np.savez(tmp, models=np.asarray([m for (m, _), _ in items], dtype=str),
+                 keys=np.asarray([h for (_, h), _ in items], dtype="S40"),
+                 vectors=np.asarray([v for _, v in items], np.float16))
+        tmp.replace(self.path)

@@ -1,0 +1,168 @@
+"""Semantic search plumbing: vectors by text hash, incremental builds, saving, seeding,
+hybrid fusion. A fake embedder keeps these fast and exact; test_semantic_model.py runs
+the real model on a tiny knowledge base."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+from laoshifu.search import build_index
+from laoshifu.search.hybrid import FusionParams, HybridSearch, fused_scores, scaled_semantic
+from laoshifu.search.semantic import (
+    FileVectorCache, SemanticIndex, VectorSource, build_vectors, load_vectors, save_vectors,
+    seed_vectors, write_seed,
+)
+from laoshifu.search.semantic.embedder import _pinned_openmp
+from laoshifu.search.semantic.mode import AUTO_MAX_SENTENCES, decide
+from laoshifu.search.semantic.vectors import SeedMismatch, embedding_text, text_key
+
+from .fakes import FakeEmbedder
+
+
+@pytest.fixture
+def index(units):
+    return build_index(units)
+
+
+def test_build_embeds_each_new_text_once_and_reuses_the_previous_build(index):
+    embedder = FakeEmbedder()
+    sentences = list(index.t.sentence_text)
+    first, report = build_vectors(sentences, VectorSource(embedder))
+    assert report.embedded == len(set(map(embedding_text, sentences))) == len(embedder.embedded)
+    assert len(first) == len(sentences)
+    again, report = build_vectors([*sentences, "新加的一句。"], VectorSource(embedder), first)
+    assert report.embedded == 1 and embedder.embedded[-1] == "新加的一句。"
+    assert np.array_equal(again.matrix[: len(sentences)], first.matrix)
+
+
+def test_vectors_are_keyed_by_normalised_text(index):
+    embedder = FakeEmbedder()
+    vectors, report = build_vectors(["露點控制。", "露点控制。", "ＤＰ"], VectorSource(embedder))
+    assert report.embedded == 2  # traditional and simplified are one text
+    assert vectors.keys[0] == vectors.keys[1] == text_key("露点控制。")
+    assert embedder.embedded == ["露点控制。", "dp"]
+
+
+def test_store_shares_vectors_between_workers(store, index):
+    sentences = list(index.t.sentence_text)
+    one, two = FakeEmbedder(), FakeEmbedder()
+    build_vectors(sentences, VectorSource(one, store))
+    vectors, report = build_vectors(sentences, VectorSource(two, store))
+    assert report.embedded == 0 and two.embedded == []
+    assert store.count_vectors("fake") == len(one.embedded)
+    # float16 in the store: close to, not exactly, the computed vector
+    assert np.allclose(vectors.matrix[0], FakeEmbedder.vector(embedding_text(sentences[0])), atol=1e-3)
+
+
+def test_saved_vectors_belong_to_one_store_version(tmp_path, index):
+    vectors, _ = build_vectors(list(index.t.sentence_text), VectorSource(FakeEmbedder()))
+    save_vectors(vectors, tmp_path, store_version=7)
+    loaded = load_vectors(tmp_path, "fake", 7, len(vectors))
+    assert loaded.keys == vectors.keys and np.allclose(loaded.matrix, vectors.matrix, atol=1e-3)
+    assert load_vectors(tmp_path, "fake", 8, len(vectors)) is None  # the store moved on
+    assert load_vectors(tmp_path, "other-model", 7, len(vectors)) is None
+    assert load_vectors(tmp_path, "fake", 7, len(vectors) + 1) is None
+    (tmp_path / "vectors.npz").write_bytes(b"damaged")
+    assert load_vectors(tmp_path, "fake", 7, len(vectors)) is None
+
+
+def test_seed_file_fills_the_store_after_a_spot_check(store, tmp_path):
+    texts = ["露点控制在60℃。", "张力不宜过大。", "not normalised ＡＢＣ"]
+    path = tmp_path / "seed.npz"
+    write_seed(path, "fake", texts, [FakeEmbedder.vector(t) for t in texts])
+    report = seed_vectors(path, VectorSource(FakeEmbedder(), store), check=2)
+    assert report.checked == 2
+    # the text not in normal form is never looked up, so it is not stored
+    assert report.vectors == 2 and store.count_vectors("fake") == 2
+    assert set(store.get_vectors("fake", [text_key(t) for t in texts])) == {text_key(t) for t in texts[:2]}
+
+
+def test_seed_file_from_another_model_is_refused(store, tmp_path):
+    texts = ["露点控制在60℃。", "张力不宜过大。"]
+    path = tmp_path / "seed.npz"
+    write_seed(path, "fake", texts, [FakeEmbedder.vector(t[::-1]) for t in texts])
+    with pytest.raises(SeedMismatch, match="differ from this model"):
+        seed_vectors(path, VectorSource(FakeEmbedder(), store))
+    write_seed(path, "other", texts, [FakeEmbedder.vector(t) for t in texts])
+    with pytest.raises(SeedMismatch, match="made for model 'other'"):
+        seed_vectors(path, VectorSource(FakeEmbedder(), store))
+    assert store.count_vectors("fake") == 0
+
+
+def test_file_cache_round_trip(tmp_path):
+    cache = FileVectorCache(tmp_path / "v.npz")
+    cache.put_vectors("fake", {"a" * 40: np.ones(8) / np.sqrt(8)})
+    again = FileVectorCache(tmp_path / "v.npz")
+    assert set(again.get_vectors("fake", ["a" * 40, "b" * 40])) == {"a" * 40}
+    (tmp_path / "v.npz").write_bytes(b"damaged")
+    assert FileVectorCache(tmp_path / "v.npz").get_vectors("fake", ["a" * 40]) == {}
+
+
+def test_semantic_index_ranks_units_by_their_best_sentence(index):
+    sentence = "卷取张力太大容易造成层间粘结。"
+    embedder = FakeEmbedder(close={"钢卷粘在一起": embedding_text(sentence)})
+    vectors, _ = build_vectors(list(index.t.sentence_text), VectorSource(embedder))
+    semantic = SemanticIndex(index, embedder, vectors)
+    hits = semantic.search("钢卷粘在一起", k=3)
+    assert hits[0].unit_id == "note-coil" and hits[0].score == pytest.approx(1.0, abs=1e-5)
+    assert semantic.search_sentences("钢卷粘在一起", k=1)[0].text == sentence
+    assert semantic.unit_similarity("钢卷粘在一起", "note-coil") == pytest.approx(1.0, abs=1e-5)
+    assert semantic.unit_similarity("钢卷粘在一起", "no-such-unit") == 0.0
+    assert all(h.kind == "rule" for h in semantic.search("钢卷粘在一起", k=3, kinds=["rule"]))
+
+
+def test_semantic_index_answers_nothing_while_its_index_is_mid_update(index, units):
+    embedder = FakeEmbedder()
+    vectors, _ = build_vectors(list(index.t.sentence_text), VectorSource(embedder))
+    semantic = SemanticIndex(index, embedder, vectors)
+    index.remove([units[-1].id])  # rows moved under the vectors
+    assert semantic.search("露点", k=3) == [] and semantic.search_sentences("露点") == []
+
+
+def test_fusion_methods():
+    lexical = np.asarray([4.0, 2.0, 0.0, 0.0], np.float32)
+    sims = np.asarray([0.70, 0.80, 0.90, 0.60], np.float32)
+    assert np.allclose(scaled_semantic(sims), [0.0, 1 / 3, 1.0, 0.0])  # above the mean 0.75
+    weighted = fused_scores(lexical, sims, FusionParams("weighted", 0.5))
+    assert weighted.tolist() == pytest.approx([0.5, 0.25 + 0.5 / 3, 0.5, 0.0])
+    rrf = fused_scores(lexical, sims, FusionParams("rrf", rrf_k=1))
+    # lexical ranks 0,1 (2 and 3 score nothing); semantic ranks 2,1,0,3
+    assert rrf.tolist() == pytest.approx([1 / 2 + 1 / 4, 1 / 3 + 1 / 3, 1 / 2, 1 / 5])
+    with pytest.raises(ValueError, match="weighted' or 'rrf"):
+        FusionParams("max")
+
+
+def test_hybrid_search_fuses_and_filters(index):
+    sentence = "卷取张力太大容易造成层间粘结。"
+    embedder = FakeEmbedder(close={"露点太高会怎样": embedding_text(sentence)})
+    vectors, _ = build_vectors(list(index.t.sentence_text), VectorSource(embedder))
+    semantic = SemanticIndex(index, embedder, vectors)
+    for params in (FusionParams("weighted", 0.5), FusionParams("rrf")):
+        hybrid = HybridSearch(index, semantic, params)
+        ids = [h.unit_id for h in hybrid.search("露点太高会怎样", k=6)]
+        assert {"par-dc-dp", "note-coil"} <= set(ids[:3])  # each side's best comes up
+        assert [h.kind for h in hybrid.search("露点太高会怎样", k=6, kinds=["note"])] == ["note"]
+        sentences = hybrid.search_sentences("露点太高会怎样", k=20)
+        assert sentence in [s.text for s in sentences[:3]]
+        assert {s.unit_id for s in hybrid.search_sentences("露点太高会怎样", k=5, processes=["冷轧"])} == {"note-coil"}
+
+
+def test_mode_decision():
+    assert decide("off", 10, FakeEmbedder()).name == "lexical"
+    assert decide("auto", 10, FakeEmbedder()).name == "hybrid"
+    big = decide("auto", AUTO_MAX_SENTENCES + 1, FakeEmbedder())
+    assert big.name == "lexical" and "search.semantic: on" in big.reason
+    assert decide("on", AUTO_MAX_SENTENCES + 1, FakeEmbedder()).name == "hybrid"
+    broken = decide("on", 10, FakeEmbedder(fail=True))
+    assert broken.name == "lexical" and "no engine" in broken.reason
+
+
+def test_openmp_settings_are_pinned_for_the_load_and_restored(monkeypatch):
+    monkeypatch.setenv("OMP_NUM_THREADS", "8")
+    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
+    with _pinned_openmp(1):
+        assert os.environ["OMP_NUM_THREADS"] == "1" and os.environ["OMP_WAIT_POLICY"] == "PASSIVE"
+    assert os.environ["OMP_NUM_THREADS"] == "8" and "OMP_WAIT_POLICY" not in os.environ
