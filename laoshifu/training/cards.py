@@ -50,7 +50,8 @@ MIN_SECTION_CHARS = 20  # a heading with a line under it teaches nothing on its 
 CHOICES = 4
 
 # Learning order within a process: the safety-critical first, the background last.
-_KIND_RANK = {"parameter": 1, "rule": 2, "procedure": 3, "term": 4, "note": 5, "qa": 6, "section": 7}
+_KIND_RANK = {"parameter": 2, "rule": 3, "procedure": 4, "term": 5, "note": 6, "qa": 7, "section": 8}
+_SEVERITY_RANK = {"critical": 0, "high": 1}  # these rules come before everything else
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,8 @@ class Card:
     title: str  # the unit's title, for the citation
     source: str  # file:line of the unit
     prompt: str
-    context: tuple[str, ...] = ()  # readings, steps (shuffled or with a gap)
+    context: tuple[str, ...] = ()  # steps (shuffled or with a gap)
+    readings: tuple[tuple[str, float], ...] = ()  # a scenario's (quantity, value) pairs
     choices: tuple[str, ...] = ()
     correct: int | None = None  # index into choices
     order: tuple[int, ...] = ()  # context indices in the right order
@@ -102,6 +104,7 @@ class Card:
     def from_dict(cls, data: dict[str, Any]) -> Card:
         names = {f for f in cls.__dataclass_fields__}
         values = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in names}
+        values["readings"] = tuple((str(k), float(v)) for k, v in values.get("readings", ()))
         return cls(**values)
 
 
@@ -245,10 +248,10 @@ def _rule_cards(rule: Rule, deck: Deck) -> list[Card]:
     if situation:
         fired = _firing(readings, rule, deck) if readings is not None else {rule.id}
         others = [r.actions[0] for r in _neighbours(rule, deck) if r.actions and r.id not in fired]
-        wrong = [*rule.actions[1:2], *others]
-        choices, correct = _choices(rule.actions[0], wrong, rng)
+        # Its own next action is the best trap: the right thing, at the wrong moment.
+        choices, correct = _choices(rule.actions[0], others, rng, include=rule.actions[1:2])
         cards.append(_card(rule, "scenario", "choice", prompt=situation + "先做什么？",
-                           context=(), choices=choices, correct=correct,
+                           readings=tuple((readings or {}).items()), choices=choices, correct=correct,
                            answer_text=f"「{rule.title}」：{rule.actions[0]}",
                            explain=_rule_explain(rule)))
     near = _draw(condition, rule, deck, want=False, rng=_rng(rule.id, "near-miss")) if condition else None
@@ -256,7 +259,7 @@ def _rule_cards(rule: Rule, deck: Deck) -> list[Card]:
         cards.append(_card(rule, "near-miss", "choice",
                            prompt=f"{rule.process}现场读数：{_readings_text(near, deck)}。"
                                   f"要不要按「{rule.title}」处置？",
-                           choices=(YES_ACTION, NO_ACTION), correct=1,
+                           readings=tuple(near.items()), choices=(YES_ACTION, NO_ACTION), correct=1,
                            answer_text=f"不要：条件是「{rule.condition}」，这组读数还没到。",
                            explain=_rule_explain(rule)))
     return cards
@@ -379,7 +382,8 @@ def _procedure_cards(proc: Procedure, deck: Deck) -> list[Card]:
 
 # -- terms --------------------------------------------------------------------------------
 
-def _mask(text: str, term: Term) -> str:
+def masked_definition(text: str, term: Term) -> str:
+    """A definition with the term and its synonyms blanked out (they would give it away)."""
     for spelling in sorted((term.title, *term.synonyms), key=len, reverse=True):
         if spelling:
             text = text.replace(spelling, "＿＿")
@@ -395,7 +399,7 @@ def _term_cards(term: Term, deck: Deck) -> list[Card]:
         others += [t for p, ts in sorted(deck.terms.items()) if p != process
                    for t in ts if t.body][:CHOICES * 3]
     rng = _rng(term.id, "definition")
-    choices, correct = _choices(_mask(term.body, term), [_mask(t.body, t) for t in others], rng)
+    choices, correct = _choices(masked_definition(term.body, term), [masked_definition(t.body, t) for t in others], rng)
     where = f"{process} · " if process else ""
     also = f"（{'、'.join(term.synonyms[:3])}）" if term.synonyms else ""
     cards = [_card(term, "definition", "choice", prompt=f"{where}「{term.title}」{also}是什么意思？",
@@ -403,7 +407,7 @@ def _term_cards(term: Term, deck: Deck) -> list[Card]:
                    process=process)]
     rng = _rng(term.id, "term")
     choices, correct = _choices(term.title, [t.title for t in others], rng)
-    cards.append(_card(term, "term", "choice", prompt=f"{where}这说的是哪个术语？\n{_mask(term.body, term)}",
+    cards.append(_card(term, "term", "choice", prompt=f"{where}这说的是哪个术语？\n{masked_definition(term.body, term)}",
                        choices=choices, correct=correct, answer_text=term.title + also,
                        explain=term.body, process=process))
     return cards
@@ -436,9 +440,12 @@ def _rng(unit_id: str, slot: str) -> random.Random:
     return random.Random(int(hashlib.sha1(f"{unit_id}#{slot}".encode()).hexdigest()[:12], 16))
 
 
-def _choices(right: str, wrong: Iterable[str], rng: random.Random) -> tuple[tuple[str, ...], int]:
-    pool = list(dict.fromkeys(w for w in wrong if w and w != right))
-    picked = rng.sample(pool, min(CHOICES - 1, len(pool)))
+def _choices(right: str, wrong: Iterable[str], rng: random.Random,
+             include: Iterable[str] = ()) -> tuple[tuple[str, ...], int]:
+    """The right answer among up to three wrong ones (``include`` always among them)."""
+    sure = [w for w in dict.fromkeys(include) if w and w != right][:CHOICES - 1]
+    pool = [w for w in dict.fromkeys(wrong) if w and w != right and w not in sure]
+    picked = sure + rng.sample(pool, min(CHOICES - 1 - len(sure), len(pool)))
     options = [right, *picked]
     rng.shuffle(options)
     return tuple(options), options.index(right)
@@ -446,8 +453,8 @@ def _choices(right: str, wrong: Iterable[str], rng: random.Random) -> tuple[tupl
 
 def order_key(unit: Unit, index: int) -> str:
     rank = _KIND_RANK.get(unit.kind, 9)
-    if isinstance(unit, Rule) and unit.severity in ("critical", "high"):
-        rank = 0  # the dangerous situations are learnt before anything else
+    if isinstance(unit, Rule):
+        rank = _SEVERITY_RANK.get(unit.severity, rank)  # the dangerous situations first
     return f"{rank}|{unit.id}|{index}"
 
 

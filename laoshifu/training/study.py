@@ -171,6 +171,7 @@ def _new_cards(conn, base: str, user: str, scope: Scope, limit: int) -> list[Car
 
 def card_of(store: Store, base: str, unit_id: str, slot: str) -> Card:
     """The current card ``unit_id#slot`` (NotFound when its unit was retired or changed shape)."""
+    sync_cards(store, base)
     with store.read() as conn:
         card = current_card(conn, base, unit_id, slot)
     if card is None:
