@@ -16,8 +16,9 @@ def ask(store: Store, base: str, question: str, user, record: bool = True):
     return _ask(store, question, base, record=record, actor=user.name)
 
 
-def answer(store: Store, base: str, qid: int, text: str, user):
-    """The master answers a queued question: an approved qa unit, live at once."""
+def answer(store: Store, base: str, qid: int, text: str, user, replace: bool = False):
+    """The master answers a queued question: an approved qa unit, live at once. An answer
+    already live is replaced only with ``replace`` (its old version stays in the history)."""
     permissions.check(user, "answer", base)
     text = (text or "").strip()
     if not text:
@@ -26,7 +27,7 @@ def answer(store: Store, base: str, qid: int, text: str, user):
         raise LaoshifuError(Problem(f"an answer of at most {MAX_ANSWER} characters", field="text"))
     store.get_question(base, qid)  # NotFound for another base's question
     from .answer import answer_question
-    return answer_question(store, base, qid, text, user.name)
+    return answer_question(store, base, qid, text, user.name, replace=replace)
 
 
 def queue(store: Store, base: str, user, status: str | None = "open"):

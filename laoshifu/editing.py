@@ -6,7 +6,7 @@ import difflib
 from typing import Iterable
 
 from . import permissions
-from .errors import LaoshifuError, Problem
+from .errors import Conflict, LaoshifuError, Problem
 from .store import Store
 from .text import normalize
 from .units import Unit, format_number
@@ -17,24 +17,52 @@ def save_edit(store: Store, base: str, unit: Unit, user, comment: str = "",
               expected_version: int | None = None) -> Unit:
     """Store a created or edited unit: an engineer's becomes a draft for the master."""
     permissions.check(user, "edit", base)
-    if not permissions.allowed(user.role, "approve"):
+    is_master = permissions.allowed(user.role, "approve")
+    if not is_master:
         unit = unit.with_changes(status="draft")
     old = store.get_unit(base, unit.id)
     if expected_version == 0 and old is not None:
         # A new unit whose id is taken: say so, rather than "changed by someone else".
-        raise LaoshifuError(Problem(f"a unit with id {unit.id!r} already exists ({old.kind}, "
-                                    f"{old.status}: {old.title})", field="id",
-                                    hint="choose another id, or open that unit and edit it"))
+        raise Conflict(Problem(f"a unit with id {unit.id!r} already exists ({old.kind}, "
+                               f"{old.status}: {old.title})", field="id",
+                               hint="choose another id, or open that unit and edit it"))
+    if expected_version is None and old is not None:
+        expected_version = _unseen_version(store, base, old)
     others = [u for u in store.list_units(base, statuses=("approved", "draft")) if u.id != unit.id]
     problems = check_units([unit], known_ids={u.id for u in others}, context=others)
     if problems:
         raise LaoshifuError(problems)
-    unit = unit.with_changes(author=unit.author or user.name,
+    if is_master:
+        # A master may record whose words these are (an interview, a colleague's note).
+        author = unit.author or (old.author if old else "") or user.name
+    else:
+        # Anyone else's draft keeps the unit's author; who drafted it is the version's changed_by.
+        author = old.author if old and old.author else user.name
+    unit = unit.with_changes(author=author,
                              source_file=unit.source_file or (old.source_file if old else ""),
                              source_line=unit.source_line or (old.source_line if old else 0))
     saved = store.save_unit(base, unit, actor=user.name, change="edit" if old else "create",
                             comment=comment, expected_version=expected_version)
     return saved
+
+
+def _unseen_version(store: Store, base: str, old: Unit) -> int:
+    """The version an edit that named none replaces; refused if it would replace a draft
+    waiting for review, which its writer would never see again."""
+    waiting = store.get_pending(base, old.id) or (old if old.status == "draft" else None)
+    if waiting is not None:
+        who = _drafted_by(store, base, waiting)
+        raise Conflict(Problem(
+            f"a draft of {old.id!r} (v{waiting.version} by {who}) is waiting for review: "
+            "saving would replace it", field="version",
+            hint=f"look at the draft first, then save with expected_version={waiting.version}"))
+    # Nothing waits: still refuse if someone saves between this read and the write.
+    return old.version
+
+
+def _drafted_by(store: Store, base: str, draft: Unit) -> str:
+    return next((info["changed_by"] for u, info in store.history(base, draft.id)
+                 if u.version == draft.version), "?")
 
 
 def drafts(store: Store, base: str) -> list[Unit]:
@@ -48,39 +76,64 @@ def current_draft(store: Store, base: str, unit_id: str) -> Unit:
     return store.get_pending(base, unit_id) or store.require_unit(base, unit_id)
 
 
-def approve(store: Store, base: str, unit_id: str, user, comment: str = "") -> Unit:
+def approve(store: Store, base: str, unit_id: str, user, version: int | None,
+            comment: str = "") -> Unit:
+    """Publish the draft the master reviewed, ``version``; if another draft replaced it
+    since, nothing is published (``Conflict``) and he reviews the new one."""
     permissions.check(user, "approve", base)
+    version = _reviewed(version)
     if store.get_pending(base, unit_id) is not None:
-        return store.decide_pending(base, unit_id, True, user.name, comment)
+        return store.decide_pending(base, unit_id, True, user.name, comment,
+                                    expected_version=version)
     unit = store.require_unit(base, unit_id)
     if unit.status != "draft":
         raise LaoshifuError(Problem(f"{unit_id} is {unit.status}, not a draft", field="status"))
-    approved = store.set_status(base, unit_id, "approved", user.name, "approve", comment)
+    approved = store.set_status(base, unit_id, "approved", user.name, "approve", comment,
+                                expected_version=version)
     return approved
 
 
-def reject(store: Store, base: str, unit_id: str, user, comment: str) -> Unit:
-    """Turn a draft down: the approved version stays (or comes back), a new unit is retired."""
+def reject(store: Store, base: str, unit_id: str, user, comment: str,
+           version: int | None) -> Unit:
+    """Turn the reviewed draft down: the approved version stays (or comes back), a new unit
+    is retired."""
     permissions.check(user, "approve", base)
     if not comment.strip():
         raise LaoshifuError(Problem("say why the draft is rejected", field="comment",
                                     hint="the engineer reads this comment"))
+    version = _reviewed(version)
     if store.get_pending(base, unit_id) is not None:
-        return store.decide_pending(base, unit_id, False, user.name, comment)
+        return store.decide_pending(base, unit_id, False, user.name, comment,
+                                    expected_version=version)
     unit = store.require_unit(base, unit_id)
     if unit.status != "draft":
         raise LaoshifuError(Problem(f"{unit_id} is {unit.status}, not a draft", field="status"))
     approved = [u for u, _info in store.history(base, unit_id) if u.status == "approved"]
     if approved:
         restored = approved[-1].with_changes(status="approved")
-        result = store.save_unit(base, restored, actor=user.name, change="reject", comment=comment)
+        result = store.save_unit(base, restored, actor=user.name, change="reject", comment=comment,
+                                 expected_version=version)
     else:
-        result = store.set_status(base, unit_id, "retired", user.name, "reject", comment)
+        result = store.set_status(base, unit_id, "retired", user.name, "reject", comment,
+                                  expected_version=version)
     return result
 
 
-def retire(store: Store, base: str, unit_id: str, user, comment: str = "") -> Unit:
+def _reviewed(version: int | None) -> int:
+    if version is None:
+        raise LaoshifuError(Problem("say which version of the draft you reviewed", field="version",
+                                    hint="the review page sends it; through the API, give "
+                                         "the draft's version from /drafts"))
+    return version
+
+
+def retire(store: Store, base: str, unit_id: str, user, comment: str) -> Unit:
+    """Stop answering from a unit; the reason stays in its history and the audit log."""
     permissions.check(user, "approve", base)
+    comment = (comment or "").strip()
+    if not comment:
+        raise LaoshifuError(Problem("say why the unit is retired", field="comment",
+                                    hint="the reason is kept in the unit's history"))
     retired = store.set_status(base, unit_id, "retired", user.name, "retire", comment)
     return retired
 
@@ -124,11 +177,12 @@ def get_visible(store: Store, base: str, unit_id: str, user) -> Unit:
     return unit
 
 
-def render_lines(unit: Unit) -> list[str]:
+def render_lines(unit: Unit, with_status: bool = True) -> list[str]:
     """A unit as 'field: value' lines, the text the diff compares."""
     lines = []
+    skipped = ("kind",) if with_status else ("kind", "status")
     for name, value in unit.content().items():
-        if name in ("kind",):
+        if name in skipped:
             continue
         if isinstance(value, (list, tuple)):
             lines.append(f"{name}:")
@@ -143,12 +197,16 @@ def render_lines(unit: Unit) -> list[str]:
     return lines
 
 
-def diff(store: Store, base: str, unit_id: str, old: int, new: int) -> list[str]:
+def diff(store: Store, base: str, unit_id: str, old: int, new: int,
+         with_status: bool = True) -> list[str]:
+    """Unified diff of two versions; without status for a draft under review (approved →
+    draft is how every draft differs, not what the engineer changed)."""
     versions = {u.version: u for u, _ in store.history(base, unit_id)}
     missing = [v for v in (old, new) if v not in versions]
     if missing:
         raise LaoshifuError(Problem(f"{unit_id} has no version {missing[0]}", field="version"))
-    return list(difflib.unified_diff(render_lines(versions[old]), render_lines(versions[new]),
+    return list(difflib.unified_diff(render_lines(versions[old], with_status),
+                                     render_lines(versions[new], with_status),
                                      f"v{old}", f"v{new}", lineterm="", n=3))
 
 

@@ -135,10 +135,18 @@ def questions_cmd(base: str, show_all: bool, as_json: bool) -> None:
 @click.argument("text")
 @base_option
 @click.option("--actor", default="master", show_default=True, help="Who answers (audit log).")
-def answer_cmd(qid: int, text: str, base: str, actor: str) -> None:
+@click.option("--replace", is_flag=True,
+              help="Replace an answer already given (the old one stays in the history).")
+def answer_cmd(qid: int, text: str, base: str, actor: str, replace: bool) -> None:
     """The master answers a queued question; the next ask finds it."""
-    unit = answering.answer_question(open_store(), base, qid, text, actor)
-    click.echo(f"recorded {unit.id} (v{unit.version}); the next ask will find it")
+    store = open_store()
+    previous = answering.previous_answer(store, base, qid)
+    unit = answering.answer_question(store, base, qid, text, actor, replace=replace)
+    if previous is not None and previous.status != "retired":
+        click.echo(f"replaced the answer {unit.id}: v{previous.version} → v{unit.version}; "
+                   f"v{previous.version} stays in `laoshifu history {unit.id}`")
+    else:
+        click.echo(f"recorded {unit.id} (v{unit.version}); the next ask will find it")
 
 
 @click.command("eval")

@@ -141,6 +141,12 @@ def _conflict_problem(c: ImportConflict) -> Problem:
              "`laoshifu export DIR` writes the store's versions out to compare")
 
 
+def _replaced(unit_id: str, seen: int, now_waiting: int) -> Problem:
+    return Problem(f"the draft of {unit_id!r} changed since it was opened: v{seen} was reviewed, "
+                   f"v{now_waiting} is waiting now", field="version",
+                   hint="reload the review page and decide on the new draft")
+
+
 class UnitsMixin:
     """Unit persistence on a ``Store``."""
 
@@ -343,7 +349,7 @@ class UnitsMixin:
             # What an editor saw: the waiting draft if there is one, else the live version.
             seen = max(old.version, old.pending_version or 0) if old else 0
             if expected_version is not None and seen != expected_version:
-                raise LaoshifuError(Problem(
+                raise Conflict(Problem(
                     f"unit {unit.id!r} was changed by someone else (now version {seen})",
                     field="version", hint="reload it and make your change again"))
             version = latest + 1
@@ -404,9 +410,10 @@ class UnitsMixin:
             return [_row_to_unit(row) for row in conn.execute(query)]
 
     def decide_pending(self: Store, base: str, unit_id: str, approve: bool, actor: str,
-                       comment: str = "") -> Unit:
+                       comment: str = "", expected_version: int | None = None) -> Unit:
         """The master approves a waiting draft (it becomes the live version) or rejects it
-        (the approved version simply stays)."""
+        (the approved version simply stays). ``expected_version`` is the draft he reviewed:
+        if another draft replaced it meanwhile, nothing is decided (``Conflict``)."""
         at = now()
         u = schema.units
         with self.transaction() as conn:
@@ -414,6 +421,8 @@ class UnitsMixin:
             pending = self._pending(conn, base, unit_id, old.pending_version if old else None)
             if pending is None:
                 raise NotFound(Problem(f"no draft of {unit_id!r} is waiting in {base!r}"))
+            if expected_version is not None and pending.version != expected_version:
+                raise Conflict(_replaced(unit_id, expected_version, pending.version))
             if approve:
                 version = _latest_version(conn, base, unit_id) + 1
                 unit = pending.with_changes(status="approved")
@@ -433,20 +442,26 @@ class UnitsMixin:
         return self.require_unit(base, unit_id)
 
     def set_status(self: Store, base: str, unit_id: str, status: str, actor: str,
-                   change: str, comment: str = "") -> Unit:
+                   change: str, comment: str = "", expected_version: int | None = None) -> Unit:
+        """A new version with another status; ``expected_version`` refuses (``Conflict``)
+        if the unit moved past the version the user decided on."""
         if status not in STATUSES:
             raise LaoshifuError(Problem(f"unknown status {status!r}", field="status"))
         with self.transaction() as conn:
-            self._set_status(conn, base, unit_id, status, actor, change, comment)
+            self._set_status(conn, base, unit_id, status, actor, change, comment,
+                             expected_version)
             self.bump_version(conn)
         return self.require_unit(base, unit_id)
 
     def _set_status(self: Store, conn: Connection, base: str, unit_id: str, status: str,
-                    actor: str, change: str, comment: str) -> None:
+                    actor: str, change: str, comment: str,
+                    expected_version: int | None = None) -> None:
         row = conn.execute(select(schema.units).where(and_(
             schema.units.c.base == base, schema.units.c.id == unit_id))).first()
         if row is None:
             raise NotFound(Problem(f"no unit {unit_id!r} in knowledge base {base!r}"))
+        if expected_version is not None and row.version != expected_version:
+            raise Conflict(_replaced(unit_id, expected_version, row.version))
         unit = _row_to_unit(row).with_changes(status=status)
         at = now()
         version = _latest_version(conn, base, unit_id) + 1

@@ -51,11 +51,15 @@ class UnitIn(BaseModel):
 class Decision(BaseModel):
     base: str = DEFAULT_BASE
     comment: str = ""
+    version: int | None = Field(None, description="the version of the draft that was reviewed "
+                                "(from /drafts); if another draft waits now: 409, nothing decided")
 
 
 class AnswerIn(BaseModel):
     base: str = DEFAULT_BASE
     text: str
+    replace: bool = Field(False, description="replace an answer already given (409 without); "
+                          "the old one stays in the history")
 
 
 class FeedbackIn(BaseModel):
@@ -139,7 +143,8 @@ def get_unit(unit_id: str, request: Request, base: str = DEFAULT_BASE,
 
 @router.put("/units/{unit_id}", responses=ERRORS)
 def update_unit(unit_id: str, body: UnitIn, request: Request, user: User = Depends(current)) -> dict:
-    """Store a new version; give expected_version to refuse overwriting someone's change."""
+    """Store a new version; expected_version refuses overwriting someone's change, and is
+    required while a draft waits for review (409 without)."""
     store = _store(request)
     permissions.check(user, "edit", body.base)
     old = store.require_unit(body.base, unit_id)
@@ -154,7 +159,8 @@ def update_unit(unit_id: str, body: UnitIn, request: Request, user: User = Depen
 @router.delete("/units/{unit_id}", responses=ERRORS)
 def retire_unit(unit_id: str, request: Request, base: str = DEFAULT_BASE, comment: str = "",
                 user: User = Depends(current)) -> dict:
-    """Retire a unit (kept in history, no longer answered from)."""
+    """Retire a unit (kept in history, no longer answered from); ``comment`` is the reason,
+    required."""
     return _unit_out(editing.retire(_store(request), base, unit_id, user, comment))
 
 
@@ -178,12 +184,16 @@ def diff(unit_id: str, request: Request, a: int, b: int, base: str = DEFAULT_BAS
 
 @router.post("/units/{unit_id}/approve", responses=ERRORS)
 def approve(unit_id: str, body: Decision, request: Request, user: User = Depends(current)) -> dict:
-    return _unit_out(editing.approve(_store(request), body.base, unit_id, user, body.comment))
+    """Publish the reviewed draft ``version``."""
+    return _unit_out(editing.approve(_store(request), body.base, unit_id, user, body.version,
+                                     body.comment))
 
 
 @router.post("/units/{unit_id}/reject", responses=ERRORS)
 def reject(unit_id: str, body: Decision, request: Request, user: User = Depends(current)) -> dict:
-    return _unit_out(editing.reject(_store(request), body.base, unit_id, user, body.comment))
+    """Turn the reviewed draft ``version`` down; ``comment`` says why."""
+    return _unit_out(editing.reject(_store(request), body.base, unit_id, user, body.comment,
+                                    body.version))
 
 
 @router.get("/drafts", responses=ERRORS)
@@ -219,7 +229,8 @@ def questions(request: Request, base: str = DEFAULT_BASE,
 @router.post("/questions/{qid}/answer", status_code=201, responses=ERRORS)
 def answer(qid: int, body: AnswerIn, request: Request, user: User = Depends(current)) -> dict:
     """The master answers: a new approved qa unit, answered from at once."""
-    return _unit_out(asking.answer(_store(request), body.base, qid, body.text, user))
+    return _unit_out(asking.answer(_store(request), body.base, qid, body.text, user,
+                                   replace=body.replace))
 
 
 @router.post("/feedback", status_code=201, responses=ERRORS)

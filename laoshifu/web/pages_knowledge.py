@@ -133,13 +133,31 @@ def render_url(unit_id: str, base: str, status: str) -> str:
     return f"/units/{unit_id}?base={base}&saved={status}"
 
 
+@router.get("/units/{unit_id}/retire")
+def confirm_retire(request: Request, unit_id: str):
+    """Retiring asks first, with the reason it will record: one click must not do it."""
+    user = auth.require_user(request)
+    base = render.current_base(request, user)
+    permissions.check(user, "approve", base)
+    unit = request.app.state.store.require_unit(base, unit_id)
+    return render.page(request, "retire.html", {"base": base, "unit": unit})
+
+
 @router.post("/units/{unit_id}/retire")
 def retire_unit(request: Request, unit_id: str, csrf: str = Form(""), base: str = Form(""),
                 comment: str = Form("")):
     user = auth.require_user(request)
     auth.check_csrf(request, csrf)
     base = render.current_base(request, user, base or None)
-    editing.retire(request.app.state.store, base, unit_id, user, comment)
+    store = request.app.state.store
+    try:
+        editing.retire(store, base, unit_id, user, comment)
+    except LaoshifuError as exc:
+        if isinstance(exc, (permissions.PermissionDenied, NotFound)):
+            raise
+        return render.page(request, "retire.html", {
+            "base": base, "unit": store.require_unit(base, unit_id), "problems": exc.problems,
+            "comment": comment}, status_code=400)
     return RedirectResponse(f"/units/{unit_id}?base={base}", status_code=303)
 
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 
 from .. import asking, feedback, permissions, editing
-from ..errors import LaoshifuError, NotFound
+from ..errors import Conflict, LaoshifuError, NotFound
 from . import auth, render
 
 router = APIRouter(include_in_schema=False)
@@ -24,32 +24,42 @@ def _drafts(request: Request, base: str) -> list[dict]:
     store = request.app.state.store
     items = []
     for unit in editing.drafts(store, base):
-        approved = [u for u, _ in store.history(base, unit.id) if u.status == "approved"]
+        history = store.history(base, unit.id)
+        approved = [u for u, _ in history if u.status == "approved" and u.version < unit.version]
         before = approved[-1].version if approved else None
-        lines = editing.diff(store, base, unit.id, before, unit.version) if before else []
-        items.append({"unit": unit, "diff": lines, "before": before})
+        lines = (editing.diff(store, base, unit.id, before, unit.version, with_status=False)
+                 if before else [])
+        # Who drafted this version and why: the unit's author is whose knowledge it is.
+        drafted = next((info for u, info in history if u.version == unit.version), {})
+        items.append({"unit": unit, "diff": lines, "before": before,
+                      "drafted_by": drafted.get("changed_by", ""),
+                      "drafted_at": drafted.get("changed_at", ""),
+                      "note": drafted.get("comment", "")})
     return items
 
 
 @router.post("/review/{unit_id}")
 def decide(request: Request, unit_id: str, decision: str = Form(""), comment: str = Form(""),
-           base: str = Form(""), csrf: str = Form("")):
+           version: str = Form(""), base: str = Form(""), csrf: str = Form("")):
     user = auth.require_user(request)
     auth.check_csrf(request, csrf)
     base = render.current_base(request, user, base or None)
     store = request.app.state.store
+    # The draft version the page showed: a draft swapped in since is not what was reviewed.
+    reviewed = int(version) if version.isdigit() else None
     try:
         if decision == "approve":
-            editing.approve(store, base, unit_id, user, comment)
+            editing.approve(store, base, unit_id, user, reviewed, comment)
         else:
-            editing.reject(store, base, unit_id, user, comment)
+            editing.reject(store, base, unit_id, user, comment, reviewed)
     except LaoshifuError as exc:
         if isinstance(exc, (permissions.PermissionDenied, NotFound)):
             raise
-        # Shown on the draft it is about, with the comment as typed.
+        # Shown on the draft it is about (now the new one), with the comment as typed.
         return render.page(request, "review.html", {
             "base": base, "items": _drafts(request, base), "failed": unit_id,
-            "problems": exc.problems, "comment": comment}, status_code=400)
+            "problems": exc.problems, "comment": comment},
+            status_code=409 if isinstance(exc, Conflict) else 400)
     return RedirectResponse(f"/review?base={base}", status_code=303)
 
 
@@ -70,18 +80,18 @@ def _queue(request: Request, base: str, user) -> dict:
 
 @router.post("/questions/{qid}/answer")
 def answer(request: Request, qid: int, text: str = Form(""), base: str = Form(""),
-           csrf: str = Form("")):
+           replace: str = Form(""), csrf: str = Form("")):
     user = auth.require_user(request)
     auth.check_csrf(request, csrf)
     base = render.current_base(request, user, base or None)
     store = request.app.state.store
     try:
-        unit = asking.answer(store, base, qid, text, user)
+        unit = asking.answer(store, base, qid, text, user, replace=bool(replace))
     except LaoshifuError as exc:
         if isinstance(exc, (permissions.PermissionDenied, NotFound)):
             raise
         # Shown on the question it is about, with the master's answer as typed.
         return render.page(request, "questions.html", {
             **_queue(request, base, user), "failed": qid, "problems": exc.problems,
-            "text": text}, status_code=400)
+            "text": text}, status_code=409 if isinstance(exc, Conflict) else 400)
     return RedirectResponse(f"/questions?base={base}&answered={unit.id}", status_code=303)

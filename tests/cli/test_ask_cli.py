@@ -22,6 +22,19 @@ def test_ask_questions_answer_round_trip(cli, example_dir):
     assert "no questions waiting" in cli("questions").stdout
 
 
+def test_answering_an_answered_question_needs_replace(cli):
+    assert json.loads(cli("ask", "--json", "足球比赛几点开始").stdout)["queued_question_id"] == 1
+    assert cli("answer", "1", "问工会。").returncode == 0
+    again = cli("answer", "1", "问车间主任。")
+    assert again.returncode == 2
+    assert "already answered" in again.stderr and "--replace" in again.stderr
+    replaced = cli("answer", "1", "问车间主任。", "--replace")
+    assert replaced.returncode == 0, replaced.stderr
+    assert "replaced the answer qa-q1: v1 → v2" in replaced.stdout
+    history = cli("history", "qa-q1").stdout
+    assert "v1" in history and "v2" in history
+
+
 def test_ask_errors(cli, example_dir):
     cli("import", str(example_dir))
     result = cli("ask", "")

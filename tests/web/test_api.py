@@ -92,7 +92,8 @@ def test_unit_crud_as_master(world):
     assert_error(stale, 409, "conflict")
     diff = api.get("/api/v1/units/note-api/diff", params={"a": 1, "b": 2}).json()["diff"]
     assert any(line.startswith("+") and "氢气" in line for line in diff)
-    retired = api.delete("/api/v1/units/note-api")
+    assert_error(api.delete("/api/v1/units/note-api"), 400, "invalid")  # no reason given
+    retired = api.delete("/api/v1/units/note-api", params={"comment": "并入露点规范"})
     assert retired.json()["status"] == "retired"
     audit = world.api("wang").get("/api/v1/audit", params={"base": "main"}).json()["entries"]
     assert {"unit.create", "unit.edit", "unit.retire"} <= {e["action"] for e in audit}
@@ -116,10 +117,12 @@ def test_engineer_drafts_then_master_approves_or_rejects(world):
     assert draft["status"] == "draft" and draft["version"] == before["version"] + 1
     assert uid in [u["id"] for u in master.get("/api/v1/drafts").json()["units"]]
     assert_error(master.post(f"/api/v1/units/{uid}/reject", json={"comment": ""}), 400, "invalid")
-    rejected = master.post(f"/api/v1/units/{uid}/reject", json={"comment": "不对"}).json()
+    rejected = master.post(f"/api/v1/units/{uid}/reject",
+                           json={"comment": "不对", "version": draft["version"]}).json()
     assert rejected["status"] == "approved" and rejected["body"] == before["body"]
-    eng.put(f"/api/v1/units/{uid}", json={"title": before["title"], "body": "第二稿"})
-    approved = master.post(f"/api/v1/units/{uid}/approve", json={"comment": "好"}).json()
+    second = eng.put(f"/api/v1/units/{uid}", json={"title": before["title"], "body": "第二稿"}).json()
+    approved = master.post(f"/api/v1/units/{uid}/approve",
+                           json={"comment": "好", "version": second["version"]}).json()
     assert approved["status"] == "approved" and approved["body"] == "第二稿"
 
 

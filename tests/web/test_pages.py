@@ -109,8 +109,10 @@ def test_engineer_edit_is_a_draft_master_approves(world):
     master = world.login("wang")
     review = master.get("/review")
     assert UID in review.text and "工程师改过的正文" in review.text
+    version = re.search(r'name="version" value="(\d+)"', review.text).group(1)
     decided = master.post(f"/review/{UID}", data={"csrf": csrf_of(review.text), "decision": "approve",
-                                                  "comment": "可以"}, follow_redirects=True)
+                                                  "version": version, "comment": "可以"},
+                          follow_redirects=True)
     assert decided.status_code == 200
     assert world.store.get_unit("main", UID).status == "approved"
     page = master.get(f"/units/{UID}")

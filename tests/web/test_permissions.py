@@ -38,6 +38,7 @@ def _draft(world):
 
 
 # (who, method, path, json) → expected status; drafts exist for every row.
+DRAFT = "the waiting draft's version"
 CASES = [
     ("xiao", "put", f"/api/v1/units/{UID}", {"title": "x", "body": "y"}, 403),
     ("xiao", "post", "/api/v1/units", {"kind": "note", "id": "n-x", "title": "x"}, 403),
@@ -57,7 +58,7 @@ CASES = [
     ("chen", "post", f"/api/v1/units/{UID}/approve", {"base": "main"}, 403),  # master of another base
     ("chen", "get", f"/api/v1/units/{UID}", None, 403),
     ("wang", "get", f"/api/v1/units/{OTHER_UNIT}?base=other", None, 403),
-    ("wang", "post", f"/api/v1/units/{UID}/approve", {}, 200),
+    ("wang", "post", f"/api/v1/units/{UID}/approve", {"version": DRAFT}, 200),
     ("admin", "get", f"/api/v1/units/{OTHER_UNIT}?base=other", None, 200),
 ]
 
@@ -67,6 +68,8 @@ CASES = [
 def test_api_matrix(world, who, method, path, body, status):
     _draft(world)
     client = world.api(who)
+    if body and body.get("version") == DRAFT:
+        body = {**body, "version": world.store.get_pending("main", UID).version}
     kwargs = {"json": body} if body is not None else {}
     response = getattr(client, method)(path, **kwargs)
     assert response.status_code == status, response.text
