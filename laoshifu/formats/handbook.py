@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any, Iterable, Mapping
 
-from ..errors import Problem
+from ..errors import LaoshifuError, Problem
 from ..units import Section, Unit
 from ..validate import Where, build_unit
-from . import yamlio
+from . import word, yamlio
 
 HANDBOOK_SUFFIXES = (".md", ".markdown", ".txt", ".docx")
 
@@ -46,10 +45,9 @@ def parse_handbook(data: bytes | str, file: str, defaults: Mapping[str, Any] | N
     problems: list[Problem] = []
     if suffix == ".docx":
         try:
-            headings = _docx_headings(data if isinstance(data, bytes) else data.encode())
-        except Exception as exc:  # python-docx raises several types for a broken file
-            return [], [Problem(f"cannot read this Word file: {exc}", file=file,
-                                hint="save it again as .docx, or as Markdown")]
+            headings = _docx_headings(data if isinstance(data, bytes) else data.encode(), file)
+        except LaoshifuError as exc:
+            return [], exc.problems
     else:
         text = data.decode("utf-8") if isinstance(data, bytes) else data
         if suffix in (".md", ".markdown"):
@@ -184,27 +182,14 @@ def _text_heading(line: str) -> tuple[int, str]:
     return 0, ""
 
 
-def _docx_headings(data: bytes) -> list[_Heading]:
-    import docx  # python-docx; imported here because it is slow to load
-
-    document = docx.Document(io.BytesIO(data))
+def _docx_headings(data: bytes, file: str) -> list[_Heading]:
     headings = [_Heading(line=1, level=0, title="")]
-    for number, paragraph in enumerate(document.paragraphs, start=1):
-        style = (paragraph.style.name if paragraph.style is not None else "") or ""
-        level = _docx_level(style)
-        text = paragraph.text.strip()
-        if level and text:
-            headings.append(_Heading(number, level, text))
+    for paragraph in word.read_paragraphs(data, file):
+        if paragraph.level:
+            headings.append(_Heading(paragraph.number, paragraph.level, paragraph.text.strip()))
         else:
             headings[-1].text.append(paragraph.text)
     return headings
-
-
-def _docx_level(style: str) -> int:
-    if style in ("Title", "标题"):
-        return 1
-    match = re.match(r"^(?:Heading|标题)\s*(\d)$", style)
-    return int(match.group(1)) if match else 0
 
 
 def _sections(headings: list[_Heading], file: str, doc_title: str, base_fields: dict[str, Any],
