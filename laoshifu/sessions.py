@@ -1,4 +1,4 @@
-"""Login sessions, the signing secret, and login throttling (all in the store)."""
+"""Login sessions and the signing secret (both in the store; throttling is in logins.py)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from .store import Store, schema
 
 SESSION_HOURS = 12
-# Failures allowed before the first delay; after that the wait doubles each time.
-FREE_FAILURES = 3
-BASE_DELAY_S = 2
-MAX_DELAY_S = 15 * 60
 
 
 def _at(delta_s: float = 0) -> str:
@@ -74,39 +70,3 @@ def end(store: Store, sid: str) -> None:
     with store.transaction() as conn:
         conn.execute(delete(schema.sessions).where(schema.sessions.c.id_hash == _sha(sid)))
 
-
-# -- login throttling ----------------------------------------------------------------
-def throttle_key(username: str, address: str) -> str:
-    return f"{username.lower()[:64]}|{address[:64]}"
-
-
-def wait_seconds(store: Store, key: str) -> int:
-    """Seconds until this username+address may try again (0: now)."""
-    a = schema.login_attempts
-    with store.read() as conn:
-        row = conn.execute(select(a).where(a.c.key == key)).first()
-    if row is None:
-        return 0
-    left = (datetime.fromisoformat(row.locked_until) - datetime.now(timezone.utc)).total_seconds()
-    return max(0, int(left + 0.999))
-
-
-def record_failure(store: Store, key: str) -> int:
-    """Count a failed login; return the delay now imposed, in seconds."""
-    a = schema.login_attempts
-    with store.transaction() as conn:
-        row = conn.execute(select(a).where(a.c.key == key)).first()
-        failures = (row.failures if row else 0) + 1
-        delay = 0 if failures < FREE_FAILURES else min(
-            MAX_DELAY_S, BASE_DELAY_S * 2 ** (failures - FREE_FAILURES))
-        values = dict(failures=failures, last_failure=_at(), locked_until=_at(delay))
-        if row is None:
-            conn.execute(insert(a).values(key=key, **values))
-        else:
-            conn.execute(update(a).where(a.c.key == key).values(**values))
-    return delay
-
-
-def record_success(store: Store, key: str) -> None:
-    with store.transaction() as conn:
-        conn.execute(delete(schema.login_attempts).where(schema.login_attempts.c.key == key))

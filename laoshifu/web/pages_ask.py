@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 
-from .. import accounts, asking, feedback, sessions
+from .. import asking, feedback, logins, sessions
 from ..errors import LaoshifuError, Problem
 from . import auth, render
 from .i18n import translate
@@ -32,33 +32,19 @@ def login(request: Request, username: str = Form(""), password: str = Form(""),
     store = request.app.state.store
     lang = render.lang_of(request)
     address = request.client.host if request.client else "?"
-    key = sessions.throttle_key(username, address)
-    wait = sessions.wait_seconds(store, key)
-    if wait:
+    result = logins.attempt(store, username, password, address)
+    if result.user is None:
+        error, status = (("login.wait", 429) if result.wait_s else ("login.failed", 401))
         return render.page(request, "login.html", {
-            "next": _safe_next(next), "username": username, "base": "",
-            "error": translate("login.wait", lang, n=wait)}, status_code=429)
-    user = accounts.verify_password(store, username, password)
-    if user is None:
-        sessions.record_failure(store, key)
-        store_audit(store, username or "?", "login.fail", address)
-        return render.page(request, "login.html", {
-            "next": _safe_next(next), "username": username, "base": "",
-            "error": translate("login.failed", lang)}, status_code=401)
-    sessions.record_success(store, key)
+            "next": _safe_next(next), "username": username[:logins.MAX_NAME], "base": "",
+            "error": translate(error, lang, n=result.wait_s)}, status_code=status)
     old = auth.read_cookie(request).get("sid")
     if old:
         sessions.end(store, old)
-    session = sessions.start(store, user.name)
-    store_audit(store, user.name, "login", address)
+    session = sessions.start(store, result.user.name)
     response = RedirectResponse(_safe_next(next), status_code=303)
     auth.set_cookie(request, response, {"sid": session.sid})
     return response
-
-
-def store_audit(store, actor: str, action: str, address: str) -> None:
-    with store.transaction() as conn:
-        store.audit(conn, actor, action, target=address)
 
 
 @router.post("/logout")

@@ -72,17 +72,16 @@ def test_questions_queue(backend_store):
 
 
 def test_accounts_sessions_feedback_on_the_backend(backend_store):
-    from laoshifu import accounts, feedback, sessions
+    from laoshifu import accounts, feedback, logins, sessions
     user, password = accounts.add_user(backend_store, "wang", "master")
     assert accounts.verify_password(backend_store, "wang", password).role == "master"
     token = accounts.create_token(backend_store, "wang")
     assert accounts.user_for_token(backend_store, token.token).name == "wang"
     session = sessions.start(backend_store, "wang")
     assert sessions.lookup(backend_store, session.sid).user == "wang"
-    key = sessions.throttle_key("wang", "127.0.0.1")
-    for _ in range(4):
-        sessions.record_failure(backend_store, key)
-    assert sessions.wait_seconds(backend_store, key) > 0
+    for _ in range(logins.ACCOUNT_FREE_FAILURES):
+        assert logins.attempt(backend_store, "wang", "wrong-guess", "127.0.0.1").wait_s == 0
+    assert logins.attempt(backend_store, "wang", password, "127.0.0.1").wait_s > 0
     assert sessions.secret(backend_store) == sessions.secret(backend_store)
     feedback.record(backend_store, "main", "露点多少", False, user, "不对")
     assert feedback.summary(backend_store, "main") == {"up": 0, "down": 1}
