@@ -12,6 +12,9 @@ from .errors import LaoshifuError, Problem
 from .store import Store, now, schema
 
 MAX_COMMENT = 2000
+# An answer cites a handful of units; ids are at most 128 characters (the store's column).
+MAX_CITATIONS = 20
+MAX_CITATION_CHARS = 128
 
 
 @dataclass(frozen=True)
@@ -38,11 +41,13 @@ def question_key(text: str) -> str:
 def record(store: Store, base: str, question: str, helpful: bool, user, comment: str = "",
            citations: list[str] | tuple[str, ...] = ()) -> Feedback:
     permissions.check(user, "ask", base)
-    question = question.strip()
-    if not question:
+    if not question.strip():
         raise LaoshifuError(Problem("which answer is this about?", field="question"))
+    from .answer import check_question  # the same limit as asking: feedback is on a question
+    question = check_question(question)
     if len(comment) > MAX_COMMENT:
         raise LaoshifuError(Problem(f"comment longer than {MAX_COMMENT} characters", field="comment"))
+    _check_citations(citations)
     key = question_key(question)
     with store.transaction() as conn:
         store.ensure_base(conn, base)
@@ -57,6 +62,16 @@ def record(store: Store, base: str, question: str, helpful: bool, user, comment:
         store.record_question(base, question, key, list(citations), reason="thumbs_down",
                               actor=user.name)
     return Feedback(fid, base, question, bool(helpful), comment, user.name, list(citations), now())
+
+
+def _check_citations(citations) -> None:
+    if len(citations) > MAX_CITATIONS:
+        raise LaoshifuError(Problem(f"{len(citations)} citations; at most {MAX_CITATIONS}",
+                                    field="citations"))
+    for cited in citations:
+        if not isinstance(cited, str) or len(cited) > MAX_CITATION_CHARS:
+            raise LaoshifuError(Problem(f"a citation is a unit id of at most {MAX_CITATION_CHARS} "
+                                        "characters", field="citations"))
 
 
 def _row(r) -> Feedback:
