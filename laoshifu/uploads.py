@@ -8,10 +8,13 @@ writes nothing, not even a temporary file.
 from __future__ import annotations
 
 import io
+import lzma
 import stat
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
+from typing import Iterator
 
 from . import knowledge, permissions
 from .errors import LaoshifuError, Problem
@@ -40,6 +43,7 @@ def check_zip(data: bytes, filename: str, max_unpacked: int = MAX_UNPACKED_BYTES
         raise _refuse(f"zip holds {len(members)} entries, more than {MAX_MEMBERS}", filename)
     total = 0
     for info in members:
+        info.filename = member_name(info)
         name = info.filename
         path = PurePosixPath(name)
         if (name.startswith(("/", "\\")) or "\\" in name or ".." in path.parts
@@ -61,6 +65,21 @@ def check_zip(data: bytes, filename: str, max_unpacked: int = MAX_UNPACKED_BYTES
     return members
 
 
+def member_name(info: zipfile.ZipInfo) -> str:
+    """A member's name as unzip reads it. Without the UTF-8 flag, zipfile decodes names
+    as CP437, but Linux ``zip`` writes UTF-8 without the flag and Chinese Windows tools
+    write GBK: try UTF-8, then GB18030, else keep CP437."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    raw = info.orig_filename.encode("cp437")
+    for codec in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
+
+
 def _extract(data: bytes, members: list[zipfile.ZipInfo], target: Path,
              max_unpacked: int) -> Path:
     archive = zipfile.ZipFile(io.BytesIO(data))
@@ -70,9 +89,9 @@ def _extract(data: bytes, members: list[zipfile.ZipInfo], target: Path,
             continue
         out = target / PurePosixPath(info.filename)
         out.parent.mkdir(parents=True, exist_ok=True)
-        with archive.open(info) as src, open(out, "wb") as dst:
+        with open(out, "wb") as dst:
             # The sizes in the zip's directory can lie: count what really comes out.
-            while chunk := src.read(65536):
+            for chunk in _member_chunks(archive, info):
                 written += len(chunk)
                 if written > max_unpacked:
                     raise _refuse(f"zip unpacks to more than {max_unpacked // 1048576} MB",
@@ -83,6 +102,19 @@ def _extract(data: bytes, members: list[zipfile.ZipInfo], target: Path,
     if len(entries) == 1 and entries[0].is_dir():
         return entries[0]
     return target
+
+
+def _member_chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """A member's bytes; a damaged member (bad CRC, a size that lies, a broken stream, an
+    unknown compression) is the uploader's problem, not a server error."""
+    try:
+        with archive.open(info) as src:
+            while chunk := src.read(65536):
+                yield chunk
+    except (zipfile.BadZipFile, EOFError, zlib.error, lzma.LZMAError, NotImplementedError,
+            OSError) as exc:
+        raise _refuse(f"damaged zip: {info.filename!r} cannot be unpacked ({exc})",
+                      info.filename, "zip the folder again") from None
 
 
 def import_upload(store: Store, base: str, filename: str, data: bytes, user,
