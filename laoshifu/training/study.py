@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, func, insert, select, update
+from sqlalchemy import and_, bindparam, exists, func, insert, select, update
 
 from .. import permissions
 from ..errors import NotFound, Problem
@@ -104,6 +104,37 @@ def _card(row) -> Card:
     return Card.from_dict(json.loads(row.payload))
 
 
+# The queue's statements, built once: building SQLAlchemy expressions per call costs more
+# than running them (the queue is asked for on every card a learner answers).
+_S, _C = schema.training_state, schema.training_cards
+_JOINED = _S.join(_C, and_(_C.c.base == _S.c.base, _C.c.unit_id == _S.c.unit_id,
+                           _C.c.slot == _S.c.slot, _C.c.current == 1))
+_MINE = and_(_S.c.user == bindparam("user"), _S.c.base == bindparam("base"), _S.c.suspended == 0)
+_CHANGED = select(_S, _C.c.payload).select_from(_JOINED).where(
+    and_(_MINE, _S.c.changed_from.is_not(None))).order_by(_S.c.due, _S.c.unit_id, _S.c.slot)
+_DUE = select(_S, _C.c.payload).select_from(_JOINED).where(
+    and_(_MINE, _S.c.changed_from.is_(None), _S.c.due <= bindparam("now"))
+).order_by(_S.c.due).limit(bindparam("limit"))
+_AHEAD = select(_S, _C.c.payload).select_from(_JOINED).where(
+    and_(_MINE, _S.c.changed_from.is_(None), _S.c.due > bindparam("now"), _S.c.due <= bindparam("ahead"),
+         _S.c.state.in_((LEARNING, RELEARNING)))).order_by(_S.c.due).limit(bindparam("limit"))
+_DUE_COUNT = select(func.count()).select_from(_S).where(
+    and_(_MINE, _S.c.changed_from.is_(None), _S.c.due <= bindparam("now")))
+_NEW_TODAY = select(func.count()).select_from(_S).where(and_(
+    _S.c.user == bindparam("user"), _S.c.base == bindparam("base"), _S.c.first_seen >= bindparam("today")))
+_LEARNED = select(func.count()).select_from(_S).where(
+    and_(_S.c.user == bindparam("user"), _S.c.base == bindparam("base")))
+_UNSEEN = and_(_C.c.base == bindparam("base"), _C.c.current == 1, ~exists().where(and_(
+    _S.c.user == bindparam("user"), _S.c.base == _C.c.base, _S.c.unit_id == _C.c.unit_id,
+    _S.c.slot == _C.c.slot)))
+_NEW_ALL = select(_C.c.payload, _C.c.order_key).where(_UNSEEN).order_by(_C.c.order_key).limit(bindparam("limit"))
+_NEW_IN_PROCESS = select(_C.c.payload, _C.c.order_key).where(
+    and_(_UNSEEN, _C.c.process == bindparam("process"))).order_by(_C.c.order_key).limit(bindparam("limit"))
+_NEW_MUST = select(_C.c.payload, _C.c.order_key).where(
+    and_(_UNSEEN, _C.c.unit_id.in_(bindparam("units", expanding=True)))
+).order_by(_C.c.order_key).limit(bindparam("limit"))
+
+
 def today_queue(store: Store, base: str, user, at: datetime | None = None,
                 limit: int = DEFAULT_LIMIT, scope: Scope | None = None) -> Queue:
     """What ``user`` studies next in ``base``, at most ``limit`` cards."""
@@ -111,27 +142,18 @@ def today_queue(store: Store, base: str, user, at: datetime | None = None,
     at = utc(at or datetime.now(UTC))
     sync_cards(store, base, at)
     scope = scope or scope_for(store, base, user)
-    s, c = schema.training_state, schema.training_cards
-    joined = s.join(c, and_(c.c.base == s.c.base, c.c.unit_id == s.c.unit_id,
-                            c.c.slot == s.c.slot, c.c.current == 1))
-    mine = and_(s.c.user == user.name, s.c.base == base, s.c.suspended == 0)
+    params = {"user": user.name, "base": base, "now": iso(at), "limit": limit,
+              "ahead": iso(at + LEARN_AHEAD), "today": iso(day_start(at))}
     queue = Queue(user.name, base)
     with store.read() as conn:
-        changed = list(conn.execute(select(s, c.c.payload).select_from(joined).where(
-            and_(mine, s.c.changed_from.is_not(None))).order_by(s.c.due, s.c.unit_id, s.c.slot)))
-        due = list(conn.execute(select(s, c.c.payload).select_from(joined).where(
-            and_(mine, s.c.changed_from.is_(None), s.c.due <= iso(at))).order_by(s.c.due).limit(limit)))
-        queue.due = conn.scalar(select(func.count()).select_from(s).where(
-            and_(mine, s.c.changed_from.is_(None), s.c.due <= iso(at))))
-        queue.new_today = conn.scalar(select(func.count()).select_from(s).where(
-            and_(s.c.user == user.name, s.c.base == base, s.c.first_seen >= iso(day_start(at)))))
-        queue.learned = conn.scalar(select(func.count()).select_from(s).where(
-            and_(s.c.user == user.name, s.c.base == base)))
+        changed = list(conn.execute(_CHANGED, params))
+        due = list(conn.execute(_DUE, params))
+        queue.due = conn.scalar(_DUE_COUNT, params)
+        queue.new_today = conn.scalar(_NEW_TODAY, params)
+        queue.learned = conn.scalar(_LEARNED, params)
         queue.new_left = max(0, scope.new_per_day - queue.new_today)
-        new = _new_cards(conn, base, user.name, scope, min(limit, queue.new_left))
-        ahead = list(conn.execute(select(s, c.c.payload).select_from(joined).where(
-            and_(mine, s.c.changed_from.is_(None), s.c.due > iso(at), s.c.due <= iso(at + LEARN_AHEAD),
-                 s.c.state.in_((LEARNING, RELEARNING)))).order_by(s.c.due).limit(limit)))
+        new = _new_cards(conn, params, scope, min(limit, queue.new_left))
+        ahead = list(conn.execute(_AHEAD, params))
     queue.changed = len(changed)
     queue.items = ([QueueItem(_card(r), "changed", memory_of(r), r.changed_from) for r in changed]
                    + [QueueItem(_card(r), "due", memory_of(r)) for r in due]
@@ -140,28 +162,22 @@ def today_queue(store: Store, base: str, user, at: datetime | None = None,
     return queue
 
 
-def _new_cards(conn, base: str, user: str, scope: Scope, limit: int) -> list[Card]:
+def _new_cards(conn, params: dict, scope: Scope, limit: int) -> list[Card]:
     """Unseen current cards: must-know units first, then the tracks' processes in card order."""
     if limit <= 0:
         return []
-    s, c = schema.training_state, schema.training_cards
-    unseen = ~exists().where(and_(s.c.user == user, s.c.base == base, s.c.unit_id == c.c.unit_id,
-                                  s.c.slot == c.c.slot))
-    current = and_(c.c.base == base, c.c.current == 1, unseen)
+    params = {**params, "limit": limit}
     picked: list = []
     if scope.units:
-        picked += conn.execute(select(c.c.payload, c.c.order_key).where(
-            and_(current, c.c.unit_id.in_(scope.units))).order_by(c.c.order_key).limit(limit)).all()
+        picked += conn.execute(_NEW_MUST, {**params, "units": list(scope.units)}).all()
     if scope.processes:
         # One indexed walk per process, merged: cheaper than one filtered walk of the base.
         rows = []
         for process in scope.processes:
-            rows += conn.execute(select(c.c.payload, c.c.order_key).where(
-                and_(current, c.c.process == process)).order_by(c.c.order_key).limit(limit)).all()
+            rows += conn.execute(_NEW_IN_PROCESS, {**params, "process": process}).all()
         picked += sorted(rows, key=lambda r: r.order_key)
     else:
-        picked += conn.execute(select(c.c.payload, c.c.order_key).where(current)
-                               .order_by(c.c.order_key).limit(limit)).all()
+        picked += conn.execute(_NEW_ALL, params).all()
     cards: dict[str, Card] = {}
     for row in picked:
         card = _card(row)

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, and_, delete, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
 
 from ..store import Store, schema
 from .cards import Card, Deck, cards_for
@@ -37,6 +37,11 @@ class SyncReport:
                 "retired_units": self.retired_units, "skipped": self.skipped}
 
 
+_STORE_VERSION = select(schema.meta.c.value).where(schema.meta.c.key == "store_version")
+_SYNCED = select(schema.training_sync.c.store_version).where(
+    schema.training_sync.c.base == bindparam("base"))
+
+
 def _iso(at: datetime) -> str:
     return at.astimezone(UTC).isoformat(timespec="seconds")
 
@@ -45,10 +50,10 @@ def sync_cards(store: Store, base: str, at: datetime | None = None) -> SyncRepor
     """Make ``base``'s cards match its approved units (cheap when nothing changed)."""
     at = at or datetime.now(UTC)
     report = SyncReport(base)
-    version = store.version()
     ts = schema.training_sync
-    with store.read() as conn:
-        if conn.scalar(select(ts.c.store_version).where(ts.c.base == base)) == version:
+    with store.read() as conn:  # every queue asks: two prepared one-row reads
+        version = int(conn.scalar(_STORE_VERSION) or 0)
+        if conn.scalar(_SYNCED, {"base": base}) == version:
             report.skipped = True
             return report
     with store.transaction() as conn:

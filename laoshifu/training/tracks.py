@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, select, update
+from sqlalchemy import and_, bindparam, delete, insert, select, update
 
 from .. import permissions
 from ..errors import LaoshifuError, NotFound, Problem
@@ -142,10 +142,13 @@ def delete_track(store: Store, base: str, track_id: int, user) -> None:
         store.audit(conn, user.name, "track.delete", base=base, target=str(track_id))
 
 
+_LIST = select(schema.training_tracks).where(
+    schema.training_tracks.c.base == bindparam("base")).order_by(schema.training_tracks.c.id)
+
+
 def list_tracks(store: Store, base: str) -> list[Track]:
-    t = schema.training_tracks
     with store.read() as conn:
-        return [_track(r) for r in conn.execute(select(t).where(t.c.base == base).order_by(t.c.id))]
+        return [_track(r) for r in conn.execute(_LIST, {"base": base})]
 
 
 def scope_for(store: Store, base: str, user) -> Scope:
