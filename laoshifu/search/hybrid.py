@@ -42,8 +42,8 @@ def scaled_semantic(sims: np.ndarray) -> np.ndarray:
     if not len(sims):
         return sims
     floor, top = float(sims.mean()), float(sims.max())
-    if top <= floor:
-        return np.zeros_like(sims)
+    if top <= floor:  # one candidate, or all alike: the best are the best
+        return (sims >= top).astype(sims.dtype) if top > 0 else np.zeros_like(sims)
     return np.clip((sims - floor) / (top - floor), 0.0, 1.0)
 
 

@@ -126,6 +126,7 @@ def test_fusion_methods():
     lexical = np.asarray([4.0, 2.0, 0.0, 0.0], np.float32)
     sims = np.asarray([0.70, 0.80, 0.90, 0.60], np.float32)
     assert np.allclose(scaled_semantic(sims), [0.0, 1 / 3, 1.0, 0.0])  # above the mean 0.75
+    assert scaled_semantic(np.asarray([0.8], np.float32)).tolist() == [1.0]  # one unit: the best
     weighted = fused_scores(lexical, sims, FusionParams("weighted", 0.5))
     assert weighted.tolist() == pytest.approx([0.5, 0.25 + 0.5 / 3, 0.5, 0.0])
     rrf = fused_scores(lexical, sims, FusionParams("rrf", rrf_k=1))
