@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Callable, Mapping, Union
 
 import numpy as np
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from .quantities import UnitMismatch, convert, normalize_unit
@@ -208,9 +208,29 @@ def parse(text: str, resolver: Resolver | None = None) -> Condition:
                              "check the operators and parentheses") from None
     except UnexpectedInput as exc:  # pragma: no cover - other lark errors
         raise ConditionError(str(exc), getattr(exc, "column", None)) from None
+    _check_nesting(tree)
     expr = _ToAst().transform(tree)
     expr = _check(expr, resolver, boolean=True)
     return Condition(written, expr)
+
+
+MAX_NESTING = 20
+
+
+def _check_nesting(tree: Tree) -> None:
+    """Refuse parentheses and ``not`` nested more than MAX_NESTING deep, without recursion:
+    building, checking and evaluating a condition recurse over it (400 parentheses or 600
+    ``not`` were a RecursionError)."""
+    # Each pair of parentheses, and the whole condition, make one or_ node.
+    stack: list[tuple[Tree, int]] = [(tree, -1)]
+    while stack:
+        node, depth = stack.pop()
+        depth += node.data in ("or_", "not_")
+        if depth > MAX_NESTING:
+            raise ConditionError(f"condition nested more than {MAX_NESTING} deep",
+                                 None if node.meta.empty else node.meta.column,
+                                 "use fewer parentheses and 'not', or split the rule in two")
+        stack.extend((child, depth) for child in node.children if isinstance(child, Tree))
 
 
 def _check(node: Expr, resolver: Resolver | None, boolean: bool) -> Expr:
@@ -229,8 +249,17 @@ def _check(node: Expr, resolver: Resolver | None, boolean: bool) -> Expr:
     right = _resolve(node.right, resolver)
     if isinstance(left, Number) and isinstance(right, Number):
         raise ConditionError("compares two numbers", node.column, "one side must be a parameter name")
+    _check_finite(left, right)
     left, right = _agree_units(left, right)
+    _check_finite(left, right)  # a unit conversion can overflow too
     return Compare(left, node.op, right, node.column)
+
+
+def _check_finite(*operands: Operand) -> None:
+    for operand in operands:
+        if isinstance(operand, Number) and not math.isfinite(operand.value):
+            raise ConditionError("number too large", operand.column,
+                                 "write a finite number such as 65 or 1.5e3")
 
 
 def _resolve(operand: Operand, resolver: Resolver | None) -> Operand:
