@@ -283,8 +283,9 @@ def render_handbook(sections: Iterable[Unit]) -> str:
         out.append(_escape_body(preamble.body))
     for s in headed:
         # Text from before a first heading that is no longer first gets a heading of its
-        # own: written bare, it would join the section above (and take its status).
-        level = max(getattr(s, "level", 1), 1)
+        # own: written bare, it would join the section above (and take its status). A
+        # level stored before levels were checked (1e20) is written as the deepest one.
+        level = min(max(getattr(s, "level", 1), 1), 6)
         attrs = "".join(f" {name}={_attr_text(_attr(s, name))}" for name in _SECTION_ATTRS
                         if _attr(s, name) != shared[name] and _attr(s, name))
         out.append(f"{'#' * level} {s.title} {{#{s.id}{attrs}}}")

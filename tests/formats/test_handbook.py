@@ -222,3 +222,10 @@ def test_any_bodies_round_trip_as_their_sections(bodies):
     again, problems = parse_handbook(render_handbook(sections), "handbook/h.md")
     assert problems == []
     assert [(s.id, s.status, s.body) for s in again] == [(s.id, s.status, s.body) for s in sections]
+
+
+def test_a_level_stored_before_levels_were_checked_is_exported_as_six():
+    # level 1e20 was accepted once, and export then crashed for the whole base.
+    section = _section("s1", "甲", "一。").with_changes(level=10**20)
+    again, problems = parse_handbook(render_handbook([section]), "handbook/h.md")
+    assert problems == [] and [(s.id, s.level) for s in again] == [("s1", 6)]
