@@ -50,6 +50,14 @@ class NewToken:
     token: str = field(repr=False)
 
 
+@dataclass(frozen=True)
+class Reset:
+    """A password reset: the new password (shown once) and the API tokens it revoked."""
+
+    password: str = field(repr=False)
+    tokens_revoked: int = 0
+
+
 def new_password() -> str:
     return secrets.token_urlsafe(12)
 
@@ -136,10 +144,25 @@ def _require_row(conn, name: str):
     return row
 
 
+def _keep_an_admin(conn, name: str, doing: str) -> None:
+    """Refuse a change that would leave no enabled administrator (nobody could manage users)."""
+    u = schema.users
+    # FOR UPDATE: two admins demoting each other at once must not both succeed (PostgreSQL;
+    # SQLite's BEGIN IMMEDIATE already serialises writers).
+    admins = set(conn.scalars(select(u.c.name).where(and_(u.c.role == "admin", u.c.disabled == 0))
+                              .with_for_update()))
+    if admins == {name}:
+        raise LaoshifuError(Problem(f"{name!r} is the last administrator: {doing} would leave "
+                                    "nobody to manage users", field="name",
+                                    hint="make another user an administrator first"))
+
+
 def set_role(store: Store, name: str, role: str, actor: str = "system") -> User:
     _check_role(role)
     with store.transaction() as conn:
         old = _require_row(conn, name)
+        if role != "admin":
+            _keep_an_admin(conn, name, f"making them {role}")
         conn.execute(update(schema.users).where(schema.users.c.name == name).values(role=role))
         store.audit(conn, actor, "user.role", target=name, detail={"from": old.role, "to": role})
     return get_user(store, name)
@@ -148,6 +171,8 @@ def set_role(store: Store, name: str, role: str, actor: str = "system") -> User:
 def set_disabled(store: Store, name: str, disabled: bool, actor: str = "system") -> User:
     with store.transaction() as conn:
         _require_row(conn, name)
+        if disabled:
+            _keep_an_admin(conn, name, "disabling them")
         conn.execute(update(schema.users).where(schema.users.c.name == name).values(
             disabled=int(disabled)))
         if disabled:
@@ -157,17 +182,21 @@ def set_disabled(store: Store, name: str, disabled: bool, actor: str = "system")
 
 
 def reset_password(store: Store, name: str, password: str | None = None,
-                   actor: str = "system") -> str:
-    """Set a new password (generated when not given); end the user's sessions."""
+                   actor: str = "system") -> Reset:
+    """Set a new password (generated when not given); end the user's sessions and revoke
+    their API tokens (a reset is what one does when the old password may be known)."""
     password = password or new_password()
     _check_password(password)
+    t = schema.api_tokens
     with store.transaction() as conn:
         _require_row(conn, name)
         conn.execute(update(schema.users).where(schema.users.c.name == name).values(
             password_hash=_hasher.hash(password)))
         conn.execute(delete(schema.sessions).where(schema.sessions.c.user == name))
-        store.audit(conn, actor, "user.reset", target=name)
-    return password
+        revoked = conn.execute(update(t).where(and_(t.c.user == name, t.c.revoked == 0))
+                               .values(revoked=1)).rowcount
+        store.audit(conn, actor, "user.reset", target=name, detail={"tokens_revoked": revoked})
+    return Reset(password, revoked)
 
 
 def set_bases(store: Store, name: str, bases: list[str], actor: str = "system") -> User:
@@ -238,13 +267,18 @@ def list_tokens(store: Store, user: str | None = None) -> list[dict]:
         return [dict(r._mapping) for r in conn.execute(query)]
 
 
-def revoke_token(store: Store, token_id: int, actor: str = "system") -> None:
+def revoke_token(store: Store, token_id: int, actor: str = "system") -> dict:
+    """Revoke token ``token_id``; return it as ``list_tokens`` shows it."""
     t = schema.api_tokens
     with store.transaction() as conn:
         done = conn.execute(update(t).where(t.c.id == token_id).values(revoked=1)).rowcount
         if not done:
-            raise NotFound(Problem(f"no token {token_id}"))
+            raise NotFound(Problem(f"no token {token_id}", field="id",
+                                   hint="laoshifu token list shows the ids"))
         store.audit(conn, actor, "token.revoke", target=str(token_id))
+        row = conn.execute(select(t.c.id, t.c.user, t.c.name, t.c.created_at, t.c.last_used,
+                                  t.c.revoked).where(t.c.id == token_id)).one()
+    return dict(row._mapping)
 
 
 def user_for_token(store: Store, token: str) -> User | None:

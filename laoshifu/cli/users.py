@@ -8,7 +8,7 @@ import click
 
 from .. import accounts
 from ..permissions import ROLES
-from .common import open_store
+from .common import echo_json, json_option, open_store
 
 
 def register(main: click.Group) -> None:
@@ -56,12 +56,15 @@ def user_role(name: str, role: str) -> None:
 @click.argument("name")
 @click.option("--password-stdin", is_flag=True, help="Read the new password from standard input.")
 def user_reset(name: str, password_stdin: bool) -> None:
-    """Give a user a new password (ends their sessions); prints it once."""
-    password = accounts.reset_password(open_store(), name, _read_password(password_stdin), actor="cli")
+    """Give a user a new password (ends their sessions, revokes their API tokens); prints it once."""
+    reset = accounts.reset_password(open_store(), name, _read_password(password_stdin), actor="cli")
     if not password_stdin:
-        click.echo(f"new password for {name} (shown once): {password}")
+        click.echo(f"new password for {name} (shown once): {reset.password}")
     else:
         click.echo(f"password of {name} changed")
+    if reset.tokens_revoked:
+        plural = "" if reset.tokens_revoked == 1 else "s"
+        click.echo(f"{reset.tokens_revoked} API token{plural} revoked")
 
 
 @user_group.command("list")
@@ -84,6 +87,29 @@ def token_create(name: str, label: str) -> None:
     """Create an API token for user NAME; prints it once."""
     token = accounts.create_token(open_store(), name, label, actor="cli")
     click.echo(token.token)
+
+
+@token_group.command("list")
+@click.option("--user", "user", default=None, help="Only this user's tokens.")
+@json_option
+def token_list(user: str | None, as_json: bool) -> None:
+    """List API tokens (never the tokens themselves: only their hashes are kept)."""
+    tokens = accounts.list_tokens(open_store(), user)
+    if as_json:
+        echo_json({"tokens": [{**t, "revoked": bool(t["revoked"])} for t in tokens]})
+        return
+    click.echo(f"{'id':>4}  {'user':<16} {'label':<16} {'created':<25} {'last used':<25} state")
+    for t in tokens:
+        click.echo(f"{t['id']:>4}  {t['user']:<16} {t['name'] or '-':<16} {t['created_at']:<25} "
+                   f"{t['last_used'] or '-':<25} {'revoked' if t['revoked'] else 'active'}")
+
+
+@token_group.command("revoke")
+@click.argument("token_id", type=int)
+def token_revoke(token_id: int) -> None:
+    """Revoke API token TOKEN_ID (see token list); a running server refuses it within 2 s."""
+    token = accounts.revoke_token(open_store(), token_id, actor="cli")
+    click.echo(f"revoked token {token['id']} ({token['user']}, {token['name'] or '-'})")
 
 
 @click.command("serve")

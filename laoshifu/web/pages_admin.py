@@ -78,8 +78,8 @@ def change_user(request: Request, name: str, role: str = Form(""), bases: str = 
 
     def act():
         if action == "reset":
-            password = accounts.reset_password(store, name, actor=admin.name)
-            return {"secret_label": "admin.password_once", "secret": password, "secret_for": name}
+            reset = accounts.reset_password(store, name, actor=admin.name)
+            return {"secret_label": "admin.password_once", "secret": reset.password, "secret_for": name}
         if action in ("disable", "enable"):
             accounts.set_disabled(store, name, action == "disable", actor=admin.name)
             return None
