@@ -59,6 +59,11 @@ def _m005(conn: Connection) -> None:
         "ORDER BY v.version DESC LIMIT 1) WHERE import_hash IS NULL")
 
 
+@migration(8, "generated answers: sentences the checker dropped (llm_rejections)")
+def _m008(conn: Connection) -> None:
+    schema.metadata.create_all(conn, tables=[schema.llm_rejections])
+
+
 @migration(10, "sentence vectors for semantic search (embeddings)")
 def _m010(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[schema.embeddings])

@@ -291,3 +291,19 @@ embeddings = Table(
     Column("vector", LargeBinary, nullable=False),  # float16, little-endian
     PrimaryKeyConstraint("model", "text_hash"),
 )
+
+# Sentences of generated answers the checker dropped (migration 8): what the model wrote,
+# why it was refused, and the unit versions it was held to, for the master to read.
+llm_rejections = Table(
+    "llm_rejections", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("base", String(64), nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("model", Text, nullable=False, default=""),
+    Column("question", Text, nullable=False),
+    Column("sentence", Text, nullable=False),
+    Column("findings", Text, nullable=False, default="[]"),  # [{code, detail}]
+    Column("units", Text, nullable=False, default="[]"),  # ["id@version", …] sent to the model
+    Column("fell_back", Integer, nullable=False, default=0),
+    Index("ix_llm_rejections_base_at", "base", "at"),
+)
