@@ -11,7 +11,7 @@ import click
 from .. import accounts
 from ..accounts import User
 from ..errors import LaoshifuError
-from ..training import progress, study
+from ..training import drills, progress, study
 from ..training.cards import Card
 from .common import base_option, echo_json, json_option, open_store
 
@@ -21,6 +21,7 @@ OPERATOR = User("cli", "admin")
 def register(main: click.Group) -> None:
     main.add_command(train_cmd)
     main.add_command(progress_cmd)
+    main.add_command(drills_cmd)
 
 
 def _show(card: Card, changes: list[str]) -> None:
@@ -122,3 +123,24 @@ def progress_cmd(user_name: str | None, base: str, as_json: bool) -> None:
         for e in p.exams:
             click.echo(f"  考核 {e['process']}: {(e['score'] or 0):.0%} {'通过' if e['passed'] else '未通过'}")
 
+
+
+@click.command("drills")
+@click.argument("data", type=click.Path(exists=True))
+@click.option("--day", help="The day to drill on (default: the last in the data).")
+@click.option("--line", help="The production line, when the data has several.")
+@click.option("--limit", default=20, show_default=True, help="At most this many drills.")
+@base_option
+@json_option
+def drills_cmd(data: str, day: str | None, line: str | None, limit: int, base: str, as_json: bool) -> None:
+    """Drills from a day of production data: each rule firing or excursion the review finds
+    becomes a "看到什么，先做什么？" card for everyone learning that unit."""
+    store = open_store()
+    cards = drills.drills_from_data(data, store.list_units(base), day=day, line=line, limit=limit)
+    added = drills.add_drills(store, base, cards)
+    if as_json:
+        echo_json({"base": base, "found": len(cards), "added": [c.to_dict() for c in added]})
+        return
+    click.echo(f"{len(cards)} drills found, {len(added)} new")
+    for card in added:
+        click.echo(f"  {card.unit_id}  {card.slot}  {card.answer_text}")

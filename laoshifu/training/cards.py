@@ -237,7 +237,7 @@ def _rule_cards(rule: Rule, deck: Deck) -> list[Card]:
         return []
     cards = []
     condition = deck.condition(rule)
-    rng = _rng(rule.id, "scenario")
+    rng = seeded_rng(rule.id, "scenario")
     readings = _draw(condition, rule, deck, want=True, rng=rng) if condition else None
     if readings is not None:
         situation = f"{rule.process}现场读数：{_readings_text(readings, deck)}。"
@@ -249,12 +249,12 @@ def _rule_cards(rule: Rule, deck: Deck) -> list[Card]:
         fired = _firing(readings, rule, deck) if readings is not None else {rule.id}
         others = [r.actions[0] for r in _neighbours(rule, deck) if r.actions and r.id not in fired]
         # Its own next action is the best trap: the right thing, at the wrong moment.
-        choices, correct = _choices(rule.actions[0], others, rng, include=rule.actions[1:2])
+        choices, correct = pick_choices(rule.actions[0], others, rng, include=rule.actions[1:2])
         cards.append(_card(rule, "scenario", "choice", prompt=situation + "先做什么？",
                            readings=tuple((readings or {}).items()), choices=choices, correct=correct,
                            answer_text=f"「{rule.title}」：{rule.actions[0]}",
                            explain=_rule_explain(rule)))
-    near = _draw(condition, rule, deck, want=False, rng=_rng(rule.id, "near-miss")) if condition else None
+    near = _draw(condition, rule, deck, want=False, rng=seeded_rng(rule.id, "near-miss")) if condition else None
     if near is not None:
         cards.append(_card(rule, "near-miss", "choice",
                            prompt=f"{rule.process}现场读数：{_readings_text(near, deck)}。"
@@ -356,7 +356,7 @@ def _procedure_cards(proc: Procedure, deck: Deck) -> list[Card]:
     steps = list(proc.steps)
     if len(steps) < 3:
         return []
-    rng = _rng(proc.id, "order")
+    rng = seeded_rng(proc.id, "order")
     shuffled = list(range(len(steps)))
     while shuffled == sorted(shuffled):
         rng.shuffle(shuffled)
@@ -365,14 +365,14 @@ def _procedure_cards(proc: Procedure, deck: Deck) -> list[Card]:
     numbered = "\n".join(f"{i}. {s}" for i, s in enumerate(steps, 1))
     cards = [_card(proc, "order", "order", prompt=f"{proc.process} · 「{proc.title}」：把步骤排好顺序。",
                    context=context, order=order, answer_text=numbered, explain=proc.body)]
-    rng = _rng(proc.id, "missing")
+    rng = seeded_rng(proc.id, "missing")
     gap = rng.randrange(len(steps))
     shown = tuple("（缺了一步）" if i == gap else s for i, s in enumerate(steps))
     pool = [s for pid, s in deck.steps.get(proc.process, []) if pid != proc.id and s not in steps]
     if len(pool) < CHOICES - 1:
         pool += [s for p, items in sorted(deck.steps.items()) if p != proc.process
                  for pid, s in items if s not in steps][:CHOICES * 3]
-    choices, correct = _choices(steps[gap], pool, rng)
+    choices, correct = pick_choices(steps[gap], pool, rng)
     cards.append(_card(proc, "missing", "choice",
                        prompt=f"{proc.process} · 「{proc.title}」：缺的是哪一步？",
                        context=shown, choices=choices, correct=correct,
@@ -398,15 +398,15 @@ def _term_cards(term: Term, deck: Deck) -> list[Card]:
     if len(others) < CHOICES - 1:
         others += [t for p, ts in sorted(deck.terms.items()) if p != process
                    for t in ts if t.body][:CHOICES * 3]
-    rng = _rng(term.id, "definition")
-    choices, correct = _choices(masked_definition(term.body, term), [masked_definition(t.body, t) for t in others], rng)
+    rng = seeded_rng(term.id, "definition")
+    choices, correct = pick_choices(masked_definition(term.body, term), [masked_definition(t.body, t) for t in others], rng)
     where = f"{process} · " if process else ""
     also = f"（{'、'.join(term.synonyms[:3])}）" if term.synonyms else ""
     cards = [_card(term, "definition", "choice", prompt=f"{where}「{term.title}」{also}是什么意思？",
                    choices=choices, correct=correct, answer_text=term.body, explain="",
                    process=process)]
-    rng = _rng(term.id, "term")
-    choices, correct = _choices(term.title, [t.title for t in others], rng)
+    rng = seeded_rng(term.id, "term")
+    choices, correct = pick_choices(term.title, [t.title for t in others], rng)
     cards.append(_card(term, "term", "choice", prompt=f"{where}这说的是哪个术语？\n{masked_definition(term.body, term)}",
                        choices=choices, correct=correct, answer_text=term.title + also,
                        explain=term.body, process=process))
@@ -435,12 +435,12 @@ _MAKERS = {"parameter": _parameter_cards, "rule": _rule_cards, "procedure": _pro
 
 # -- helpers ------------------------------------------------------------------------------
 
-def _rng(unit_id: str, slot: str) -> random.Random:
+def seeded_rng(unit_id: str, slot: str) -> random.Random:
     # Seeded by the unit and slot, not the version: an unchanged unit draws the same card.
     return random.Random(int(hashlib.sha1(f"{unit_id}#{slot}".encode()).hexdigest()[:12], 16))
 
 
-def _choices(right: str, wrong: Iterable[str], rng: random.Random,
+def pick_choices(right: str, wrong: Iterable[str], rng: random.Random,
              include: Iterable[str] = ()) -> tuple[tuple[str, ...], int]:
     """The right answer among up to three wrong ones (``include`` always among them)."""
     sure = [w for w in dict.fromkeys(include) if w and w != right][:CHOICES - 1]

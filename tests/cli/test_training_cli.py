@@ -44,3 +44,17 @@ def test_unknown_learners_are_errors(cli, learner_home):
     assert done.returncode == 2 and "no apprentice 'nobody'" in done.stderr
     done = cli("train", "--user", "nobody")
     assert done.returncode == 2 and "no user 'nobody'" in done.stderr
+
+
+def test_drills_from_a_day_of_production_data(cli, learner_home, tmp_path):
+    from laoshifu.review.example_data import ExampleSpec, generate
+    from laoshifu.store import Store
+
+    store = Store.open(f"sqlite:///{learner_home / 'laoshifu.db'}")
+    generate(store.list_units("main"), ExampleSpec(out=tmp_path / "data", days=1, hours=3, fmt="csv"))
+    store.close()
+    done = cli("drills", str(tmp_path / "data"), "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["found"] == len(report["added"]) > 0
+    assert cli("drills", str(tmp_path / "data")).stdout.startswith(f"{report['found']} drills found, 0 new")
