@@ -33,7 +33,7 @@ import rjieba
 import numpy as np
 
 from laoshifu.search import RankingParams, build_index
-from laoshifu.search.hybrid import FusionParams, HybridSearch, fused_scores
+from laoshifu.search.hybrid import FusionParams, HybridSearch, best_rows, fused_scores
 from laoshifu.search.index import _top
 from laoshifu.search.semantic import (
     FileVectorCache, SemanticIndex, VectorSource, build_vectors, shared_embedder,
@@ -184,15 +184,18 @@ def sweep(paragraphs: list[Paragraph], questions: list[Question], params: Rankin
     for q, vector in zip(questions, queries):
         lexical = index.sentence_scores(q.text)
         sims = semantic.vectors.matrix @ vector
+        unit_sims = semantic.unit_similarities(q.text, sims)[semantic.sentence_unit]
         ranked["lexical"].append([texts[i] for i in _top(lexical, 5)])
-        ranked["semantic"].append([texts[i] for i in _top(np.maximum(sims, 0), 5)])
+        ranked["semantic"].append([texts[i] for i in best_rows(sims, 5)])
         for f in settings:
-            ranked[_label(f)].append([texts[i] for i in _top(fused_scores(lexical, sims, f, 5), 5)])
+            ranked[_label(f)].append([texts[i] for i in best_rows(fused_scores(lexical, sims, f, 5, unit_sims), 5)])
     return {name: score(r, questions, 0.0) for name, r in ranked.items()}
 
 
 def _label(f: FusionParams) -> str:
-    return f"rrf k={f.rrf_k}" if f.method == "rrf" else f"weighted w={f.semantic_weight:g}"
+    if f.method == "rrf":
+        return f"rrf k={f.rrf_k} x{f.semantic_weight:g}"
+    return f"weighted w={f.semantic_weight:g} c={f.context:g}"
 
 
 def parse_overrides(pairs: list[str]) -> RankingParams:
@@ -217,6 +220,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--fusion", choices=("weighted", "rrf"), default=FusionParams.method)
     parser.add_argument("--weight", type=float, default=FusionParams.semantic_weight,
                         help="semantic share in weighted fusion")
+    parser.add_argument("--context", type=float, default=FusionParams.context,
+                        help="weight of a sentence's unit's best similarity in its own")
     parser.add_argument("--rrf-k", type=int, default=FusionParams.rrf_k)
     parser.add_argument("--sweep", action="store_true",
                         help="compare fusion settings (for tuning on trial)")
@@ -225,8 +230,8 @@ def main(argv: list[str] | None = None) -> None:
     n_sentences = sum(len(split_sentences(p.context)) for p in paragraphs)
     params, titles = parse_overrides(args.set), not args.no_titles
     if args.sweep:
-        settings = [FusionParams("weighted", w) for w in (0.2, 0.3, 0.4, 0.5, 0.6)] + \
-                   [FusionParams("rrf", rrf_k=k) for k in (10, 30, 60)]
+        settings = [FusionParams("weighted", w, c) for w in (0.5, 0.75, 1.0) for c in (0.0, 1.0)] + \
+                   [FusionParams("rrf", w, rrf_k=k) for k in (10, 60) for w in (0.25, 1.0)]
         results = {f"{name}": r for name, r in sweep(paragraphs, questions, params, settings, titles).items()}
         args.no_baseline = True
     else:
@@ -235,7 +240,7 @@ def main(argv: list[str] | None = None) -> None:
         if "lexical" in modes:
             results["ours"] = run_ours(paragraphs, questions, params, titles)
         if "hybrid" in modes:
-            fusion = FusionParams(args.fusion, args.weight, args.rrf_k)
+            fusion = FusionParams(args.fusion, args.weight, args.context, args.rrf_k)
             results["ours hybrid"] = run_hybrid(paragraphs, questions, params, fusion, titles)
     if not args.no_baseline:
         results["baseline"] = run_baseline(paragraphs, questions)

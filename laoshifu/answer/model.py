@@ -90,6 +90,5 @@ class Answer:
             "related": [asdict(r) for r in self.related],
             "queued_question_id": self.queued_question_id,
             "ranking": list(self.ranking),
-            "semantic": self.semantic.to_dict() if self.semantic is not None else None,
             "elapsed_ms": round(self.elapsed_ms, 2),
         }

@@ -82,4 +82,4 @@ def test_hybrid_import_uses_the_folders_cache_and_embeds_the_rest(cli, tmp_path)
             "1 embedded now") in imported.stdout
     assert "search: hybrid (BM25F + semantic, e5-small-q4, 2 sentence vectors)" in cli("status", env=on).stdout
     answer = json.loads(cli("ask", "--json", "--no-record", "钢卷一层层粘住了", env=on).stdout)
-    assert answer["ranking"][0] == "note-coil" and answer["semantic"]["similarity"] > 0.8
+    assert answer["ranking"][0] == "note-coil"

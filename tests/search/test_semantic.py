@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from laoshifu.search import build_index
-from laoshifu.search.hybrid import FusionParams, HybridSearch, fused_scores, scaled_semantic
+from laoshifu.search.hybrid import FusionParams, HybridSearch, best_rows, fused_scores, shortfall
 from laoshifu.search.semantic import (
     FileVectorCache, SemanticIndex, VectorSource, build_vectors, load_vectors, save_vectors,
     seed_vectors, write_seed,
@@ -125,12 +125,17 @@ def test_semantic_index_answers_nothing_while_its_index_is_mid_update(index, uni
 def test_fusion_methods():
     lexical = np.asarray([4.0, 2.0, 0.0, 0.0], np.float32)
     sims = np.asarray([0.70, 0.80, 0.90, 0.60], np.float32)
-    assert np.allclose(scaled_semantic(sims), [0.0, 1 / 3, 1.0, 0.0])  # above the mean 0.75
-    assert scaled_semantic(np.asarray([0.8], np.float32)).tolist() == [1.0]  # one unit: the best
-    weighted = fused_scores(lexical, sims, FusionParams("weighted", 0.5))
-    assert weighted.tolist() == pytest.approx([0.5, 0.25 + 0.5 / 3, 0.5, 0.0])
-    rrf = fused_scores(lexical, sims, FusionParams("rrf", rrf_k=1))
-    # lexical ranks 0,1 (2 and 3 score nothing); semantic ranks 2,1,0,3
+    assert shortfall(sims).tolist() == pytest.approx([-0.2, -0.1, 0.0, -0.3])
+    weighted = fused_scores(lexical, sims, FusionParams("weighted", 2.0, context=0.0))
+    assert weighted.tolist() == pytest.approx([1 - 0.4, 0.5 - 0.2, 0.0, -0.6])
+    assert best_rows(weighted, 2).tolist() == [0, 1]
+    assert best_rows(weighted, 2, allowed=np.asarray([False, True, True, True])).tolist() == [1, 2]
+    # a sentence's unit counts: here rows 0 and 1 sit in a unit whose best is 0.9
+    units = np.asarray([0.9, 0.9, 0.9, 0.6], np.float32)
+    context = fused_scores(lexical, sims, FusionParams("weighted", 2.0, context=1.0), unit_sims=units)
+    assert context.tolist() == pytest.approx([1 - 0.2, 0.5 - 0.1, 0.0, -0.6])
+    rrf = fused_scores(lexical, sims, FusionParams("rrf", 1.0, context=0.0, rrf_k=1))
+    # lexical ranks 0,1 (2 and 3 match nothing); semantic ranks 2,1,0,3
     assert rrf.tolist() == pytest.approx([1 / 2 + 1 / 4, 1 / 3 + 1 / 3, 1 / 2, 1 / 5])
     with pytest.raises(ValueError, match="weighted' or 'rrf"):
         FusionParams("max")

@@ -28,14 +28,14 @@ class SemanticIndex:
         self.embedder = embedder
         self.vectors = vectors
         t = index.t
-        self._sentence_unit = t.passage_unit[t.sentence_passage] if len(t.sentence_passage) \
+        self.sentence_unit = t.passage_unit[t.sentence_passage] if len(t.sentence_passage) \
             else np.zeros(0, np.int32)
 
     def __len__(self) -> int:
         return len(self.vectors)
 
     def _aligned(self) -> bool:
-        return len(self.vectors) == len(self.index.t.sentence_passage) == len(self._sentence_unit)
+        return len(self.vectors) == len(self.index.t.sentence_passage) == len(self.sentence_unit)
 
     def query_vector(self, query: str) -> np.ndarray:
         return self.embedder.query(normalize_query(query))
@@ -43,15 +43,15 @@ class SemanticIndex:
     def similarities(self, query: str) -> np.ndarray:
         """Cosine similarity of the question to every sentence (row order)."""
         if not self._aligned() or not len(self.vectors) or not query.strip():
-            return np.zeros(len(self._sentence_unit), np.float32)
+            return np.zeros(len(self.sentence_unit), np.float32)
         return self.vectors.matrix @ self.query_vector(query)
 
     def unit_similarities(self, query: str, sims: np.ndarray | None = None) -> np.ndarray:
         """Every unit's best sentence similarity (unit row order; −1 for no sentence)."""
         sims = self.similarities(query) if sims is None else sims
         best = np.full(len(self.index), -1.0, np.float32)
-        if len(sims) and len(sims) == len(self._sentence_unit):
-            np.maximum.at(best, self._sentence_unit, sims)
+        if len(sims) and len(sims) == len(self.sentence_unit):
+            np.maximum.at(best, self.sentence_unit, sims)
         return best
 
     def unit_similarity(self, query: str, unit_id: str) -> float:
@@ -74,7 +74,7 @@ class SemanticIndex:
         # Which passage holds the best sentence: the first sentence row reaching the max.
         hits = []
         for u in _top(np.maximum(best, 0.0), k):
-            rows = np.flatnonzero((self._sentence_unit == u) & (sims >= best[u]))
+            rows = np.flatnonzero((self.sentence_unit == u) & (sims >= best[u]))
             passage = int(t.passage_order[t.sentence_passage[rows[0]]]) if len(rows) else 0
             hits.append(UnitHit(unit_id=t.unit_ids[u], score=float(best[u]),
                                 kind=str(t.unit_kind[u]), process=str(t.unit_process[u]),
@@ -90,7 +90,7 @@ class SemanticIndex:
 
     def _masked(self, scores: np.ndarray, kinds, processes) -> np.ndarray:
         mask = self.index._unit_mask(kinds, processes)
-        return scores if mask is None else np.where(mask[self._sentence_unit], scores, 0.0)
+        return scores if mask is None else np.where(mask[self.sentence_unit], scores, 0.0)
 
     def sentence_hits(self, scores: np.ndarray, rows: np.ndarray,
                       sims: np.ndarray | None = None) -> list[SentenceHit]:
@@ -100,7 +100,7 @@ class SemanticIndex:
         sims = scores if sims is None else sims
         hits = []
         for s in rows:
-            u = self._sentence_unit[s]
+            u = self.sentence_unit[s]
             hits.append(SentenceHit(
                 unit_id=t.unit_ids[u], text=t.sentence_text[s], index=int(t.sentence_order[s]),
                 score=float(scores[s]), sentence_score=float(sims[s]), unit_score=0.0,
