@@ -23,7 +23,7 @@ import random
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .. import conditions
@@ -96,7 +96,10 @@ class Card:
         return hashlib.sha1(raw.encode("utf-8")).hexdigest()
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        # Shallow on purpose: dataclasses.asdict deep-copies, and cards are made by the
+        # hundred thousand.
+        data = {name: getattr(self, name) for name in _CARD_FIELDS}
+        data["readings"] = [list(pair) for pair in self.readings]
         data["key"] = self.key
         return data
 
@@ -106,6 +109,9 @@ class Card:
         values = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in names}
         values["readings"] = tuple((str(k), float(v)) for k, v in values.get("readings", ()))
         return cls(**values)
+
+
+_CARD_FIELDS = tuple(Card.__dataclass_fields__)
 
 
 @dataclass
@@ -118,6 +124,7 @@ class Deck:
     terms: dict[str, list[Term]] = field(default_factory=dict)  # process -> terms
     term_process: dict[str, str] = field(default_factory=dict)  # term id -> process
     parsed: dict[str, conditions.Condition | None] = field(default_factory=dict)
+    by_key: dict[str, dict[str, list[Rule]]] = field(default_factory=dict)  # process -> key -> rules
 
     @classmethod
     def of(cls, units: Iterable[Unit]) -> Deck:
@@ -144,6 +151,21 @@ class Deck:
             except conditions.ConditionError:
                 self.parsed[rule.id] = None  # import refuses these; a stale store must not crash us
         return self.parsed[rule.id]
+
+
+    def rules_reading(self, process: str, keys: Iterable[str]) -> list[Rule]:
+        """The process's rules whose condition reads any of ``keys`` (only they can hold)."""
+        index = self.by_key.get(process)
+        if index is None:
+            index = self.by_key[process] = {}
+            for rule in self.rules.get(process, []):
+                condition = self.condition(rule)
+                for key in condition.keys if condition else ():
+                    index.setdefault(key, []).append(rule)
+        found: dict[str, Rule] = {}
+        for key in keys:
+            found.update((r.id, r) for r in index.get(key, []))
+        return list(found.values())
 
 
 def term_processes(terms: Sequence[Term], units: Sequence[Unit], vocab: Vocabulary) -> dict[str, str]:
@@ -281,7 +303,7 @@ def _neighbours(rule: Rule, deck: Deck) -> list[Rule]:
 
 
 def _firing(readings: dict[str, float], rule: Rule, deck: Deck) -> set[str]:
-    return {r.id for r in deck.rules.get(rule.process, [])
+    return {r.id for r in deck.rules_reading(rule.process, readings)
             if (c := deck.condition(r)) is not None and c.holds(readings)}
 
 
@@ -333,7 +355,8 @@ def _draw(condition: conditions.Condition | None, rule: Rule, deck: Deck, *, wan
         if condition.evaluate(readings) is not want:
             continue
         if want:
-            fired = [r for r in deck.rules.get(rule.process, []) if r.id in _firing(readings, rule, deck)]
+            fired = [r for r in deck.rules_reading(rule.process, readings)
+                     if r.id in _firing(readings, rule, deck)]
             if min(fired, key=lambda r: (*rule_sort_key(r), -(deck.condition(r).specificity()), r.id)).id \
                     != rule.id:
                 continue  # another rule would be handled first: not a question about this one

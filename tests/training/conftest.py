@@ -4,13 +4,13 @@ with an apprentice, a master and users of another base; a fixed clock."""
 from __future__ import annotations
 
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from ..conftest import EXAMPLE
 
-T0 = datetime(2026, 7, 1, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 7, 1, 8, 0, tzinfo=UTC)
 PASSWORD = "password-123"
 USERS = {"xiao": ("apprentice", ("main",)), "liu": ("apprentice", ("main",)),
          "wang": ("master", ("main",)), "li": ("engineer", ("main",)), "admin": ("admin", ("main",)),

@@ -7,7 +7,13 @@ from collections import Counter
 import pytest
 
 from laoshifu.training.cards import (
-    NO_ACTION, Card, Deck, build_cards, cards_for, masked_definition, material_text,
+    NO_ACTION,
+    Card,
+    Deck,
+    build_cards,
+    cards_for,
+    masked_definition,
+    material_text,
 )
 from laoshifu.units import Note, Procedure, Rule
 
