@@ -4,19 +4,29 @@
 to it, ``prompt`` is exactly what it is sent, ``verify`` holds its words to the cited units,
 ``generate`` is the flow, ``training`` exports the approved knowledge for fine-tuning and
 ``mcp_server`` lets other assistants consult the master.
+
+Importing this package is cheap: the ``openai`` library (over a second to import) loads
+only when a model is configured and used.
 """
 
 from __future__ import annotations
 
-from .client import ModelClient, ModelError, client_for
+from typing import TYPE_CHECKING
+
 from .config import ModelSettings, load_model_settings
 
+if TYPE_CHECKING:
+    from .client import ModelClient
 
-def configured_client(env: dict[str, str] | None = None) -> ModelClient | None:
+
+def configured_client(env: dict[str, str] | None = None) -> "ModelClient | None":
     """The configured model's client, or None when there is no model."""
     settings = load_model_settings(env)
-    return client_for(settings) if settings is not None else None
+    if settings is None:
+        return None
+    from .client import client_for
+
+    return client_for(settings)
 
 
-__all__ = ["ModelClient", "ModelError", "ModelSettings", "client_for", "configured_client",
-           "load_model_settings"]
+__all__ = ["ModelSettings", "configured_client", "load_model_settings"]
