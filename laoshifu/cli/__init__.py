@@ -10,7 +10,7 @@ import click
 from ..errors import LaoshifuError
 
 # Each module adds its commands to ``main``; a new surface is one line here.
-_COMMAND_MODULES = ("knowledge", "ask", "diagnose", "review", "users", "training", "operations")
+_COMMAND_MODULES = ("knowledge", "ask", "diagnose", "review", "users", "training", "operations", "llm")
 
 
 class _Group(click.Group):
