@@ -10,6 +10,7 @@ from .. import answer as answering
 from ..answer.model import Answer
 from ..config import load_settings
 from ..units import format_number
+from . import llm as llm_cli
 from .common import base_option, echo_json, json_option, open_store
 
 
@@ -27,12 +28,20 @@ def _ask(store, question: str, base: str, record: bool = True) -> Answer:
 @click.argument("question", required=False)
 @base_option
 @click.option("--no-record", is_flag=True, help="Do not queue an unanswered question.")
+@click.option("--generate/--no-generate", default=None,
+              help="Word the answer with the plant's model, checked sentence by sentence "
+                   "(default: when one is configured).")
 @json_option
-def ask_cmd(question: str | None, base: str, no_record: bool, as_json: bool) -> None:
+def ask_cmd(question: str | None, base: str, no_record: bool, generate: bool | None,
+            as_json: bool) -> None:
     """Ask the master a question; without one, an interactive prompt (Ctrl-D to leave)."""
     store = open_store()
     if question is None:
         _interactive(store, base)
+        return
+    client = llm_cli.model_for_ask(generate)
+    if client is not None:
+        llm_cli.ask_generated(client, store, question, base, not no_record, as_json)
         return
     result = _ask(store, question, base, record=not no_record)
     if as_json:
@@ -156,8 +165,11 @@ def answer_cmd(qid: int, text: str, base: str, actor: str, replace: bool) -> Non
 @base_option
 @click.option("--calibrate", is_flag=True,
               help="Fit the confidence model on this split (dev) and save it in LAOSHIFU_HOME.")
+@click.option("--generate", is_flag=True,
+              help="Measure the model's answers instead: faithfulness and fall-back rate.")
 @json_option
-def eval_cmd(questions_path: Path | None, split: str, base: str, calibrate: bool, as_json: bool) -> None:
+def eval_cmd(questions_path: Path | None, split: str, base: str, calibrate: bool, generate: bool,
+             as_json: bool) -> None:
     """Measure answers on a question set: recall, MRR, refusals, latency."""
     from ..answer import evaluate
 
@@ -169,6 +181,9 @@ def eval_cmd(questions_path: Path | None, split: str, base: str, calibrate: bool
             raise click.UsageError("calibrate on dev, never on the held-out split")
         threshold = evaluate.calibrate(store, questions, base, load_settings().index_dir)
         click.echo(f"threshold {threshold:.4f} saved to {load_settings().home / 'calibration.json'}")
+    if generate:
+        llm_cli.eval_generated(store, questions, base, as_json)
+        return
     report = evaluate.evaluate(store, questions, base, load_settings().index_dir)
     if as_json:
         echo_json(report.to_dict())
