@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from .errors import LaoshifuError, NotFound, Problem
 from .formats.folder import FolderContents, read_folder, write_folder
-from .store import ImportReport, Store
+from .store import ImportReport, Store, schema
 from .store.core import check_base_name
 from .units import DEFAULT_BASE, KINDS, Parameter, Term
 from .validate import check_units
@@ -70,6 +72,41 @@ def export_base(store: Store, path: Path | str, base: str = DEFAULT_BASE,
     if not units:
         raise LaoshifuError(f"knowledge base {base!r} is empty: nothing to export")
     return write_folder(units, path)
+
+
+@dataclass(frozen=True)
+class ExportGaps:
+    """What an export of one base leaves out: it writes each unit's current text only."""
+
+    pending_drafts: int  # drafts waiting beside approved units
+    earlier_versions: int  # history
+    retired: int  # 0 with include_retired
+    questions: int
+    feedback: int
+
+    def describe(self) -> str:
+        parts = [f"{n} {what}" for n, what in (
+            (self.pending_drafts, "drafts waiting for review"), (self.earlier_versions, "earlier versions"),
+            (self.retired, "retired units"), (self.questions, "queued questions"),
+            (self.feedback, "feedback")) if n]
+        return ", ".join(parts + ["users, tokens, audit log and training records"])
+
+
+def export_gaps(store: Store, base: str = DEFAULT_BASE, include_retired: bool = False) -> ExportGaps:
+    u, v = schema.units, schema.unit_versions
+
+    def count(table, *where) -> int:
+        with store.read() as conn:
+            return int(conn.scalar(select(func.count()).select_from(table).where(*where)) or 0)
+
+    pending = count(u, u.c.base == base, u.c.pending_version.is_not(None))
+    return ExportGaps(
+        pending_drafts=pending,
+        # every version that is neither a unit's current one nor a waiting draft
+        earlier_versions=max(0, count(v, v.c.base == base) - count(u, u.c.base == base) - pending),
+        retired=0 if include_retired else count(u, u.c.base == base, u.c.status == "retired"),
+        questions=count(schema.questions, schema.questions.c.base == base),
+        feedback=count(schema.feedback, schema.feedback.c.base == base))
 
 
 def require_base(store: Store, base: str) -> None:

@@ -72,8 +72,14 @@ def import_cmd(path: Path, base: str, dry_run: bool, actor: str, on_conflict: st
 @click.option("--include-retired", is_flag=True, help="Also write retired units.")
 def export_cmd(path: Path, base: str, include_retired: bool) -> None:
     """Write the knowledge base back as an authoring folder."""
-    files = knowledge.export_base(open_store(), path, base=base, include_retired=include_retired)
+    store = open_store()
+    files = knowledge.export_base(store, path, base=base, include_retired=include_retired)
     click.echo(f"exported base {base!r} to {path}: {len(files)} files")
+    # An export is the authoring text, not a backup: say loudly what it does not hold.
+    gaps = knowledge.export_gaps(store, base, include_retired)
+    click.echo(click.style("注意 not in this export: ", fg="yellow", bold=True) + gaps.describe()
+               + ". Importing it elsewhere loses them; `laoshifu backup PATH` keeps everything.",
+               err=True)
 
 
 @click.command("status")
