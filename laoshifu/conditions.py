@@ -363,48 +363,41 @@ def _column(operand: Operand, columns: Mapping[str, np.ndarray], length: int) ->
 
 def _eval_columns(node: Expr, columns: Mapping[str, np.ndarray]) -> np.ndarray:
     length = len(next(iter(columns.values()))) if columns else 0
+    true, _ = _truth_columns(node, columns, length)
+    return true
+
+
+def _truth_columns(node: Expr, columns: Mapping[str, np.ndarray], length: int
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Rows where ``node`` is true, and rows where it is known (true or false).
+
+    Kleene logic over columns in one pass: each node is visited once, so the cost grows
+    with the size of the condition, not exponentially with its nesting.
+    """
     if isinstance(node, Compare):
         a = _column(node.left, columns, length)
         b = _column(node.right, columns, length)
+        known = ~(np.isnan(a) | np.isnan(b))
         with np.errstate(invalid="ignore"):
-            result = _COMPARE[node.op](a, b)
-        return result & ~(np.isnan(a) | np.isnan(b))
+            return _COMPARE[node.op](a, b) & known, known
     if isinstance(node, And):
-        out = np.ones(length, dtype=bool)
+        true = np.ones(length, dtype=bool)
+        false = np.zeros(length, dtype=bool)
         for item in node.items:
-            out &= _eval_columns(item, columns)
-        return out
+            t, k = _truth_columns(item, columns, length)
+            true &= t
+            false |= k & ~t
+        return true, true | false
     if isinstance(node, Or):
-        out = np.zeros(length, dtype=bool)
+        true = np.zeros(length, dtype=bool)
+        false = np.ones(length, dtype=bool)
         for item in node.items:
-            out |= _eval_columns(item, columns)
-        return out
+            t, k = _truth_columns(item, columns, length)
+            true |= t
+            false &= k & ~t
+        return true, true | false
     if isinstance(node, Not):
-        # "not" of an unknown stays unknown (False): evaluate the inner truth and its knownness.
-        inner = _eval_columns(node.item, columns)
-        known = _known_columns(node.item, columns, length)
-        return ~inner & known
-    raise TypeError(f"not a boolean node: {node!r}")
-
-
-def _known_columns(node: Expr, columns: Mapping[str, np.ndarray], length: int) -> np.ndarray:
-    """Rows where the three-valued result of ``node`` is known (True or False)."""
-    if isinstance(node, Compare):
-        a = _column(node.left, columns, length)
-        b = _column(node.right, columns, length)
-        return ~(np.isnan(a) | np.isnan(b))
-    truth = _eval_columns(node, columns)
-    if isinstance(node, And):
-        false_somewhere = np.zeros(length, dtype=bool)
-        all_known = np.ones(length, dtype=bool)
-        for item in node.items:
-            known = _known_columns(item, columns, length)
-            false_somewhere |= known & ~_eval_columns(item, columns)
-            all_known &= known
-        return false_somewhere | all_known
-    if isinstance(node, Or):
-        return truth | np.logical_and.reduce(
-            [_known_columns(item, columns, length) for item in node.items])
-    if isinstance(node, Not):
-        return _known_columns(node.item, columns, length)
+        # "not" of an unknown stays unknown (never true).
+        t, k = _truth_columns(node.item, columns, length)
+        return k & ~t, k
     raise TypeError(f"not a boolean node: {node!r}")
