@@ -16,6 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from ..errors import LaoshifuError, Problem
 from ..units import is_base_name
 from . import migrations, schema
+from .damage import damaged, is_damage
 
 
 def check_base_name(name: str) -> None:
@@ -49,6 +50,12 @@ def _engine(url: str) -> Engine:
             cursor.execute("PRAGMA busy_timeout=10000")
             cursor.close()
             dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (below)
+
+        @event.listens_for(engine, "handle_error")
+        def _damaged(context):
+            # One line naming the file and the way out, never a traceback.
+            if is_damage(context.original_exception):
+                raise damaged(path, context.original_exception) from None
 
         @event.listens_for(engine, "begin")
         def _begin(conn):

@@ -17,6 +17,7 @@ from .. import permissions, sessions
 from ..config import load_settings
 from ..errors import Conflict, LaoshifuError, NotFound, PermissionDenied, Problem
 from ..store import Store
+from ..store.damage import StoreDamaged
 from . import auth, limits, render
 from .i18n import pick_lang
 
@@ -174,6 +175,8 @@ def _edge_cookies(request: Request, existing: list[str]) -> list[str]:
 
 
 def _status_for(exc: LaoshifuError) -> tuple[int, str]:
+    if isinstance(exc, StoreDamaged):
+        return 503, "store_damaged"
     if isinstance(exc, auth.Unauthorized):
         return 401, "unauthorized"
     if isinstance(exc, auth.CsrfError):
