@@ -121,7 +121,7 @@ def propose_paraphrases(client: ModelClient, question: str) -> list[str]:
     """The model's paraphrases, kept only if they keep the question's numbers."""
     try:
         reply = client.complete(rewrite_messages(question), max_tokens=300)
-    except ModelError as exc:
+    except (ModelError, LaoshifuError) as exc:
         log.warning("no paraphrases: %s", exc)
         return []
     wanted = _numbers_of(question)
@@ -189,7 +189,7 @@ def stream_generation(store: Store, base: str, prepared: Prepared, client: Model
             checked = _keep(checker, sentence, result)
             if checked is not None:
                 yield Event("sentence", sentence=checked)
-    except ModelError as exc:
+    except (ModelError, LaoshifuError) as exc:  # LaoshifuError: a public endpoint refused
         error = f"model_error: {exc}"
     result.reply = "".join(reply)
     unsure = not result.sentences and is_unsure(result.reply)

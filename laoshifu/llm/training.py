@@ -27,7 +27,7 @@ from ..vocabulary import Vocabulary
 
 FORMATS = ("openai", "sharegpt", "alpaca")
 FILES = ("train.jsonl", "heldout.jsonl", "data_card.json", "data_card.md")
-SYSTEM = "你是{title}的数字师傅，按老师傅的经验和规程回答徒弟的问题，数值、动作和步骤以师傅的原话为准。"
+SYSTEM = "你是{title}的数字分身，按他的经验和规程回答徒弟的问题，数值、动作和步骤以他的原话为准。"
 # Kinds no question can be made from without inventing one: they stay out.
 NOT_ASKED = {"note": "经验笔记（没有现成的问题）", "section": "手册章节（没有现成的问题）"}
 
@@ -89,7 +89,7 @@ def export_training(store: Store, path: Path | str, base: str = DEFAULT_BASE, fm
         raise LaoshifuError(Problem(f"knowledge base {base!r} has no approved units",
                                     hint="laoshifu import examples/go-silicon-steel"))
     vocabulary = Vocabulary.from_units(units)
-    system = SYSTEM.format(title=title or base)
+    system = SYSTEM.format(title=title or "钢厂老师傅")
     records = [r for unit in units for r in records_of(unit, vocabulary)]
     held = {u.id for u in units if _held_out(base, u.id, heldout_percent)}
     train = [r for r in records if r.unit_id not in held]

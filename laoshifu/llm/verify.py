@@ -19,17 +19,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import rjieba
+
 from ..text import normalize, split_sentences
 from ..vocabulary import Vocabulary
 from .numbers import NumberReader, Quantity, same_quantity
 from .prompt import Source
 
-# Share of a sentence's character pairs that must occur in the units it marks.
-CONTENT_OVERLAP = 0.4
-# …and of an action clause's pairs in one action, step or sentence of those units.
+# Share of a sentence's content words that must occur in the units it marks.
+CONTENT_OVERLAP = 0.5
+# …and of an action clause's words in one action, step or sentence of those units.
 ACTION_OVERLAP = 0.5
 # …and, for each [n] that supports no number or name of the sentence, in that unit alone.
-MARKER_OVERLAP = 0.25
+MARKER_OVERLAP = 0.34
 
 # Operations a worker performs; a flipped or invented one is the most dangerous mistake.
 ACTION_VERBS = (
@@ -45,7 +47,15 @@ _MARKER = re.compile(r"[\[【]\s*(\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)\s*[\]】]"
 _LIST_PREFIX = re.compile(r"^\s*(?:[-*•·#>]+\s*|\d{1,2}\s*[.、)）]\s*|[（(]\d{1,2}[)）]\s*)")
 _CLAUSE = re.compile(r"[，,；;：:、]")
 _REPLY_SENTENCE = re.compile(r"[^。！？!?\n]+(?:[。！？!?]+[”’」』）)\]]*)?|[。！？!?]+")
-_CJK = re.compile(r"[\u4e00-\u9fff]+|[a-z][a-z0-9_]*")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_NUMERAL = re.compile(r"^[零〇一二两三四五六七八九十百千万点多来余度个次档]+$")
+# Words that carry no claim of their own: how a sentence is put, not what it says.
+_GENERIC = frozenset("""
+控制 之间 左右 一般 需要 应该 可以 保持 范围 目标 上下 以上 以下 时候 的话 注意 就是 这个 那个 我们 你们
+师傅 资料 根据 所以 因为 如果 然后 同时 还要 还是 或者 以及 比较 非常 一定 要求 情况 问题 方面 主要 通常
+大约 大概 现在 其中 进行 出现 发生 建议 这样 那样 这时 此时 也就是说 也就是 就要 就会 一下 一些 不过 但是
+而且 并且 所谓 说明 表示 指的是 是指 意思 一点 总之 另外 首先 其次 最后 先要 再要 为了 由于 对于 关于
+""".split())
 
 
 @dataclass(frozen=True)
@@ -81,7 +91,6 @@ class _Span:
     text: str
     numbers: list[Quantity]
     keys: set[str]
-    pairs: set[str]
 
 
 @dataclass
@@ -90,7 +99,6 @@ class _SourceText:
     text: str
     spans: list[_Span]
     keys: set[str] = field(default_factory=set)
-    pairs: set[str] = field(default_factory=set)
 
 
 class Checker:
@@ -108,10 +116,9 @@ class Checker:
             spans = []
             for line in split_sentences(text):
                 spans.append(_Span(line.text, self.reader.read(line.text, all_chinese=True),
-                                   self._keys(line.text), _pairs(line.text)))
+                                   self._keys(line.text)))
             item = _SourceText(source, text, spans)
             item.keys = set().union(*(s.keys for s in spans)) if spans else set()
-            item.pairs = set().union(*(s.pairs for s in spans)) if spans else set()
             self.sources[source.n] = item
 
     # -- the sentence --------------------------------------------------------------------
@@ -180,9 +187,9 @@ class Checker:
         findings = []
         spans = [span for item in marked for span in item.spans]
         for clause in _clauses_with_verbs(text):
-            pairs = _pairs(clause)
+            words = content_words(clause)
             verbs = [v for v in ACTION_VERBS if v in clause]
-            close = [s for s in spans if pairs and len(pairs & s.pairs) / len(pairs) >= ACTION_OVERLAP]
+            close = [s for s in spans if not words or _share(words, s.text) >= ACTION_OVERLAP]
             for verb in verbs:
                 holders = [s for s in close if verb in s.text]
                 if not holders:
@@ -199,17 +206,18 @@ class Checker:
 
     def _content(self, text: str, marked: list[_SourceText], supported_by: dict[int, int]
                  ) -> list[Finding]:
-        pairs = _pairs(text)
-        if not pairs:
+        words = content_words(text)
+        if not words:
             return []
         findings = []
-        union = set().union(*(item.pairs for item in marked))
-        share = len(pairs & union) / len(pairs)
+        share = _share(words, "\n".join(item.text for item in marked))
         if share < CONTENT_OVERLAP:
+            missing = "、".join(sorted(w for w in words
+                                      if not any(w in item.text for item in marked))[:4])
             findings.append(Finding("content_unsupported",
-                                    f"这句话只有 {share:.0%} 的字词出自所标资料"))
+                                    f"这句话只有 {share:.0%} 的词出自所标资料（没有：{missing}）"))
         for item in marked:
-            own = len(pairs & item.pairs) / len(pairs)
+            own = _share(words, item.text)
             if not supported_by.get(item.source.n) and own < MARKER_OVERLAP:
                 findings.append(Finding("citation_unrelated",
                                         f"[{item.source.n}] {item.source.unit.title} 和这句话无关"))
@@ -287,18 +295,21 @@ def _bounded(text: str, start: int, end: int, spelling: str) -> bool:
         not (after.isascii() and (after.isalpha() or after == "_"))
 
 
-def _pairs(text: str) -> set[str]:
-    """Character pairs of the Chinese runs and whole Latin words: what "the same words" means
-    for text without spaces."""
-    out: set[str] = set()
-    for run in _CJK.findall(text.casefold()):
-        if run.isascii():
-            out.add(run)
-        elif len(run) == 1:
-            out.add(run)
-        else:
-            out.update(run[i:i + 2] for i in range(len(run) - 1))
+def content_words(text: str) -> set[str]:
+    """The words that say something: two characters or more, not a number, not filler."""
+    out = set()
+    for word in rjieba.cut(text):
+        word = word.strip().casefold()
+        if len(word) < 2 or word in _GENERIC or _NUMERAL.match(word):
+            continue
+        if _HAN.search(word) or (word.isascii() and word.isalpha()):
+            out.add(word)
     return out
+
+
+def _share(words: set[str], text: str) -> float:
+    """Share of ``words`` found in ``text`` (substring: segmentations may differ)."""
+    return sum(1 for w in words if w in text) / len(words) if words else 1.0
 
 
 def _clauses_with_verbs(text: str) -> list[str]:
