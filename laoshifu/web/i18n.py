@@ -36,6 +36,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ask.comment": ("补充说明（可不填）", "Comment (optional)"),
     "ask.thanks": ("谢谢，已记录。", "Thanks, noted."),
     "ask.confidence": ("把握", "confidence"),
+    "ask.generating": ("AI 正在整理师傅的话…", "The AI is putting the master's words together…"),
+    "ask.generated": ("以上由 {model} 整理，逐句对照下面师傅的原话核对过；以下面的原话为准。",
+                      "Written by {model}, each sentence checked against the master's words "
+                      "below; they are the authority."),
+    "ask.fell_back": ("AI 的回答没有通过核对，请看下面师傅的原话。",
+                      "The AI's answer did not pass the check: see the master's own words below."),
+    "ask.rewritten": ("按「{q}」理解", "Understood as “{q}”"),
     "param.name": ("参数", "Parameter"),
     "param.process": ("工序", "Process"),
     "param.target": ("目标", "Target"),
