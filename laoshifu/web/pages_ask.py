@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
 
-from .. import asking, feedback, logins, sessions
+from .. import feedback, logins, sessions
+from ..llm import web as llm_web
 from ..errors import LaoshifuError, Problem
 from . import auth, render
 from .i18n import translate
@@ -72,12 +73,26 @@ def ask(request: Request, question: str = Form(""), base: str = Form(""), csrf: 
     base = render.current_base(request, user, base or None)
     store = request.app.state.store
     try:
-        answer = asking.ask(store, base, question, user)
+        # With the plant's model configured, its checked answer streams in above this one.
+        shown = llm_web.ask_for_page(store, base, question, user)
     except LaoshifuError as exc:
         return render.page(request, "ask.html", {"base": base, "question": question,
                                                  "answer": None, "problems": exc.problems},
                            status_code=400)
-    return render.page(request, "ask.html", {"base": base, "question": question, "answer": answer})
+    return render.page(request, "ask.html", {"base": base, "question": question,
+                                             "answer": shown.answer, "generated": shown})
+
+
+@router.post("/ask/generate")
+def ask_generate(request: Request, question: str = Form(""), asked: str = Form(""),
+                 base: str = Form(""), csrf: str = Form("")):
+    """The model's answer as server-sent events, each sentence checked before it is sent."""
+    user = auth.require_user(request)
+    auth.check_csrf(request, csrf)
+    base = render.current_base(request, user, base or None)
+    return StreamingResponse(llm_web.sse(request.app.state.store, base, question, asked, user),
+                             media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
 @router.post("/feedback")
