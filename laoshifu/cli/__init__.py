@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from .. import scratch
 from ..errors import LaoshifuError
 
 # Each module adds its commands to ``main``; a new surface is one line here.
@@ -27,6 +28,7 @@ class _Group(click.Group):
 @click.version_option(package_name="laoshifu")
 def main() -> None:
     """老师傅 Laoshifu — a digital master who never retires."""
+    scratch.use_home_tmp()  # temporary files under LAOSHIFU_HOME/tmp, not /tmp or ~/.cache
 
 
 for _name in _COMMAND_MODULES:

@@ -327,7 +327,9 @@ def _write(table: dict[str, np.ndarray], path: Path, spec: ExampleSpec) -> None:
     if spec.shape == "long":
         table = _to_long(table)
     arrow = pa.table({k: pa.array(v) for k, v in table.items()})
-    con = duckdb.connect()
+    from ..scratch import spill_dir
+
+    con = duckdb.connect(config={"temp_directory": spill_dir()})
     con.register("t", arrow)
     target = str(path).replace("'", "''")
     if spec.fmt == "csv":

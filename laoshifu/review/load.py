@@ -24,6 +24,7 @@ import numpy as np
 
 from ..errors import LaoshifuError, Problem
 from ..quantities import UnitMismatch, convert, normalize_unit
+from ..scratch import spill_dir
 from ..units import Unit
 from ..vocabulary import Vocabulary
 
@@ -175,7 +176,7 @@ def open_data(path: Path | str, units_or_vocab: Sequence[Unit] | Vocabulary,
     path = Path(path)
     vocab = units_or_vocab if isinstance(units_or_vocab, Vocabulary) \
         else Vocabulary.from_units(units_or_vocab)
-    con = duckdb.connect()
+    con = duckdb.connect(config={"temp_directory": spill_dir()})
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     if memory_limit:
@@ -562,12 +563,3 @@ def fetch_material(data: ProductionData, line: str | None, start: str, end: str,
     out = data.con.execute(sql, [start, end, *params]).fetchnumpy()
     return {k: np.asarray(v) for k, v in out.items()}
 
-
-def fetch_order(data: ProductionData, line: str | None, start: str, end: str
-                ) -> dict[str, np.ndarray]:
-    """Time in file order (file, row), to see duplicates, backward jumps and disorder."""
-    where, params = line_filter(data, line)
-    sql = (f"SELECT epoch_ms(time) AS time, file, row FROM {data.relation} "
-           f"WHERE time >= ?::TIMESTAMP AND time < ?::TIMESTAMP{where} ORDER BY file, row")
-    out = data.con.execute(sql, [start, end, *params]).fetchnumpy()
-    return {k: np.asarray(v) for k, v in out.items()}
