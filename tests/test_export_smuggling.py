@@ -2,7 +2,6 @@
 
 from pathlib import Path
 
-import pytest
 
 from laoshifu import accounts, editing
 from laoshifu.knowledge import export_base, import_folder

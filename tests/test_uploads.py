@@ -53,7 +53,7 @@ def _names_in(store) -> dict[str, str]:
 
 def test_utf8_names_without_the_flag_are_read_as_utf8(store, master):
     handbook = "handbook/09-设备点检.txt".encode("utf-8")
-    entries = {b"kb/laoshifu.yaml": f"files:\n  handbook/09-设备点检.txt:\n    process: 设备点检\n",
+    entries = {b"kb/laoshifu.yaml": "files:\n  handbook/09-设备点检.txt:\n    process: 设备点检\n",
                b"kb/" + handbook: "第一章 点检\n炉辊每班看一次。\n"}
     data = _raw_names(entries)
     assert zipfile.ZipFile(io.BytesIO(data)).infolist()[1].flag_bits & 0x800 == 0
