@@ -12,15 +12,18 @@ and shared through the store, so a refresh embeds only sentences no worker has s
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import threading
 import time
 import weakref
+import zipfile
 from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from ..search import Index, build_index
 from ..search.semantic import (
@@ -114,9 +117,12 @@ class IndexCache:
     """Per-base indexes for one store, refreshed when ``store.version()`` moves."""
 
     def __init__(self, store: Store, index_dir: Path | None = None, poll_seconds: float = 0.5,
-                 semantic: str | None = None, embedder: Embedder | None = None):
+                 semantic: str | None = None, embedder: Embedder | None = None,
+                 save_on_refresh: bool = True):
         self.store = store
         self.index_dir = index_dir
+        # The CLI saves after each refresh; the web server only at shutdown (``save_all``).
+        self.save_on_refresh = save_on_refresh
         self.poll_seconds = poll_seconds
         if semantic is None:
             from ..config import load_settings
@@ -174,8 +180,35 @@ class IndexCache:
             index = build_index(units, Analyzer.from_units(units))
         fresh = self._entry(base, index, versions, structured, version, key)
         self._attach_semantic(fresh, current)
-        self._save(fresh)
+        if self.save_on_refresh:
+            self._save(fresh)
         return fresh
+
+    def loaded(self) -> dict[str, int]:
+        """The bases whose index is in memory, with the store version each was made at."""
+        with self._lock:
+            return {base: entry.store_version for base, entry in self._indexes.items()}
+
+    def save_all(self) -> list[str]:
+        """Save every index in memory that its folder does not hold yet (at shutdown, so
+        the next start loads instead of rebuilding); returns the bases saved."""
+        with self._lock:
+            entries = list(self._indexes.values())
+        saved = []
+        for entry in entries:
+            path = self._path(entry.base)
+            if path is not None and not self._saved_already(entry, path):
+                self._save(entry)
+                saved.append(entry.base)
+        return saved
+
+    def _saved_already(self, entry: KnowledgeIndex, path: Path) -> bool:
+        try:
+            state = json.loads((path / _STATE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        return state.get("store_version") == entry.store_version \
+            and state.get("store_id") == self.store.store_id()
 
     def _embedder_in_use(self) -> Embedder | None:
         if self.semantic_setting == "off":
@@ -223,6 +256,13 @@ class IndexCache:
             return None
         # A damaged or old index is rebuilt, never trusted.
         try:
+            with _folder_lock(path, exclusive=False):
+                return self._load_locked(base, version, path)
+        except OSError:
+            return None
+
+    def _load_locked(self, base: str, version: int, path: Path) -> KnowledgeIndex | None:
+        try:
             state = json.loads((path / _STATE).read_text(encoding="utf-8"))
             if state.get("store_version") != version or state.get("store_id") != self.store.store_id():
                 return None
@@ -231,7 +271,7 @@ class IndexCache:
                           json.loads((path / _STRUCTURED).read_text(encoding="utf-8"))}
             # The store has not changed since the save, so neither have the versions.
             versions = json.loads((path / _VERSIONS).read_text(encoding="utf-8"))
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile):
             return None
         entry = self._entry(base, index, versions, structured, version, state.get("lexicon_key", ""))
         if self._attach_semantic(entry, None, saved=path):
@@ -250,6 +290,16 @@ class IndexCache:
         if path is None:
             return
         try:
+            with _folder_lock(path, exclusive=True):
+                self._save_locked(entry, path)
+        except OSError:
+            pass  # a read-only home still answers; it only rebuilds next time
+
+    def _save_locked(self, entry: KnowledgeIndex, path: Path) -> None:
+        try:
+            # Until the new state file is written, the folder holds no index at all: a save
+            # cut short (kill -9) is rebuilt, never half loaded.
+            (path / _STATE).unlink(missing_ok=True)
             entry.index.save(path)
             (path / _STRUCTURED).write_text(json.dumps(
                 [u.to_dict() for u in entry.units.structured_units()], ensure_ascii=False),
@@ -265,6 +315,19 @@ class IndexCache:
             pass  # a read-only home still answers; it only rebuilds next time
 
 
+@contextmanager
+def _folder_lock(path: Path, exclusive: bool) -> Iterator[None]:
+    """Several processes (web workers, the CLI) save and load the same index folder: a
+    reader never sees a save half done, and two saves never interleave."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.parent / f".{path.name}.lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 # Held weakly: a store that is closed and dropped takes its indexes with it.
 _CACHES: "weakref.WeakKeyDictionary[Store, dict[str, IndexCache]]" = weakref.WeakKeyDictionary()
 _CACHES_LOCK = threading.Lock()
@@ -278,6 +341,16 @@ def cache_for(store: Store, index_dir: Path | None = None) -> IndexCache:
         if key not in per_store:
             per_store[key] = IndexCache(store, index_dir)
         return per_store[key]
+
+
+def serve_from(store: Store, index_dir: Path | None) -> IndexCache:
+    """Make the cache every ask on ``store`` in this process uses (``cache_for(store)``) a
+    server's: it loads from ``index_dir`` at the first ask of each base and saves there only
+    when told (``save_all``, at shutdown), not after each change the store sees."""
+    cache = cache_for(store)
+    cache.index_dir = index_dir
+    cache.save_on_refresh = False
+    return cache
 
 
 def search_mode(store: Store, base: str, index_dir: Path | None = None) -> SearchMode:
