@@ -151,7 +151,8 @@ def _paraphrase_list(reply: str) -> list[str]:
 
 
 def _numbers_of(text: str) -> set[str]:
-    return set(re.findall(r"\d+(?:\.\d+)?", normalize(text)))
+    # Not the 2 of H2: digits inside a symbol are part of a name.
+    return set(re.findall(r"(?<![a-z_\d.])\d+(?:\.\d+)?", normalize(text)))
 
 
 def stream_generation(store: Store, base: str, prepared: Prepared, client: ModelClient, *,

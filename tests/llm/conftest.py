@@ -48,6 +48,12 @@ def kb(llm_template, home):
     store.close()
 
 
+@pytest.fixture(scope="session")
+def index_dir(tmp_path_factory):
+    """One saved search index for every copy of the template (they share its store id)."""
+    return tmp_path_factory.mktemp("llm-index")
+
+
 @pytest.fixture
 def tokens(llm_template) -> dict[str, str]:
     return llm_template[1]

@@ -13,7 +13,6 @@ By hand: ``python tests/llm/openai_stub.py --port 8765 --mode planted`` and then
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import re
 import threading
@@ -170,8 +169,9 @@ def faithful_sentences(body: dict) -> list[tuple[str, int]]:
                 out.append((f"{name}{line[3:]}", n))
             elif line.startswith("判断："):
                 out.append((line[3:].rstrip("。"), n))
-            elif re.match(r"\d+\. ", line) and sum(1 for s in out if s[1] == n) < 3:
-                out.append((line.split(". ", 1)[1].rstrip("。"), n))
+            elif re.match(r"\d+\. ", line):
+                if sum(1 for s in out if s[1] == n) < 3:
+                    out.append((line.split(". ", 1)[1].rstrip("。"), n))
             elif line.startswith(("师傅的话：", "释义：", "答：")) or (
                     not re.match(r"^[^：]{1,6}：", line) and len(line) > 8):
                 first = re.split(r"(?<=[。！？])", line.split("：", 1)[-1] if "：" in line[:6] else line)[0]
@@ -238,15 +238,15 @@ PLANT_KINDS = ("invent_number", "unit_to_kelvin", "wrong_marker", "unknown_marke
 
 
 def planted_script(stub_holder: list) -> Script:
-    """Every answer gets one plant when one fits, its kind chosen by the question."""
+    """Every answer gets one plant when one fits; the kinds take turns."""
 
     def script(body: dict) -> Reply:
         if body["messages"][0]["content"].startswith("你帮忙检索"):
             return faithful(body)
         sentences = faithful_sentences(body)
-        digest = int(hashlib.sha1(question_of(body).encode()).hexdigest(), 16)
+        turn = len(stub_holder[0].planted)
         for offset in range(len(PLANT_KINDS)):
-            kind = PLANT_KINDS[(digest + offset) % len(PLANT_KINDS)]
+            kind = PLANT_KINDS[(turn + offset) % len(PLANT_KINDS)]
             changed, record = plant(body, sentences, kind)
             if record is not None:
                 stub_holder[0].planted.append(record)
