@@ -43,7 +43,8 @@ def load_units(kb_paths: tuple[Path, ...], base: str) -> list[Unit]:
 
 @click.command("review")
 @click.argument("data", type=click.Path(exists=True, path_type=Path))
-@click.option("--day", help="Day to review (YYYY-MM-DD); default: the last day in the data.")
+@click.option("--day", help="Day to review (YYYY-MM-DD); default: the latest day holding most of "
+                             "the data (stray rows on later days do not count).")
 @click.option("--line", help="Production line, when the data holds several.")
 @click.option("--process", help="Process (工序) of the line, when column names are shared.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -52,11 +53,13 @@ def load_units(kb_paths: tuple[Path, ...], base: str) -> list[Unit]:
               help="A live signal unchanged this long is reported as a stuck sensor.")
 @click.option("--merge-seconds", default=60.0, show_default=True,
               help="Out-of-window stretches closer than this count as one excursion.")
+@click.option("--max-rows", default=2_000_000, show_default=True, type=click.IntRange(min=1),
+              help="Refuse a day with more rows than this (memory grows with the rows).")
 @kb_option
 @base_option
 @json_option
 def review_cmd(data: Path, day: str | None, line: str | None, process: str | None,
-               out_dir: Path | None, stuck_minutes: float, merge_seconds: float,
+               out_dir: Path | None, stuck_minutes: float, merge_seconds: float, max_rows: int,
                kb_paths: tuple[Path, ...], base: str, as_json: bool) -> None:
     """Review a day of production data (CSV/Parquet file or folder of daily files)."""
     from ..review.daily import ReviewOptions, review_day
@@ -70,7 +73,8 @@ def review_cmd(data: Path, day: str | None, line: str | None, process: str | Non
                                         hint="write YYYY-MM-DD, e.g. 2026-07-22")) from None
     units = load_units(kb_paths, base)
     options = ReviewOptions(day=day, line=line, process=process, stuck_seconds=stuck_minutes * 60,
-                            merge_seconds=merge_seconds, charts=12 if out_dir else 0)
+                            merge_seconds=merge_seconds, max_rows=max_rows,
+                            charts=12 if out_dir else 0)
     review = review_day(data, units, options)
     paths = {}
     if out_dir:
@@ -116,12 +120,14 @@ def example_data_cmd(out: Path, days: int, seed: int, fmt: str, shape: str, para
     result = generate(units, spec)
     if as_json:
         echo_json({"files": [str(p) for p in result.files],
+                   "written": [str(p) for p in result.written],
                    "faults": [f.to_dict() for f in result.faults],
                    "columns": result.columns,
                    "extra_kb": str(result.extra_kb) if result.extra_kb else None})
         return
-    click.echo(f"wrote {len(result.files)} files to {out} ({len(result.columns)} parameters, "
-               f"{hours:g} h/day at 1 Hz)")
+    others = [p.relative_to(out).as_posix() for p in result.written if p not in result.files]
+    click.echo(f"wrote {len(result.written)} files to {out}: {len(result.files)} daily data files, "
+               f"{', '.join(others)} ({len(result.columns)} parameters, {hours:g} h/day at 1 Hz)")
     for fault in result.faults:
         click.echo(f"  {fault.kind:<13} {fault.parameter:<8} {fault.start} → {fault.end}"
                    + (f"  {fault.rule_id}" if fault.rule_id else ""))

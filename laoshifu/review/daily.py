@@ -17,17 +17,20 @@ from ..units import Parameter, Procedure, Rule, Unit
 from ..vocabulary import Vocabulary
 from . import drift, quality, rules, windows
 from . import long as longdata
-from .load import DataIssue, ProductionData, fetch, fetch_material, fetch_order, line_filter, open_data
+from .days import DayChoice, choose_day, count_days, implausible_issue, insufficient, today
+from .load import DataIssue, ProductionData, fetch, fetch_material, line_filter, open_data
 from .material import GradeCodes
 from .model import Finding, ParameterSummary, iso
 from .plan import Plan, make_plan
 
-KIND_ORDER = {"rule": 0, "excursion": 1, "drift": 2, "stuck_sensor": 3, "gap": 4}
+KIND_ORDER = {"insufficient_data": -1, "rule": 0, "excursion": 1, "drift": 2, "stuck_sensor": 3,
+              "gap": 4}
+MATRIX_CELLS = 64_000_000  # values (8 bytes each) fetched at once: parameters × rows
 
 
 @dataclass
 class ReviewOptions:
-    day: str | None = None  # ISO date; default: the last day in the data
+    day: str | None = None  # ISO date; default: the latest day holding most of the data
     line: str | None = None
     process: str | None = None
     merge_seconds: float = 60  # out-of-window rows closer than this are one excursion
@@ -37,6 +40,8 @@ class ReviewOptions:
     charts: int = 12  # parameters charted in the HTML report (0: none)
     threads: int | None = None  # DuckDB threads (default: one per core)
     memory_limit: str | None = "1.5GB"  # DuckDB spills to disk beyond this
+    max_rows: int = 2_000_000  # rows a day may hold (23 a second); refused beyond
+    today: date | None = None  # to tell future rows from real ones (default: the clock's)
 
 
 @dataclass
@@ -61,6 +66,7 @@ class DayReview:
     rules_checked: int = 0
     rules_skipped: list[str] = field(default_factory=list)
     plan: Plan | None = None
+    choice: DayChoice | None = None  # how the day was chosen
     units: dict[str, Unit] = field(default_factory=dict)  # cited units by id
     series: dict[str, dict[str, Any]] = field(default_factory=dict)  # key -> chart envelope
 
@@ -70,7 +76,8 @@ class DayReview:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "day": self.day, "line": self.line, "process": self.process, "source": self.source,
+            "day": self.day, "day_choice": self.choice.to_dict() if self.choice else None,
+            "line": self.line, "process": self.process, "source": self.source,
             "shape": self.shape, "rows": self.rows, "first": self.first, "last": self.last,
             "step_seconds": self.step_seconds, "previous_days": self.previous_days,
             "findings": [f.to_dict() for f in self.findings],
@@ -99,29 +106,39 @@ def review_day(path: Path | str, units: Sequence[Unit], options: ReviewOptions |
 def review_data(data: ProductionData, units: Sequence[Unit], vocab: Vocabulary,
                 options: ReviewOptions, source: str = "") -> DayReview:
     line = _pick_line(data, options.line)
-    days = data.days(line)
+    counts = count_days(data, line, options.today or today())
+    set_aside = implausible_issue(data, line, counts)
+    days = list(counts.plausible)
     if not days:
         message = "no rows with a readable time" + (f" for line {line}" if line else "")
-        unread = [i for i in data.issues if i.kind == "bad_time"]
-        if unread:  # say which times could not be read, and where
+        unread = [i for i in data.issues if i.kind == "bad_time"] + ([set_aside] if set_aside else [])
+        if unread:  # say which times could not be read or believed, and where
             raise LaoshifuError(Problem(
                 f"{message}: {unread[0].detail.removesuffix('; skipped')} in {unread[0].where}",
                 file=source, field=unread[0].column,
                 hint="write times as YYYY-MM-DD hh:mm:ss, e.g. 2026-07-22 08:00:00"))
         raise LaoshifuError(Problem(message, file=source))
-    day = options.day or days[-1]
-    if day not in days:
-        raise LaoshifuError(Problem(f"no data for {day}", file=source,
+    choice = choose_day(counts, options.day)
+    day = choice.day
+    if day not in counts.plausible:
+        aside = f"; {counts.implausible[day]:,} rows on it are at implausible times" \
+            if day in counts.implausible else ""
+        raise LaoshifuError(Problem(f"no data for {day}{aside}", file=source,
                                     hint=f"the data covers {days[0]} … {days[-1]}"))
+    if choice.rows > options.max_rows:
+        raise LaoshifuError(Problem(
+            f"{day} has {choice.rows:,} rows, more than the {options.max_rows:,} a day's review "
+            f"reads ({options.max_rows / 86_400:.0f} a second)", file=source,
+            hint="look for repeated rows or times in the data, or raise the limit with --max-rows"))
     start = date.fromisoformat(day)
     day_start, day_end = start.isoformat(), (start + timedelta(days=1)).isoformat()
     review = DayReview(day, line, data.process, source, [Path(f).name for f in data.files],
                        data.shape, previous_days=[d for d in days if d < day],
-                       issues=list(data.issues), unmatched=list(data.unmatched),
-                       matched={c.source: c.name for c in data.columns})
+                       issues=list(data.issues) + ([set_aside] if set_aside else []),
+                       unmatched=list(data.unmatched),
+                       matched={c.source: c.name for c in data.columns}, choice=choice)
 
-    order = fetch_order(data, line, day_start, day_end)
-    order_issues = quality.order_issues(order["time"], order["file"], order["row"])
+    order_issues = quality.order_issues(data, line, day_start, day_end)
     review.issues += order_issues
     dedupe = any(i.kind == "duplicate_time" for i in order_issues)
     # Rows already in time order, once each, can be read without sorting them again.
@@ -137,6 +154,11 @@ def review_data(data: ProductionData, units: Sequence[Unit], vocab: Vocabulary,
     gap_ms = max(int(options.gap_seconds * 1000), 10 * step_ms)
     merge_ms = max(int(options.merge_seconds * 1000), step_ms)
     findings: list[Finding] = quality.gaps(time_ms, step_ms, gap_ms)
+    thin = insufficient(choice, review.rows, review.step_seconds)
+    if thin:
+        findings.append(thin)
+    # Parameters fetched together: fewer when the day has many rows, to bound memory.
+    chunk_size = max(1, min(options.chunk, MATRIX_CELLS // review.rows))
 
     grades = GradeCodes.of(material["grade"]) if "grade" in data.roles else None
     thickness = material["thickness"] if "thickness" in data.roles else None
@@ -159,10 +181,10 @@ def review_data(data: ProductionData, units: Sequence[Unit], vocab: Vocabulary,
         also = [by_key[k] for k in rule_keys] + [by_key[f.key] for f in drifting
                                                    if f.key in by_key][:options.charts]
         findings += _check_long(data, check, checked, stats, line, day_start, day_end,
-                                options.chunk, also=list(dict.fromkeys(also)))
+                                chunk_size, also=list(dict.fromkeys(also)))
     else:
-        for begin in range(0, len(checked), options.chunk):
-            chunk = checked[begin:begin + options.chunk]
+        for begin in range(0, len(checked), chunk_size):
+            chunk = checked[begin:begin + chunk_size]
             arrays = fetch(data, [c.sql for c in chunk], line, day_start, day_end, dedupe,
                            sort=not in_order)
             if in_order and not np.array_equal(arrays["time"], time_ms):

@@ -73,10 +73,17 @@ class _Signal:
 
 @dataclass
 class ExampleResult:
-    files: list[Path] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)  # the daily data files
     faults: list[Fault] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)  # column -> parameter name
     extra_kb: Path | None = None
+    faults_file: Path | None = None
+
+    @property
+    def written(self) -> list[Path]:
+        """Every file written: the data files, faults.json and any synthetic windows."""
+        extra = [self.extra_kb / "parameters.csv"] if self.extra_kb else []
+        return self.files + ([self.faults_file] if self.faults_file else []) + extra
 
 
 def generate(units: Sequence[Unit], spec: ExampleSpec) -> ExampleResult:
@@ -104,7 +111,8 @@ def generate(units: Sequence[Unit], spec: ExampleSpec) -> ExampleResult:
         path = spec.out / f"dcl-line{spec.line}-{day.isoformat()}.{spec.fmt}"
         _write(table, path, spec)
         result.files.append(path)
-    (spec.out / "faults.json").write_text(
+    result.faults_file = spec.out / "faults.json"
+    result.faults_file.write_text(
         json.dumps([f.to_dict() for f in result.faults], ensure_ascii=False, indent=2) + "\n",
         encoding="utf-8")
     return result

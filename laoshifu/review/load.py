@@ -217,12 +217,7 @@ def _open_file(con, file: Path, i: int, issues: list[DataIssue]) -> _File | None
                                         "UTF-8 (or GBK/GB18030, UTF-16)"))
                 return None
             with _utf8_copy(file, dialect.codec) as readable:
-                con.execute(
-                    f"CREATE TEMP TABLE raw{i} AS SELECT *, row_number() OVER () AS __row FROM "
-                    f"read_csv({_literal(str(readable))}, all_varchar=true, header=true, "
-                    f"delim={_literal(dialect.delim)}, ignore_errors=true, store_rejects=true, "
-                    f"rejects_table='rej{i}', rejects_scan='scan{i}')")
-                _csv_rejects(con, file, i, issues, readable)
+                _read_csv(con, file, readable, i, dialect, issues)
             if dialect.decimal_comma:
                 _decimal_points(con, f"raw{i}")
             relation = f"raw{i}"
@@ -242,6 +237,65 @@ def _open_file(con, file: Path, i: int, issues: list[DataIssue]) -> _File | None
     return _File(file, relation, names, types, is_csv)
 
 
+def _read_csv(con, file: Path, readable: Path, i: int, dialect: "_Dialect",
+              issues: list[DataIssue]) -> None:
+    """``raw{i}``: the CSV's rows as text; rows DuckDB cannot take are skipped and reported."""
+    def read(path: Path) -> None:
+        con.execute(
+            f"CREATE TEMP TABLE raw{i} AS SELECT *, row_number() OVER () AS __row FROM "
+            f"read_csv({_literal(str(path))}, all_varchar=true, header=true, "
+            f"delim={_literal(dialect.delim)}, ignore_errors=true, store_rejects=true, "
+            f"rejects_table='rej{i}', rejects_scan='scan{i}', max_line_size={MAX_LINE_BYTES})")
+
+    try:
+        read(readable)
+    except duckdb.InvalidInputException as exc:
+        # DuckDB gives up on the whole file at one overlong row (and calls it "Line 1"):
+        # blank such rows out, read the rest, and name their lines.
+        if "Maximum line size" not in str(exc):
+            raise
+        with _without_long_lines(readable, MAX_LINE_BYTES) as (shorter, long_lines):
+            read(shorter)
+            listed = ", ".join(map(str, long_lines[:5])) + (" …" if len(long_lines) > 5 else "")
+            issues.append(DataIssue(
+                "oversized_row", len(long_lines), f"{file.name}:{long_lines[0]}",
+                f"rows longer than {MAX_LINE_BYTES // 1_000_000} MB skipped (lines {listed})"))
+            _csv_rejects(con, file, i, issues, shorter, blank=len(long_lines))
+        return
+    _csv_rejects(con, file, i, issues, readable)
+
+
+@contextmanager
+def _without_long_lines(file: Path, limit: int) -> Iterator[tuple[Path, list[int]]]:
+    """A copy of ``file`` whose lines longer than ``limit`` bytes are left empty, and their
+    numbers (1 is the header). DuckDB skips empty lines, so other lines keep their numbers.
+    Read in chunks: an overlong line is never held whole."""
+    long_lines: list[int] = []
+    with tempfile.TemporaryDirectory(prefix="laoshifu-csv-") as folder:
+        target = Path(folder) / file.name
+        with file.open("rb") as source, target.open("wb") as out:
+            number, pending, dropping = 1, bytearray(), False
+            for chunk in iter(lambda: source.read(1 << 20), b""):
+                start = 0
+                while True:
+                    end = chunk.find(b"\n", start)
+                    if not dropping:
+                        pending += chunk[start:] if end < 0 else chunk[start:end + 1]
+                        if len(pending) > limit:
+                            dropping = True
+                            pending.clear()
+                            long_lines.append(number)
+                    if end < 0:
+                        break
+                    out.write(b"\n" if dropping else pending)
+                    pending.clear()
+                    dropping = False
+                    number += 1
+                    start = end + 1
+            out.write(pending)
+        yield target, long_lines
+
+
 @dataclass(frozen=True)
 class _Dialect:
     codec: str | None  # to transcode from; None: UTF-8 already
@@ -250,6 +304,7 @@ class _Dialect:
 
 
 _SAMPLE_BYTES = 1 << 16
+MAX_LINE_BYTES = 2_000_000  # DuckDB's default; a longer CSV row is skipped and reported
 _DELIMITERS = (",", ";", "\t", "|")
 _COMMA_NUMBER = re.compile(r"^[-+]?\d+,\d+$")
 _POINT_NUMBER = re.compile(r"^[-+]?\d*\.\d+$")
@@ -326,14 +381,26 @@ def _decimal_points(con, table: str) -> None:
         con.execute(f"UPDATE {table} SET {sets}")
 
 
-def _csv_rejects(con, file: Path, i: int, issues: list[DataIssue], read: Path | None = None) -> None:
+def _last_byte(path: Path) -> bytes:
+    """The file's last byte (b"\\n" for an empty file), without reading the rest."""
+    with path.open("rb") as handle:
+        if not handle.seek(0, 2):
+            return b"\n"
+        handle.seek(-1, 2)
+        return handle.read(1)
+
+
+def _csv_rejects(con, file: Path, i: int, issues: list[DataIssue], read: Path | None = None,
+                 blank: int = 0) -> None:
     read = read or file  # the bytes DuckDB read (a UTF-8 copy of a GBK/UTF-16 file)
-    rows = con.execute(f"SELECT line, error_type, csv_line FROM rej{i} ORDER BY line").fetchall()
-    data = read.read_bytes()[-1:] if read.stat().st_size else b"\n"
+    # One entry per line: DuckDB records a row with three missing fields three times.
+    rows = con.execute(f"SELECT line, any_value(error_type), any_value(csv_line) FROM rej{i} "
+                       "GROUP BY line ORDER BY line").fetchall()
+    data = _last_byte(read)
     last_line = None
     if rows:
         total = con.execute(f"SELECT count(*) FROM raw{i}").fetchone()[0]
-        last_line = total + len(rows) + 1  # header + accepted + rejected
+        last_line = total + len(rows) + 1 + blank  # header + accepted + rejected + blanked
     cut = rows and rows[-1][0] == last_line and data != b"\n"
     body = rows[:-1] if cut else rows
     if body:

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-FINDING_KINDS = ("rule", "excursion", "drift", "stuck_sensor", "gap")
+FINDING_KINDS = ("insufficient_data", "rule", "excursion", "drift", "stuck_sensor", "gap")
 
 
 def iso(ms: int | np.integer) -> str:
@@ -37,7 +37,7 @@ class Finding:
     """One thing the review found, with its time span and what it cites."""
 
     kind: str
-    parameter: str | None
+    parameter: str | None  # the parameter (a rule over several: the first it reads)
     start: str
     end: str
     rule_id: str | None = None
@@ -47,6 +47,12 @@ class Finding:
     unit_id: str | None = None  # the window or rule this finding is judged by
     summary: str = ""
     detail: dict[str, Any] = field(default_factory=dict)
+    parameters: tuple[str, ...] = ()  # every parameter, when there are several (rules)
+
+    @property
+    def names(self) -> list[str]:
+        """The parameters this finding is about, as a list (empty for a gap)."""
+        return list(self.parameters) or ([self.parameter] if self.parameter else [])
 
     @property
     def duration_s(self) -> float:
@@ -57,8 +63,8 @@ class Finding:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         return {k: v for k, v in data.items() if v not in (None, "", {})} | {
-            "kind": self.kind, "parameter": self.parameter, "start": self.start,
-            "end": self.end, "rule_id": self.rule_id}
+            "kind": self.kind, "parameter": self.parameter, "parameters": self.names,
+            "start": self.start, "end": self.end, "rule_id": self.rule_id}
 
 
 @dataclass

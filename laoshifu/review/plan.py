@@ -20,7 +20,7 @@ from .model import Finding
 if TYPE_CHECKING:
     from .daily import DayReview
 
-_KIND_RANK = {"rule": 0, "excursion": 1, "stuck_sensor": 2, "drift": 3, "gap": 4}
+_KIND_RANK = {"insufficient_data": -1, "rule": 0, "excursion": 1, "stuck_sensor": 2, "drift": 3, "gap": 4}
 _QUOTE_CHARS = 120
 
 
@@ -78,7 +78,9 @@ def make_plan(review: "DayReview", units: Sequence[Unit], vocab: Vocabulary) -> 
     by_param: dict[tuple[str, str], list[Finding]] = {}
     gaps: list[Finding] = []
     for f in review.findings:
-        if f.kind == "rule" and f.rule_id:
+        if f.kind == "insufficient_data":
+            plan.items.append(_thin_item(f))
+        elif f.kind == "rule" and f.rule_id:
             by_rule.setdefault(f.rule_id, []).append(f)
         elif f.kind == "gap":
             gaps.append(f)
@@ -114,7 +116,9 @@ def make_plan(review: "DayReview", units: Sequence[Unit], vocab: Vocabulary) -> 
                                    _KIND_RANK.get(i.kind, 9), i.first_seen, i.action))
     for n, item in enumerate(plan.items, 1):
         item.priority = n
-    plan.all_clear = not any(f.kind in ("rule", "excursion") for f in review.findings)
+    # A day with too few rows is never clear: what is missing may have been out of window.
+    plan.all_clear = not any(f.kind in ("rule", "excursion", "insufficient_data")
+                             for f in review.findings)
     if plan.all_clear:
         for proc in sorted(procedures, key=lambda p: p.id):
             plan.routine.append(PlanItem(
@@ -127,6 +131,15 @@ def make_plan(review: "DayReview", units: Sequence[Unit], vocab: Vocabulary) -> 
 
 def r_process(rule: Rule) -> str:
     return rule.process or ""
+
+
+def _thin_item(found: Finding) -> PlanItem:
+    d = found.detail
+    return PlanItem(
+        found.category, found.severity, found.kind,
+        "数据不足：先查数据采集，当天的工况要人工核实",
+        f"{d['rows']:,} rows of about {d['expected']:,} expected on {found.start[:10]}",
+        reason="数据太少，超窗也看不见，不能当作一切正常。", first_seen=found.start)
 
 
 def _rule_item(rule: Rule, found: list[Finding]) -> PlanItem:
@@ -172,13 +185,19 @@ def _evidence(kind: str, found: list[Finding], review: "DayReview") -> str:
                 f"at {worst['at'][11:19]}{coils}")
     if kind == "drift":
         d = f.detail
-        eta = f"; at this rate crosses ~{d['crosses_at'][11:16]}" if d.get("crosses_at") else ""
+        eta = f"; at this rate crosses ~{_clock(d['crosses_at'], review.day)}" \
+            if d.get("crosses_at") else ""
         return (f"{f.parameter} {d['from']:.5g} → {d['to']:.5g} since "
                 f"{f.start[11:16]}, {d['share_of_window'] * 100:.0f}% of the way to "
                 f"{format_number(d['limit'])}{eta}")
     if kind == "stuck_sensor":
         return f"{f.parameter} read {f.detail['value']:g} unchanged {f.start[11:19]}–{f.end[11:19]}"
     return f.summary
+
+
+def _clock(moment: str, day: str) -> str:
+    """hh:mm on the reviewed day; with the date when it falls on another day."""
+    return moment[11:16] if moment[:10] == day else f"{moment[:10]} {moment[11:16]}"
 
 
 def _param_item(kind: str, name: str, key: str, evidence: str, rule: Rule | None,

@@ -4,40 +4,49 @@ from __future__ import annotations
 
 import numpy as np
 
-from .load import DataIssue
+from .load import DataIssue, ProductionData, line_filter
 from .model import Finding, iso
 
 # More backward steps than this is shuffled data, not a clock that was set back.
 _CLOCK_JUMPS = 3
 
 
-def order_issues(time_ms: np.ndarray, files: np.ndarray, rows: np.ndarray) -> list[DataIssue]:
-    """Rows in file order: duplicated times, clocks set back, rows out of order."""
+def order_issues(data: ProductionData, line: str | None, start: str, end: str) -> list[DataIssue]:
+    """Rows in file order: duplicated times, clocks set back, rows out of order.
+
+    Counted in DuckDB: a day can hold millions of rows, and reading each one's file name
+    into Python costs gigabytes.
+    """
+    where, params = line_filter(data, line)
+    day = (f"SELECT epoch_ms(time) AS t, file, row FROM {data.relation} "
+           f"WHERE time >= ?::TIMESTAMP AND time < ?::TIMESTAMP{where}")
+    # A step back is a row earlier than the row before it in the same file.
+    back = f"SELECT *, lag(t) OVER (PARTITION BY file ORDER BY row) AS prev FROM ({day})"
+    con = data.con
+    # The first few steps back, each with the total count (the window runs before LIMIT).
+    jumps = con.execute(
+        f"SELECT count(*) OVER (), file, row, prev, t FROM ({back}) WHERE t < prev "
+        f"ORDER BY file, row LIMIT {_CLOCK_JUMPS + 1}", [start, end, *params]).fetchall()
+    extra, first_dup = con.execute(
+        f"SELECT sum(n - 1), min(t) FROM (SELECT t, count(*) AS n FROM ({day}) GROUP BY t "
+        f"HAVING count(*) > 1)", [start, end, *params]).fetchone()
     issues: list[DataIssue] = []
-    if time_ms.size < 2:
-        return issues
-    same_file = files[1:] == files[:-1]
-    step = np.diff(time_ms)
-    back = np.flatnonzero((step < 0) & same_file)
-    if back.size:
-        if back.size <= _CLOCK_JUMPS:
-            for i in back:
-                issues.append(DataIssue(
-                    "clock_backwards", 1, f"{files[i + 1]} row {rows[i + 1]}",
-                    f"time jumps back {(time_ms[i] - time_ms[i + 1]) / 1000:g} s, from "
-                    f"{iso(time_ms[i])} to {iso(time_ms[i + 1])}; rows are sorted by time"))
-        else:
-            i = back[0]
+    backs = jumps[0][0] if jumps else 0
+    if 0 < backs <= _CLOCK_JUMPS:
+        for _, file, row, before, after in jumps:
             issues.append(DataIssue(
-                "unsorted", int(back.size), f"{files[i + 1]} row {rows[i + 1]}",
-                f"{back.size} rows are earlier than the row before them (first at "
-                f"{iso(time_ms[i + 1])}); rows are sorted by time before review"))
-    values, counts = np.unique(time_ms, return_counts=True)
-    dup = counts > 1
-    if dup.any():
-        extra = int((counts[dup] - 1).sum())
+                "clock_backwards", 1, f"{file} row {row}",
+                f"time jumps back {(before - after) / 1000:g} s, from "
+                f"{iso(before)} to {iso(after)}; rows are sorted by time"))
+    elif backs:
+        _, file, row, _, after = jumps[0]
         issues.append(DataIssue(
-            "duplicate_time", extra, f"first at {iso(values[dup][0])}",
+            "unsorted", int(backs), f"{file} row {row}",
+            f"{backs} rows are earlier than the row before them (first at "
+            f"{iso(after)}); rows are sorted by time before review"))
+    if extra:
+        issues.append(DataIssue(
+            "duplicate_time", int(extra), f"first at {iso(first_dup)}",
             f"{extra} rows repeat a time already seen; the first row of each time is used"))
     return issues
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..units import format_number
 from .plan import PlanItem
-from .report_md import KIND_LABELS
+from .report_md import KIND_LABELS, quality_note
 
 if TYPE_CHECKING:
     from .daily import DayReview
@@ -75,6 +75,8 @@ def render_html(review: "DayReview") -> str:
              f"<style>{_STYLE}</style></head><body>"]
     where = f"{r.process or ''} line {r.line}" if r.line else (r.process or "")
     parts.append(f"<h1>日报 Daily review — {_e(where)}, {_e(r.day)}</h1>")
+    if r.choice:
+        parts.append(f'<p class="meta">日期 Day: {_e(r.day)} — {_e(r.choice.reason)}</p>')
     parts.append(f'<p class="meta">{r.rows:,} rows {_e(_hms(r.first))}–{_e(_hms(r.last))}, '
                  f"one every {_e(format_number(r.step_seconds))} s; files: {_e(', '.join(r.files))}"
                  + (f"; compared with {_e(', '.join(r.previous_days))}" if r.previous_days else "")
@@ -88,7 +90,7 @@ def render_html(review: "DayReview") -> str:
         parts.append("<table><tr><th>kind</th><th>parameter</th><th>start</th><th>end</th>"
                      "<th>rule</th><th>what</th></tr>")
         for f in r.findings:
-            parts.append(f"<tr><td>{_e(KIND_LABELS.get(f.kind, f.kind))}</td><td>{_e(f.parameter or '—')}</td>"
+            parts.append(f"<tr><td>{_e(KIND_LABELS.get(f.kind, f.kind))}</td><td>{_e(', '.join(f.names) or '—')}</td>"
                          f"<td>{_e(_hms(f.start))}</td><td>{_e(_hms(f.end))}</td>"
                          f"<td>{_e(f.rule_id or '')}</td><td>{_e(f.summary)}</td></tr>")
         parts.append("</table>")
@@ -152,7 +154,7 @@ def _parameters(r: "DayReview") -> list[str]:
 def _issues(r: "DayReview") -> list[str]:
     out = ["<h2>数据质量 Data quality</h2>"]
     if not r.issues:
-        return out + ["<p>No problems found in the data.</p>"]
+        return out + [f"<p>{_e(quality_note(r))}</p>"]
     out.append("<table><tr><th>issue</th><th>count</th><th>where</th><th>detail</th></tr>")
     for i in r.issues:
         out.append(f"<tr><td>{_e(i.kind)}</td><td>{i.count}</td><td>{_e(i.where)}</td>"

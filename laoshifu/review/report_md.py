@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from ..units import format_number
@@ -10,12 +11,31 @@ from .plan import PlanItem
 if TYPE_CHECKING:
     from .daily import DayReview
 
-KIND_LABELS = {"rule": "规则触发 rule", "excursion": "超窗 excursion", "drift": "漂移 drift",
+KIND_LABELS = {"insufficient_data": "数据不足 insufficient data", "rule": "规则触发 rule", "excursion": "超窗 excursion", "drift": "漂移 drift",
                "stuck_sensor": "仪表卡死 stuck sensor", "gap": "数据断档 gap"}
+
+
+# What Markdown renderers pass through as HTML: a tag, comment, declaration or autolink
+# ("<" then a letter, "/", "!" or "?") and character references. Column names, values
+# and file names come from the data, so these are escaped; "露点 < 45" stays readable.
+_RAW_HTML = re.compile(r"<(?=[A-Za-z/!?])|&(?=#?[A-Za-z0-9]+;)")
+
+
+def no_raw_html(text: str) -> str:
+    return _RAW_HTML.sub(lambda m: "&lt;" if m.group() == "<" else "&amp;", text)
 
 
 def _cell(text: object) -> str:
     return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
+
+
+def quality_note(review: "DayReview") -> str:
+    """What to say when reading the data found no problem (findings are another matter)."""
+    seen = [KIND_LABELS[k] for k in ("gap", "stuck_sensor", "insufficient_data")
+            if any(f.kind == k for f in review.findings)]
+    if not seen:
+        return "数据读取没有问题。No problems reading the data."
+    return f"数据读取没有问题；{'、'.join(seen)}见上面的发现 (listed under Findings)."
 
 
 def render_markdown(review: "DayReview") -> str:
@@ -24,6 +44,8 @@ def render_markdown(review: "DayReview") -> str:
     where = f"{r.process or '?'} line {r.line}" if r.line else (r.process or "")
     out.append(f"# 日报 Daily review — {where}, {r.day}".rstrip(", "))
     out.append("")
+    if r.choice:
+        out.append(f"- 日期 Day: {r.day} — {r.choice.reason}")
     out.append(f"- Data: {r.rows:,} rows, {r.first[11:]}–{r.last[11:]}, one every "
                f"{format_number(r.step_seconds)} s ({r.shape} {', '.join(r.files)})")
     if r.previous_days:
@@ -42,7 +64,7 @@ def render_markdown(review: "DayReview") -> str:
         out.append("| kind | parameter | start | end | rule | what |")
         out.append("| --- | --- | --- | --- | --- | --- |")
         for f in r.findings:
-            out.append(f"| {KIND_LABELS.get(f.kind, f.kind)} | {_cell(f.parameter or '—')} | "
+            out.append(f"| {KIND_LABELS.get(f.kind, f.kind)} | {_cell(', '.join(f.names) or '—')} | "
                        f"{f.start[11:]} | {f.end[11:]} | {_cell(f.rule_id or '')} | {_cell(f.summary)} |")
     out.append("")
     out.append("## 参数 Parameters out of window")
@@ -67,7 +89,7 @@ def render_markdown(review: "DayReview") -> str:
     out.append("## 数据质量 Data quality")
     out.append("")
     if not r.issues:
-        out.append("No problems found in the data.")
+        out.append(quality_note(r))
     else:
         out.append("| issue | count | where | detail |")
         out.append("| --- | --- | --- | --- |")
@@ -84,7 +106,7 @@ def render_markdown(review: "DayReview") -> str:
             out.append(f"- {p.name}: {p.note}")
         if r.rules_skipped:
             out.append(f"- Rules whose readings are not in the data: {', '.join(r.rules_skipped)}")
-    return "\n".join(out).rstrip() + "\n"
+    return no_raw_html("\n".join(out).rstrip() + "\n")
 
 
 def _plan(review: "DayReview") -> list[str]:

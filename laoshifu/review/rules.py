@@ -33,12 +33,13 @@ def fire(rules: Sequence[tuple[Rule, Condition]], columns: Mapping[str, np.ndarr
     findings = []
     for rule, condition in sorted(rules, key=lambda rc: (*rule_sort_key(rc[0]), rc[0].id)):
         truth = condition.evaluate_columns(columns)
-        shown = ", ".join((names or {}).get(k, k) for k in condition.keys if k in columns)
+        shown = tuple((names or {}).get(k, k) for k in condition.keys if k in columns)
         starts, ends = episodes(truth, time_ms, merge_ms)
         for a, b in zip(starts.tolist(), ends.tolist()):
             seconds = float(truth[a:b + 1].sum() * step_ms / 1000)
             findings.append(Finding(
-                "rule", shown or None, iso(time_ms[a]), iso(time_ms[b]), rule_id=rule.id,
+                "rule", shown[0] if shown else None, iso(time_ms[a]), iso(time_ms[b]),
+                rule_id=rule.id, parameters=shown,
                 severity=rule.severity, category=rule.category, unit_id=rule.id,
                 summary=f"{rule.title} ({rule.condition}) held for {seconds:.0f} s",
                 detail={"title": rule.title, "condition": rule.condition, "seconds": seconds,
