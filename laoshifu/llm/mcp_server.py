@@ -58,7 +58,7 @@ def build_server(store: Store, token: str | None = None, data_dir: Path | None =
     """The server over ``store``; ``token`` for stdio, None to read each HTTP request's."""
     access = _Access(store, token)
     server = MCPServer("laoshifu", title="老师傅 Laoshifu", instructions=INSTRUCTIONS,
-                       middleware=[_ListUnits(store, access)])
+                       log_level="WARNING", middleware=[_ListUnits(store, access)])
 
     def who(ctx: Context) -> accounts.User:
         return access.user(ctx.request_context.request)
