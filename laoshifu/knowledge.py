@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -34,20 +34,58 @@ def import_folder(store: Store, path: Path | str, base: str = DEFAULT_BASE,
             "no knowledge files found in this folder", file=str(path),
             hint="a knowledge base has parameters.csv, glossary.yaml, handbook/ or .md units "
                  "(docs/authoring.md)"))
-    if not problems:
-        # Units stored from elsewhere still count: a rule may name a parameter that the
-        # master entered in the web app.
-        incoming = {u.id for u in contents.units}
-        others = [u for u in store.list_units(base, statuses=("approved", "draft"))
-                  if u.id not in incoming]
-        context = [u for u in others if isinstance(u, (Parameter, Term))]
-        problems = check_units(contents.units, known_ids={u.id for u in others},
-                               context=context)
+    # Units stored from elsewhere still count: a rule may name a parameter that the
+    # master entered in the web app.
+    incoming = {u.id for u in contents.units}
+    others = [u for u in store.list_units(base, statuses=("approved", "draft"))
+              if u.id not in incoming]
+    context = [u for u in others if isinstance(u, (Parameter, Term))]
+    # The checks across units run even when some files had errors, so that one check
+    # (a --dry-run, an upload) reports everything to fix, not one stage at a time.
+    across = check_units(contents.units, known_ids={u.id for u in others}, context=context)
     if problems:
-        raise LaoshifuError(problems)
+        across = [_maybe_unread(p) for p in across]
+    if problems or across:
+        # Each file's own problems first: a unit that cannot be read may cause some of the
+        # others, and those first fifty are the ones shown.
+        raise LaoshifuError(capped(_in_file_order(problems) + _in_file_order(across)))
     report = store.apply_import(base, contents.units, origin=origin, actor=actor, dry_run=dry_run,
                                 on_conflict=on_conflict, same_origin=_same_origin(origin))
     return report, contents
+
+
+# More than this many problems in one import are counted, not listed: the first fifty
+# show what is wrong, the rest would bury them.
+MAX_PROBLEMS_SHOWN = 50
+
+
+def capped(problems: list[Problem], limit: int = MAX_PROBLEMS_SHOWN) -> list[Problem]:
+    """The first ``limit`` problems and one line saying how many more there are."""
+    if len(problems) <= limit:
+        return problems
+    more = len(problems) - limit
+    return problems[:limit] + [Problem(
+        f"… and {more} more problem{'s' if more != 1 else ''} not shown ({len(problems)} in all)",
+        hint="fix these and check again")]
+
+
+def _in_file_order(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.file or "", p.line or 0, p.column or 0))
+
+
+def _maybe_unread(problem: Problem) -> Problem:
+    """A reference to a missing unit or an unknown name may be a unit that a file with
+    errors could not give: say so, rather than send the author looking for a typo."""
+    if problem.field in ("parameters", "condition") and problem.message.startswith(
+            ("refers to missing unit", "unknown name")):
+        note = "or a unit in a file with errors that could not be read"
+        return replace(problem, hint=f"{problem.hint}; {note}" if problem.hint else note)
+    return problem
+
+
+def is_empty(store: Store, base: str = DEFAULT_BASE) -> bool:
+    """No approved unit to answer from: a new store, or not the store one meant."""
+    return not any(by_status.get("approved", 0) for by_status in store.counts(base).values())
 
 
 def folder_origin(path: Path) -> str:
