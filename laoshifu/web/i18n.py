@@ -43,6 +43,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ask.fell_back": ("AI 的回答没有通过核对，请看下面师傅的原话。",
                       "The AI's answer did not pass the check: see the master's own words below."),
     "ask.rewritten": ("按「{q}」理解", "Understood as “{q}”"),
+    "ask.empty_base": ("知识库「{base}」里还没有已批准的知识，现在问只会得到「不确定」。请先导入师傅的知识。",
+                       "The knowledge base “{base}” holds no approved knowledge yet: every answer "
+                       "would be “not sure”. Import the master's knowledge first."),
     "param.name": ("参数", "Parameter"),
     "param.process": ("工序", "Process"),
     "param.target": ("目标", "Target"),
