@@ -125,3 +125,34 @@ def test_several_lines_need_a_choice(tmp_path, tiny_units):
     with pytest.raises(LaoshifuError, match="--line"):
         review_day(path, tiny_units, ReviewOptions())
     assert review_day(path, tiny_units, ReviewOptions(line="4")).rows == 60
+
+
+def test_one_huge_cell_skips_its_row_and_names_the_line(tmp_path, tiny_units):
+    rows = _rows(600)
+    rows[1] = "2026-07-22 00:00:01,3,C1,HiB,0.23," + "9" * 10_000_000 + ",60.0,840.0\n"
+    review = review_day(_write(tmp_path / "d.csv", rows), tiny_units, ReviewOptions())
+    issue = _kinds(review)["oversized_row"]
+    assert (issue.count, issue.where) == (1, "d.csv:3")
+    assert review.rows == 599 and review.first == "2026-07-22T00:00:00"
+
+
+def test_a_row_missing_several_fields_is_counted_once(tmp_path, tiny_units):
+    rows = _rows(600)
+    rows[10] = "2026-07-22 00:00:10,3,C1\n"  # five fields short
+    review = review_day(_write(tmp_path / "d.csv", rows), tiny_units, ReviewOptions())
+    assert _kinds(review)["malformed_rows"].count == 1
+
+
+def test_markdown_summary_carries_no_html_from_the_data(tmp_path, tiny_units):
+    from laoshifu.review.report_md import no_raw_html, render_markdown
+
+    header = "time,line,coil,grade,thickness,露点,<script>alert(1)</script>,炉温\n"
+    rows = _rows(600)
+    rows[5] = "2026-07-22 00:00:05,3,C1,HiB,0.23,<img src=x onerror=alert(1)>,1,840.0\n"
+    text = render_markdown(review_day(_write(tmp_path / "d.csv", rows, header), tiny_units,
+                                      ReviewOptions()))
+    assert "&lt;script>alert(1)&lt;/script>" in text and "&lt;img src=x" in text
+    assert "<script" not in text and "<img" not in text and "</" not in text
+    # Comparisons stay readable; only what could open a tag or an entity is escaped.
+    assert no_raw_html("氢气比例 < 45 and 露点 >65 & <b>&amp;") == \
+        "氢气比例 < 45 and 露点 >65 & &lt;b>&amp;amp;"

@@ -13,6 +13,9 @@ def test_example_data_then_review_json_and_reports(tmp_path):
     done = run_cli("example-data", str(data), "--days", "2", "--hours", "2", "--kb", str(EXAMPLE),
                    home=home)
     assert done.returncode == 0, done.stderr
+    written = [p for p in data.rglob("*") if p.is_file()]
+    assert done.stdout.startswith(f"wrote {len(written)} files to {data}: 2 daily data files, "
+                                  "faults.json")
     faults = json.loads((data / "faults.json").read_text(encoding="utf-8"))
     done = run_cli("review", str(data), "--day", "2026-07-22", "--line", "3", "--kb", str(EXAMPLE),
                    "--out", str(tmp_path / "out"), "--json", home=home)
