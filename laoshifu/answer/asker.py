@@ -186,14 +186,14 @@ class IndexCache:
 
     def loaded(self) -> dict[str, int]:
         """The bases whose index is in memory, with the store version each was made at."""
-        with self._lock:
-            return {base: entry.store_version for base, entry in self._indexes.items()}
+        # Without the lock, which a build holds for seconds: /healthz must answer at once.
+        return {base: entry.store_version for base, entry in list(self._indexes.items())}
 
     def save_all(self) -> list[str]:
         """Save every index in memory that its folder does not hold yet (at shutdown, so
         the next start loads instead of rebuilding); returns the bases saved."""
-        with self._lock:
-            entries = list(self._indexes.values())
+        # Not waiting for a build still running (at start, say): what is complete is saved.
+        entries = list(self._indexes.values())
         saved = []
         for entry in entries:
             path = self._path(entry.base)
