@@ -10,6 +10,16 @@ from .errors import LaoshifuError, Problem
 from .formats import yamlio
 
 
+# The store ``make`` keeps in a checkout; the plain command finds it there too, so the
+# README's examples, run in the checkout, answer from the knowledge ``make run`` imported.
+LOCAL_HOME = ".laoshifu-home"
+
+# How the home was chosen, as ``status`` names it.
+HOME_FROM_ENV = "LAOSHIFU_HOME"
+HOME_FROM_FOLDER = f"./{LOCAL_HOME}"
+HOME_FROM_DEFAULT = "default"
+
+
 @dataclass(frozen=True)
 class Settings:
     home: Path
@@ -17,20 +27,45 @@ class Settings:
     max_file_mb: float = 64.0
     # Semantic retrieval beside BM25F: "auto" (when the model loads), "on", or "off".
     semantic: str = "auto"
+    home_from: str = HOME_FROM_DEFAULT  # HOME_FROM_ENV, HOME_FROM_FOLDER or HOME_FROM_DEFAULT
 
     @property
     def index_dir(self) -> Path:
         return self.home / "index"
 
+    @property
+    def database_shown(self) -> str:
+        """The database URL without its password, fit to print."""
+        from sqlalchemy.engine import make_url
+
+        try:
+            return make_url(self.database_url).render_as_string(hide_password=True)
+        except Exception:  # an unparsable URL fails later, with its own message
+            return "(unreadable database URL)"
+
+
+def find_home(env: dict[str, str] | None = None, cwd: Path | None = None) -> tuple[Path, str]:
+    """The store's home and how it was chosen: LAOSHIFU_HOME when set, else the working
+    folder's ``.laoshifu-home`` when there is one (the checkout ``make`` uses), else
+    XDG_DATA_HOME/laoshifu (~/.local/share/laoshifu)."""
+    env = os.environ if env is None else env
+    if env.get("LAOSHIFU_HOME"):
+        return Path(env["LAOSHIFU_HOME"]).expanduser(), HOME_FROM_ENV
+    local = (cwd or Path.cwd()) / LOCAL_HOME
+    if local.is_dir():
+        return local.resolve(), HOME_FROM_FOLDER
+    xdg = env.get("XDG_DATA_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".local" / "share") / "laoshifu", HOME_FROM_DEFAULT
+
 
 def default_home() -> Path:
-    xdg = os.environ.get("XDG_DATA_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".local" / "share") / "laoshifu"
+    """The home when LAOSHIFU_HOME is not set."""
+    return find_home({k: v for k, v in os.environ.items() if k != "LAOSHIFU_HOME"})[0]
 
 
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ if env is None else env)
-    home = Path(env.get("LAOSHIFU_HOME") or default_home()).expanduser()
+    home, home_from = find_home(env)
     file_settings = _read_config_file(home / "config.yaml")
     url = env.get("LAOSHIFU_DATABASE_URL") or file_settings.get("database_url") \
         or f"sqlite:///{home / 'laoshifu.db'}"
@@ -40,7 +75,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         where = "LAOSHIFU_SEMANTIC" if env.get("LAOSHIFU_SEMANTIC") else str(home / "config.yaml")
         raise LaoshifuError(Problem(f"semantic search must be one of {', '.join(SEMANTIC_MODES)}, "
                                     f"not {semantic!r}", file=where, field="search.semantic"))
-    return Settings(home=home, database_url=str(url), max_file_mb=max_mb, semantic=semantic)
+    return Settings(home=home, database_url=str(url), max_file_mb=max_mb, semantic=semantic,
+                    home_from=home_from)
 
 
 SEMANTIC_MODES = ("auto", "on", "off")

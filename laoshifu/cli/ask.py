@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from .. import answer as answering
+from .. import knowledge
 from ..answer.model import Answer
 from ..config import load_settings
 from ..units import format_number
@@ -36,6 +37,7 @@ def ask_cmd(question: str | None, base: str, no_record: bool, generate: bool | N
             as_json: bool) -> None:
     """Ask the master a question; without one, an interactive prompt (Ctrl-D to leave)."""
     store = open_store()
+    warn_if_empty(store, base)
     if question is None:
         _interactive(store, base)
         return
@@ -48,6 +50,18 @@ def ask_cmd(question: str | None, base: str, no_record: bool, generate: bool | N
         echo_json(result.to_dict())
     else:
         click.echo(render_answer(result))
+
+
+def warn_if_empty(store, base: str) -> None:
+    """Asking a base with nothing approved in it is nearly always the wrong store (or no
+    import yet): say so, and where the store is, before the answer says 不确定."""
+    if knowledge.is_empty(store, base):
+        home = load_settings().home
+        click.echo(click.style("注意 warning: ", fg="yellow", bold=True)
+                   + f"知识库 {base!r} 里还没有已批准的知识，只能回答「不确定」 (base {base!r} "
+                     f"is empty in the store at {home}). 先导入 import first: "
+                     "laoshifu import examples/go-silicon-steel, or set LAOSHIFU_HOME to the "
+                     "store that holds it (laoshifu status shows which one is used).", err=True)
 
 
 def _interactive(store, base: str) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from .. import knowledge
+from ..config import HOME_FROM_DEFAULT, HOME_FROM_ENV, HOME_FROM_FOLDER, load_settings
 from ..units import KIND_LABELS, KINDS, Unit, format_number
 from .common import base_option, echo_json, json_option, open_store
 from .semantic import describe_prepare, mode_for_status, prepare_after_import
@@ -90,9 +91,12 @@ def status_cmd(base: str, as_json: bool) -> None:
     store = open_store()
     status = knowledge.status(store, base)
     mode = mode_for_status(store, base)
+    where = store_location()
     if as_json:
-        echo_json({**status.to_dict(), "search": mode.to_dict()})
+        echo_json({**status.to_dict(), "search": mode.to_dict(), "store": where})
         return
+    click.echo(f"存储 store {where['home']}  ({_HOME_FROM[where['from']]})")
+    click.echo(f"  database {where['database']}")
     click.echo(f"知识库 base {status.base}  (store version {status.store_version})")
     click.echo("approved units by kind:")
     for kind in KINDS:
@@ -105,6 +109,17 @@ def status_cmd(base: str, as_json: bool) -> None:
             parts = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items()))
             click.echo(f"  {process or '(none)'}: {parts}")
     click.echo(f"search: {mode.describe()}")
+
+
+_HOME_FROM = {HOME_FROM_ENV: "from LAOSHIFU_HOME", HOME_FROM_FOLDER: "found in this folder",
+              HOME_FROM_DEFAULT: "the default; LAOSHIFU_HOME sets another"}
+
+
+def store_location() -> dict[str, str]:
+    """Where the store is and why there: a user who sees an empty base learns it at once."""
+    settings = load_settings()
+    return {"home": str(settings.home), "from": settings.home_from,
+            "database": settings.database_shown}
 
 
 @click.command("show")

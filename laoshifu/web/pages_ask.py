@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
 
-from .. import feedback, logins, sessions
+from .. import feedback, knowledge, logins, sessions
 from ..llm import web as llm_web
 from ..errors import LaoshifuError, Problem
 from . import auth, render
@@ -63,7 +63,13 @@ def logout(request: Request, csrf: str = Form("")):
 def ask_page(request: Request):
     user = auth.require_user(request)
     base = render.current_base(request, user)
-    return render.page(request, "ask.html", {"base": base, "question": "", "answer": None})
+    return render.page(request, "ask.html", {"base": base, "question": "", "answer": None,
+                                             **_emptiness(request, base)})
+
+
+def _emptiness(request: Request, base: str) -> dict:
+    # An empty base can only answer 不确定: say why before anyone asks.
+    return {"empty_base": knowledge.is_empty(request.app.state.store, base)}
 
 
 @router.post("/ask")
@@ -77,10 +83,12 @@ def ask(request: Request, question: str = Form(""), base: str = Form(""), csrf: 
         shown = llm_web.ask_for_page(store, base, question, user)
     except LaoshifuError as exc:
         return render.page(request, "ask.html", {"base": base, "question": question,
-                                                 "answer": None, "problems": exc.problems},
+                                                 "answer": None, "problems": exc.problems,
+                                                 **_emptiness(request, base)},
                            status_code=400)
     return render.page(request, "ask.html", {"base": base, "question": question,
-                                             "answer": shown.answer, "generated": shown})
+                                             "answer": shown.answer, "generated": shown,
+                                             **_emptiness(request, base)})
 
 
 @router.post("/ask/generate")
