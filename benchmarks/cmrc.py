@@ -36,7 +36,7 @@ from laoshifu.search import RankingParams, build_index
 from laoshifu.search.hybrid import FusionParams, HybridSearch, best_rows, fused_scores
 from laoshifu.search.index import _top
 from laoshifu.search.semantic import (
-    FileVectorCache, SemanticIndex, VectorSource, build_vectors, shared_embedder,
+    FileVectorCache, SemanticIndex, VectorSource, build_index_vectors, shared_embedder, unit_label,
 )
 from laoshifu.search.semantic.vectors import text_key
 from laoshifu.text import Analyzer, normalize, split_sentences
@@ -116,11 +116,14 @@ def run_baseline(paragraphs: list[Paragraph], questions: list[Question]) -> Resu
     return score(ranked, questions, time.perf_counter() - start)
 
 
-def ours_index(paragraphs: list[Paragraph], params: RankingParams, titles: bool = True):
+def ours_units(paragraphs: list[Paragraph], titles: bool = True) -> list[Section]:
     # A paragraph is a unit (its article title as the unit title); its sentences are
     # ranked with the paragraph as context.
-    units = [Section(id=f"p{i}", title=p.title if titles else "", body=p.context) for i, p in enumerate(paragraphs)]
-    return build_index(units, Analyzer(), params)
+    return [Section(id=f"p{i}", title=p.title if titles else "", body=p.context) for i, p in enumerate(paragraphs)]
+
+
+def ours_index(paragraphs: list[Paragraph], params: RankingParams, titles: bool = True):
+    return build_index(ours_units(paragraphs, titles), Analyzer(), params)
 
 
 def run_ours(
@@ -135,7 +138,7 @@ def run_ours(
 CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "laoshifu-bench" / "vectors.npz"
 
 
-def semantic_index(index, cache: FileVectorCache) -> SemanticIndex:
+def semantic_index(index, cache: FileVectorCache, units) -> SemanticIndex:
     embedder = shared_embedder()
     started = time.perf_counter()
 
@@ -144,14 +147,17 @@ def semantic_index(index, cache: FileVectorCache) -> SemanticIndex:
             print(f"  embedding {done}/{total} sentences ({time.perf_counter() - started:.0f} s)",
                   file=sys.stderr)
 
-    vectors, _ = build_vectors(index.t.sentence_text, VectorSource(embedder, cache), progress=progress)
+    labels = {u.id: unit_label(u) for u in units}
+    vectors, _ = build_index_vectors(index.t.sentence_text, index.t.unit_ids,
+                                     [labels[u] for u in index.t.unit_ids],
+                                     VectorSource(embedder, cache), progress=progress)
     return SemanticIndex(index, embedder, vectors)
 
 
 def run_hybrid(paragraphs: list[Paragraph], questions: list[Question], params: RankingParams,
                fusion: FusionParams, titles: bool = True) -> Result:
     index = ours_index(paragraphs, params, titles)
-    hybrid = HybridSearch(index, semantic_index(index, FileVectorCache(CACHE)), fusion)
+    hybrid = HybridSearch(index, semantic_index(index, FileVectorCache(CACHE), ours_units(paragraphs, titles)), fusion)
     start = time.perf_counter()
     ranked = [[h.text for h in hybrid.search_sentences(q.text, k=5)] for q in questions]
     return score(ranked, questions, time.perf_counter() - start)
@@ -176,15 +182,15 @@ def sweep(paragraphs: list[Paragraph], questions: list[Question], params: Rankin
     """Several fusion settings on the same scores (question vectors computed once)."""
     index = ours_index(paragraphs, params, titles)
     cache = FileVectorCache(CACHE)
-    semantic = semantic_index(index, cache)
+    semantic = semantic_index(index, cache, ours_units(paragraphs, titles))
     queries = query_vectors(questions, cache)
     texts = index.t.sentence_text
     ranked: dict[str, list[list[str]]] = {"lexical": [], "semantic": []}
     ranked.update({_label(f): [] for f in settings})
     for q, vector in zip(questions, queries):
         lexical = index.sentence_scores(q.text)
-        sims = semantic.vectors.matrix @ vector
-        unit_sims = semantic.unit_similarities(q.text, sims)[semantic.sentence_unit]
+        sims = semantic.vectors.sentences.matrix @ vector
+        unit_sims = semantic.combine(sims, vector)[semantic.sentence_unit]
         ranked["lexical"].append([texts[i] for i in _top(lexical, 5)])
         ranked["semantic"].append([texts[i] for i in best_rows(sims, 5)])
         for f in settings:
@@ -194,8 +200,8 @@ def sweep(paragraphs: list[Paragraph], questions: list[Question], params: Rankin
 
 def _label(f: FusionParams) -> str:
     if f.method == "rrf":
-        return f"rrf k={f.rrf_k} x{f.semantic_weight:g}"
-    return f"weighted w={f.semantic_weight:g} c={f.context:g}"
+        return f"rrf k={f.rrf_k} x{f.sentence_weight:g}"
+    return f"weighted w={f.sentence_weight:g} c={f.context:g}"
 
 
 def parse_overrides(pairs: list[str]) -> RankingParams:
@@ -218,8 +224,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--mode", default="lexical,hybrid",
                         help="ours in lexical and/or hybrid (BM25F + semantic) mode, comma-separated")
     parser.add_argument("--fusion", choices=("weighted", "rrf"), default=FusionParams.method)
-    parser.add_argument("--weight", type=float, default=FusionParams.semantic_weight,
-                        help="semantic share in weighted fusion")
+    parser.add_argument("--weight", type=float, default=FusionParams.sentence_weight,
+                        help="the semantic side's weight in ranking sentences")
     parser.add_argument("--context", type=float, default=FusionParams.context,
                         help="weight of a sentence's unit's best similarity in its own")
     parser.add_argument("--rrf-k", type=int, default=FusionParams.rrf_k)
@@ -230,8 +236,9 @@ def main(argv: list[str] | None = None) -> None:
     n_sentences = sum(len(split_sentences(p.context)) for p in paragraphs)
     params, titles = parse_overrides(args.set), not args.no_titles
     if args.sweep:
-        settings = [FusionParams("weighted", w, c) for w in (0.5, 0.75, 1.0) for c in (0.0, 1.0)] + \
-                   [FusionParams("rrf", w, rrf_k=k) for k in (10, 60) for w in (0.25, 1.0)]
+        settings = [FusionParams("weighted", sentence_weight=w, context=c)
+                    for w in (0.5, 0.75, 1.0) for c in (0.5, 1.0, 2.0)] + \
+                   [FusionParams("rrf", sentence_weight=w, rrf_k=k) for k in (10, 60) for w in (0.25, 1.0)]
         results = {f"{name}": r for name, r in sweep(paragraphs, questions, params, settings, titles).items()}
         args.no_baseline = True
     else:
@@ -240,7 +247,8 @@ def main(argv: list[str] | None = None) -> None:
         if "lexical" in modes:
             results["ours"] = run_ours(paragraphs, questions, params, titles)
         if "hybrid" in modes:
-            fusion = FusionParams(args.fusion, args.weight, args.context, args.rrf_k)
+            fusion = FusionParams(args.fusion, sentence_weight=args.weight, context=args.context,
+                                  rrf_k=args.rrf_k)
             results["ours hybrid"] = run_hybrid(paragraphs, questions, params, fusion, titles)
     if not args.no_baseline:
         results["baseline"] = run_baseline(paragraphs, questions)

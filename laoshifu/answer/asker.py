@@ -27,9 +27,10 @@ from typing import Callable, Iterable, Iterator
 
 from ..search import Index, build_index
 from ..search.semantic import (
-    Embedder, EmbedderUnavailable, SemanticIndex, VectorSource, build_vectors, load_vectors,
-    save_vectors, shared_embedder,
+    Embedder, EmbedderUnavailable, SemanticIndex, VectorSource, load_vectors, save_vectors,
+    shared_embedder,
 )
+from ..search.semantic.vectors import build_index_vectors, unit_label
 from ..search.semantic.mode import SearchMode, decide
 from ..store import Store
 from ..text import Analyzer
@@ -225,20 +226,35 @@ class IndexCache:
         entry.mode = decide(self.semantic_setting, rows, embedder)
         if not entry.mode.semantic:
             return False
-        vectors = load_vectors(saved, embedder.model_id, entry.store_version, rows) \
-            if saved is not None else None
+        vectors = load_vectors(saved, embedder.model_id, entry.store_version, rows,
+                               len(entry.index)) if saved is not None else None
         built = vectors is None
         if vectors is None:
             old = previous.semantic.vectors if previous is not None and previous.semantic else None
             try:
-                vectors, _ = build_vectors(entry.index.t.sentence_text,
-                                           VectorSource(embedder, self.store), old, self.progress)
+                vectors, _ = build_index_vectors(
+                    entry.index.t.sentence_text, entry.index.t.unit_ids,
+                    self._labels(entry, previous), VectorSource(embedder, self.store), old,
+                    self.progress)
             except EmbedderUnavailable as exc:
                 entry.mode = SearchMode(self.semantic_setting, False, str(exc))
                 return False
         entry.semantic = SemanticIndex(entry.index, embedder, vectors)
-        entry.mode = replace(entry.mode, vectors=len(vectors))
+        entry.mode = replace(entry.mode, vectors=len(vectors.sentences))
         return built
+
+    def _labels(self, entry: KnowledgeIndex, previous: KnowledgeIndex | None) -> list[str]:
+        """Each indexed unit's label, in index order; only new or changed units are read."""
+        known: dict[str, str] = {}
+        if previous is not None and previous.semantic is not None:
+            old, new = previous.units.versions, entry.units.versions
+            labelled = previous.semantic.vectors
+            known = {uid: label for uid, label in zip(labelled.unit_ids, labelled.label_texts)
+                     if old.get(uid) == new.get(uid)}
+        ids = entry.index.t.unit_ids
+        missing = [uid for uid in ids if uid not in known]
+        known.update((uid, unit_label(u)) for uid, u in self.store.get_units(entry.base, missing).items())
+        return [known.get(uid, "") for uid in ids]
 
     def _entry(self, base: str, index: Index, versions: dict[str, int],
                structured: dict[str, Unit], version: int, key: str) -> KnowledgeIndex:

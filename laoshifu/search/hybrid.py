@@ -1,11 +1,14 @@
 """BM25F and semantic retrieval fused: units and sentences ranked by both.
 
 Two ways to fuse, chosen by ``FusionParams.method``:
-- ``weighted``: BM25F scaled by its best score, plus ``semantic_weight`` × how far the
-  cosine similarity falls short of the best one's (e5's cosines sit in a narrow band
-  whose level varies by question, so the shortfall, not the level, is what counts);
+- ``weighted``: BM25F scaled by its best score, plus a weight × how far the cosine
+  similarity falls short of the best one's (e5's cosines sit in a narrow band whose
+  level varies by question, so the shortfall, not the level, is what counts);
 - ``rrf``: reciprocal-rank fusion of each side's top ``depth``, the semantic side
-  counted ``semantic_weight`` times.
+  counted the weight times.
+
+Units and sentences have their own weights: a unit's similarity (with its label) tells
+more than one sentence's, and BM25F's sentence score already holds its passage's.
 
 A sentence's semantic score takes its unit into account, as BM25F's does: the
 similarity of the unit's best sentence counts ``context`` times as much as its own.
@@ -27,8 +30,9 @@ from laoshifu.search.semantic.retriever import SemanticIndex
 @dataclass(frozen=True)
 class FusionParams:
     method: str = "weighted"  # or "rrf"
-    semantic_weight: float = 0.75
-    context: float = 1.0  # weight of the unit's best similarity in a sentence's
+    unit_weight: float = 4.0  # the semantic side's weight when ranking units
+    sentence_weight: float = 0.75  # … when ranking sentences
+    context: float = 1.0  # weight of the sentence's unit's similarity in a sentence's
     rrf_k: int = 60
     depth: int = 50  # how deep each side's ranking goes into RRF
 
@@ -49,20 +53,21 @@ def shortfall(sims: np.ndarray) -> np.ndarray:
 
 def fused_scores(lexical: np.ndarray, sims: np.ndarray, params: FusionParams, k: int = 10,
                  unit_sims: np.ndarray | None = None) -> np.ndarray:
-    """One fused score per row (unit or sentence) from both sides' scores of every row;
-    ``unit_sims`` (per row: its unit's best similarity) gives sentences their context."""
-    if unit_sims is not None and params.context:
+    """One fused score per row from both sides' scores of every row: units, or sentences
+    when ``unit_sims`` (per row: its unit's similarity) gives them their context."""
+    if unit_sims is not None:
+        weight = params.sentence_weight
         semantic = (shortfall(sims) + params.context * shortfall(unit_sims)) / (1 + params.context)
     else:
-        semantic = shortfall(sims)
+        weight, semantic = params.unit_weight, shortfall(sims)
     if params.method == "weighted":
-        return scaled_lexical(lexical) + params.semantic_weight * semantic
+        return scaled_lexical(lexical) + weight * semantic
     depth = max(k, params.depth)
     fused = np.zeros(len(sims), np.float64)
     lexical_order = _top(lexical, depth)  # only rows that match at all
     semantic_order = np.argsort(-semantic, kind="stable")[:depth]
     fused[lexical_order] += 1.0 / (params.rrf_k + np.arange(1, len(lexical_order) + 1))
-    fused[semantic_order] += params.semantic_weight / (params.rrf_k + np.arange(1, len(semantic_order) + 1))
+    fused[semantic_order] += weight / (params.rrf_k + np.arange(1, len(semantic_order) + 1))
     return fused
 
 

@@ -40,7 +40,8 @@ def test_hybrid_index_embeds_once_saves_and_reloads(kb):
     # Another process: index and vectors load from disk, nothing is embedded.
     again = FakeEmbedder()
     loaded = IndexCache(store, index_dir, semantic="on", embedder=again).get("main")
-    assert again.embedded == [] and loaded.semantic.vectors.keys == entry.semantic.vectors.keys
+    assert again.embedded == [] and loaded.semantic.vectors.sentences.keys == entry.semantic.vectors.sentences.keys
+    assert loaded.semantic.vectors.label_texts == entry.semantic.vectors.label_texts
 
 
 def test_a_changed_unit_embeds_only_its_new_sentence(kb):
@@ -53,8 +54,17 @@ def test_a_changed_unit_embeds_only_its_new_sentence(kb):
     store.save_unit("main", note.with_changes(body=note.body + "张力要跟着带厚调。"), actor="wang",
                     expected_version=note.version)
     entry = cache.get("main")
+    # the new sentence; the unit's label (title, names) did not change
     assert embedder.embedded[before:] == ["张力要跟着带厚调。"]
     assert len(entry.semantic) == len(entry.index.t.sentence_text)
+    note = store.get_unit("main", "note-coil")
+    store.save_unit("main", note.with_changes(title="卷取张力与粘结"), actor="wang",
+                    expected_version=note.version)
+    before = len(embedder.embedded)
+    entry = cache.get("main")
+    assert embedder.embedded[before:] == ["卷取张力与粘结"]  # its new label only
+    position = entry.index.t.unit_ids.index("note-coil")
+    assert entry.semantic.vectors.label_texts[position] == "卷取张力与粘结"
 
 
 def test_vectors_saved_for_another_store_version_are_not_used(kb):

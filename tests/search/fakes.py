@@ -13,7 +13,7 @@ class FakeEmbedder:
     """Deterministic vectors from a text's hash; counts what it embeds."""
 
     model_id = "fake"
-    dim = 8
+    dim = 32
     batch_size = 4
 
     def __init__(self, close: dict[str, str] | None = None, fail: bool = False):
@@ -24,7 +24,7 @@ class FakeEmbedder:
 
     @staticmethod
     def vector(text: str) -> np.ndarray:
-        raw = np.frombuffer(hashlib.sha256(text.encode()).digest()[:8], np.uint8).astype(np.float32) - 127.5
+        raw = np.frombuffer(hashlib.sha256(text.encode()).digest(), np.uint8).astype(np.float32) - 127.5
         return raw / np.linalg.norm(raw)
 
     def available(self) -> bool:

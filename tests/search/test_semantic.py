@@ -12,8 +12,8 @@ import pytest
 from laoshifu.search import build_index
 from laoshifu.search.hybrid import FusionParams, HybridSearch, best_rows, fused_scores, shortfall
 from laoshifu.search.semantic import (
-    FileVectorCache, SemanticIndex, VectorSource, build_vectors, load_vectors, save_vectors,
-    seed_vectors, write_seed,
+    FileVectorCache, SemanticIndex, VectorSource, build_index_vectors, build_vectors, load_vectors,
+    save_vectors, seed_vectors, unit_label, write_seed,
 )
 from laoshifu.search.semantic.embedder import _pinned_openmp
 from laoshifu.search.semantic.mode import AUTO_MAX_SENTENCES, decide
@@ -25,6 +25,13 @@ from .fakes import FakeEmbedder
 @pytest.fixture
 def index(units):
     return build_index(units)
+
+
+def index_vectors(index, units, embedder, store=None):
+    labels = {u.id: unit_label(u) for u in units}
+    vectors, _ = build_index_vectors(list(index.t.sentence_text), index.t.unit_ids,
+                                     [labels[u] for u in index.t.unit_ids], VectorSource(embedder, store))
+    return vectors
 
 
 def test_build_embeds_each_new_text_once_and_reuses_the_previous_build(index):
@@ -57,16 +64,21 @@ def test_store_shares_vectors_between_workers(store, index):
     assert np.allclose(vectors.matrix[0], FakeEmbedder.vector(embedding_text(sentences[0])), atol=1e-3)
 
 
-def test_saved_vectors_belong_to_one_store_version(tmp_path, index):
-    vectors, _ = build_vectors(list(index.t.sentence_text), VectorSource(FakeEmbedder()))
+def test_saved_vectors_belong_to_one_store_version(tmp_path, index, units):
+    vectors = index_vectors(index, units, FakeEmbedder())
+    rows, n = len(vectors.sentences), len(index)
     save_vectors(vectors, tmp_path, store_version=7)
-    loaded = load_vectors(tmp_path, "fake", 7, len(vectors))
-    assert loaded.keys == vectors.keys and np.allclose(loaded.matrix, vectors.matrix, atol=1e-3)
-    assert load_vectors(tmp_path, "fake", 8, len(vectors)) is None  # the store moved on
-    assert load_vectors(tmp_path, "other-model", 7, len(vectors)) is None
-    assert load_vectors(tmp_path, "fake", 7, len(vectors) + 1) is None
+    loaded = load_vectors(tmp_path, "fake", 7, rows, n)
+    assert loaded.sentences.keys == vectors.sentences.keys
+    assert np.allclose(loaded.sentences.matrix, vectors.sentences.matrix, atol=1e-3)
+    assert (loaded.unit_ids, loaded.label_texts) == (vectors.unit_ids, vectors.label_texts)
+    assert np.allclose(loaded.labels.matrix, vectors.labels.matrix, atol=1e-3)
+    assert load_vectors(tmp_path, "fake", 8, rows, n) is None  # the store moved on
+    assert load_vectors(tmp_path, "other-model", 7, rows, n) is None
+    assert load_vectors(tmp_path, "fake", 7, rows + 1, n) is None
+    assert load_vectors(tmp_path, "fake", 7, rows, n - 1) is None
     (tmp_path / "vectors.npz").write_bytes(b"damaged")
-    assert load_vectors(tmp_path, "fake", 7, len(vectors)) is None
+    assert load_vectors(tmp_path, "fake", 7, rows, n) is None
 
 
 def test_seed_file_fills_the_store_after_a_spot_check(store, tmp_path):
@@ -101,23 +113,24 @@ def test_file_cache_round_trip(tmp_path):
     assert FileVectorCache(tmp_path / "v.npz").get_vectors("fake", ["a" * 40]) == {}
 
 
-def test_semantic_index_ranks_units_by_their_best_sentence(index):
+def test_semantic_index_ranks_units_by_their_best_sentence(index, units):
     sentence = "卷取张力太大容易造成层间粘结。"
     embedder = FakeEmbedder(close={"钢卷粘在一起": embedding_text(sentence)})
-    vectors, _ = build_vectors(list(index.t.sentence_text), VectorSource(embedder))
-    semantic = SemanticIndex(index, embedder, vectors)
+    semantic = SemanticIndex(index, embedder, index_vectors(index, units, embedder))
     hits = semantic.search("钢卷粘在一起", k=3)
-    assert hits[0].unit_id == "note-coil" and hits[0].score == pytest.approx(1.0, abs=1e-5)
+    # a unit scores as the mean of its best sentence's and its label's similarity
+    note = next(u for u in units if u.id == "note-coil")
+    label = float(FakeEmbedder.vector(embedding_text(unit_label(note))) @ FakeEmbedder.vector(embedding_text(sentence)))
+    assert hits[0].unit_id == "note-coil" and hits[0].score == pytest.approx((1.0 + label) / 2, abs=1e-5)
     assert semantic.search_sentences("钢卷粘在一起", k=1)[0].text == sentence
-    assert semantic.unit_similarity("钢卷粘在一起", "note-coil") == pytest.approx(1.0, abs=1e-5)
-    assert semantic.unit_similarity("钢卷粘在一起", "no-such-unit") == 0.0
+    assert semantic.best_sentence_similarity("钢卷粘在一起", "note-coil") == pytest.approx(1.0, abs=1e-5)
+    assert semantic.best_sentence_similarity("钢卷粘在一起", "no-such-unit") == 0.0
     assert all(h.kind == "rule" for h in semantic.search("钢卷粘在一起", k=3, kinds=["rule"]))
 
 
 def test_semantic_index_answers_nothing_while_its_index_is_mid_update(index, units):
     embedder = FakeEmbedder()
-    vectors, _ = build_vectors(list(index.t.sentence_text), VectorSource(embedder))
-    semantic = SemanticIndex(index, embedder, vectors)
+    semantic = SemanticIndex(index, embedder, index_vectors(index, units, embedder))
     index.remove([units[-1].id])  # rows moved under the vectors
     assert semantic.search("露点", k=3) == [] and semantic.search_sentences("露点") == []
 
@@ -126,27 +139,27 @@ def test_fusion_methods():
     lexical = np.asarray([4.0, 2.0, 0.0, 0.0], np.float32)
     sims = np.asarray([0.70, 0.80, 0.90, 0.60], np.float32)
     assert shortfall(sims).tolist() == pytest.approx([-0.2, -0.1, 0.0, -0.3])
-    weighted = fused_scores(lexical, sims, FusionParams("weighted", 2.0, context=0.0))
+    weighted = fused_scores(lexical, sims, FusionParams("weighted", unit_weight=2.0))
     assert weighted.tolist() == pytest.approx([1 - 0.4, 0.5 - 0.2, 0.0, -0.6])
     assert best_rows(weighted, 2).tolist() == [0, 1]
     assert best_rows(weighted, 2, allowed=np.asarray([False, True, True, True])).tolist() == [1, 2]
     # a sentence's unit counts: here rows 0 and 1 sit in a unit whose best is 0.9
     units = np.asarray([0.9, 0.9, 0.9, 0.6], np.float32)
-    context = fused_scores(lexical, sims, FusionParams("weighted", 2.0, context=1.0), unit_sims=units)
+    context = fused_scores(lexical, sims, FusionParams("weighted", sentence_weight=2.0, context=1.0),
+                           unit_sims=units)
     assert context.tolist() == pytest.approx([1 - 0.2, 0.5 - 0.1, 0.0, -0.6])
-    rrf = fused_scores(lexical, sims, FusionParams("rrf", 1.0, context=0.0, rrf_k=1))
+    rrf = fused_scores(lexical, sims, FusionParams("rrf", unit_weight=1.0, rrf_k=1))
     # lexical ranks 0,1 (2 and 3 match nothing); semantic ranks 2,1,0,3
     assert rrf.tolist() == pytest.approx([1 / 2 + 1 / 4, 1 / 3 + 1 / 3, 1 / 2, 1 / 5])
     with pytest.raises(ValueError, match="weighted' or 'rrf"):
         FusionParams("max")
 
 
-def test_hybrid_search_fuses_and_filters(index):
+def test_hybrid_search_fuses_and_filters(index, units):
     sentence = "卷取张力太大容易造成层间粘结。"
     embedder = FakeEmbedder(close={"露点太高会怎样": embedding_text(sentence)})
-    vectors, _ = build_vectors(list(index.t.sentence_text), VectorSource(embedder))
-    semantic = SemanticIndex(index, embedder, vectors)
-    for params in (FusionParams("weighted", 0.5), FusionParams("rrf")):
+    semantic = SemanticIndex(index, embedder, index_vectors(index, units, embedder))
+    for params in (FusionParams("weighted", unit_weight=0.5), FusionParams("rrf", unit_weight=1.0, sentence_weight=1.0)):
         hybrid = HybridSearch(index, semantic, params)
         ids = [h.unit_id for h in hybrid.search("露点太高会怎样", k=6)]
         assert {"par-dc-dp", "note-coil"} <= set(ids[:3])  # each side's best comes up

@@ -17,7 +17,9 @@ from laoshifu.units import Unit
 
 from .embedder import Embedder
 from .mode import SearchMode, decide
-from .vectors import SeedMismatch, SeedReport, VectorSource, embedding_text, seed_path, seed_vectors, text_key
+from .vectors import (
+    SeedMismatch, SeedReport, VectorSource, embedding_text, seed_path, seed_vectors, text_key, unit_label,
+)
 
 
 @dataclass(frozen=True)
@@ -34,9 +36,16 @@ def unit_sentences(units: Iterable[Unit]) -> list[str]:
     return [s.text for unit in units for passage in unit_passages(unit) for s in passage.sentences]
 
 
+def unit_texts(units: Iterable[Unit]) -> list[str]:
+    """What semantic search embeds for these units: their sentences, then their labels."""
+    units = list(units)
+    return unit_sentences(units) + [unit_label(u) for u in units]
+
+
 def prepare_vectors(store, units: Iterable[Unit], setting: str, embedder: Embedder | None,
                     folder: Path | None = None,
                     progress: Callable[[int, int], None] | None = None) -> PrepareReport:
+    units = list(units)
     sentences = unit_sentences(units)
     mode = decide(setting, len(sentences), embedder)
     if not mode.semantic:
@@ -49,6 +58,6 @@ def prepare_vectors(store, units: Iterable[Unit], setting: str, embedder: Embedd
             seed = seed_vectors(path, source)
         except (SeedMismatch, OSError, ValueError, KeyError) as exc:
             problem = str(exc)  # only a cache: embed everything instead
-    texts = {text_key(t): t for t in map(embedding_text, sentences)}
+    texts = {text_key(t): t for t in map(embedding_text, sentences + [unit_label(u) for u in units])}
     _, embedded = source.fetch(texts, progress)
-    return PrepareReport(replace(mode, vectors=len(texts)), len(sentences), embedded, seed, problem)
+    return PrepareReport(replace(mode, vectors=len(sentences)), len(sentences), embedded, seed, problem)

@@ -12,18 +12,19 @@ from laoshifu.search.index import Index, _top
 from laoshifu.text.normalize import normalize_query
 
 from .embedder import Embedder
-from .vectors import SentenceVectors
+from .vectors import IndexVectors
 
 
 class SemanticIndex:
     """Ranks a lexical ``Index``'s units and sentences by meaning (a ``Retriever``).
 
-    A unit scores as its most similar sentence. Rows follow the index's sentence rows; the
-    index is updated in place on refresh, so a query that meets a half-updated index gets
-    nothing from here rather than another sentence's vector.
+    A unit scores as the mean of its most similar sentence and its label (title and
+    names: a parameter's row says little without "脱碳退火露点"). Rows follow the index's;
+    the index is updated in place on refresh, so a query that meets a half-updated index
+    gets nothing from here rather than another sentence's vector.
     """
 
-    def __init__(self, index: Index, embedder: Embedder, vectors: SentenceVectors):
+    def __init__(self, index: Index, embedder: Embedder, vectors: IndexVectors):
         self.index = index
         self.embedder = embedder
         self.vectors = vectors
@@ -32,34 +33,44 @@ class SemanticIndex:
             else np.zeros(0, np.int32)
 
     def __len__(self) -> int:
-        return len(self.vectors)
+        return len(self.vectors.sentences)
 
     def _aligned(self) -> bool:
-        return len(self.vectors) == len(self.index.t.sentence_passage) == len(self.sentence_unit)
+        return (len(self.vectors.sentences) == len(self.index.t.sentence_passage)
+                == len(self.sentence_unit) and len(self.vectors.labels) == len(self.index))
 
     def query_vector(self, query: str) -> np.ndarray:
         return self.embedder.query(normalize_query(query))
 
     def similarities(self, query: str) -> np.ndarray:
         """Cosine similarity of the question to every sentence (row order)."""
-        if not self._aligned() or not len(self.vectors) or not query.strip():
+        if not self._aligned() or not len(self) or not query.strip():
             return np.zeros(len(self.sentence_unit), np.float32)
-        return self.vectors.matrix @ self.query_vector(query)
+        return self.vectors.sentences.matrix @ self.query_vector(query)
 
     def unit_similarities(self, query: str, sims: np.ndarray | None = None) -> np.ndarray:
-        """Every unit's best sentence similarity (unit row order; −1 for no sentence)."""
+        """Every unit's similarity (unit row order): the mean of its best sentence's and
+        its label's; its label's alone if it has no sentence."""
         sims = self.similarities(query) if sims is None else sims
-        best = np.full(len(self.index), -1.0, np.float32)
-        if len(sims) and len(sims) == len(self.sentence_unit):
-            np.maximum.at(best, self.sentence_unit, sims)
-        return best
+        return self.combine(sims, self.query_vector(query) if self._aligned() else None)
 
-    def unit_similarity(self, query: str, unit_id: str) -> float:
-        """How close the question comes to the unit's best sentence (0 if unknown)."""
+    def combine(self, sims: np.ndarray, vector: np.ndarray | None) -> np.ndarray:
+        """Unit similarities from sentence similarities and the question's vector."""
+        if vector is None or not len(sims) or len(sims) != len(self.sentence_unit) or not self._aligned():
+            return np.full(len(self.index), -1.0, np.float32)
+        best = np.full(len(self.index), -np.inf, np.float32)
+        np.maximum.at(best, self.sentence_unit, sims)
+        label = self.vectors.labels.matrix @ vector
+        return np.where(np.isfinite(best), (best + label) / 2, label).astype(np.float32)
+
+    def best_sentence_similarity(self, query: str, unit_id: str) -> float:
+        """How close the question comes to the unit's most similar sentence (0 if none)."""
         position = self.index._positions().get(unit_id)
-        if position is None:
+        sims = self.similarities(query)
+        if position is None or len(sims) != len(self.sentence_unit):
             return 0.0
-        return max(float(self.unit_similarities(query)[position]), 0.0)
+        own = sims[self.sentence_unit == position]
+        return max(float(own.max()), 0.0) if len(own) else 0.0
 
     def search(self, query: str, k: int = 10, *, kinds: Collection[str] | None = None,
                processes: Collection[str] | None = None) -> list[UnitHit]:
@@ -71,11 +82,11 @@ class SemanticIndex:
         if mask is not None:
             best = np.where(mask, best, -1.0)
         t = self.index.t
-        # Which passage holds the best sentence: the first sentence row reaching the max.
         hits = []
         for u in _top(np.maximum(best, 0.0), k):
-            rows = np.flatnonzero((self.sentence_unit == u) & (sims >= best[u]))
-            passage = int(t.passage_order[t.sentence_passage[rows[0]]]) if len(rows) else 0
+            # the passage that holds the unit's most similar sentence
+            rows = np.flatnonzero(self.sentence_unit == u)
+            passage = int(t.passage_order[t.sentence_passage[rows[np.argmax(sims[rows])]]]) if len(rows) else 0
             hits.append(UnitHit(unit_id=t.unit_ids[u], score=float(best[u]),
                                 kind=str(t.unit_kind[u]), process=str(t.unit_process[u]),
                                 title=t.unit_title[u], passage=passage))

@@ -20,7 +20,8 @@ from laoshifu.text.normalize import normalize
 from .embedder import Embedder
 
 VECTORS_FILE = "vectors.npz"
-FORMAT = 1
+FORMAT = 2
+SEED_FORMAT = 1
 
 
 def embedding_text(sentence: str) -> str:
@@ -58,7 +59,8 @@ class VectorSource:
 
 @dataclass
 class SentenceVectors:
-    """One vector per sentence row of a lexical index (same order)."""
+    """One vector per text, in the texts' order (a lexical index's sentence rows, or its
+    units' labels)."""
 
     model: str
     keys: list[str]
@@ -107,30 +109,74 @@ def build_vectors(sentences: Sequence[str], source: VectorSource,
     return SentenceVectors(model, keys, matrix, memo), BuildReport(len(keys), embedded)
 
 
-def save_vectors(vectors: SentenceVectors, directory: Path, store_version: int) -> None:
+@dataclass
+class IndexVectors:
+    """What semantic search needs beside a lexical index: a vector per sentence row, and
+    per unit row a vector of its label (title and names: what the unit is about)."""
+
+    sentences: SentenceVectors
+    labels: SentenceVectors
+    # per unit row, so a refresh re-labels only changed units (the index itself is
+    # updated in place: its rows may have moved since)
+    unit_ids: list[str]
+    label_texts: list[str]
+
+    @property
+    def model(self) -> str:
+        return self.sentences.model
+
+
+def unit_label(unit) -> str:
+    """A unit's title with its names (symbol, synonyms, English name, question…)."""
+    from laoshifu.search.documents import unit_names
+
+    return " ".join(p for p in (unit.title, unit_names(unit)) if p)
+
+
+def build_index_vectors(sentences: Sequence[str], unit_ids: Sequence[str], labels: Sequence[str],
+                        source: VectorSource, previous: IndexVectors | None = None,
+                        progress: Callable[[int, int], None] | None = None
+                        ) -> tuple[IndexVectors, BuildReport]:
+    sent, one = build_vectors(sentences, source, previous.sentences if previous else None, progress)
+    lab, two = build_vectors(labels, source, previous.labels if previous else None)
+    return (IndexVectors(sent, lab, list(unit_ids), list(labels)),
+            BuildReport(len(sentences), one.embedded + two.embedded))
+
+
+def save_vectors(vectors: IndexVectors, directory: Path, store_version: int) -> None:
     """Beside the lexical index; ``store_version`` ties the rows to the index saved with them."""
     directory.mkdir(parents=True, exist_ok=True)
     tmp = directory / (VECTORS_FILE + ".tmp.npz")
     np.savez(tmp, format=np.int64(FORMAT), model=np.str_(vectors.model),
              store_version=np.int64(store_version),
-             keys=np.asarray(vectors.keys, dtype="S40"),
-             vectors=vectors.matrix.astype(np.float16))
+             keys=np.asarray(vectors.sentences.keys, dtype="S40"),
+             vectors=vectors.sentences.matrix.astype(np.float16),
+             label_keys=np.asarray(vectors.labels.keys, dtype="S40"),
+             label_vectors=vectors.labels.matrix.astype(np.float16),
+             label_texts=np.asarray(vectors.label_texts, dtype=str),
+             unit_ids=np.asarray(vectors.unit_ids, dtype=str))
     tmp.replace(directory / VECTORS_FILE)
 
 
-def load_vectors(directory: Path, model: str, store_version: int, rows: int) -> SentenceVectors | None:
-    """The saved vectors if they belong to this index (model, store version, row count)."""
+def load_vectors(directory: Path, model: str, store_version: int, rows: int,
+                 units: int) -> IndexVectors | None:
+    """The saved vectors if they belong to this index (model, store version, row counts)."""
     path = directory / VECTORS_FILE
     try:
         with np.load(path, allow_pickle=False) as data:
             if (int(data["format"]) != FORMAT or str(data["model"]) != model
-                    or int(data["store_version"]) != store_version or len(data["keys"]) != rows):
+                    or int(data["store_version"]) != store_version or len(data["keys"]) != rows
+                    or len(data["label_keys"]) != units):
                 return None
-            keys = [k.decode("ascii") for k in data["keys"]]
-            matrix = data["vectors"].astype(np.float32)
+            sentences = SentenceVectors(model, [k.decode("ascii") for k in data["keys"]],
+                                        data["vectors"].astype(np.float32))
+            labels = SentenceVectors(model, [k.decode("ascii") for k in data["label_keys"]],
+                                     data["label_vectors"].astype(np.float32))
+            texts = [str(t) for t in data["label_texts"]]
+            ids = [str(u) for u in data["unit_ids"]]
     except (OSError, ValueError, KeyError):
         return None
-    return SentenceVectors(model, keys, matrix)
+    return IndexVectors(sentences, labels, ids, texts)
 
 
 # -- a precomputed cache shipped with a knowledge folder -------------------------------
@@ -147,7 +193,7 @@ def write_seed(path: Path, model: str, texts: Sequence[str], matrix: np.ndarray)
     """Save normalised texts with their vectors, so a reader can check every key."""
     path.parent.mkdir(parents=True, exist_ok=True)
     order = np.argsort(np.asarray(texts, dtype=object).astype(str), kind="stable")
-    np.savez_compressed(path, format=np.int64(FORMAT), model=np.str_(model),
+    np.savez_compressed(path, format=np.int64(SEED_FORMAT), model=np.str_(model),
                         texts=np.asarray([texts[i] for i in order], dtype=str),
                         vectors=np.asarray(matrix, np.float16)[order])
 
@@ -169,7 +215,7 @@ def seed_vectors(path: Path, source: VectorSource, check: int = 3,
     by the hash of its own text, and a few are re-embedded first to prove that the file
     was made by this model."""
     with np.load(path, allow_pickle=False) as data:
-        if int(data["format"]) != FORMAT or str(data["model"]) != source.embedder.model_id:
+        if int(data["format"]) != SEED_FORMAT or str(data["model"]) != source.embedder.model_id:
             raise SeedMismatch(f"{path}: made for model {str(data['model'])!r}, "
                                f"not {source.embedder.model_id!r}")
         texts = [str(t) for t in data["texts"]]
