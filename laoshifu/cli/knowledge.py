@@ -6,15 +6,17 @@ from pathlib import Path
 
 import click
 
-from .. import knowledge
+import unicodedata
+
+from .. import knowledge, listing
 from ..config import HOME_FROM_DEFAULT, HOME_FROM_ENV, HOME_FROM_FOLDER, load_settings
-from ..units import KIND_LABELS, KINDS, Unit, format_number
+from ..units import KIND_LABELS, KINDS, STATUSES, Unit, format_number
 from .common import base_option, echo_json, json_option, open_store
 from .semantic import describe_prepare, mode_for_status, prepare_after_import
 
 
 def register(main: click.Group) -> None:
-    for command in (import_cmd, export_cmd, status_cmd, show_cmd, history_cmd):
+    for command in (import_cmd, export_cmd, status_cmd, list_cmd, show_cmd, history_cmd):
         main.add_command(command)
 
 
@@ -120,6 +122,41 @@ def store_location() -> dict[str, str]:
     settings = load_settings()
     return {"home": str(settings.home), "from": settings.home_from,
             "database": settings.database_shown}
+
+
+@click.command("list")
+@base_option
+@click.option("--kind", type=click.Choice(KINDS), default=None, help="Only units of this kind.")
+@click.option("--process", default="", help="Only units of this process (工序), e.g. 脱碳退火.")
+@click.option("--query", "-q", default="", help="Only units with all these words (id, title, text).")
+@click.option("--status", type=click.Choice(STATUSES), default=None,
+              help="Only units in this status (default: approved and draft).")
+@json_option
+def list_cmd(base: str, kind: str | None, process: str, query: str, status: str | None,
+             as_json: bool) -> None:
+    """List unit ids with kind, process, version and title (the ids show and history take)."""
+    units = listing.list_units(open_store(), base, kind or "", process, query, status or "")
+    if as_json:
+        echo_json({"base": base, "count": len(units), "units": [u.to_dict() for u in units]})
+        return
+    if not units:
+        click.echo("no units match (没有符合条件的条目)", err=True)
+        return
+    id_width = max(len(u.id) for u in units)
+    process_width = max(_width(u.process or "—") for u in units)
+    for u in units:
+        mark = "" if u.status == "approved" else f"  [{u.status}]"
+        click.echo(f"{u.id:<{id_width}}  {u.kind:<9}  {_pad(u.process or '—', process_width)}  "
+                   f"v{u.version:<3} {u.title}{mark}")
+
+
+def _width(text: str) -> int:
+    """Columns on a terminal: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
 
 
 @click.command("show")

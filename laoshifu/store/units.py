@@ -186,7 +186,7 @@ class UnitsMixin:
         unit = self.get_unit(base, unit_id)
         if unit is None:
             raise NotFound(Problem(f"no unit {unit_id!r} in knowledge base {base!r}",
-                                   hint="laoshifu status lists what is stored"))
+                                   hint="laoshifu list shows the unit ids"))
         return unit
 
     def list_units(self: Store, base: str, kinds: Iterable[str] | None = None,
@@ -211,7 +211,8 @@ class UnitsMixin:
         with self.read() as conn:
             rows = list(conn.execute(query))
         if not rows:
-            raise NotFound(Problem(f"no unit {unit_id!r} in knowledge base {base!r}"))
+            raise NotFound(Problem(f"no unit {unit_id!r} in knowledge base {base!r}",
+                                   hint="laoshifu list shows the unit ids"))
         return [(_row_to_unit(r), {"changed_by": r.changed_by, "changed_at": r.changed_at,
                                    "change": r.change, "comment": r.comment}) for r in rows]
 

@@ -86,7 +86,7 @@ def check_track(store: Store, track: Track) -> list[Problem]:
         unit = store.get_unit(track.base, unit_id)
         if unit is None or unit.status != "approved":
             problems.append(Problem(f"no approved unit {unit_id!r}", field="units",
-                                    hint="laoshifu status lists what is stored"))
+                                    hint="laoshifu list --status approved shows the unit ids"))
     if not track.assignees:
         problems.append(Problem("say who the track is for", field="assignees",
                                 hint="role:apprentice or user:NAME"))
