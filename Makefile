@@ -4,6 +4,9 @@ PY := $(VENV)/bin/python
 LAOSHIFU := $(VENV)/bin/laoshifu
 EXAMPLE := examples/go-silicon-steel
 export LAOSHIFU_HOME ?= $(CURDIR)/.laoshifu-home
+# Where `make run` serves: `make run PORT=8001` when 8000 is taken.
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: install system-deps run ask test check bench calibrate clean
 
@@ -18,7 +21,7 @@ install: $(VENV)/.installed
 run: install
 	$(LAOSHIFU) import --if-empty $(EXAMPLE)
 	$(LAOSHIFU) status
-	$(LAOSHIFU) serve --host 127.0.0.1 --port 8000
+	$(LAOSHIFU) serve --host $(HOST) --port $(PORT)
 
 # The terminal way to ask: an interactive prompt on the example knowledge base.
 ask: install

@@ -121,6 +121,9 @@ def serve_cmd(host: str, port: int, workers: int) -> None:
     """Serve the web app and the /api/v1 API on the configured store."""
     import uvicorn
 
+    from ..web.listen import check_address
+
+    check_address(host, port)  # before the admin's password is shown for a server that fails
     store = open_store()
     password = accounts.ensure_admin(store)
     if password:
