@@ -31,6 +31,10 @@ def llm_template(tmp_path_factory):
     for name, (role, bases) in USERS.items():
         accounts.add_user(store, name, role, PASSWORD, bases=bases)
         tokens[name] = accounts.create_token(store, name, "test").token
+    # The search index, built once and saved: every copy (same store id) loads it.
+    from laoshifu.answer import cache_for
+
+    cache_for(store, path.parent / "index").get("main")
     store.close()
     return path, tokens
 
@@ -43,15 +47,16 @@ def kb(llm_template, home):
     path, _ = llm_template
     home.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(path, home / "laoshifu.db")
+    shutil.copytree(path.parent / "index", home / "index")
     store = Store.open(f"sqlite:///{home / 'laoshifu.db'}")
     yield store
     store.close()
 
 
-@pytest.fixture(scope="session")
-def index_dir(tmp_path_factory):
-    """One saved search index for every copy of the template (they share its store id)."""
-    return tmp_path_factory.mktemp("llm-index")
+@pytest.fixture
+def index_dir(kb, home):
+    """The saved search index of this test's copy (loaded, not rebuilt)."""
+    return home / "index"
 
 
 @pytest.fixture
