@@ -52,8 +52,9 @@ class DayCounts:
 def count_days(data: ProductionData, line: str | None, today: date) -> DayCounts:
     """Rows per day (one DuckDB aggregate), implausible days set apart.
 
-    Implausible: before 2000 or after 2200; or a day with few rows (under half the busiest
-    day's) that lies after ``today`` + 1 or more than a day after the last full day.
+    Implausible: before 2000 or after 2200; after tomorrow, when the data also holds days
+    up to tomorrow (if it holds none, the computer's clock is the one that is wrong); and a
+    day with under half the busiest day's rows more than a day after the last full day.
     """
     where, params = line_filter(data, line)
     rows = data.con.execute(
@@ -61,17 +62,14 @@ def count_days(data: ProductionData, line: str | None, today: date) -> DayCounts
         f"WHERE time IS NOT NULL{where} GROUP BY 1 ORDER BY 1", params).fetchall()
     counts = {d: int(n) for d, n in rows}
     inside = {d: n for d, n in counts.items() if EARLIEST <= d < LATEST}
-    busiest = max(inside.values(), default=0)
-    full = [d for d, n in inside.items() if n >= SUBSTANTIAL * busiest]
-    last_full = max(full).toordinal() if full else None
     horizon = today.toordinal() + 1
-
-    def stray(d: date, n: int) -> bool:
-        if n >= SUBSTANTIAL * busiest:
-            return False
-        return d.toordinal() > horizon or (last_full is not None and d.toordinal() > last_full + 1)
-
-    plausible = {d.isoformat(): n for d, n in inside.items() if not stray(d, n)}
+    if any(d.toordinal() <= horizon for d in inside):
+        inside = {d: n for d, n in inside.items() if d.toordinal() <= horizon}
+    busiest = max(inside.values(), default=0)
+    full = [d.toordinal() for d, n in inside.items() if n >= SUBSTANTIAL * busiest]
+    last_full = max(full, default=0)
+    plausible = {d.isoformat(): n for d, n in inside.items()
+                 if n >= SUBSTANTIAL * busiest or d.toordinal() <= last_full + 1}
     implausible = {d.isoformat(): n for d, n in counts.items() if d.isoformat() not in plausible}
     return DayCounts(plausible, implausible)
 
@@ -86,18 +84,18 @@ def implausible_issue(data: ProductionData, line: str | None, counts: DayCounts)
         f"SELECT file, row, time FROM {data.relation} WHERE CAST(time AS DATE) IN "
         f"(SELECT unnest(?::DATE[])){where} ORDER BY file, row LIMIT 1", [days, *params]).fetchone()
     total = sum(counts.implausible.values())
-    shown = ", ".join(f"{d} ({counts.implausible[d]:,})" for d in days[:4]) + (" …" if len(days) > 4 else "")
+    shown = ", ".join(f"{d} ({counts.implausible[d]:,})" for d in days[:4])
+    shown += " …" if len(days) > 4 else ""
     return DataIssue("implausible_time", total, f"{file} row {row}",
-                     f"时间不可信，未参与日报：{total:,} 行在 {shown}（早于 2000 年、在未来、或远离其余数据; "
-                     f"e.g. {at}). {total:,} rows at implausible times (before 2000, in the future or "
-                     "far after the rest of the data) were set aside; check the clock")
+                     f"{total:,} 行时间不可信（早于 2000 年、在未来、或远离其余数据），未参与日报："
+                     f"{shown}，例如 {at}。{total:,} rows at implausible times set aside (before "
+                     "2000, in the future or far after the rest of the data); check the logger's clock")
 
 
-def choose_day(counts: DayCounts, given: str | None) -> DayChoice | None:
-    """The day named with ``given``, or the latest day holding a substantial share of rows."""
+def choose_day(counts: DayCounts, given: str | None) -> DayChoice:
+    """The day named with ``given``, or the latest day holding a substantial share of rows
+    (``counts`` has at least one plausible day)."""
     days = counts.plausible
-    if not days:
-        return None
     busiest = max(days.values())
     set_aside = sum(counts.implausible.values())
     aside = f"；{set_aside:,} 行时间不可信，未计入 ({set_aside:,} rows at implausible times set aside)" \

@@ -11,7 +11,8 @@ from .plan import PlanItem
 if TYPE_CHECKING:
     from .daily import DayReview
 
-KIND_LABELS = {"insufficient_data": "数据不足 insufficient data", "rule": "规则触发 rule", "excursion": "超窗 excursion", "drift": "漂移 drift",
+KIND_LABELS = {"insufficient_data": "数据不足 insufficient data", "rule": "规则触发 rule",
+               "excursion": "超窗 excursion", "drift": "漂移 drift",
                "stuck_sensor": "仪表卡死 stuck sensor", "gap": "数据断档 gap"}
 
 

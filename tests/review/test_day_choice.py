@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 
@@ -45,6 +46,18 @@ def test_one_future_row_does_not_become_the_reviewed_day(tmp_path, tiny_units):
     assert "昨天没有参数超窗" not in text
     assert chosen.to_dict()["day_choice"]["day"] == "2026-07-22"
     assert given.choice.given and "--day" in given.choice.reason
+
+
+def test_whole_days_in_the_future_are_set_aside(tmp_path, tiny_units):
+    """A logger with the wrong year writes full days; the present days are still reviewed."""
+    path = _write(tmp_path / "d.csv", _day("2026-07-21", 600) + _day("2026-07-22", 600)
+                  + _day("2099-07-22", 600))
+    review = review_day(path, tiny_units, ReviewOptions(today=date(2026, 7, 23)))
+    assert review.day == "2026-07-22" and review.previous_days == ["2026-07-21"]
+    assert next(i for i in review.issues if i.kind == "implausible_time").count == 600
+    # Only future days: the computer's clock is the one that is wrong.
+    alone = review_day(path, tiny_units, ReviewOptions(today=date(2020, 1, 1)))
+    assert alone.day == "2099-07-22" and alone.previous_days == ["2026-07-21", "2026-07-22"]
 
 
 def test_the_largest_timestamp_is_a_bad_time_not_a_crash(tmp_path, tiny_units):
