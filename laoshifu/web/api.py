@@ -129,6 +129,7 @@ def list_units(request: Request, base: str = DEFAULT_BASE, q: str = "", kind: st
 @router.post("/units", status_code=201, responses=ERRORS)
 def create_unit(body: UnitIn, request: Request, user: User = Depends(current)) -> dict:
     """Create a unit (an engineer's becomes a draft for the master)."""
+    permissions.check(user, "edit", body.base)  # a refusal before any detail of the body
     unit = _build(body, None, None)
     saved = editing.save_edit(_store(request), body.base, unit, user, body.comment,
                              expected_version=0)

@@ -138,8 +138,8 @@ def _refuse_before_body(request: Request, gate: limits.Gate) -> Response | None:
             user, _ = auth.session_user(request)
             if user is None:
                 return _login_redirect(request)
-        if gate.upload:
-            permissions.check(user, "import")
+        if gate.action:
+            permissions.check(user, gate.action)
     except LaoshifuError as exc:
         status, code = _status_for(exc)
         return _error_response(request, exc, status, code)

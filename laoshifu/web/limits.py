@@ -50,7 +50,34 @@ class Gate:
     """Who must be known before the body of a request is read."""
 
     api: bool  # a Bearer token (else: a session cookie)
-    upload: bool  # and the role may import
+    action: str | None = None  # and the role must allow this (permissions.ACTIONS)
+
+
+# What a write asks of the role, checked from the headers before its body is read: a
+# user who may not do it gets 403, never the validation details of what he sent, and an
+# upload he may not make is never spooled. The endpoints check the base as well.
+_ROLE_NEEDED: tuple[tuple[frozenset[str], re.Pattern[str], str], ...] = tuple(
+    (frozenset(methods.split()), re.compile(pattern), action) for methods, pattern, action in (
+        ("POST PUT", r"^/api/v1/units(?:/[^/]+)?$", "edit"),
+        ("DELETE", r"^/api/v1/units/[^/]+$", "approve"),
+        ("POST", r"^/api/v1/units/[^/]+/(?:approve|reject)$", "approve"),
+        ("POST", r"^(?:/api/v1)?/import$", "import"),
+        ("POST", r"^(?:/api/v1)?/questions/\d+/(?:answer|dismiss|merge)$", "answer"),
+        ("POST PUT DELETE", r"^/api/v1/training/tracks(?:/\d+)?$", "teach"),
+        ("POST", r"^/units/new$|^/units/[^/]+/edit$", "edit"),
+        ("POST", r"^/units/[^/]+/retire$", "approve"),
+        ("POST", r"^/review/[^/]+$", "approve"),
+        ("POST", r"^/tracks(?:/\d+/delete)?$", "teach"),
+        ("POST", r"^/admin/", "admin"),
+    ))
+
+
+def role_needed(method: str, path: str) -> str | None:
+    """The action a write to ``path`` needs of the role (None: any logged-in user)."""
+    for methods, pattern, action in _ROLE_NEEDED:
+        if method in methods and pattern.search(path):
+            return action
+    return None
 
 
 def gate_for(method: str, path: str, api_prefix: str) -> Gate | None:
@@ -58,10 +85,10 @@ def gate_for(method: str, path: str, api_prefix: str) -> Gate | None:
     if method not in _BODY_METHODS:
         return None
     if path.startswith(api_prefix + "/"):
-        return Gate(api=True, upload=path in UPLOAD_PATHS)
+        return Gate(api=True, action=role_needed(method, path))
     if path in _OPEN_PAGES or path.startswith("/static/"):
         return None
-    return Gate(api=False, upload=path in UPLOAD_PATHS)
+    return Gate(api=False, action=role_needed(method, path))
 
 
 class CountingReceive:
