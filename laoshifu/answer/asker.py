@@ -191,12 +191,12 @@ class IndexCache:
         return {base: entry.store_version for base, entry in list(self._indexes.items())}
 
     def save_all(self) -> list[str]:
-        """Save every index in memory that its folder does not hold yet (at shutdown, so
-        the next start loads instead of rebuilding); returns the bases saved."""
-        # Not waiting for a build still running (at start, say): what is complete is saved.
-        entries = list(self._indexes.values())
+        """Bring every index in memory up to the store's latest and save those its folder
+        does not hold yet (at shutdown: an index saved behind the store would be rebuilt
+        whole at the next start); returns the bases saved."""
         saved = []
-        for entry in entries:
+        for base in list(self._indexes):
+            entry = self.get(base)  # incremental: only the units changed since
             path = self._path(entry.base)
             if path is not None and not self._saved_already(entry, path):
                 self._save(entry)
