@@ -76,6 +76,21 @@ def _m007(conn: Connection) -> None:
         schema.training_tracks, schema.training_exams, schema.training_sync])
 
 
+@migration(11, "users.must_change_password; questions closed without an answer (dismissed, merged)")
+def _m011(conn: Connection) -> None:
+    # Stores made by migration 1/3 after these columns joined the schema already have them.
+    wanted = {
+        "users": {"must_change_password": "INTEGER NOT NULL DEFAULT 0"},
+        "questions": {"closed_by": "TEXT", "closed_at": "VARCHAR(32)", "close_reason": "TEXT",
+                      "merged_into": "INTEGER"},
+    }
+    for table, columns in wanted.items():
+        present = {c["name"] for c in inspect(conn).get_columns(table)}
+        for name, ddl in columns.items():
+            if name not in present:
+                conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {name} {ddl}")
+
+
 def applied(conn: Connection) -> set[int]:
     if not inspect(conn).has_table("schema_migrations"):
         return set()

@@ -102,6 +102,12 @@ questions = Table(
     Column("answer_unit_id", String(128), nullable=True),
     Column("answered_by", Text, nullable=True),
     Column("answered_at", String(32), nullable=True),
+    # Closed without an answer (migration 11): dismissed with a reason, or merged into
+    # the question it duplicates (whose askers it joined).
+    Column("closed_by", Text, nullable=True),
+    Column("closed_at", String(32), nullable=True),
+    Column("close_reason", Text, nullable=True),
+    Column("merged_into", Integer, nullable=True),
     Index("ix_questions_base_key", "base", "key", unique=True),
 )
 
@@ -113,6 +119,9 @@ users = Table(
     Column("password_hash", Text, nullable=False),
     Column("created_at", String(32), nullable=False),
     Column("disabled", Integer, nullable=False, default=0),
+    # A password someone else chose or saw (the first admin's, a reset's): changed at the
+    # next login before anything else (migration 11).
+    Column("must_change_password", Integer, nullable=False, default=0),
 )
 
 # Which knowledge bases a user may see (admins see every base).
