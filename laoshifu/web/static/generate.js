@@ -14,14 +14,17 @@
 
   function sentence(data) {
     if (!started) { out.textContent = ""; started = true; }
-    var span = document.createElement("span");
-    span.textContent = data.text.replace(/\[\d+\]/g, "");
-    out.appendChild(span);
-    (data.citations || []).forEach(function (n) {
-      var where = source(n);
+    // Text as text nodes, each [n] where the model put it, as a link to its source.
+    data.text.split(/(\[\d+\])/).forEach(function (piece) {
+      var marker = /^\[(\d+)\]$/.exec(piece);
+      if (!marker) {
+        if (piece) { out.appendChild(document.createTextNode(piece)); }
+        return;
+      }
+      var where = source(marker[1]);
       var mark = document.createElement(where ? "a" : "span");
       mark.className = "cite";
-      mark.textContent = "[" + n + "]";
+      mark.textContent = piece;
       if (where) { mark.href = where.href; mark.title = where.title; }
       out.appendChild(mark);
     });
