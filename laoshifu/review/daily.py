@@ -110,9 +110,16 @@ def review_data(data: ProductionData, units: Sequence[Unit], vocab: Vocabulary,
     set_aside = implausible_issue(data, line, counts)
     days = list(counts.plausible)
     if not days:
-        message = "no rows with a readable time" + (f" for line {line}" if line else "")
-        unread = [i for i in data.issues if i.kind == "bad_time"] + ([set_aside] if set_aside else [])
-        if unread:  # say which times could not be read or believed, and where
+        for_line = f" for line {line}" if line else ""
+        if set_aside:
+            raise LaoshifuError(Problem(
+                f"no rows at a plausible time{for_line}: "
+                f"{set_aside.count:,} rows on {', '.join(sorted(counts.implausible))} "
+                f"(before 2000 or after 2200), first in {set_aside.where}", file=source,
+                hint="check the data logger's clock"))
+        message = "no rows with a readable time" + for_line
+        unread = [i for i in data.issues if i.kind == "bad_time"]
+        if unread:  # say which times could not be read, and where
             raise LaoshifuError(Problem(
                 f"{message}: {unread[0].detail.removesuffix('; skipped')} in {unread[0].where}",
                 file=source, field=unread[0].column,

@@ -126,3 +126,13 @@ def test_cli_says_which_day_and_why(tmp_path):
     assert choice["day"] == "2026-07-22" and not choice["given"] and choice["set_aside"] == 1
     done = run_cli("review", str(path), "--kb", str(TINY_KB), "--max-rows", "100", home=home)
     assert done.returncode == 2 and "600 rows, more than the 100" in done.stderr
+
+
+def test_data_with_only_implausible_times_is_a_clear_error(tmp_path, tiny_units):
+    path = _write(tmp_path / "d.csv", [r.replace("2026-07-22", "1970-01-01") for r in _rows(60)])
+    with pytest.raises(LaoshifuError) as caught:
+        review_day(path, tiny_units, ReviewOptions())
+    problem = caught.value.problems[0]
+    assert problem.message == ("no rows at a plausible time for line 3: 60 rows on 1970-01-01 "
+                               "(before 2000 or after 2200), first in d.csv row 1")
+    assert problem.hint == "check the data logger's clock"
