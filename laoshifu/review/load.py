@@ -93,13 +93,6 @@ class ProductionData:
             f"SELECT DISTINCT line FROM {self.relation} WHERE line IS NOT NULL ORDER BY 1").fetchall()
         return [r[0] for r in rows]
 
-    def days(self, line: str | None = None) -> list[str]:
-        where, params = line_filter(self, line)
-        rows = self.con.execute(
-            f"SELECT DISTINCT CAST(time AS DATE) FROM {self.relation} WHERE time IS NOT NULL"
-            f"{where} ORDER BY 1", params).fetchall()
-        return [r[0].isoformat() for r in rows]
-
 
 def line_filter(data: ProductionData, line: str | None) -> tuple[str, list]:
     if line is None or "line" not in data.roles:
