@@ -7,6 +7,7 @@ from .errors import LaoshifuError, Problem
 from .store import Store
 
 MAX_ANSWER = 20000
+MAX_REASON = 500
 
 
 def ask(store: Store, base: str, question: str, user, record: bool = True):
@@ -33,3 +34,34 @@ def answer(store: Store, base: str, qid: int, text: str, user, replace: bool = F
 def queue(store: Store, base: str, user, status: str | None = "open"):
     permissions.check(user, "questions", base)
     return store.list_questions(base, status=status)
+
+
+def dismiss(store: Store, base: str, qid: int, reason: str, user):
+    """The master closes a question that is not for him (食堂几点开饭), saying why; it
+    leaves the queue, and asking it again does not bring it back."""
+    permissions.check(user, "answer", base)
+    reason = (reason or "").strip()
+    if not reason:
+        raise LaoshifuError(Problem("say why the question is dismissed", field="reason",
+                                    hint="e.g. 与工艺无关 (not about the process)"))
+    if len(reason) > MAX_REASON:
+        raise LaoshifuError(Problem(f"a reason of at most {MAX_REASON} characters", field="reason"))
+    return store.dismiss_question(base, qid, reason, user.name)
+
+
+def merge(store: Store, base: str, qid: int, into: int, user):
+    """The master merges a duplicate into the question it repeats; returns that one."""
+    permissions.check(user, "answer", base)
+    return store.merge_questions(base, qid, into, user.name)
+
+
+def unit_titles(store: Store, base: str, questions) -> dict[str, str]:
+    """The titles of the units related to ``questions``, by id (units since removed are
+    left out: the page shows their id)."""
+    wanted = {unit_id for question in questions for unit_id in question.related}
+    titles = {}
+    for unit_id in sorted(wanted):
+        unit = store.get_unit(base, unit_id)
+        if unit is not None:
+            titles[unit_id] = unit.title
+    return titles

@@ -62,6 +62,16 @@ class AnswerIn(BaseModel):
                           "the old one stays in the history")
 
 
+class DismissIn(BaseModel):
+    base: str = DEFAULT_BASE
+    reason: str = Field(..., description="why it is not answered (kept, and shown with it)")
+
+
+class MergeIn(BaseModel):
+    base: str = DEFAULT_BASE
+    into: int = Field(..., description="the open or answered question this one repeats")
+
+
 class FeedbackIn(BaseModel):
     base: str = DEFAULT_BASE
     question: str
@@ -220,7 +230,7 @@ async def import_upload(request: Request, file: UploadFile = File(...),
 
 @router.get("/questions", responses=ERRORS)
 def questions(request: Request, base: str = DEFAULT_BASE,
-              status: Literal["open", "answered", "all"] = "open",
+              status: Literal["open", "answered", "dismissed", "merged", "all"] = "open",
               user: User = Depends(current)) -> dict:
     """The master's queue, most asked first."""
     queue = asking.queue(_store(request), base, user, None if status == "all" else status)
@@ -232,6 +242,21 @@ def answer(qid: int, body: AnswerIn, request: Request, user: User = Depends(curr
     """The master answers: a new approved qa unit, answered from at once."""
     return _unit_out(asking.answer(_store(request), body.base, qid, body.text, user,
                                    replace=body.replace))
+
+
+@router.post("/questions/{qid}/dismiss", responses=ERRORS)
+def dismiss_question(qid: int, body: DismissIn, request: Request,
+                     user: User = Depends(current)) -> dict:
+    """The master closes a question not meant for him, with the reason; it leaves the
+    queue, and asking it again only counts."""
+    return asking.dismiss(_store(request), body.base, qid, body.reason, user).to_dict()
+
+
+@router.post("/questions/{qid}/merge", responses=ERRORS)
+def merge_question(qid: int, body: MergeIn, request: Request,
+                   user: User = Depends(current)) -> dict:
+    """Merge a duplicate into the question it repeats (its askers join); returns that one."""
+    return asking.merge(_store(request), body.base, qid, body.into, user).to_dict()
 
 
 @router.post("/feedback", status_code=201, responses=ERRORS)

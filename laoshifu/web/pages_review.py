@@ -6,7 +6,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 
 from .. import asking, feedback, permissions, editing
-from ..errors import Conflict, LaoshifuError, NotFound
+from ..errors import Conflict, LaoshifuError, NotFound, Problem
 from . import auth, render
 
 router = APIRouter(include_in_schema=False)
@@ -64,18 +64,26 @@ def decide(request: Request, unit_id: str, decision: str = Form(""), comment: st
 
 
 @router.get("/questions")
-def questions_page(request: Request):
+def questions_page(request: Request, show: str = "open"):
     user = auth.require_user(request)
     base = render.current_base(request, user)
-    return render.page(request, "questions.html", _queue(request, base, user))
+    return render.page(request, "questions.html", _queue(request, base, user, show))
 
 
-def _queue(request: Request, base: str, user) -> dict:
+def _queue(request: Request, base: str, user, show: str = "open") -> dict:
+    """The open queue, or (``show=closed``) the questions dismissed or merged."""
     store = request.app.state.store
     queue = asking.queue(store, base, user)
+    closed = [*asking.queue(store, base, user, "dismissed"), *asking.queue(store, base, user, "merged")]
+    shown = sorted(closed, key=lambda q: q.closed_at or "", reverse=True) if show == "closed" else queue
     comments = {q.id: feedback.comments_for(store, base, feedback.question_key(q.text))
-                for q in queue if q.reason == "thumbs_down"}
-    return {"base": base, "queue": queue, "comments": comments}
+                for q in shown if q.reason == "thumbs_down"}
+    # What a duplicate can be merged into: the other open questions, and answered ones.
+    targets = [*queue, *asking.queue(store, base, user, "answered")]
+    return {"base": base, "queue": shown, "comments": comments, "show": show,
+            "closed_count": len(closed), "targets": targets,
+            "texts": {q.id: q.text for q in [*targets, *closed]},
+            "titles": asking.unit_titles(store, base, shown)}
 
 
 @router.post("/questions/{qid}/answer")
@@ -95,3 +103,41 @@ def answer(request: Request, qid: int, text: str = Form(""), base: str = Form(""
             **_queue(request, base, user), "failed": qid, "problems": exc.problems,
             "text": text}, status_code=409 if isinstance(exc, Conflict) else 400)
     return RedirectResponse(f"/questions?base={base}&answered={unit.id}", status_code=303)
+
+
+@router.post("/questions/{qid}/dismiss")
+def dismiss(request: Request, qid: int, reason: str = Form(""), base: str = Form(""),
+            csrf: str = Form("")):
+    user = auth.require_user(request)
+    auth.check_csrf(request, csrf)
+    base = render.current_base(request, user, base or None)
+    return _close(request, base, user, qid, lambda: asking.dismiss(
+        request.app.state.store, base, qid, reason, user), reason=reason, done="dismissed")
+
+
+@router.post("/questions/{qid}/merge")
+def merge(request: Request, qid: int, into: str = Form(""), base: str = Form(""),
+          csrf: str = Form("")):
+    user = auth.require_user(request)
+    auth.check_csrf(request, csrf)
+    base = render.current_base(request, user, base or None)
+
+    def act():
+        if not into.isdigit():
+            raise LaoshifuError(Problem("choose the question this one repeats", field="into"))
+        return asking.merge(request.app.state.store, base, qid, int(into), user)
+    return _close(request, base, user, qid, act, done="merged")
+
+
+def _close(request: Request, base: str, user, qid: int, action, done: str, **typed):
+    try:
+        action()
+    except LaoshifuError as exc:
+        if isinstance(exc, permissions.PermissionDenied) or (
+                isinstance(exc, NotFound) and not any(p.field == "into" for p in exc.problems)):
+            raise
+        # Shown on the question it is about, with what was typed.
+        return render.page(request, "questions.html", {
+            **_queue(request, base, user), "failed": qid, "problems": exc.problems, **typed},
+            status_code=409 if isinstance(exc, Conflict) else 400)
+    return RedirectResponse(f"/questions?base={base}&{done}={qid}", status_code=303)
