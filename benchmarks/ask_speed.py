@@ -122,7 +122,7 @@ def cold_ask(home: Path, question: str, mode: str, repeat: int = 5) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--units", type=int, default=100_000)
+    parser.add_argument("--units", type=int, default=100_000, help="generated base's size (0: the example only)")
     parser.add_argument("--mode", default="lexical,hybrid", help="lexical and/or hybrid, comma-separated")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
@@ -134,7 +134,8 @@ def main() -> None:
         tmp = Path(tmp)
         from import_throughput import generate
 
-        for name, folder in (("example", EXAMPLE), ("generated", tmp / "kb")):
+        bases = (("example", EXAMPLE), ("generated", tmp / "kb")) if args.units else (("example", EXAMPLE),)
+        for name, folder in bases:
             if name == "generated":
                 folder.mkdir()
                 generate(folder, args.units)

@@ -30,7 +30,7 @@ from laoshifu.search.semantic.retriever import SemanticIndex
 @dataclass(frozen=True)
 class FusionParams:
     method: str = "weighted"  # or "rrf"
-    unit_weight: float = 4.0  # the semantic side's weight when ranking units
+    unit_weight: float = 10.0  # the semantic side's weight when ranking units
     sentence_weight: float = 0.75  # … when ranking sentences
     context: float = 1.0  # weight of the sentence's unit's similarity in a sentence's
     rrf_k: int = 60

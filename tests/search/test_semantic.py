@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from laoshifu.search import build_index
+from laoshifu.store import Store
 from laoshifu.search.hybrid import FusionParams, HybridSearch, best_rows, fused_scores, shortfall
 from laoshifu.search.semantic import (
     FileVectorCache, SemanticIndex, VectorSource, build_index_vectors, build_vectors, load_vectors,
@@ -62,6 +63,48 @@ def test_store_shares_vectors_between_workers(store, index):
     assert store.count_vectors("fake") == len(one.embedded)
     # float16 in the store: close to, not exactly, the computed vector
     assert np.allclose(vectors.matrix[0], FakeEmbedder.vector(embedding_text(sentences[0])), atol=1e-3)
+
+
+def test_a_store_that_cannot_keep_vectors_still_gets_them_used(index):
+    class ReadOnly:
+        def get_vectors(self, model, hashes):
+            return {}
+
+        def put_vectors(self, model, vectors):
+            raise PermissionError("attempt to write a readonly database")
+
+    source = VectorSource(FakeEmbedder(), ReadOnly())
+    vectors, report = build_vectors(list(index.t.sentence_text), source)
+    assert report.embedded > 0 and len(vectors) == len(index.t.sentence_text)
+    assert "readonly" in source.failed
+
+
+def test_import_embeds_what_the_folders_cache_lacks(store, tmp_path, units):
+    from laoshifu.search.semantic.prepare import prepare_vectors, unit_texts
+    from laoshifu.search.semantic import seed_path
+
+    texts = sorted({embedding_text(t) for t in unit_texts(units)})
+    write_seed(seed_path(tmp_path, "fake"), "fake", texts[:3], [FakeEmbedder.vector(t) for t in texts[:3]])
+    embedder = FakeEmbedder()
+    report = prepare_vectors(store, units, "on", embedder, tmp_path)
+    assert report.seed.vectors == 3 and report.embedded == len(texts) - 3 and not report.seed_problem
+    assert prepare_vectors(store, units, "on", FakeEmbedder(), tmp_path).embedded == 0  # all stored
+
+
+def test_a_bad_folder_cache_is_reported_and_everything_embedded(store, tmp_path, units):
+    from laoshifu.search.semantic.prepare import prepare_vectors, unit_texts
+    from laoshifu.search.semantic import seed_path
+
+    texts = sorted({embedding_text(t) for t in unit_texts(units)})
+    seed_path(tmp_path, "fake").parent.mkdir(parents=True)
+    for damaged in (b"not a cache", b"PK\x03\x04 a broken zip"):
+        seed_path(tmp_path, "fake").write_bytes(damaged)
+        report = prepare_vectors(store, units, "on", FakeEmbedder(), tmp_path)
+        assert report.seed is None and report.seed_problem
+    assert report.embedded == 0  # the first round stored them all
+    assert prepare_vectors(Store.open(f"sqlite:///{tmp_path / 'other.db'}"), units, "on", FakeEmbedder(),
+                           tmp_path).embedded == len(texts)
+    assert prepare_vectors(store, units, "off", FakeEmbedder(), tmp_path).mode.name == "lexical"
 
 
 def test_saved_vectors_belong_to_one_store_version(tmp_path, index, units):

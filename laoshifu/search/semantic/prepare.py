@@ -8,6 +8,7 @@ after a spot check, so only texts it lacks are embedded.
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -56,7 +57,7 @@ def prepare_vectors(store, units: Iterable[Unit], setting: str, embedder: Embedd
     if path is not None and path.exists():
         try:
             seed = seed_vectors(path, source)
-        except (SeedMismatch, OSError, ValueError, KeyError) as exc:
+        except (SeedMismatch, OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
             problem = str(exc)  # only a cache: embed everything instead
     texts = {text_key(t): t for t in map(embedding_text, sentences + [unit_label(u) for u in units])}
     _, embedded = source.fetch(texts, progress)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,7 @@ class VectorSource:
     def __init__(self, embedder: Embedder, store=None):
         self.embedder = embedder
         self.store = store
+        self.failed = ""  # why vectors could not be stored, if they could not
 
     def fetch(self, texts: dict[str, str],
               progress: Callable[[int, int], None] | None = None) -> tuple[dict[str, np.ndarray], int]:
@@ -52,7 +54,12 @@ class VectorSource:
             computed = self.embedder.passages([texts[k] for k in missing], progress)
             new = dict(zip(missing, computed))
             if self.store is not None:
-                self.store.put_vectors(model, new)
+                try:
+                    self.store.put_vectors(model, new)
+                except Exception as exc:  # noqa: BLE001 — any store error: keep them in memory
+                    # A read-only or unreachable store still answers; another worker (or
+                    # this one, next time) embeds these again.
+                    self.failed = f"{type(exc).__name__}: {exc}"
             found.update(new)
         return found, len(missing)
 
@@ -174,7 +181,7 @@ def load_vectors(directory: Path, model: str, store_version: int, rows: int,
                                      data["label_vectors"].astype(np.float32))
             texts = [str(t) for t in data["label_texts"]]
             ids = [str(u) for u in data["unit_ids"]]
-    except (OSError, ValueError, KeyError):
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
         return None
     return IndexVectors(sentences, labels, ids, texts)
 
@@ -247,7 +254,7 @@ class FileVectorCache:
             with np.load(self.path, allow_pickle=False) as data:
                 for model, key, vector in zip(data["models"], data["keys"], data["vectors"]):
                     self._vectors[(str(model), key.decode("ascii"))] = vector.astype(np.float32)
-        except (OSError, ValueError, KeyError):
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
             pass  # no cache yet, or a damaged one: start afresh
 
     def get_vectors(self, model: str, text_hashes) -> dict[str, np.ndarray]:
