@@ -12,6 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import and_, delete, insert, select, update
 
 from .errors import LaoshifuError, NotFound, Problem
+from . import sessions
 from .permissions import ROLES
 from .store import Store, now, schema
 from .units import DEFAULT_BASE
@@ -28,6 +29,8 @@ class User:
     bases: tuple[str, ...] = ()
     disabled: bool = False
     created_at: str = ""
+    # A password someone else saw (generated and shown once): changed at the next login.
+    must_change_password: bool = False
 
     def can_see(self, base: str) -> bool:
         return self.role == "admin" or base in self.bases
@@ -37,7 +40,8 @@ class User:
 
     def to_dict(self) -> dict:
         return {"name": self.name, "role": self.role, "bases": list(self.bases),
-                "disabled": self.disabled, "created_at": self.created_at}
+                "disabled": self.disabled, "created_at": self.created_at,
+                "must_change_password": self.must_change_password}
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,12 @@ class Reset:
 
 
 def new_password() -> str:
-    return secrets.token_urlsafe(12)
+    """16 URL-safe characters, never starting with '-' or '_': typed after a command
+    (``--password …``) or read aloud, a leading dash reads as an option."""
+    while True:
+        password = secrets.token_urlsafe(12)
+        if password[0].isalnum():
+            return password
 
 
 def hash_token(token: str) -> str:
@@ -87,14 +96,17 @@ def _check_password(password: str) -> None:
 def _user(conn, row) -> User:
     m = schema.memberships
     bases = tuple(conn.scalars(select(m.c.base).where(m.c.user == row.name).order_by(m.c.base)))
-    return User(row.name, row.role, bases, bool(row.disabled), row.created_at)
+    return User(row.name, row.role, bases, bool(row.disabled), row.created_at,
+                bool(row.must_change_password))
 
 
 def add_user(store: Store, name: str, role: str, password: str | None = None,
              bases: list[str] | tuple[str, ...] = (DEFAULT_BASE,), actor: str = "system") -> tuple[User, str]:
-    """Create a user; return it and its password (generated when not given)."""
+    """Create a user; return it and its password (generated when not given: then shown
+    to whoever made the account, so the user must change it at the first login)."""
     _check_name(name)
     _check_role(role)
+    generated = not password
     password = password or new_password()
     _check_password(password)
     u = schema.users
@@ -103,7 +115,8 @@ def add_user(store: Store, name: str, role: str, password: str | None = None,
             raise LaoshifuError(Problem(f"user {name!r} already exists", field="name",
                                         hint="laoshifu user reset NAME gives a new password"))
         conn.execute(insert(u).values(name=name, role=role, password_hash=_hasher.hash(password),
-                                      created_at=now(), disabled=0))
+                                      created_at=now(), disabled=0,
+                                      must_change_password=int(generated)))
         for base in bases:
             store.ensure_base(conn, base, actor)
             conn.execute(insert(schema.memberships).values(user=name, base=base))
@@ -183,20 +196,48 @@ def set_disabled(store: Store, name: str, disabled: bool, actor: str = "system")
 
 def reset_password(store: Store, name: str, password: str | None = None,
                    actor: str = "system") -> Reset:
-    """Set a new password (generated when not given); end the user's sessions and revoke
-    their API tokens (a reset is what one does when the old password may be known)."""
+    """Set a new password (generated when not given, and then to be changed at the next
+    login); end the user's sessions and revoke their API tokens (a reset is what one does
+    when the old password may be known)."""
+    generated = not password
     password = password or new_password()
     _check_password(password)
     t = schema.api_tokens
     with store.transaction() as conn:
         _require_row(conn, name)
         conn.execute(update(schema.users).where(schema.users.c.name == name).values(
-            password_hash=_hasher.hash(password)))
+            password_hash=_hasher.hash(password), must_change_password=int(generated)))
         conn.execute(delete(schema.sessions).where(schema.sessions.c.user == name))
         revoked = conn.execute(update(t).where(and_(t.c.user == name, t.c.revoked == 0))
                                .values(revoked=1)).rowcount
         store.audit(conn, actor, "user.reset", target=name, detail={"tokens_revoked": revoked})
     return Reset(password, revoked)
+
+
+def change_password(store: Store, name: str, current: str, new: str,
+                    keep_session: str | None = None) -> User:
+    """The user changes his own password: the current one first. His other sessions end
+    (a changed password locks out whoever else knew the old one); ``keep_session`` is the
+    one he is changing it from. API tokens are separate secrets and stay."""
+    if verify_password(store, name, current) is None:
+        raise LaoshifuError(Problem("the current password is wrong", field="current",
+                                    hint="forgotten it? an administrator can reset it"))
+    _check_password(new)
+    if new == current:
+        raise LaoshifuError(Problem("the new password is the old one", field="new",
+                                    hint="choose a password nobody else has seen"))
+    if new.lower() == name.lower():
+        raise LaoshifuError(Problem("the password is the user name", field="new"))
+    s = schema.sessions
+    with store.transaction() as conn:
+        conn.execute(update(schema.users).where(schema.users.c.name == name).values(
+            password_hash=_hasher.hash(new), must_change_password=0))
+        others = delete(s).where(s.c.user == name)
+        if keep_session:
+            others = others.where(s.c.id_hash != sessions.id_hash(keep_session))
+        ended = conn.execute(others).rowcount
+        store.audit(conn, name, "user.passwd", target=name, detail={"sessions_ended": ended})
+    return get_user(store, name)
 
 
 def set_bases(store: Store, name: str, bases: list[str], actor: str = "system") -> User:
@@ -238,7 +279,8 @@ def _dummy_hash() -> str:
 
 
 def ensure_admin(store: Store) -> str | None:
-    """On first start with no users, create ``admin``; return its one-time password."""
+    """On first start with no users, create ``admin``; return its first password, shown
+    once and to be changed at the first login."""
     if count_users(store):
         return None
     _, password = add_user(store, "admin", "admin", bases=(DEFAULT_BASE,), actor="system")

@@ -23,6 +23,11 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def id_hash(sid: str) -> str:
+    """How a session id is stored: only its hash, so the table leaks no live session."""
+    return _sha(sid)
+
+
 def secret(store: Store) -> str:
     """The cookie-signing secret, made once and shared by every worker through the store."""
     m = schema.meta

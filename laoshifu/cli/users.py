@@ -19,7 +19,7 @@ def register(main: click.Group) -> None:
 
 @click.group("user")
 def user_group() -> None:
-    """Accounts: add users, change roles, reset passwords."""
+    """Accounts: add users, change roles, reset or change passwords."""
 
 
 def _read_password(from_stdin: bool) -> str | None:
@@ -40,7 +40,7 @@ def user_add(name: str, role: str, bases: tuple[str, ...], password_stdin: bool)
                                        bases=bases or ("main",), actor="cli")
     click.echo(f"added {user.name} ({user.role}) in {', '.join(user.bases)}")
     if not password_stdin:
-        click.echo(f"password (shown once): {password}")
+        click.echo(f"password (shown once; {user.name} changes it at the first login): {password}")
 
 
 @user_group.command("role")
@@ -59,12 +59,29 @@ def user_reset(name: str, password_stdin: bool) -> None:
     """Give a user a new password (ends their sessions, revokes their API tokens); prints it once."""
     reset = accounts.reset_password(open_store(), name, _read_password(password_stdin), actor="cli")
     if not password_stdin:
-        click.echo(f"new password for {name} (shown once): {reset.password}")
+        click.echo(f"new password for {name} (shown once; {name} changes it at the next login): "
+                   f"{reset.password}")
     else:
         click.echo(f"password of {name} changed")
     if reset.tokens_revoked:
         plural = "" if reset.tokens_revoked == 1 else "s"
         click.echo(f"{reset.tokens_revoked} API token{plural} revoked")
+
+
+@user_group.command("passwd")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the current password, then the new one, a line each from standard input.")
+def user_passwd(name: str, password_stdin: bool) -> None:
+    """Change your own password (the current one first); ends your other web logins."""
+    if password_stdin:
+        current, new = _read_password(True), _read_password(True)
+    else:
+        current = click.prompt("当前密码 current password", hide_input=True)
+        new = click.prompt("新密码 new password (at least 8 characters)", hide_input=True,
+                           confirmation_prompt="再输一遍 repeat")
+    accounts.change_password(open_store(), name, current or "", new or "")
+    click.echo(f"password of {name} changed")
 
 
 @user_group.command("list")
@@ -127,7 +144,8 @@ def serve_cmd(host: str, port: int, workers: int) -> None:
     store = open_store()
     password = accounts.ensure_admin(store)
     if password:
-        click.echo(f"first start: created user 'admin' with password (shown once): {password}")
+        click.echo(f"first start: created user 'admin' with password (shown once; change it at "
+                   f"the first login): {password}")
     store.close()
     click.echo(f"serving on http://{host}:{port}/  (API docs at /api/v1/docs)")
     uvicorn.run("laoshifu.web.app:create_app", factory=True, host=host, port=port,

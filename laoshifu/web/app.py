@@ -50,8 +50,8 @@ def create_app(store: Store | None = None, *, max_upload_bytes: int | None = Non
     app.state.max_upload_bytes = max_upload_bytes
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
-    from . import api, api_training, pages_admin, pages_ask, pages_knowledge, pages_review, pages_training
-    for module in (pages_ask, pages_knowledge, pages_review, pages_admin, pages_training):
+    from . import api, api_training, pages_account, pages_admin, pages_ask, pages_knowledge, pages_review, pages_training
+    for module in (pages_ask, pages_knowledge, pages_review, pages_admin, pages_training, pages_account):
         app.include_router(module.router)
     app.include_router(api.router, prefix=API_PREFIX)
     app.include_router(api_training.router, prefix=API_PREFIX)
@@ -61,6 +61,10 @@ def create_app(store: Store | None = None, *, max_upload_bytes: int | None = Non
     @app.exception_handler(auth.LoginRequired)
     async def _login(request: Request, exc):
         return _login_redirect(request)
+
+    @app.exception_handler(auth.PasswordChangeRequired)
+    async def _change_password(request: Request, exc):
+        return _login_redirect(request, auth.PASSWORD_PAGE)
 
     @app.exception_handler(limits.BodyTooLarge)
     async def _too_large(request: Request, exc: limits.BodyTooLarge):
@@ -146,9 +150,9 @@ def _refuse_before_body(request: Request, gate: limits.Gate) -> Response | None:
     return None
 
 
-def _login_redirect(request: Request) -> Response:
+def _login_redirect(request: Request, page: str = "/login") -> Response:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+    return RedirectResponse(f"{page}?next={quote(target)}", status_code=303)
 
 
 def _too_large_response(request: Request, limit: int) -> Response:

@@ -21,6 +21,14 @@ class LoginRequired(Exception):
     """A page needs a logged-in user: send the browser to the login page."""
 
 
+class PasswordChangeRequired(Exception):
+    """The user logged in with a password someone else saw: his own one comes first."""
+
+
+# Where one changes one's password; the only page a user who must change it may open.
+PASSWORD_PAGE = "/account/password"
+
+
 class CsrfError(LaoshifuError):
     pass
 
@@ -73,6 +81,8 @@ def require_user(request: Request) -> User:
     user, _ = session_user(request)
     if user is None:
         raise LoginRequired()
+    if user.must_change_password and request.url.path != PASSWORD_PAGE:
+        raise PasswordChangeRequired()
     return user
 
 

@@ -66,7 +66,7 @@ def add_user(request: Request, name: str = Form(""), role: str = Form("apprentic
     def act():
         chosen = [b.strip() for b in bases.replace(",", " ").split() if b.strip()] or ["main"]
         user, password = accounts.add_user(store, name.strip(), role, bases=chosen, actor=admin.name)
-        return {"secret_label": "admin.password_once", "secret": password, "secret_for": user.name}
+        return {"secret_label": "admin.password_for", "secret": password, "secret_for": user.name}
     return _form_action(request, act)
 
 
@@ -79,7 +79,7 @@ def change_user(request: Request, name: str, role: str = Form(""), bases: str = 
     def act():
         if action == "reset":
             reset = accounts.reset_password(store, name, actor=admin.name)
-            return {"secret_label": "admin.password_once", "secret": reset.password, "secret_for": name}
+            return {"secret_label": "admin.password_for", "secret": reset.password, "secret_for": name}
         if action in ("disable", "enable"):
             accounts.set_disabled(store, name, action == "disable", actor=admin.name)
             return None
@@ -105,7 +105,7 @@ def add_token(request: Request, user: str = Form(""), name: str = Form(""), csrf
     def act():
         token = accounts.create_token(request.app.state.store, user.strip(), name.strip(),
                                       actor=admin.name)
-        return {"secret_label": "admin.token_once", "secret": token.token, "secret_for": token.user}
+        return {"secret_label": "admin.token_for", "secret": token.token, "secret_for": token.user}
     return _form_action(request, act)
 
 
