@@ -194,7 +194,7 @@ def test_import_page_for_master(world):
 def test_cli_users_and_tokens(cli, home):
     added = cli("user", "add", "wang", "--role", "master")
     assert added.returncode == 0, added.stderr
-    assert "password (shown once):" in added.stdout
+    assert "password (shown once; wang changes it at the first login):" in added.stdout
     piped = cli("user", "add", "xiao", "--password-stdin", input="long-enough-pw\n")
     assert piped.returncode == 0 and "password" not in piped.stdout.split("\n", 1)[1]
     assert cli("user", "role", "xiao", "engineer").stdout.strip() == "xiao is now engineer"
