@@ -10,7 +10,9 @@ a hit is a retrieved sentence containing one of the gold answer strings.
 vectors are cached by text hash in ~/.cache/laoshifu-bench (embedding a data set's 10,000
 sentences takes minutes on one thread; later runs read them). ``--sweep`` tries several
 fusion settings on cached question vectors (tune on ``trial``, never on dev).
-The data stays in /work/shared/eval (CC BY-SA); nothing is copied into the repo.
+The public data sets (CC BY-SA) are not in the repo: put cmrc2018/cmrc2018_dev.json,
+cmrc2018/cmrc2018_trial.json and drcd/DRCD_dev.json in benchmarks/data/ (ignored by git),
+or name their folder with LAOSHIFU_EVAL_DIR.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from laoshifu.search.semantic.vectors import text_key
 from laoshifu.text import Analyzer, normalize, split_sentences
 from laoshifu.units import Section
 
-EVAL = Path("/work/shared/eval")
+EVAL = Path(os.environ.get("LAOSHIFU_EVAL_DIR") or Path(__file__).resolve().parent / "data")
 DATASETS = {
     "cmrc": EVAL / "cmrc2018/cmrc2018_dev.json",
     "trial": EVAL / "cmrc2018/cmrc2018_trial.json",  # for tuning only
@@ -232,6 +234,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sweep", action="store_true",
                         help="compare fusion settings (for tuning on trial)")
     args = parser.parse_args(argv)
+    if not DATASETS[args.dataset].exists():
+        sys.exit(f"{DATASETS[args.dataset]} is missing: download the public CMRC 2018 and DRCD "
+                 "dev sets there, or set LAOSHIFU_EVAL_DIR to the folder that holds them")
     paragraphs, questions = load(DATASETS[args.dataset])
     n_sentences = sum(len(split_sentences(p.context)) for p in paragraphs)
     params, titles = parse_overrides(args.set), not args.no_titles
