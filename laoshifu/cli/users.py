@@ -7,6 +7,7 @@ import sys
 import click
 
 from .. import accounts
+from ..config import load_settings
 from ..permissions import ROLES
 from .common import echo_json, json_option, open_store
 
@@ -129,6 +130,11 @@ def token_revoke(token_id: int) -> None:
     click.echo(f"revoked token {token['id']} ({token['user']}, {token['name'] or '-'})")
 
 
+# How long a stop waits for requests in flight (an import may take minutes); systemd's
+# TimeoutStopSec in docs/deploy/laoshifu.service leaves room for it.
+GRACEFUL_SHUTDOWN_S = 60
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
@@ -147,6 +153,11 @@ def serve_cmd(host: str, port: int, workers: int) -> None:
         click.echo(f"first start: created user 'admin' with password (shown once; change it at "
                    f"the first login): {password}")
     store.close()
-    click.echo(f"serving on http://{host}:{port}/  (API docs at /api/v1/docs)")
+    home = load_settings().home
+    click.echo(f"serving on http://{host}:{port}/  (API docs at /api/v1/docs, health at /healthz)")
+    click.echo(f"access log {home / 'logs' / 'access.log'}; stop with Ctrl-C or SIGTERM "
+               f"(requests in flight finish, the search index is saved)")
+    # uvicorn's own access log is off: ours (web/access_log.py) leaves out query strings.
     uvicorn.run("laoshifu.web.app:create_app", factory=True, host=host, port=port,
-                workers=workers, log_level="warning", proxy_headers=False)
+                workers=workers, log_level="warning", proxy_headers=False, access_log=False,
+                timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S)

@@ -6,8 +6,9 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
-from .. import accounts, asking, feedback, permissions, editing, uploads
+from .. import accounts, asking, feedback, isolated, permissions, editing
 from ..accounts import User
 from ..errors import LaoshifuError, Problem
 from ..units import DEFAULT_BASE, KINDS, STATUSES, Unit
@@ -22,7 +23,8 @@ ERRORS = {code: {"description": text, "content": {"application/json": {"example"
                              (409, "conflict", "changed by someone else"))}
 
 
-async def current(request: Request) -> User:
+def current(request: Request) -> User:
+    # Not async: finding the user reads the store, which must not hold up the event loop.
     return auth.bearer_user(request)
 
 
@@ -114,10 +116,11 @@ def bases(request: Request, user: User = Depends(current)) -> dict:
 
 
 @router.post("/ask", responses=ERRORS)
-async def ask(body: AskIn, request: Request, user: User = Depends(current)) -> dict:
+def ask(body: AskIn, request: Request, user: User = Depends(current)) -> dict:
     """Answer a question from the approved units of a base; unsure answers are queued."""
-    # Run in the event loop, not a thread: answering is a few ms of CPU, and a thread hop
-    # per request costs more than it saves under the GIL.
+    # In a worker thread, not the event loop: an answer is a few ms, but the first after a
+    # change re-indexes, and an unsure one queues the question (a write that may wait for
+    # an import): other users must not wait meanwhile.
     return asking.ask(_store(request), body.base, body.question, user, record=body.record).to_dict()
 
 
@@ -223,8 +226,12 @@ async def import_upload(request: Request, file: UploadFile = File(...),
     side wins (``ours``: keep the store's, ``theirs``: take the folder's)."""
     limit = request.app.state.max_upload_bytes
     data = await file.read(limit + 1)
-    report = uploads.import_upload(_store(request), base, file.filename or "upload", data, user,
-                                   dry_run=dry_run, max_bytes=limit, on_conflict=on_conflict)
+    # In a child process within a time budget (503 past it, nothing imported): a large
+    # upload must not stop everyone else's answers.
+    report = await run_in_threadpool(
+        isolated.import_upload, _store(request), base, file.filename or "upload", data, user,
+        dry_run=dry_run, max_bytes=limit, on_conflict=on_conflict,
+        seconds=request.app.state.import_seconds)
     return report.to_dict()
 
 

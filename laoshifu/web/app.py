@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -10,15 +11,18 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from itsdangerous import URLSafeTimedSerializer
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from .. import permissions, sessions
+from .. import isolated, permissions, scratch, sessions
+from ..answer.asker import cache_for, serve_from
 from ..config import load_settings
 from ..errors import Conflict, LaoshifuError, NotFound, PermissionDenied, Problem
 from ..store import Store
 from ..store.damage import StoreDamaged
-from . import auth, limits, render
+from . import api_docs, auth, limits, render, service
+from .access_log import AccessLog
 from .i18n import pick_lang
 
 HERE = Path(__file__).parent
@@ -34,29 +38,46 @@ SECURITY_HEADERS = {
 }
 
 
-def create_app(store: Store | None = None, *, max_upload_bytes: int | None = None) -> FastAPI:
+def create_app(store: Store | None = None, *, max_upload_bytes: int | None = None,
+               index_dir: Path | None = None, warm: bool | None = None,
+               access_log: Path | None = None,
+               import_seconds: float = isolated.DEFAULT_IMPORT_SECONDS) -> FastAPI:
     """The app over ``store`` (default: the store named by LAOSHIFU_HOME / LAOSHIFU_DATABASE_URL);
-    uploads up to ``max_upload_bytes`` (default: the configured max_file_mb)."""
+    uploads up to ``max_upload_bytes`` (default: the configured max_file_mb), imported within
+    ``import_seconds``. The served app (no ``store`` given) keeps its files in LAOSHIFU_HOME:
+    temporary files in tmp/, the search index loaded at start from index/ and saved there at
+    shutdown, the access log in logs/."""
     settings = load_settings()
-    if store is None:
+    served = store is None
+    if served:
+        scratch.use_home_tmp(settings.home)
         store = Store.open(settings.database_url)
+        index_dir = index_dir or settings.index_dir
+        access_log = access_log or settings.home / "logs" / "access.log"
     if max_upload_bytes is None:
         max_upload_bytes = int(settings.max_file_mb * 1024 * 1024)
-    app = FastAPI(title="Laoshifu 老师傅", version="1", docs_url="/api/v1/docs",
-                  openapi_url="/api/v1/openapi.json", redoc_url=None,
+    app = FastAPI(title="Laoshifu 老师傅", version="1", docs_url=None,
+                  openapi_url="/api/v1/openapi.json", redoc_url=None, lifespan=service.lifespan,
                   description="Ask the master's knowledge; manage units, questions and feedback.")
     app.state.store = store
     app.state.signer = URLSafeTimedSerializer(sessions.secret(store), salt="laoshifu-session")
     app.state.max_upload_bytes = max_upload_bytes
+    app.state.import_seconds = import_seconds
+    app.state.indexes = serve_from(store, index_dir) if index_dir else cache_for(store)
+    app.state.warm = served if warm is None else warm
+    app.state.started = time.monotonic()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     from . import api, api_training, pages_account, pages_admin, pages_ask, pages_knowledge, pages_review, pages_training
-    for module in (pages_ask, pages_knowledge, pages_review, pages_admin, pages_training, pages_account):
+    for module in (pages_ask, pages_knowledge, pages_review, pages_admin, pages_training, pages_account, service,
+                   api_docs):
         app.include_router(module.router)
     app.include_router(api.router, prefix=API_PREFIX)
     app.include_router(api_training.router, prefix=API_PREFIX)
 
     app.add_middleware(_Edges, max_upload_bytes=max_upload_bytes)
+    if access_log is not None:
+        app.add_middleware(AccessLog, path=access_log)  # outermost: sees every answer
 
     @app.exception_handler(auth.LoginRequired)
     async def _login(request: Request, exc):
@@ -124,7 +145,9 @@ class _Edges:
             await _too_large_response(request, limit)(scope, receive, send_with_edges)
             return
         gate = limits.gate_for(scope["method"], scope["path"], API_PREFIX)
-        refusal = _refuse_before_body(request, gate) if gate else None
+        # In a thread: finding the user reads (and now and then writes) the store, which
+        # may wait for an import's write lock; the event loop must not wait with it.
+        refusal = await run_in_threadpool(_refuse_before_body, request, gate) if gate else None
         if refusal is not None:
             await refusal(scope, receive, send_with_edges)
             return
@@ -181,6 +204,8 @@ def _edge_cookies(request: Request, existing: list[str]) -> list[str]:
 def _status_for(exc: LaoshifuError) -> tuple[int, str]:
     if isinstance(exc, StoreDamaged):
         return 503, "store_damaged"
+    if isinstance(exc, isolated.OverBudget):
+        return 503, "over_time"
     if isinstance(exc, auth.Unauthorized):
         return 401, "unauthorized"
     if isinstance(exc, auth.CsrfError):

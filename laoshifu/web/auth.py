@@ -103,6 +103,7 @@ def bearer_user(request: Request) -> User:
     if user is None:
         raise Unauthorized(Problem("the API token is not valid",
                                    hint="create a new one: laoshifu token create NAME"))
+    request.scope["lsf_actor"] = user.name  # for the access log
     return user
 
 

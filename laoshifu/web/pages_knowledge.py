@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse
+from starlette.concurrency import run_in_threadpool
 
-from .. import permissions, editing, uploads
+from .. import editing, isolated, permissions
 from ..errors import Conflict, LaoshifuError, NotFound, Problem
 from ..units import KINDS
 from . import auth, forms, render
@@ -109,8 +110,10 @@ async def _save(request: Request, unit_id: str | None):
     if unit is not None:
         try:
             unit = unit.with_changes(author=old.author if old else user.name)
-            saved = editing.save_edit(store, base, unit, user, comment,
-                                     expected_version=int(expected) if expected.isdigit() else (None if old else 0))
+            # A write, which may wait for an import's lock: not in the event loop.
+            saved = await run_in_threadpool(
+                editing.save_edit, store, base, unit, user, comment,
+                expected_version=int(expected) if expected.isdigit() else (None if old else 0))
         except NotFound:
             raise
         except LaoshifuError as exc:
@@ -180,13 +183,16 @@ async def import_upload(request: Request, file: UploadFile = File(...), base: st
     limit = request.app.state.max_upload_bytes
     data = await file.read(limit + 1)
     try:
-        report = uploads.import_upload(request.app.state.store, base, file.filename or "upload",
-                                       data, user, dry_run=bool(dry_run), max_bytes=limit,
-                                       on_conflict=on_conflict)
+        # In a child process within a time budget: see api.import_upload.
+        report = await run_in_threadpool(
+            isolated.import_upload, request.app.state.store, base, file.filename or "upload",
+            data, user, dry_run=bool(dry_run), max_bytes=limit, on_conflict=on_conflict,
+            seconds=request.app.state.import_seconds)
     except LaoshifuError as exc:
         if isinstance(exc, permissions.PermissionDenied):
             raise
-        status = 409 if isinstance(exc, Conflict) else 413 if "limit" in exc.problems[0].message else 400
+        status = 409 if isinstance(exc, Conflict) else 503 if isinstance(exc, isolated.OverBudget) \
+            else 413 if "limit" in exc.problems[0].message else 400
         return render.page(request, "import.html", {"base": base, "problems": exc.problems,
                                                     "conflict": isinstance(exc, Conflict)},
                            status_code=status)
