@@ -196,7 +196,9 @@ class IndexCache:
         whole at the next start); returns the bases saved."""
         saved = []
         for base in list(self._indexes):
-            entry = self.get(base)  # incremental: only the units changed since
+            # Incremental (only the units changed since); but a build still running (the
+            # warm-up at start) is not waited for: what is complete is saved as it is.
+            entry = self._indexes[base] if self._lock.locked() else self.get(base)
             path = self._path(entry.base)
             if path is not None and not self._saved_already(entry, path):
                 self._save(entry)
