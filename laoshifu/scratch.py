@@ -15,7 +15,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from .config import default_home
+from .config import find_home
 
 
 def home_tmp(home: Path) -> Path:
@@ -25,7 +25,7 @@ def home_tmp(home: Path) -> Path:
 def use_home_tmp(home: Path | None = None) -> Path | None:
     """Point this process's (and its children's) temporary files into LAOSHIFU_HOME/tmp;
     None when that folder cannot be made (a read-only home keeps the system's)."""
-    home = home or Path(os.environ.get("LAOSHIFU_HOME") or default_home()).expanduser()
+    home = home or find_home()[0]  # as load_settings finds it, without reading config.yaml
     path = home_tmp(home)
     try:
         path.mkdir(parents=True, exist_ok=True)
