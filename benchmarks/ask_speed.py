@@ -42,13 +42,16 @@ t1 = time.perf_counter()
 cache_for(store, index_dir).get("main")
 load = time.perf_counter() - t1
 questions = json.loads(sys.argv[3])
-times = []
+times, cpu = [], []
 for q in questions:
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     ask(store, q, record=False, index_dir=index_dir)
     times.append((time.perf_counter() - t) * 1000)
+    cpu.append((time.process_time() - c) * 1000)
+# CPU time too: on a shared machine, waiting for a core inflates the wall clock.
 print(json.dumps({"load_s": load, "p50_ms": statistics.median(times),
-                  "p95_ms": statistics.quantiles(times, n=20)[-1], "import_s": t1 - t0}))
+                  "p95_ms": statistics.quantiles(times, n=20)[-1], "p50_cpu_ms": statistics.median(cpu),
+                  "import_s": t1 - t0}))
 """
 
 BASELINE = r"""
@@ -149,12 +152,13 @@ def main() -> None:
                     "first_build_s": build_s, "cold_ask_s": cold_ask(home, questions[0], mode)}
             results[name]["baseline"] = run(BASELINE, db, index_dir, qjson)
     print(f"{len(questions)} questions from examples/go-silicon-steel/questions.yaml")
-    print(f"{'knowledge base':<16} {'system':<13} {'p50 ms':>7} {'p95 ms':>7} {'load s':>7} "
+    print(f"{'knowledge base':<16} {'system':<13} {'p50 ms':>7} {'p95 ms':>7} {'p50 cpu':>7} {'load s':>7} "
           f"{'cold ask s':>10} {'import s':>9} {'1st build s':>11}")
     for name, pair in results.items():
         for system, row in pair.items():
-            cold, imp, build = (f"{row[k]:.2f}" if k in row else "—" for k in ("cold_ask_s", "kb_import_s", "first_build_s"))
-            print(f"{name:<16} {system:<13} {row['p50_ms']:7.2f} {row['p95_ms']:7.2f} {row['load_s']:7.2f} "
+            cold, imp, build, cpu = (f"{row[k]:.2f}" if k in row else "—"
+                                     for k in ("cold_ask_s", "kb_import_s", "first_build_s", "p50_cpu_ms"))
+            print(f"{name:<16} {system:<13} {row['p50_ms']:7.2f} {row['p95_ms']:7.2f} {cpu:>7} {row['load_s']:7.2f} "
                   f"{cold:>10} {imp:>9} {build:>11}")
     print("targets: p50 <= 20 ms lexical / 30 ms hybrid (example), <= 50 ms (100k units); cold ask <= 1.5 s; "
           "index load <= 1 s (100k)")
