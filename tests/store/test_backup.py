@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import select
 
 from laoshifu.errors import Conflict, LaoshifuError
 from laoshifu.store import Store, schema

@@ -10,7 +10,6 @@ import threading
 import time
 import zipfile
 
-import pytest
 from fastapi.testclient import TestClient
 
 from laoshifu.store import Store
@@ -78,7 +77,7 @@ def test_the_served_app_loads_its_indexes_at_start_and_saves_them_at_shutdown(wo
     assert f'"store_version": {world.store.version()}' in state
     assert (index_dir / "other" / "state.json").exists()
     # the next start loads them: no index is built
-    import laoshifu.answer.asker as asker
+    from laoshifu.answer import asker
 
     def no_build(*args, **kwargs):
         raise AssertionError("the saved index should have been loaded")
