@@ -92,6 +92,12 @@ def _child(sender, fn, args, environ: dict[str, str], tmp: str) -> None:
 def import_upload(store, base: str, filename: str, data: bytes, user, *, dry_run: bool,
                   max_bytes: int, on_conflict: str, seconds: float = DEFAULT_IMPORT_SECONDS):
     """``uploads.import_upload`` in a child process on the same store, within ``seconds``."""
+    if store.dialect == "sqlite" and store.engine.url.database in (None, "", ":memory:"):
+        # A store in memory exists in this process only (tests, demos): import here.
+        from . import uploads
+
+        return uploads.import_upload(store, base, filename, data, user, dry_run=dry_run,
+                                     max_bytes=max_bytes, on_conflict=on_conflict)
     report = run(_import_job, store.url, base, filename, data, user, dry_run, max_bytes,
                  on_conflict, seconds=seconds, what=f"importing {filename}")
     if report.changed and not dry_run:

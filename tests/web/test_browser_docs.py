@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .test_browser import browser, pytestmark, server  # noqa: F401 - fixtures and marks
+from .test_browser import ARTIFACTS, browser, pytestmark, server  # noqa: F401 - fixtures and marks
 
 
 def test_swagger_ui_renders_offline(server, browser):  # noqa: F811
@@ -18,6 +18,7 @@ def test_swagger_ui_renders_offline(server, browser):  # noqa: F811
     page.wait_for_selector(".swagger-ui .info .title", timeout=30000)
     assert "Laoshifu" in page.inner_text(".swagger-ui .info .title")
     assert page.locator(".opblock").count() > 20
-    page.screenshot(path="test-artifacts/api-docs.png")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "api-docs.png"))
     context.close()
     assert outside == [] and problems == []
