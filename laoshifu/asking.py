@@ -40,13 +40,18 @@ def dismiss(store: Store, base: str, qid: int, reason: str, user):
     """The master closes a question that is not for him (食堂几点开饭), saying why; it
     leaves the queue, and asking it again does not bring it back."""
     permissions.check(user, "answer", base)
+    return store.dismiss_question(base, qid, dismissal_reason(reason), user.name)
+
+
+def dismissal_reason(reason: str) -> str:
+    """The reason a question is dismissed, required: it is kept and shown with it."""
     reason = (reason or "").strip()
     if not reason:
         raise LaoshifuError(Problem("say why the question is dismissed", field="reason",
                                     hint="e.g. 与工艺无关 (not about the process)"))
     if len(reason) > MAX_REASON:
         raise LaoshifuError(Problem(f"a reason of at most {MAX_REASON} characters", field="reason"))
-    return store.dismiss_question(base, qid, reason, user.name)
+    return reason
 
 
 def merge(store: Store, base: str, qid: int, into: int, user):

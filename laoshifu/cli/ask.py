@@ -16,7 +16,7 @@ from .common import base_option, echo_json, json_option, open_store
 
 
 def register(main: click.Group) -> None:
-    for command in (ask_cmd, questions_cmd, answer_cmd, eval_cmd):
+    for command in (ask_cmd, questions_cmd, answer_cmd, dismiss_cmd, merge_cmd, eval_cmd):
         main.add_command(command)
 
 
@@ -170,6 +170,30 @@ def answer_cmd(qid: int, text: str, base: str, actor: str, replace: bool) -> Non
                    f"v{previous.version} stays in `laoshifu history {unit.id}`")
     else:
         click.echo(f"recorded {unit.id} (v{unit.version}); the next ask will find it")
+
+
+@click.command("dismiss")
+@click.argument("qid", type=int)
+@click.option("--reason", required=True, help="Why it is not answered (kept and shown with it).")
+@base_option
+@click.option("--actor", default="master", show_default=True, help="Who dismisses (audit log).")
+def dismiss_cmd(qid: int, reason: str, base: str, actor: str) -> None:
+    """The master closes a queued question that is not for him; asked again, it only counts."""
+    from .. import asking
+
+    question = open_store().dismiss_question(base, qid, asking.dismissal_reason(reason), actor)
+    click.echo(f"dismissed question {question.id} ({question.text}): {question.close_reason}")
+
+
+@click.command("merge")
+@click.argument("qid", type=int)
+@click.option("--into", type=int, required=True, help="The question QID repeats.")
+@base_option
+@click.option("--actor", default="master", show_default=True, help="Who merges (audit log).")
+def merge_cmd(qid: int, into: int, base: str, actor: str) -> None:
+    """Merge queued question QID into the question it repeats: its askers join that one."""
+    target = open_store().merge_questions(base, qid, into, actor)
+    click.echo(f"merged question {qid} into {target.id} ({target.text}), now asked by {target.askers}")
 
 
 @click.command("eval")
