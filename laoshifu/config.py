@@ -51,9 +51,12 @@ def find_home(env: dict[str, str] | None = None, cwd: Path | None = None) -> tup
     env = os.environ if env is None else env
     if env.get("LAOSHIFU_HOME"):
         return Path(env["LAOSHIFU_HOME"]).expanduser(), HOME_FROM_ENV
-    local = (cwd or Path.cwd()) / LOCAL_HOME
-    if local.is_dir():
-        return local.resolve(), HOME_FROM_FOLDER
+    try:
+        local = (cwd or Path.cwd()) / LOCAL_HOME
+        if local.is_dir():
+            return local.resolve(), HOME_FROM_FOLDER
+    except OSError:  # a working folder removed under the process: no local store
+        pass
     xdg = env.get("XDG_DATA_HOME")
     return (Path(xdg) if xdg else Path.home() / ".local" / "share") / "laoshifu", HOME_FROM_DEFAULT
 

@@ -82,3 +82,12 @@ def test_asking_a_filled_base_does_not_warn(cli):
     done = cli("ask", "--json", "脱碳退火的露点一般控制在多少？")
     assert done.returncode == 0 and done.stderr == ""
     assert json.loads(done.stdout)["refused"] is False
+
+
+def test_a_removed_working_folder_falls_back_to_the_default(tmp_path, monkeypatch):
+    from laoshifu.config import find_home
+
+    def gone():
+        raise FileNotFoundError("the working folder was removed")
+    monkeypatch.setattr(Path, "cwd", staticmethod(gone))
+    assert find_home({"XDG_DATA_HOME": str(tmp_path)}) == (tmp_path / "laoshifu", HOME_FROM_DEFAULT)
