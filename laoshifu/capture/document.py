@@ -20,6 +20,7 @@ class SourceLine:
     image: str = ""  # the stored page image this line was read from
     heading: int = 0  # a heading's level (1 = 第X章 / the largest font), 0 for body text
     restored: tuple[str, ...] = ()  # what unit normalisation changed after OCR
+    continues: bool = False  # OCR: the line was wrapped and its sentence runs on
 
     @property
     def citation(self) -> str:

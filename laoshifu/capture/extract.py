@@ -18,6 +18,7 @@ from ..units import Parameter, Unit, format_number
 from . import patterns as P
 from .document import SourceLine
 from .lexicon import Lexicon, NameMatch
+from .pdf import join_lines
 from .proposals import Proposal, new_id
 
 # Units the condition grammar reads after a number; others are converted and left out.
@@ -87,12 +88,27 @@ def _blocks(lines: list[SourceLine]) -> list[list[SourceLine]]:
 
 
 def _sentences(block: list[SourceLine]) -> list[Sentence]:
-    out: list[Sentence] = []
+    """Sentences, each cited at the line it starts on; an OCR line that was wrapped runs
+    on into the next."""
+    joined: list[tuple[str, SourceLine]] = []
     for line in block:
-        for piece in re.split(r"(?<=[。！？!?；;])", line.text):
+        if joined and _runs_on(joined[-1]):
+            text, start = joined[-1]
+            joined[-1] = (join_lines(text, line.text), start)
+        else:
+            joined.append((line.text, line))
+        if not line.continues:
+            joined[-1] = (joined[-1][0] + "\n", joined[-1][1])
+    out: list[Sentence] = []
+    for text, start in joined:
+        for piece in re.split(r"(?<=[。！？!?；;])", text):
             if piece.strip():
-                out.append(Sentence(piece.strip(), line))
+                out.append(Sentence(piece.strip(), start))
     return out
+
+
+def _runs_on(entry: tuple[str, SourceLine]) -> bool:
+    return not entry[0].endswith("\n")
 
 
 # -- terms --------------------------------------------------------------------------------
@@ -538,3 +554,19 @@ def _parameter_fields(unit: Parameter) -> dict:
 def context_units(units: Iterable[Unit]) -> list[Unit]:
     """The units a capture is matched against: approved and draft ones."""
     return [u for u in units if u.status in ("approved", "draft")]
+
+
+def parameter_proposal(written: str, process: str, lower: float | None, upper: float | None,
+                       target: float | None, unit: str, sentence: Sentence,
+                       lexicon: Lexicon) -> Proposal | None:
+    """A window stated elsewhere than in a sentence (a table's row), matched and merged
+    like the windows of a sentence."""
+    match = lexicon.match(written, process, unit)
+    if match is None:
+        return None
+    if not match.known and not match.process:
+        match = NameMatch(match.written, match.name, process, "", False, "new", match.suggestions)
+    window = _Window(match, lower, upper, target, unit)
+    if not window.has_values():
+        return None
+    return _parameter(window, sentence, lexicon)
