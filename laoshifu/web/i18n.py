@@ -137,6 +137,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "questions.dismiss_reason": ("移除的理由（例如：与工艺无关）", "Why (e.g. not about the process)"),
     "questions.merge": ("合并", "Merge"),
     "questions.merge_into": ("与这个问题重复：", "Same question as:"),
+    "questions.choose": ("选择原问题…", "Choose the question…"),
     "questions.dismissed": ("问题 #{id} 已移除，不再出现在待答里；再有人问也只计数。",
                             "Question #{id} dismissed: it leaves the queue, and asking it again only counts."),
     "questions.merged": ("问题 #{id} 已合并，提问的人计入原问题。",

@@ -193,3 +193,15 @@ def test_the_api_dismisses_and_merges(world):
     refused = world.api("li").post(f"/api/v1/questions/{first.id}/dismiss",
                                    json={"base": "main", "reason": "无关"})
     assert refused.status_code == 403
+
+
+def test_merging_needs_a_chosen_question(world):
+    dup = _queue(world.store, "露点偏高如何处理")
+    _queue(world.store, "露点高了怎么办")
+    client = world.login("wang")
+    page = client.get("/questions")
+    assert '<select name="into" required><option value="">选择原问题…</option>' in page.text
+    done = client.post(f"/questions/{dup.id}/merge", data={"csrf": csrf_of(page.text), "base": "main", "into": ""})
+    assert done.status_code == 400
+    assert "choose the question this one repeats" in _article(done.text, dup.id)
+    assert world.store.get_question("main", dup.id).status == "open"
