@@ -11,7 +11,8 @@ from .. import scratch
 from ..errors import LaoshifuError
 
 # Each module adds its commands to ``main``; a new surface is one line here.
-_COMMAND_MODULES = ("knowledge", "ask", "diagnose", "review", "users", "training", "operations", "llm")
+_COMMAND_MODULES = ("knowledge", "ask", "diagnose", "review", "users", "training", "operations", "llm",
+                    "capture")
 
 
 class _Group(click.Group):

@@ -223,7 +223,7 @@ training_state = Table(
     PrimaryKeyConstraint("user", "base", "unit_id", "slot"),
     Index("ix_training_state_due", "user", "base", "suspended", "due"),
     # Today's queue reads a learner's changed cards and today's new ones by range.
-    Index("ix_training_state_changed", "user", "base", "changed_from"),
+    Index("ix_training_state_changed", "user", "base", "suspended", "changed_from"),
     Index("ix_training_state_first_seen", "user", "base", "first_seen"),
     Index("ix_training_state_unit", "base", "unit_id", "slot"),
 )
