@@ -74,7 +74,9 @@ def validate(proposals: Iterable[Proposal], context: Iterable[Unit]) -> None:
         old = by_id.get(proposal.id)
         if unit is not None and old is not None and not problems:
             proposal.existing = old.id
-            proposal.unchanged = old.with_changes(status="draft").content_hash() == unit.content_hash()
+            # Who wrote it is not what it says: the same words captured again change nothing.
+            same = unit.with_changes(author=old.author, status=old.status)
+            proposal.unchanged = old.content_hash() == same.content_hash()
 
 
 def window_note(lower: float | None, target: float | None, upper: float | None, unit: str) -> str:
