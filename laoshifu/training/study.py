@@ -50,7 +50,6 @@ class Queue:
     due: int = 0  # due now, besides the changed ones
     new_today: int = 0  # new cards already started today
     new_left: int = 0  # new cards still allowed today
-    learned: int = 0
 
     @property
     def first(self) -> QueueItem | None:
@@ -58,7 +57,7 @@ class Queue:
 
     def to_dict(self) -> dict[str, Any]:
         return {"user": self.user, "base": self.base, "changed": self.changed, "due": self.due,
-                "new_today": self.new_today, "new_left": self.new_left, "learned": self.learned,
+                "new_today": self.new_today, "new_left": self.new_left,
                 "items": [i.to_dict() for i in self.items]}
 
 
@@ -110,8 +109,10 @@ _S, _C = schema.training_state, schema.training_cards
 _JOINED = _S.join(_C, and_(_C.c.base == _S.c.base, _C.c.unit_id == _S.c.unit_id,
                            _C.c.slot == _S.c.slot, _C.c.current == 1))
 _MINE = and_(_S.c.user == bindparam("user"), _S.c.base == bindparam("base"), _S.c.suspended == 0)
+# Unordered on purpose: an ORDER BY tempts SQLite into walking all of a learner's cards
+# instead of the few changed ones (they are sorted in Python).
 _CHANGED = select(_S, _C.c.payload).select_from(_JOINED).where(
-    and_(_MINE, _S.c.changed_from.is_not(None))).order_by(_S.c.due, _S.c.unit_id, _S.c.slot)
+    and_(_MINE, _S.c.changed_from.is_not(None)))
 _DUE = select(_S, _C.c.payload).select_from(_JOINED).where(
     and_(_MINE, _S.c.changed_from.is_(None), _S.c.due <= bindparam("now"))
 ).order_by(_S.c.due).limit(bindparam("limit"))
@@ -124,13 +125,15 @@ _NEW_TODAY = select(func.count()).select_from(_S).where(and_(
     _S.c.user == bindparam("user"), _S.c.base == bindparam("base"), _S.c.first_seen >= bindparam("today")))
 _LEARNED = select(func.count()).select_from(_S).where(
     and_(_S.c.user == bindparam("user"), _S.c.base == bindparam("base")))
+# New cards are picked by key and order first; only the ones shown are read and parsed.
+_NEW_KEYS = (_C.c.unit_id, _C.c.slot, _C.c.order_key, _C.c.payload)
 _UNSEEN = and_(_C.c.base == bindparam("base"), _C.c.current == 1, ~exists().where(and_(
     _S.c.user == bindparam("user"), _S.c.base == _C.c.base, _S.c.unit_id == _C.c.unit_id,
     _S.c.slot == _C.c.slot)))
-_NEW_ALL = select(_C.c.payload, _C.c.order_key).where(_UNSEEN).order_by(_C.c.order_key).limit(bindparam("limit"))
-_NEW_IN_PROCESS = select(_C.c.payload, _C.c.order_key).where(
+_NEW_ALL = select(*_NEW_KEYS).where(_UNSEEN).order_by(_C.c.order_key).limit(bindparam("limit"))
+_NEW_IN_PROCESS = select(*_NEW_KEYS).where(
     and_(_UNSEEN, _C.c.process == bindparam("process"))).order_by(_C.c.order_key).limit(bindparam("limit"))
-_NEW_MUST = select(_C.c.payload, _C.c.order_key).where(
+_NEW_MUST = select(*_NEW_KEYS).where(
     and_(_UNSEEN, _C.c.unit_id.in_(bindparam("units", expanding=True)))
 ).order_by(_C.c.order_key).limit(bindparam("limit"))
 
@@ -146,14 +149,17 @@ def today_queue(store: Store, base: str, user, at: datetime | None = None,
               "ahead": iso(at + LEARN_AHEAD), "today": iso(day_start(at))}
     queue = Queue(user.name, base)
     with store.read() as conn:
-        changed = list(conn.execute(_CHANGED, params))
+        changed = sorted(conn.execute(_CHANGED, params), key=lambda r: (r.unit_id, r.slot))
         due = list(conn.execute(_DUE, params))
         queue.due = conn.scalar(_DUE_COUNT, params)
         queue.new_today = conn.scalar(_NEW_TODAY, params)
-        queue.learned = conn.scalar(_LEARNED, params)
         queue.new_left = max(0, scope.new_per_day - queue.new_today)
-        new = _new_cards(conn, params, scope, min(limit, queue.new_left))
-        ahead = list(conn.execute(_AHEAD, params))
+        # Later parts are read only while there is room: a learner with enough due cards
+        # does not pay for picking new ones.
+        room = limit - len(changed) - len(due)
+        new = _new_cards(conn, params, scope, min(room, queue.new_left)) if room > 0 else []
+        room -= len(new)
+        ahead = list(conn.execute(_AHEAD, {**params, "limit": room})) if room > 0 else []
     queue.changed = len(changed)
     queue.items = ([QueueItem(_card(r), "changed", memory_of(r), r.changed_from) for r in changed]
                    + [QueueItem(_card(r), "due", memory_of(r)) for r in due]
@@ -178,11 +184,16 @@ def _new_cards(conn, params: dict, scope: Scope, limit: int) -> list[Card]:
         picked += sorted(rows, key=lambda r: r.order_key)
     else:
         picked += conn.execute(_NEW_ALL, params).all()
-    cards: dict[str, Card] = {}
+    chosen: dict[tuple[str, str], object] = {}
     for row in picked:
-        card = _card(row)
-        cards.setdefault(card.key, card)
-    return list(cards.values())[:limit]
+        chosen.setdefault((row.unit_id, row.slot), row)
+    return [_card(row) for row in list(chosen.values())[:limit]]
+
+
+def learned_count(store: Store, base: str, user) -> int:
+    """How many cards ``user`` has started in ``base``."""
+    with store.read() as conn:
+        return conn.scalar(_LEARNED, {"user": user.name, "base": base})
 
 
 def card_of(store: Store, base: str, unit_id: str, slot: str) -> Card:

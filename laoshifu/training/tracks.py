@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, insert, select, update
+from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 
 from .. import permissions
 from ..errors import LaoshifuError, NotFound, Problem
@@ -151,9 +151,29 @@ def list_tracks(store: Store, base: str) -> list[Track]:
         return [_track(r) for r in conn.execute(_LIST, {"base": base})]
 
 
+def _like(text: str) -> str:
+    return "%" + json.dumps(text, ensure_ascii=False).replace("\\", "\\\\").replace(
+        "%", "\\%").replace("_", "\\_") + "%"
+
+
+_FOR = select(schema.training_tracks).where(and_(
+    schema.training_tracks.c.base == bindparam("base"),
+    or_(schema.training_tracks.c.assignees.like(bindparam("as_user"), escape="\\"),
+        schema.training_tracks.c.assignees.like(bindparam("as_role"), escape="\\")))
+).order_by(schema.training_tracks.c.id)
+
+
+def tracks_for(store: Store, base: str, user) -> list[Track]:
+    """The tracks meant for ``user`` (picked in SQL: a base may have a track per person)."""
+    with store.read() as conn:
+        rows = conn.execute(_FOR, {"base": base, "as_user": _like(f"user:{user.name}"),
+                                   "as_role": _like(f"role:{user.role}")})
+        return [t for t in map(_track, rows) if t.applies_to(user)]
+
+
 def scope_for(store: Store, base: str, user) -> Scope:
     """What ``user`` learns in ``base``: the union of his tracks (everything when none)."""
-    mine = tuple(t for t in list_tracks(store, base) if t.applies_to(user))
+    mine = tuple(tracks_for(store, base, user))
     if not mine:
         return Scope()
     processes: dict[str, None] = {}

@@ -56,7 +56,7 @@ def test_answering_bad_input_changes_nothing(tstore, users):
     item = study.today_queue(tstore, "main", users["xiao"], at=T0).first
     with pytest.raises(LaoshifuError):
         study.answer(tstore, "main", users["xiao"], item.card.unit_id, item.card.slot, "", at=T0)
-    assert study.today_queue(tstore, "main", users["xiao"], at=T0).learned == 0
+    assert study.learned_count(tstore, "main", users["xiao"]) == 0
 
 
 def test_answering_a_card_that_does_not_exist(tstore, users):

@@ -48,7 +48,7 @@ def test_an_unreadable_answer_is_shown_on_the_card(world):
     data = {**_form_answer(card, csrf_of(page.text)), "choice": "9", "answer": "abc"}
     response = client.post("/learn", data=data)
     assert response.status_code == 400 and 'role="alert"' in response.text
-    assert study.today_queue(world.store, "main", accounts.get_user(world.store, "xiao")).learned == 0
+    assert study.learned_count(world.store, "main", accounts.get_user(world.store, "xiao")) == 0
 
 
 def test_forms_need_their_csrf_token(world):
