@@ -68,9 +68,9 @@ def create_app(store: Store | None = None, *, max_upload_bytes: int | None = Non
     app.state.started = time.monotonic()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
-    from . import api, api_training, pages_account, pages_admin, pages_ask, pages_knowledge, pages_review, pages_training
+    from . import api, api_training, pages_account, pages_admin, pages_ask, pages_capture, pages_knowledge, pages_review, pages_training
     for module in (pages_ask, pages_knowledge, pages_review, pages_admin, pages_training, pages_account, service,
-                   api_docs):
+                   api_docs, pages_capture):
         app.include_router(module.router)
     app.include_router(api.router, prefix=API_PREFIX)
     app.include_router(api_training.router, prefix=API_PREFIX)

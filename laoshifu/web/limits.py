@@ -16,9 +16,9 @@ SMALL_BODY = 64 * 1024  # questions, feedback, logins, decisions, admin forms
 EDIT_BODY = 2 * 1024 * 1024  # a unit or an answer (URL-encoding triples Chinese text)
 FORM_OVERHEAD = 64 * 1024  # multipart headers and the small fields beside an uploaded file
 
-UPLOAD_PATHS = frozenset({"/import", "/api/v1/import"})
+UPLOAD_PATHS = frozenset({"/import", "/api/v1/import", "/capture"})
 _EDIT_PATHS = re.compile(r"^(?:/api/v1/units(?:/[^/]+)?|/units/new|/units/[^/]+/edit"
-                         r"|(?:/api/v1)?/questions/\d+/answer)$")
+                         r"|(?:/api/v1)?/questions/\d+/answer|/capture/save)$")
 # Page posts anyone may make: the login form itself, and leaving.
 _OPEN_PAGES = frozenset({"/login", "/logout"})
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -65,6 +65,7 @@ _ROLE_NEEDED: tuple[tuple[frozenset[str], re.Pattern[str], str], ...] = tuple(
         ("POST", r"^(?:/api/v1)?/questions/\d+/(?:answer|dismiss|merge)$", "answer"),
         ("POST PUT DELETE", r"^/api/v1/training/tracks(?:/\d+)?$", "teach"),
         ("POST", r"^/units/new$|^/units/[^/]+/edit$", "edit"),
+        ("POST", r"^/capture(?:/save)?$", "edit"),
         ("POST", r"^/units/[^/]+/retire$", "approve"),
         ("POST", r"^/review/[^/]+$", "approve"),
         ("POST", r"^/tracks(?:/\d+/delete)?$", "teach"),
