@@ -50,10 +50,11 @@ def read_pdf(data: bytes, name: str, images: Path | None = None,
     and read by ``read_scan`` (OCR); without it they are reported as unread."""
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-    except (PDFSyntaxError, ValueError, TypeError, KeyError, OSError) as exc:
+    except (PdfminerException, PDFSyntaxError, ValueError, TypeError, KeyError, OSError) as exc:
         raise LaoshifuError(Problem(f"not a readable PDF ({type(exc).__name__})", file=name,
                                     field="file", hint="save it again as PDF, or upload page images")) from None
     document = Document(name, "pdf")
