@@ -67,6 +67,9 @@ def validate(proposals: Iterable[Proposal], context: Iterable[Unit]) -> None:
         where = Where(proposal.source.file, proposal.source.line)
         unit, problems = build_unit(data, where, kind=proposal.kind)
         if unit is not None:
+            # A captured unit's fields have no lines of their own (a sentence is one line):
+            # problems point at the source line. (Where.inside cannot take a plain dict.)
+            object.__delattr__(unit, "_where")
             others = [u for u in context if u.id != unit.id]
             problems = check_units([unit], known_ids=known - {unit.id}, context=others)
         proposal.unit = unit if not problems else None
