@@ -46,6 +46,7 @@ from ..vocabulary import Vocabulary
 ANSWER_KINDS = ("number", "choice", "order", "self")
 NO_ACTION = "不要，还没到这条判断的条件"
 YES_ACTION = "要，按这条判断处置"
+DECK_KINDS = ("parameter", "rule", "procedure", "term")  # what other units' cards draw on
 MIN_SECTION_CHARS = 20  # a heading with a line under it teaches nothing on its own
 CHOICES = 4
 
@@ -128,7 +129,9 @@ class Deck:
 
     @classmethod
     def of(cls, units: Iterable[Unit]) -> Deck:
-        units = [u for u in units if u.status == "approved"]
+        # Only these kinds: the deck must be the same whether made from a whole base or,
+        # when a sync reads less, from just them.
+        units = [u for u in units if u.status == "approved" and u.kind in DECK_KINDS]
         deck = cls(Vocabulary.from_units(units))
         terms: list[Term] = []
         for unit in units:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
 
 from ..store import Store, schema
-from .cards import Card, Deck, cards_for
+from .cards import DECK_KINDS, Card, Deck, cards_for
 
 # training_cards.current: 1 for the cards of the live version; NO_CARDS marks a live
 # version that makes no card (a one-line section), so it is not looked at again.
@@ -87,10 +87,12 @@ def _sync(store: Store, conn: Connection, base: str, at: datetime, report: SyncR
     report.retired_units = len(gone)
     if not changed:
         return
-    # Distractors and readings need the whole base: read it only when something changed.
-    units = store.list_units(base)
-    deck = Deck.of(units)
-    by_id = {unit.id: unit for unit in units}
+    # Distractors and scenario readings come from the base's windows, rules, procedures
+    # and terms (read only when something changed); notes and sections only for themselves.
+    context = store.list_units(base, kinds=DECK_KINDS)
+    deck = Deck.of(context)
+    by_id = {unit.id: unit for unit in context}
+    by_id.update(store.get_units(base, [uid for uid in changed if uid not in by_id]))
     learnt = _learnt(conn, base, changed)
     replaced = [uid for uid in changed if uid in card_versions]
     for chunk in _chunks(replaced):
