@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .client import ModelClient
 
 
-def configured_client(env: dict[str, str] | None = None) -> "ModelClient | None":
+def configured_client(env: dict[str, str] | None = None) -> ModelClient | None:
     """The configured model's client, or None when there is no model."""
     settings = load_model_settings(env)
     if settings is None:

@@ -61,15 +61,15 @@ class GenerationReport:
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(self.reasons.items())) or "—"
         findings = ", ".join(f"{k} {v}" for k, v in sorted(self.findings.items())) or "—"
         return "\n".join([
-            f"model {self.model}: {self.questions} questions, {self.answered} answered, "
-            f"{self.generated} generated",
-            f"faithfulness: unsupported claims per answer shown {self.unsupported_shown_per_answer:.3f} "
-            f"(must be 0); refused by the checker {self.unsupported_per_answer:.3f} per answer",
+            (f"model {self.model}: {self.questions} questions, {self.answered} answered, "
+             f"{self.generated} generated"),
+            (f"faithfulness: unsupported claims per answer shown {self.unsupported_shown_per_answer:.3f} "
+             f"(must be 0); refused by the checker {self.unsupported_per_answer:.3f} per answer"),
             f"fall-back rate {self.fall_back_rate:.3f} ({self.fell_back}/{self.generated}): {reasons}",
             f"sentences kept {self.sentences_kept}/{self.sentences_written}; dropped for: {findings}",
-            f"rewriting: tried {self.rewrites_tried}, answered {self.rewrites_answered} "
-            f"(unanswerable made answerable: {self.unanswerable_answered_after_rewrite}); "
-            f"answerable refused {self.answerable_refused}",
+            (f"rewriting: tried {self.rewrites_tried}, answered {self.rewrites_answered} "
+             f"(unanswerable made answerable: {self.unanswerable_answered_after_rewrite}); "
+             f"answerable refused {self.answerable_refused}"),
             f"latency p50 {self.p50_ms:.0f} ms, p95 {self.p95_ms:.0f} ms",
         ])
 

@@ -32,7 +32,7 @@ from .client import ModelClient, ModelError
 from .numbers import Quantity, same_quantity
 from .prompt import KnowledgeChanged, answer_messages, cited_sources, rewrite_messages
 from .rejections import log_rejections
-from .verify import Checker, CheckedSentence, is_unsure, split_reply
+from .verify import CheckedSentence, Checker, is_unsure, split_reply
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ def prepare(store: Store, question: str, base: str = DEFAULT_BASE, client: Model
             actor: str = "", threshold: float | None = None) -> Prepared:
     """Retrieval's answer, with paraphrases tried first when it is unsure. The question is
     queued for the master only if it stays unanswered."""
-    options = dict(index_dir=index_dir, cache=cache, threshold=threshold, actor=actor)
+    options = {"index_dir": index_dir, "cache": cache, "threshold": threshold, "actor": actor}
     rewriting = client is not None and client.settings.rewrite
     first = ask(store, question, base, record=record and not rewriting, **options)
     if not (first.refused and rewriting):

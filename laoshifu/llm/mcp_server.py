@@ -117,7 +117,8 @@ def build_server(store: Store, token: str | None = None, data_dir: Path | None =
                              "excursions, drift, rules fired, stuck sensors, today's plan.")
     def review_day(data: str, ctx: Context, day: str = "", line: str = "", process: str = "",
                    base: str = "") -> CallToolResult:
-        from ..review.daily import ReviewOptions, review_day as review
+        from ..review.daily import ReviewOptions
+        from ..review.daily import review_day as review
         from ..review.report_md import render_markdown
 
         user = who(ctx)

@@ -16,7 +16,7 @@ import os
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import conditions
@@ -200,14 +200,18 @@ def _inside(bounds: list) -> float | None:
     equal = [v for op, v in bounds if op == "=="]
     if equal:
         return equal[0]
-    step = lambda v: max(abs(v) * 0.05, 10 ** -_decimals(v))  # noqa: E731
     if low is not None and high is not None:
         return round((low + high) / 2, 6)
     if low is not None:
-        return round(low + step(low), _decimals(low) + 1)
+        return round(low + _step(low), _decimals(low) + 1)
     if high is not None:
-        return round(high - step(high), _decimals(high) + 1)
+        return round(high - _step(high), _decimals(high) + 1)
     return None
+
+
+def _step(value: float) -> float:
+    """How far past a limit a reading goes: 5% of it, at least one unit of its last digit."""
+    return max(abs(value) * 0.05, 10 ** -_decimals(value))
 
 
 def _decimals(value: float) -> int:
@@ -217,7 +221,7 @@ def _decimals(value: float) -> int:
 
 def _held_out(base: str, unit_id: str, percent: float) -> bool:
     # By the unit's id, not its position: the split stays the same as the base grows.
-    digest = hashlib.sha1(f"{base}:{unit_id}".encode("utf-8")).hexdigest()
+    digest = hashlib.sha1(f"{base}:{unit_id}".encode()).hexdigest()
     return int(digest[:8], 16) % 10000 < percent * 100
 
 
@@ -251,7 +255,7 @@ def data_card(store: Store, base: str, units: list[Unit], train: list[Record],
     return {
         "base": base,
         "format": fmt,
-        "made_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "made_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "knowledge_version": hashlib.sha1("|".join(versions).encode("utf-8")).hexdigest()[:16],
         "store_version": store.version(),
         "system_prompt": system,
@@ -279,8 +283,8 @@ def render_card(card: dict) -> str:
     lines = [f"# 训练数据卡 — {card['base']}", "",
              f"- 格式: {card['format']}; 生成于 {card['made_at']}",
              f"- 知识版本: {card['knowledge_version']} (store version {card['store_version']})",
-             f"- 条数: 训练 {card['records']['train']}, 留出 {card['records']['heldout']} "
-             f"(按单元留出 {card['heldout']['percent']:g}%)",
+             (f"- 条数: 训练 {card['records']['train']}, 留出 {card['records']['heldout']} "
+              f"(按单元留出 {card['heldout']['percent']:g}%)"),
              f"- 用到的单元: {card['units_used']}", "", "## 按类型", ""]
     lines += [f"- {kind}: {n}" for kind, n in card["by_kind"].items()]
     lines += ["", "## 按工序", ""]

@@ -57,7 +57,7 @@ _GENERIC = frozenset("""
 师傅 资料 根据 所以 因为 如果 然后 同时 还要 还是 或者 以及 比较 非常 一定 要求 情况 问题 方面 主要 通常
 大约 大概 现在 其中 进行 出现 发生 建议 这样 那样 这时 此时 也就是说 也就是 就要 就会 一下 一些 不过 但是
 而且 并且 所谓 说明 表示 指的是 是指 意思 一点 总之 另外 首先 其次 最后 先要 再要 为了 由于 对于 关于
-""".split())
+""".split())  # noqa: SIM905 (a word list reads better as words)
 
 
 @dataclass(frozen=True)
@@ -259,7 +259,7 @@ def split_reply(text: str) -> list[str]:
     pieces = [p for p in pieces if p and any(ch.isalnum() for ch in p)]
     out: list[str] = []
     for piece in pieces:
-        lead = re.match(r"^(\s*(?:[\[【]\s*\d{1,3}(?:\s*[,，、]\s*\d{1,3})*\s*[\]】]\s*)+)(.*)$", piece, re.S)
+        lead = re.match(r"^(\s*(?:[\[【]\s*\d{1,3}(?:\s*[,，、]\s*\d{1,3})*\s*[\]】]\s*)+)(.*)$", piece, re.DOTALL)
         if lead and out:
             out[-1] += lead.group(1).strip()
             piece = lead.group(2).strip()

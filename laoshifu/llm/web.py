@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .. import permissions
+from .. import asking, permissions
 from ..answer.model import Answer
 from ..errors import LaoshifuError
 from ..store import Store
@@ -27,9 +27,7 @@ def ask_for_page(store: Store, base: str, question: str, user) -> PageAnswer:
     permissions.check(user, "ask", base)
     client = _client()
     if client is None:
-        from ..answer import ask
-
-        return PageAnswer(ask(store, question, base, actor=user.name))
+        return PageAnswer(asking.ask(store, base, question, user))
     from .generate import prepare  # the model's libraries load only when a model is used
 
     prepared = prepare(store, question, base, client, record=True, actor=user.name)

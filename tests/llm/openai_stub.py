@@ -17,9 +17,9 @@ import json
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable
 
 
 @dataclass
@@ -42,7 +42,7 @@ class StubModel:
     requests: list[dict] = field(default_factory=list)
     planted: list[dict] = field(default_factory=list)  # {"kind", "sentence", "question"}
 
-    def start(self, port: int = 0) -> "StubModel":
+    def start(self, port: int = 0) -> StubModel:
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -146,7 +146,7 @@ def sources_of(body: dict) -> dict[int, str]:
     material = user.split("资料：\n", 1)[1].rsplit("\n\n问题：", 1)[0]
     out = {}
     for block in re.split(r"\n\n(?=\[\d+\] )", material):
-        match = re.match(r"\[(\d+)\] (.*)", block, re.S)
+        match = re.match(r"\[(\d+)\] (.*)", block, re.DOTALL)
         if match:
             out[int(match.group(1))] = match.group(2)
     return out

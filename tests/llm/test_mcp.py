@@ -66,8 +66,9 @@ def test_stdio_tools_and_resources(kb, home, tokens, tmp_path):
 
 
 def test_stdio_refuses_to_start_with_a_bad_token(kb, home):
-    from laoshifu.cli import main
     from click.testing import CliRunner
+
+    from laoshifu.cli import main
 
     result = CliRunner().invoke(main, ["mcp"], env={"LAOSHIFU_HOME": str(home), "LAOSHIFU_MCP_TOKEN": ""})
     assert result.exit_code == 2 and "needs an API token" in result.output

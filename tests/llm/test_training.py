@@ -73,7 +73,7 @@ def test_readings_for_a_rule_set_it_off():
 def test_held_out_by_unit_and_stable(kb, tmp_path):
     a = export_training(kb, tmp_path / "a", "main")
     b = export_training(kb, tmp_path / "b", "main")
-    units = lambda path: {u["id"] for r in lines(path) for u in r["metadata"]["units"]}  # noqa: E731
+    units = lambda path: {u["id"] for r in lines(path) for u in r["metadata"]["units"]}
     train, held = units(tmp_path / "a" / "train.jsonl"), units(tmp_path / "a" / "heldout.jsonl")
     assert train and held and not train & held
     assert a.card["heldout"]["units"] == b.card["heldout"]["units"]
