@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import replace
 from pathlib import Path
 
+from ..diagnose import Diagnosis
 from ..errors import Conflict, LaoshifuError, Problem
 from ..search import UnitHit
 from ..store import Store
 from ..text import normalize
+from ..vocabulary import quantity_key
 from ..units import DEFAULT_BASE, QA, Parameter, Procedure, Rule, Term, Unit
 from .asker import IndexCache, KnowledgeIndex, cache_for
 from .compose import compose, related
-from .confidence import load_calibration, signals
-from .intent import Intent, parameters_for, read_intent, rule_directions, term_named
+from .confidence import entry_mode, load_calibration, signals
+from .intent import (Intent, parameter_ranked, parameters_for, read_intent, rule_directions,
+                     term_named)
 from .model import Answer
+from .readings import diagnose_readings, fired_rules, readings_summary
+from .support import answer_text, words_covered
+from .slots import (Slots, asked_attributes, read_slots, window_covers,
+                    window_has_attributes)
 from .retrieval import semantic_evidence, sentence_hits as retrieve_sentences, unit_hits as retrieve_units
 
 MAX_QUESTION_CHARS = 500
@@ -52,20 +60,43 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
     entry = (cache or cache_for(store, index_dir)).get(base)
     unit_hits = retrieve_units(question, entry, RETRIEVE_UNITS)
     intent = read_intent(question, entry)
-    ranked, windows, rule, procedure = _rank(question, intent, entry, unit_hits)
-    calibration = load_calibration()
+    slots = read_slots(intent.text, list(intent.mentions), entry)
+    diagnosis = diagnose_readings(slots, entry, intent.processes)
+    ranked, windows, rule, procedure = _rank(question, intent, entry, unit_hits, slots, diagnosis)
+    uncovered = _uncovered(intent, slots, entry) if not windows else ""
+    semantic = semantic_evidence(question, entry, ranked[0].id if ranked else None)
+    # Compose first (cheap), then judge the answer the apprentice would read: retrieval
+    # finds a topic, but only the shown sentences and windows can answer the question.
+    draft = None
+    if ranked:
+        sentence_hits = retrieve_sentences(question, entry, RETRIEVE_SENTENCES)
+        reason = _reason(question, intent, entry, ranked, slots) if intent.wants_reason else None
+        draft = compose(question, intent, ranked, windows, rule, procedure, sentence_hits, 0.0,
+                        reason=reason)
+    calibration = load_calibration(mode=entry_mode(entry))
     evidence = signals(entry.index, question, [u.id for u in ranked[:3]],
                        unit_hits[0].score if unit_hits else 0.0,
-                       named=bool(intent.quantities or intent.processes))
+                       named=bool(intent.quantities or intent.processes),
+                       answer=draft, wants_value=intent.wants_value,
+                       fired=bool(fired_rules(diagnosis)), semantic=semantic,
+                       named_quantity=bool(intent.quantities),
+                       rule_matched=bool(fired_rules(diagnosis)) or _rule_matches(rule, intent, entry))
     confidence = calibration.probability(evidence)
     cut = calibration.threshold if threshold is None else threshold
-    if ranked and confidence >= cut:
-        sentence_hits = retrieve_sentences(question, entry, RETRIEVE_SENTENCES)
-        answer = compose(question, intent, ranked, windows, rule, procedure,
-                         sentence_hits, confidence)
+    if evidence.fired and threshold is None:
+        # A rule whose condition holds on the readings the question gives is the master's
+        # own judgment of that situation, however the question is worded.
+        confidence = max(confidence, cut)
+    if draft is not None and slots.other_material and \
+            slots.other_material not in normalize(answer_text(draft)):
+        uncovered = f"知识库讲的是取向硅钢，没有关于“{slots.other_material}”的内容。"
+    if draft is not None and confidence >= cut and not uncovered:
+        answer = draft
+        answer.confidence = confidence
+        answer.readings = readings_summary(diagnosis)
     else:
         answer = Answer(question=question, refused=True, confidence=confidence,
-                        related=related(unit_hits))
+                        related=related(unit_hits), note=uncovered)
         if record:
             from ..knowledge import require_base
 
@@ -75,28 +106,55 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
             answer.queued_question_id = queued.id
     answer.ranking = [u.id for u in ranked]
     answer.signals = evidence
-    answer.semantic = semantic_evidence(question, entry, ranked[0].id if ranked else None)
+    answer.semantic = semantic
     answer.elapsed_ms = (time.perf_counter() - started) * 1000
     return answer
 
 
-def _rank(question: str, intent: Intent, entry: KnowledgeIndex, unit_hits: list[UnitHit]
+def _rank(question: str, intent: Intent, entry: KnowledgeIndex, unit_hits: list[UnitHit],
+          slots: Slots = Slots(), diagnosis: Diagnosis | None = None,
           ) -> tuple[list[Unit], list[Parameter], Rule | None, Procedure | None]:
     """Put what the question asks for first: the named parameter's windows for a value
-    question, the fault rule for a what-to-do question, the term for a what-is question."""
+    question, the fault rule for a what-to-do question, the term for a what-is question;
+    for readings, the rule that fires on them."""
     units = entry.units
     units.prefetch([h.unit_id for h in unit_hits])
     ranked = [u for u in (units.get(h.unit_id) for h in unit_hits) if u is not None]
     windows: list[Parameter] = []
-    if intent.quantities and (intent.wants_value or not (intent.wants_action or intent.wants_reason
-                                                          or intent.wants_procedure)):
-        windows = parameters_for(intent, entry, [u.id for u in ranked])
+    if diagnosis is not None:
+        # The windows the readings were judged against, for the material named.
+        windows = [p for r in slots.readings for p in entry.vocabulary.parameters.get(r.key, [])
+                   if window_covers(p, slots)]
+    elif intent.quantities and (intent.wants_value or not (intent.wants_action or intent.wants_reason
+                                                            or intent.wants_procedure)):
+        windows = [p for p in parameters_for(intent, entry, [u.id for u in ranked])
+                   if window_covers(p, slots)]
+    # A window shows only when it measures what the question asks about: "乳化液浓度" is
+    # not answered by the 乳化液温度 window, nor "露点仪型号" by the 露点 window.
+    attributes = asked_attributes(intent.text, entry)
+    windows = [p for p in windows if window_has_attributes(p, attributes, entry)]
+    if not windows and diagnosis is None and intent.wants_value and not intent.wants_reason:
+        found = parameter_ranked(intent, ranked)
+        if found is not None and window_has_attributes(found, attributes, entry) and (
+                attributes or words_covered(entry.index, question, found.search_text()) >= 0.6):
+            key = quantity_key(found.process, found.name)
+            windows = [p for p in entry.vocabulary.parameters.get(key, [found])
+                       if window_covers(p, slots)]
     term = term_named(intent, entry) if intent.wants_definition else None
     procedure = _best_of_kind(question, entry, unit_hits, "procedure") if intent.wants_procedure else None
+    fired = fired_rules(diagnosis)
     # "怎么弄" asks for a procedure as often as for a fault's remedy: a found procedure wins.
     rule = None
-    if procedure is None:
-        rule = _fault_rule(question, intent, entry, unit_hits) if intent.wants_action else None
+    if fired:
+        rule, procedure = fired[0], None
+    elif procedure is None:
+        if diagnosis is not None and diagnosis.deviations:
+            # Out of window with no rule on this reading alone: the rule for that way.
+            side = diagnosis.deviations[0].side
+            intent = replace(intent, direction="up" if side == "high" else "down",
+                             quantities=tuple(d.reading.key for d in diagnosis.deviations))
+        wants_action = intent.wants_action or bool(diagnosis and diagnosis.deviations)
+        rule = _fault_rule(question, intent, entry, unit_hits) if wants_action else None
         if rule is None and ranked and isinstance(ranked[0], Rule):
             rule = ranked[0]
     first: list[Unit] = [*([term] if term else []), *([procedure] if procedure else []),
@@ -109,7 +167,41 @@ def _rank(question: str, intent: Intent, entry: KnowledgeIndex, unit_hits: list[
     if intent.wants_reason and not intent.wants_value:
         # "Why" wants the master's explanation, not the bare number.
         rest = _later(rest, lambda u: isinstance(u, Parameter), by=2)
+
     return [*first, *rest], windows, rule, procedure if isinstance(procedure, Procedure) else None
+
+
+def _reason(question: str, intent: Intent, entry: KnowledgeIndex, ranked: list[Unit],
+            slots: Slots) -> Parameter | None:
+    """For a why question about a parameter, the reason the master wrote beside its window:
+    the named parameter's, or the one retrieval ranks near the top when it covers the words."""
+    for key in intent.quantities:
+        for param in entry.vocabulary.parameters.get(key, []):
+            if param.body and window_covers(param, slots) and (
+                    not intent.processes or param.process in intent.processes):
+                return param
+    candidates = [(words_covered(entry.index, question, u.search_text()), -i, u)
+                  for i, u in enumerate(ranked[:5]) if isinstance(u, Parameter) and u.body
+                  and (not intent.processes or u.process in intent.processes)]
+    best = max(candidates, default=None, key=lambda c: c[:2])
+    return best[2] if best and best[0] >= 0.5 else None
+
+
+def _uncovered(intent: Intent, slots: Slots, entry: KnowledgeIndex) -> str:
+    """When a value question names a grade or thickness that none of the parameter's
+    windows is for, say what the knowledge base does have instead of another's number."""
+    if not (intent.quantities and (slots.grade or slots.thickness)):
+        return ""
+    key = intent.quantities[0]
+    if intent.processes and entry.vocabulary.processes.get(key) not in intent.processes:
+        return ""
+    params = entry.vocabulary.parameters.get(key, [])
+    if not params or any(window_covers(p, slots) for p in params):
+        return ""
+    named = "、".join(x for x in (slots.grade, f"{slots.thickness:g} mm" if slots.thickness else "") if x)
+    have = "；".join(sorted({p.condition for p in params if p.condition}))
+    return (f"知识库里{entry.vocabulary.names[key]}（{entry.vocabulary.processes.get(key, '')}）"
+            f"只有这些料的窗口：{have}，没有{named}的。")
 
 
 def _later(units: list[Unit], pred, by: int) -> list[Unit]:
@@ -130,6 +222,13 @@ def _best_of_kind(question: str, entry: KnowledgeIndex, unit_hits: list[UnitHit]
     if hits and unit_hits and hits[0].score >= 0.5 * unit_hits[0].score:
         return entry.units.get(hits[0].unit_id)
     return None
+
+
+def _rule_matches(rule: Rule | None, intent: Intent, entry: KnowledgeIndex) -> bool:
+    """Does the rule's condition fire on the quantity the question names, the way it says?"""
+    if rule is None or not (intent.quantities and intent.direction):
+        return False
+    return bool(rule_directions(rule, entry) & {(k, intent.direction) for k in intent.quantities})
 
 
 def _fault_rule(question: str, intent: Intent, entry: KnowledgeIndex,

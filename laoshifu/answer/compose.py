@@ -10,7 +10,7 @@ import re
 
 from ..search import SentenceHit, UnitHit
 from ..text import split_sentences
-from ..units import QA, Citation, Parameter, Procedure, Rule, Term, Unit
+from ..units import QA, Citation, Parameter, Procedure, Rule, Section, Term, Unit
 from .intent import Intent
 from .model import Answer, ProcedureSteps, QuotedSentence, Related, RuleAdvice, WindowRow
 
@@ -36,7 +36,8 @@ class _Citations:
 
 def compose(question: str, intent: Intent, ranked: list[Unit],
             windows: list[Parameter], rule: Rule | None, procedure: Procedure | None,
-            sentence_hits: list[SentenceHit], confidence: float) -> Answer:
+            sentence_hits: list[SentenceHit], confidence: float, reason: Unit | None = None
+            ) -> Answer:
     """Windows first, then the rule's actions or the procedure's steps, then up to three
     quoted sentences."""
     citations = _Citations()
@@ -52,6 +53,9 @@ def compose(question: str, intent: Intent, ranked: list[Unit],
                                                 citations.cite(procedure)))
     leads = ranked and (isinstance(ranked[0], QA) or (isinstance(ranked[0], Term) and intent.wants_definition))
     lead = _lead(ranked[0], citations) if leads else []
+    if reason is not None:
+        # "Why 30 ppm?": the master's own reason for that window is written beside it.
+        lead = _lead(reason, citations)
     answer.sentences = lead + _quotes(ranked[:TOP_UNITS], _prefer(sentence_hits, intent),
                                       citations, skip={q.text for q in lead},
                                       limit=MAX_SENTENCES - len(lead))
@@ -69,8 +73,16 @@ def _windows(params: list[Parameter], intent: Intent, citations: _Citations) -> 
 _NUMBER = re.compile(r"\d")
 
 
+# Words that explain: because, so, otherwise, leads to, in order to.
+_CAUSAL = re.compile(r"因为|由于|所以|因此|否则|不然|才能|才会|为了|为的是|导致|造成|引起|以免|防止|避免|"
+                     r"就会|会使|使得|容易|一旦|要不|结果|原因|道理|because|so that|otherwise|causes?")
+
+
 def _prefer(hits: list[SentenceHit], intent: Intent) -> list[SentenceHit]:
-    """For a value question, sentences that give a number come first (stable otherwise)."""
+    """For a value question, sentences that give a number come first; for a why question,
+    sentences that explain (stable otherwise)."""
+    if intent.wants_reason:
+        return sorted(hits, key=lambda h: not _CAUSAL.search(h.text))
     if not intent.wants_value:
         return hits
     return sorted(hits, key=lambda h: not _NUMBER.search(h.text))
@@ -86,10 +98,26 @@ def _quotable_span(unit: Unit) -> tuple[int, int]:
     return 0, len(text)
 
 
+# A handbook sentence that reports what others do or found, not the master's own practice.
+_LITERATURE = re.compile(r"行业里|业内|有资料|资料上|文献|有专利|专利|有研究|研究表明|有研究|实验室|有一种做法|"
+                         r"有的厂|国外|新日铁|日本|据.{0,6}介绍|设备商|有人做过|有个实验|试验钢|常见在|一般在")
+
+
+def attribution(unit: Unit, text: str) -> str:
+    """Whose words a quoted sentence is: the master's, or literature his handbook reports."""
+    if isinstance(unit, Section) and _LITERATURE.search(text):
+        return "literature"
+    return "master"
+
+
+def _quoted(unit: Unit, text: str, citations: _Citations) -> QuotedSentence:
+    return QuotedSentence(text, (citations.cite(unit),), attribution(unit, text))
+
+
 def _lead(unit: Unit, citations: _Citations) -> list[QuotedSentence]:
     """A definition or the master's own answer to this very question: quote it first."""
     first = split_sentences(unit.body)[:2]
-    return [QuotedSentence(s.text, (citations.cite(unit),)) for s in first]
+    return [_quoted(unit, s.text, citations) for s in first]
 
 
 def _quotes(top: list[Unit], hits: list[SentenceHit], citations: _Citations, skip: set[str] = frozenset(), limit: int = MAX_SENTENCES
@@ -111,7 +139,7 @@ def _quotes(top: list[Unit], hits: list[SentenceHit], citations: _Citations, ski
             continue
         seen.add(text)
         per_unit[hit.unit_id] = per_unit.get(hit.unit_id, 0) + 1
-        quotes.append(QuotedSentence(text, (citations.cite(unit),)))
+        quotes.append(_quoted(unit, text, citations))
         if len(quotes) >= limit:
             break
     if not quotes and top and not skip:
@@ -120,7 +148,7 @@ def _quotes(top: list[Unit], hits: list[SentenceHit], citations: _Citations, ski
         start, end = _quotable_span(unit)
         text = unit.search_text()[start:end].strip().split("\n")[0][:200]
         if text:
-            quotes.append(QuotedSentence(text, (citations.cite(unit),)))
+            quotes.append(_quoted(unit, text, citations))
     return quotes
 
 

@@ -32,11 +32,21 @@ from ..search import Index
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 
 
-def calibration_path() -> Path:
+def calibration_name(mode: str = "lexical") -> str:
+    """Lexical and hybrid answers have different evidence: one model for each."""
+    return "calibration.json" if mode == "lexical" else f"calibration-{mode}.json"
+
+
+def calibration_path(mode: str = "lexical") -> Path:
     from ..config import default_home
 
-    own = Path(os.environ.get("LAOSHIFU_HOME") or default_home()).expanduser() / "calibration.json"
-    return own if own.exists() else CALIBRATION_FILE
+    name = calibration_name(mode)
+    own = Path(os.environ.get("LAOSHIFU_HOME") or default_home()).expanduser() / name
+    return own if own.exists() else CALIBRATION_FILE.with_name(name)
+
+
+def entry_mode(entry) -> str:
+    return "lexical" if getattr(entry, "semantic", None) is None else "hybrid"
 DEFAULT_THRESHOLD = 0.5
 
 
@@ -47,16 +57,59 @@ class Signals:
     known_share: float
     top_score: float
     named: float
+    # Of the composed answer itself (support.py): what it shows, not what was retrieved.
+    answer_coverage: float = 0.0
+    unseen_share: float = 0.0
+    missing_focus: float = 0.0
+    known_missing: float = 0.0  # the same over words the knowledge base uses
+    focused_number: float = 0.0
+    value_support: float = 0.0  # a value question answered with a window or a number
+    structured: float = 0.0  # a window, a rule's actions or a procedure's steps
+    fired: float = 0.0  # a rule fired on the question's readings
+    # What kind of answer it is: the model learns how far each kind can be trusted.
+    window_named: float = 0.0  # windows of the parameter the question names
+    window_found: float = 0.0  # windows of a parameter retrieval found
+    rule_shown: float = 0.0
+    rule_matched: float = 0.0  # the rule fires on the named quantity going the way asked
+    procedure_shown: float = 0.0
+    lead_shown: float = 0.0  # a glossary definition or the master's answer to this question
+    semantic_similarity: float = 0.0  # hybrid mode only
+    semantic_agreement: float = 0.0
 
     def vector(self) -> np.ndarray:
         return np.asarray(astuple(self), dtype=float)
 
 
 def signals(index: Index, question: str, unit_ids: Sequence[str], top_score: float,
-            named: bool) -> Signals:
+            named: bool, *, answer=None, wants_value: bool = False, fired: bool = False,
+            semantic=None, named_quantity: bool = False, rule_matched: bool = False) -> Signals:
+    from .support import (answer_coverage, focused_number, missing_focus, unseen_share,
+                          value_support)
+
+    extra = {}
+    if answer is not None:
+        extra = dict(
+            answer_coverage=answer_coverage(index, question, answer),
+            unseen_share=unseen_share(index, question),
+            missing_focus=missing_focus(index, question, answer),
+            known_missing=missing_focus(index, question, answer, known_only=True),
+            focused_number=focused_number(index, question, answer),
+            value_support=value_support(answer, wants_value),
+            structured=float(bool(answer.windows or answer.rules or answer.procedures)),
+            fired=float(fired),
+            window_named=float(bool(answer.windows) and named_quantity),
+            window_found=float(bool(answer.windows) and not named_quantity),
+            rule_shown=float(bool(answer.rules)),
+            rule_matched=float(rule_matched),
+            procedure_shown=float(bool(answer.procedures)),
+            lead_shown=float(bool(answer.citations)
+                             and answer.citations[0].kind in ("term", "qa")))
+    if semantic is not None:
+        extra.update(semantic_similarity=float(semantic.similarity),
+                     semantic_agreement=float(semantic.agreement))
     tokens = set(index.analyzer.tokens(question))
     if not tokens or not unit_ids or not len(index):
-        return Signals(0.0, 0.0, 0.0, 0.0, float(named))
+        return Signals(0.0, 0.0, 0.0, 0.0, float(named), **extra)
     idf = index.idf()
     unseen_idf = math.log1p((index.n_passages() + 0.5) / 0.5)
     weights: dict[str, float] = {}
@@ -75,7 +128,7 @@ def signals(index: Index, question: str, unit_ids: Sequence[str], top_score: flo
         present = index.unit_terms(unit_id)
         best = max(best, sum(weights[t] for t, c in columns.items() if c in present))
     return Signals(best / total, best / known if known else 0.0, known / total,
-                   math.log1p(max(top_score, 0.0)), float(named))
+                   math.log1p(max(top_score, 0.0)), float(named), **extra)
 
 
 @dataclass(frozen=True)
@@ -89,12 +142,13 @@ class Calibration:
         return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
-_DEFAULT = Calibration((4.0, 0.0, 0.0, 0.0, 0.0), -2.0, DEFAULT_THRESHOLD)
+_DEFAULT = Calibration((4.0,) + (0.0,) * (len(Signals.__dataclass_fields__) - 1), -2.0,
+                       DEFAULT_THRESHOLD)
 _loaded: dict[Path, Calibration] = {}
 
 
-def load_calibration(path: Path | None = None) -> Calibration:
-    path = path or calibration_path()
+def load_calibration(path: Path | None = None, mode: str = "lexical") -> Calibration:
+    path = path or calibration_path(mode)
     if path not in _loaded:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))

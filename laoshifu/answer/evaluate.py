@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -166,3 +167,44 @@ def calibrate(store: Store, questions: list[EvalQuestion], base: str,
     save_calibration(Calibration(model.weights, model.bias, threshold),
                      f"{len(questions)} dev questions", path)
     return threshold
+
+
+# Showing a wrong value to an apprentice costs more than sending him to the master.
+WRONG_COST = 3.0
+
+
+def graded_threshold(confidences: Sequence[float], rights: Sequence[bool],
+                     wrong_cost: float = WRONG_COST) -> float:
+    """The cut that maximises right answers shown minus ``wrong_cost`` × wrong ones shown."""
+    values = sorted(set(confidences))
+    candidates = [0.0] + [(a + b) / 2 for a, b in zip(values, values[1:])] + [1.01]
+    best, best_score = DEFAULT_THRESHOLD, float("-inf")
+    for cut in candidates:
+        score = sum((1.0 if ok else -wrong_cost) for c, ok in zip(confidences, rights) if c >= cut)
+        if score > best_score:
+            best, best_score = cut, score
+    return best
+
+
+def calibrate_graded(store: Store, items: list, base: str, path: Path,
+                     index_dir: Path | None = None, wrong_cost: float = WRONG_COST) -> Calibration:
+    """Fit the confidence model on whether each answer is right by its content (the value
+    or words it must hold, or a refusal for what the knowledge base lacks), on the dev
+    split only, and choose the cut by the cost of a wrong answer."""
+    from .grading import verdict
+
+    if any(item.split == "held-out" for item in items):
+        raise LaoshifuError("calibrate on the dev split only: the held-out split stays unseen")
+    rows, labels = [], []
+    for item in items:
+        result = ask(store, item.question, base, record=False, index_dir=index_dir, threshold=-1.0)
+        rows.append(result.signals.vector())
+        labels.append(float(item.answerable and verdict(result, item) == "right"))
+    features, target = np.asarray(rows), np.asarray(labels)
+    weights, bias = fit(features, target)
+    model = Calibration(tuple(float(w) for w in weights), float(bias), DEFAULT_THRESHOLD)
+    probabilities = [model.probability(Signals(*row)) for row in rows]
+    threshold = graded_threshold(probabilities, [bool(x) for x in labels], wrong_cost)
+    calibration = Calibration(model.weights, model.bias, threshold)
+    save_calibration(calibration, f"{len(items)} dev questions graded by content", path)
+    return calibration

@@ -30,11 +30,15 @@ _UP = re.compile(r"高|上|升|超|涨|冲|大|多|过量|偏浓|too high|high|r
 _DOWN = re.compile(r"低|下|降|掉|少|小|不够|不足|偏稀|too low|low|drop|fall|below|under")
 # Questions asking how to carry something out.
 _PROCEDURE = re.compile(r"步骤|顺序|流程|一步一步|一步步|怎么做|怎么操作|如何操作|操作方法|怎么标定|怎么校|怎么洗|"
-                        r"怎么换|怎么配|怎么开|怎么停|规程|程序|how to|how do i|steps|procedure")
+                        r"怎么换|怎么配|怎么开|怎么停|怎么检|怎么装|怎么扣|怎么摆|怎么吹|怎么投|第一步|头一步|"
+                        r"先干啥|先做什么|先做啥|下一步|最后一步|规程|程序|how to|how do i|steps|procedure|"
+                        r"first step")
 # Questions asking why.
 _REASON = re.compile(r"为什么|为啥|为何|干嘛|图个啥|图啥|原因|道理|why|reason")
 # Questions asking what a term means.
-_DEFINITION = re.compile(r"什么是|是什么|啥是|是啥|什么意思|啥意思|指的是|指什么|含义|定义|what is|what does|meaning|stand for")
+_DEFINITION = re.compile(r"什么是|是什么|啥是|是啥|什么意思|啥意思|指的是|指什么|含义|定义|干啥的|干嘛的|干嘛用|"
+                         r"干什么的|干什么用|做什么用|有什么用|有啥用|起什么作用|起啥作用|啥样|什么样|"
+                         r"啥区别|什么区别|差在哪|怎么读|what is|what's|what does|meaning|stand for|mean\b")
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,9 @@ class Intent:
     direction: str = ""  # "up", "down" or "" when the question does not say
     wants_procedure: bool = False
     wants_reason: bool = False
+    # Where each parameter name sits in ``text``, with its candidate keys (the named
+    # process's first): slots look right after it for a reading.
+    mentions: tuple[tuple[int, int, tuple[str, ...]], ...] = ()
 
 
 def _tables(entry: KnowledgeIndex) -> tuple[PhraseTable, PhraseTable, PhraseTable]:
@@ -65,10 +72,44 @@ def _tables(entry: KnowledgeIndex) -> tuple[PhraseTable, PhraseTable, PhraseTabl
                     term_spellings.setdefault(normalize(spelling), unit)
                     if unit.title in processes:
                         process_spellings.setdefault(normalize(spelling), unit.title)
+    for alias, process in process_aliases(entry).items():
+        process_spellings.setdefault(alias, process)
     quantity_spellings = {normalize(s): keys for s, keys in entry.vocabulary.spellings.items()}
     tables = (PhraseTable(process_spellings), PhraseTable(quantity_spellings), PhraseTable(term_spellings))
     entry.extras["phrase_tables"] = tables
     return tables
+
+
+_LINE = re.compile(r"\(([A-Za-z]{2,6})\)")
+_EQUIPMENT = ("炉", "线", "机组")
+
+
+def process_aliases(entry: KnowledgeIndex) -> dict[str, str]:
+    """Other names of processes, from the knowledge base itself: a line's abbreviation in a
+    parameter's English name ("line speed (FCL)" → 热拉伸平整退火) with its glossary
+    synonyms (平整涂层线), and a furnace or line the glossary defines by one process
+    ("多垛罩式炉: 高温退火用的…炉子" → 高温退火)."""
+    lines: dict[str, set[str]] = {}
+    for params in entry.vocabulary.parameters.values():
+        for param in params:
+            for abbreviation in _LINE.findall(param.english or ""):
+                lines.setdefault(normalize(abbreviation), set()).add(param.process)
+    aliases = {a: next(iter(p)) for a, p in lines.items() if len(p) == 1}
+    processes = set(entry.processes)
+    for unit in entry.units.structured_units():
+        if not isinstance(unit, Term):
+            continue
+        group = [normalize(x) for x in (unit.title, *unit.synonyms, unit.english) if x]
+        process = next((aliases[g] for g in group if g in aliases), None)
+        if process is None and unit.title.endswith(_EQUIPMENT):
+            # Only a furnace or a line stands for its process; 露点 defined with 高温退火
+            # in its sentence is not 高温退火.
+            named = [p for p in processes if p in (unit.body or "")]
+            process = named[0] if len(named) == 1 else None
+        if process:
+            for spelling in group:
+                aliases.setdefault(spelling, process)
+    return aliases
 
 
 def read_intent(question: str, entry: KnowledgeIndex) -> Intent:
@@ -77,17 +118,21 @@ def read_intent(question: str, entry: KnowledgeIndex) -> Intent:
     processes = frozenset(process_table.phrases[p] for _s, _e, p in process_table.find(text))
     matches = sorted(quantity_table.find(text), key=lambda m: -(m[1] - m[0]))
     found: list[str] = []
-    for _start, _end, spelling in matches:
+    mentions = []
+    for start, end, spelling in matches:
         keys = quantity_table.phrases[spelling]
         local = [k for k in keys if entry.vocabulary.processes.get(k) in processes]
-        for key in sorted(local or keys):
+        ordered = sorted(local or keys)
+        mentions.append((start, end, tuple(ordered)))
+        for key in ordered:
             if key not in found:
                 found.append(key)
     up, down = bool(_UP.search(text)), bool(_DOWN.search(text))
     direction = "up" if up and not down else "down" if down and not up else ""
     return Intent(text, processes, tuple(found), bool(_VALUE.search(text)),
                   bool(_FAULT.search(text)), bool(_DEFINITION.search(text)), direction,
-                  bool(_PROCEDURE.search(text)), bool(_REASON.search(text)))
+                  bool(_PROCEDURE.search(text)), bool(_REASON.search(text)),
+                  tuple(sorted(mentions)))
 
 
 _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?")
@@ -146,7 +191,7 @@ def parameters_for(intent: Intent, entry: KnowledgeIndex, ranking: list[str]) ->
     """The windows of the quantity the question names (every grade/thickness).
 
     When the name fits several quantities (露点 in two processes) and the question names
-    no process, the one retrieval ranks highest wins.
+    no process, every one of them, the one retrieval ranks highest first.
     """
     if not intent.quantities:
         return []
@@ -164,6 +209,26 @@ def parameters_for(intent: Intent, entry: KnowledgeIndex, ranking: list[str]) ->
                    default=len(rank))
 
     key = min(named, key=lambda k: (best(k), k not in first_spelling))
+    if not intent.processes:
+        # A name several processes use (露点, 带速) and no process named: every process's
+        # windows, the best-ranked first, rather than one picked silently.
+        same = next((keys for _s, _e, keys in intent.mentions if key in keys), (key,))
+        others = sorted((k for k in same if k != key), key=best)
+        return [*_by_material(entry, key, intent, rank),
+                *(p for k in others for p in _by_material(entry, k, intent, rank))]
+    return _by_material(entry, key, intent, rank)
+
+
+def parameter_ranked(intent: Intent, ranked: list, depth: int = 3) -> Parameter | None:
+    """A value question that names no parameter ("MgO每面涂几克"): the parameter record
+    retrieval puts near the top, if it belongs to the process the question names."""
+    for unit in ranked[:depth]:
+        if isinstance(unit, Parameter) and (not intent.processes or unit.process in intent.processes):
+            return unit
+    return None
+
+
+def _by_material(entry: KnowledgeIndex, key: str, intent: Intent, rank: dict) -> list[Parameter]:
     windows = entry.vocabulary.parameters.get(key, [])
     # The window for the grade or thickness the question names comes first.
     return sorted(windows, key=lambda p: (not window_fits(p, intent), rank.get(p.id, len(rank))))

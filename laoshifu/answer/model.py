@@ -14,6 +14,9 @@ class QuotedSentence:
 
     text: str
     citations: tuple[int, ...]
+    # "master": his own words; "literature": what his handbook reports from elsewhere
+    # (行业里…, 有专利…, 实验室…), shown as 手册, not as 师傅的话.
+    attribution: str = "master"
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,8 @@ class Answer:
     queued_question_id: int | None = None
     ranking: list[str] = field(default_factory=list)  # retrieved unit ids, best first
     signals: Any = None  # the evidence behind ``confidence`` (confidence.Signals)
+    readings: list[dict] = field(default_factory=list)  # readings in the question, judged
+    note: str = ""  # why a refusal is not a plain "not sure" (a grade the KB lacks)
     semantic: Any = None  # retrieval.SemanticEvidence in hybrid mode, else None
     elapsed_ms: float = 0.0
 
@@ -82,7 +87,8 @@ class Answer:
             "question": self.question,
             "refused": self.refused,
             "confidence": round(self.confidence, 4),
-            "sentences": [{"text": s.text, "citations": list(s.citations)} for s in self.sentences],
+            "sentences": [{"text": s.text, "citations": list(s.citations),
+                           "attribution": s.attribution} for s in self.sentences],
             "citations": [c.to_dict() for c in self.citations],
             "windows": [asdict(w) for w in self.windows],
             "rules": [{**asdict(r), "actions": list(r.actions)} for r in self.rules],
@@ -90,5 +96,7 @@ class Answer:
             "related": [asdict(r) for r in self.related],
             "queued_question_id": self.queued_question_id,
             "ranking": list(self.ranking),
+            "readings": self.readings,
+            "note": self.note,
             "elapsed_ms": round(self.elapsed_ms, 2),
         }

@@ -102,18 +102,26 @@ def render_answer(result: Answer) -> str:
     lines: list[str] = []
     if result.refused:
         lines.append(f"不确定 (not sure) — confidence {result.confidence:.2f}")
+        if result.note:
+            lines.append(result.note)
         if result.queued_question_id is not None:
             lines.append(f"这个问题已转给师傅 (queued for the master as question {result.queued_question_id}).")
         if result.related:
             lines.append("相关 (related):")
             lines += [f"  - {r.title}  [{r.kind} {r.unit_id}]" for r in result.related]
         return "\n".join(lines)
+    if result.readings:
+        lines.append("读数 (readings):")
+        for r in result.readings:
+            judged = {"high": "偏高", "low": "偏低"}.get(r["status"], "在窗口内")
+            limit = f"（限 {_num(r['limit'])}，窗口 {r['window']}）" if "limit" in r else ""
+            lines.append(f"  {r['parameter']} = {_num(r['value'])} {r['unit']}  {judged}{limit}")
     if result.windows:
         lines.append("工艺窗口 (window):")
-        lines.append(f"  {'参数':<8} {'下限':>6} {'目标':>6} {'上限':>6}  {'单位':<6} 条件")
+        lines.append(f"  {'参数':<8} {'工序':<8} {'下限':>6} {'目标':>6} {'上限':>6}  {'单位':<6} 条件")
         for w in result.windows:
-            lines.append(f"  {w.name:<8} {_num(w.lower):>6} {_num(w.target):>6} {_num(w.upper):>6}  "
-                         f"{w.unit:<6} {w.condition or '—'} [{w.citation}]")
+            lines.append(f"  {w.name:<8} {w.process:<8} {_num(w.lower):>6} {_num(w.target):>6} "
+                         f"{_num(w.upper):>6}  {w.unit:<6} {w.condition or '—'} [{w.citation}]")
     for rule in result.rules:
         lines.append(f"判断 (diagnosis) [{rule.citation}]: {rule.diagnosis}")
         lines.append("先做什么 (actions):")
@@ -121,11 +129,11 @@ def render_answer(result: Answer) -> str:
     for procedure in result.procedures:
         lines.append(f"操作步骤 (steps) [{procedure.citation}]: {procedure.title}")
         lines += [f"  {i}. {step}" for i, step in enumerate(procedure.steps, 1)]
-    if result.sentences:
-        lines.append("师傅的话:")
-        for s in result.sentences:
-            marks = "".join(f"[{n}]" for n in s.citations)
-            lines.append(f"  「{s.text}」{marks}")
+    for who, heading in (("master", "师傅的话:"), ("literature", "手册 (reported in the handbook):")):
+        quoted = [s for s in result.sentences if s.attribution == who]
+        if quoted:
+            lines.append(heading)
+            lines += [f"  「{s.text}」" + "".join(f"[{n}]" for n in s.citations) for s in quoted]
     lines.append("出处 (sources):")
     for c in result.citations:
         lines.append(f"  [{c.n}] {c.unit_id}  {c.kind}  {c.title}  v{c.version}  {c.source or '—'}")

@@ -99,6 +99,14 @@ class Analyzer:
             out.extend(self._bigrams(text))
         return out
 
+    def words(self, text: str) -> list[str]:
+        """Content words of ``text`` (no bigrams): what a question is about, word by word."""
+        text = normalize(text)
+        if not text:
+            return []
+        return [self._canonical.get(w, w) for w in self._jieba.cut(text)
+                if w not in STOPWORDS and _CONTENT.search(w) and w.strip()]
+
     def _bigrams(self, text: str) -> list[str]:
         # Bigrams over runs of CJK content words, so an unseen term still matches however
         # jieba cut it, while stopwords and punctuation break runs ("一般控制" gives no "般控").

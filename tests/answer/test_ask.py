@@ -30,7 +30,7 @@ GOLDEN = {
     "脱碳退火的露点一般控制在多少？": ["dc-dew-point", "hb-dc-dew-point"],
     "脫碳退火的露點控制在多少？": ["dc-dew-point", "hb-dc-dew-point"],
     "高温退火的露点要多低": ["ha-dew-point"],
-    "ＨｉＢ高温退火升温速率多少": ["ha-heating-rate-hib", "ha-heating-rate-cgo"],
+    "ＨｉＢ高温退火升温速率多少": ["ha-heating-rate-hib"],  # CGO's window is not HiB's
     "氢气比例低了怎么办": ["rule-dc-over-oxidizing", "dc-h2-ratio"],
     "氧化镁涂层老是结垢怎么办": ["rule-mg-roll-scaling"],
     "炉口密封着火了怎么办": ["rule-dc-seal-fire"],
@@ -39,13 +39,16 @@ GOLDEN = {
     "涂辊上结了一层硬壳，浆料到处甩": ["rule-mg-roll-scaling"],
     "MgO浆料温度最高多少": ["mg-slurry-temp"],
     "平整退火张力多大": ["hf-tension-thick", "hf-tension-thin"],
-    "0.23的薄料平整退火张力多大": ["hf-tension-thin", "hf-tension-thick"],
+    # A named thickness gets only its own window (issue 8: never another material's number).
+    "0.23的薄料平整退火张力多大": ["hf-tension-thin"],
 }
 
 
 @pytest.mark.parametrize("question", sorted(GOLDEN))
 def test_golden_citations(kb, question):
-    result = _ask(kb, question)
+    # What is cited first is the ranking's job; whether to answer at all is the calibrated
+    # confidence's, measured on the graded question sets (`laoshifu eval --graded`).
+    result = _ask(kb, question, threshold=0.0)
     assert not result.refused
     cited = [c.unit_id for c in result.citations]
     assert cited[:len(GOLDEN[question])] == GOLDEN[question]
@@ -94,7 +97,7 @@ def test_json_shape(kb):
     data = _ask(kb, "脱碳退火的露点一般控制在多少？").to_dict()
     assert {"refused", "confidence", "sentences", "citations"} <= set(data)
     assert set(data["citations"][0]) == {"n", "unit_id", "kind", "title", "version", "source"}
-    assert all(set(s) == {"text", "citations"} for s in data["sentences"])
+    assert all(set(s) == {"text", "citations", "attribution"} for s in data["sentences"])
 
 
 def test_question_key_ignores_width_script_and_punctuation():
@@ -187,7 +190,7 @@ def test_a_question_for_an_unknown_base_is_not_queued(store):
 
 def test_a_procedure_question_gets_every_step_in_order(kb):
     store, _ = kb
-    result = _ask(kb, "配MgO浆子一步一步怎么弄？")
+    result = _ask(kb, "配MgO浆子一步一步怎么弄？", threshold=0.0)
     (procedure,) = result.procedures
     assert procedure.unit_id == "proc-mg-slurry-prep"
     assert procedure.steps == store.get_unit("main", "proc-mg-slurry-prep").steps

@@ -1,0 +1,175 @@
+"""What a question names, as slots: grade, thickness and readings with their units.
+
+Process and parameter come from ``intent`` (the knowledge base's own vocabulary); this adds
+what an apprentice says about the material in hand ("HiB料", "0.27的厚料") and the
+readings off his panel ("露点表才50度", "张力跳到13兆帕"), converted into the parameter's
+own unit with the same quantities code ``diagnose`` uses. Grade spellings come from the
+knowledge base too: the grades its windows are conditional on, and their glossary synonyms.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..quantities import UnitMismatch, convert, normalize_unit
+from ..review.material import Material, fold_grade, material_field
+from ..text import normalize
+from ..text.phrases import PhraseTable
+from ..units import Parameter, Term
+from ..validate import material_condition
+from .asker import KnowledgeIndex
+
+# After a parameter's name: a few filler characters ("表显示才", "跳到", "化验出来"), then
+# the number and what unit the apprentice wrote. A number is not a reading when it is
+# part of a name (P17/50, T1) or a thickness ("0.23的料").
+_READING = re.compile(
+    r"^(?:(?!几|多少|多高|多大|多长)[^\d\-−?？，,。；;!！]){0,8}?(?<![a-z\d.])([-−]?\d+(?:\.\d+)?)\s*"
+    r"(℃|°f|℉|k(?![a-z])|kpa|mpa|pa|兆帕|千帕|帕|%|ppm|m/min|米|mm|μm|s(?![a-z])|秒|h(?![a-z])|"
+    r"min|分钟|g/m2|g/m²|克|t(?![a-z])|特|w/kg)?")
+_WRITTEN_UNITS = {"°f": "°F", "℉": "°F", "k": "K", "kpa": "kPa", "mpa": "MPa", "pa": "Pa",
+                  "兆帕": "MPa", "千帕": "kPa", "帕": "Pa", "米": "m/min", "秒": "s",
+                  "分钟": "min", "g/m2": "g/m²", "克": "g/m²", "特": "T", "t": "T"}
+_THICKNESS = re.compile(r"(?<![\d.])(0\.[1-5]\d?)\s*(?:mm|厚|的(?:料|板|薄|厚|卷)|规格)?")
+
+
+@dataclass(frozen=True)
+class ReadingSlot:
+    """A reading the question states, in its parameter's unit."""
+
+    key: str  # quantity key ("process:name")
+    spelling: str  # as the question named it
+    value: float  # in the parameter's own unit
+    unit: str
+    written: str  # what the apprentice wrote ("13兆帕")
+
+
+# Materials other than grain-oriented silicon steel that apprentices ask about: a number
+# for one of them is never to be taken from the master's grain-oriented windows.
+_OTHER_MATERIALS = re.compile(r"无取向|不锈钢|非晶|纳米晶|坡莫|铝合金|镀锌|碳素钢|普碳|6\.5\s*%\s*(?:硅|si)|"
+                              r"non-oriented|stainless|amorphous")
+
+
+@dataclass(frozen=True)
+class Slots:
+    grade: str | None = None  # as the knowledge base's conditions spell it (HiB, CGO)
+    thickness: float | None = None
+    readings: tuple[ReadingSlot, ...] = ()
+    other_material: str = ""  # a material the question names that is not this one
+
+    @property
+    def material(self) -> Material:
+        return Material(self.grade, self.thickness)
+
+
+def _grade_table(entry: KnowledgeIndex) -> PhraseTable:
+    cached = entry.extras.get("grade_table")
+    if cached is not None:
+        return cached
+    grades: set[str] = set()
+    for params in entry.vocabulary.parameters.values():
+        for param in params:
+            for key, op, value in material_condition(param.condition):
+                if material_field(key) == "grade" and op == "==":
+                    grades.add(value)
+    spellings = {normalize(g): g for g in grades}
+    folded = {fold_grade(g): g for g in grades}
+    for unit in entry.units.structured_units():
+        if isinstance(unit, Term):
+            group = [s for s in (unit.title, *unit.synonyms, unit.english) if s]
+            grade = next((folded[fold_grade(s)] for s in group if fold_grade(s) in folded), None)
+            if grade:
+                for s in group:
+                    spellings.setdefault(normalize(s), grade)
+    table = PhraseTable(spellings)
+    entry.extras["grade_table"] = table
+    return table
+
+
+def read_slots(text: str, quantities_at: list[tuple[int, int, list[str]]],
+               entry: KnowledgeIndex) -> Slots:
+    """Slots of a normalised question; ``quantities_at`` are the parameter mentions found
+    by intent, as (start, end, candidate keys best first)."""
+    grades = [_grade_table(entry).phrases[p] for _s, _e, p in _grade_table(entry).find(text)]
+    thickness = None
+    for match in _THICKNESS.finditer(text):
+        thickness = float(match.group(1))
+        break
+    readings: list[ReadingSlot] = []
+    taken: set[str] = set()
+    for start, end, keys in quantities_at:
+        match = _READING.match(text[end:end + 24])
+        if not match or not keys:
+            continue
+        reading = _reading(entry, keys, text[start:end], match)
+        if reading and reading.key not in taken:
+            taken.add(reading.key)
+            readings.append(reading)
+    other = _OTHER_MATERIALS.search(text)
+    return Slots(grades[0] if len(set(grades)) == 1 else None, thickness, tuple(readings),
+                 other.group(0) if other else "")
+
+
+def _reading(entry: KnowledgeIndex, keys: list[str], spelling: str, match: re.Match
+             ) -> ReadingSlot | None:
+    number, written = match.group(1).replace("−", "-"), (match.group(2) or "")
+    value = float(number)
+    unit_written = _WRITTEN_UNITS.get(written, written)
+    for key in keys:
+        unit = entry.vocabulary.units.get(key, "")
+        try:
+            converted = convert(value, unit_written, unit) if unit_written else value
+        except UnitMismatch:
+            continue  # "13兆帕" is not a temperature: try the next candidate
+        return ReadingSlot(key, spelling, round(converted, 6), normalize_unit(unit),
+                           f"{number}{written}")
+    return None
+
+
+def window_covers(param: Parameter, slots: Slots) -> bool:
+    """False when the window is for another grade or thickness than the one named."""
+    from ..review.material import window_applies
+
+    return window_applies(param, slots.material) is not False
+
+
+# What a value question can ask about a thing. The knowledge base's own parameter names
+# add theirs (温度, 压力, 比例 …); these are common ones it may not have at all.
+_ATTRIBUTES = ("浓度", "流量", "直径", "长度", "宽度", "型号", "厂家", "品牌", "寿命", "周期", "价格",
+               "成本", "纯度", "比重", "密度", "硬度", "电阻", "功率", "电流", "电压", "频率", "粒度",
+               "产量", "重量", "含量", "温度", "压力", "时间", "速度", "速率", "比例", "露点", "张力",
+               "厚度", "间距", "深度", "湿度", "转速", "能耗", "用量", "次数", "多久")
+
+
+def _attribute_table(entry: KnowledgeIndex) -> PhraseTable:
+    cached = entry.extras.get("attribute_table")
+    if cached is not None:
+        return cached
+    words = set(_ATTRIBUTES)
+    for key, name in entry.vocabulary.names.items():
+        folded = normalize(name)
+        words.add(folded if len(folded) <= 3 else folded[-2:])
+    table = PhraseTable({w: w for w in words if len(w) >= 2})
+    entry.extras["attribute_table"] = table
+    return table
+
+
+def asked_attributes(text: str, entry: KnowledgeIndex, skip: tuple[tuple[int, int], ...] = ()
+                     ) -> set[str]:
+    """Attribute words of a normalised question outside the spans of names it uses."""
+    out = set()
+    for start, end, word in _attribute_table(entry).find(text):
+        if not any(a <= start and end <= b for a, b in skip):
+            out.add(word)
+    return out
+
+
+def window_has_attributes(param: Parameter, attributes: set[str], entry: KnowledgeIndex) -> bool:
+    """Does this window measure what the question asks (浓度 is not 温度)?"""
+    if not attributes:
+        return True
+    spellings = [param.name, param.symbol, param.english]
+    key = f"{param.process}:{param.name}" if param.process else param.name
+    spellings += [s for s, keys in entry.vocabulary.spellings.items() if key in keys]
+    text = normalize(" ".join(x for x in spellings if x))
+    return all(word in text for word in attributes)
