@@ -41,8 +41,12 @@ img{max-width:100%}.clear{background:#eafaf1;padding:8px 12px;border-left:5px so
 
 
 def cjk_font() -> str | None:
-    """Register a CJK font with matplotlib; its family name, or None (labels fall back)."""
-    from matplotlib import font_manager, rcParams
+    """Register a CJK font with matplotlib; its family name, or None (labels fall back).
+
+    The system's font first (the plant may have chosen one); else Noto Sans CJK SC from
+    the ``noto-cjk-sans-otc`` wheel, a dependency, so that charts keep their Chinese
+    labels on any machine the package is installed on, root or not."""
+    from matplotlib import font_manager
 
     for path in CJK_FONTS:
         if Path(path).exists():
@@ -51,12 +55,44 @@ def cjk_font() -> str | None:
                 name = font_manager.FontProperties(fname=path).get_name()
             except (OSError, RuntimeError, ValueError):
                 continue
-            # DejaVu first: it has ℃ and ², which the CJK font draws blank; CJK falls back.
-            # matplotlib falls back glyph by glyph only along font.family itself.
-            rcParams["font.family"] = ["DejaVu Sans", name]
-            rcParams["axes.unicode_minus"] = False
-            return name
+            return _use_font(name)
+    packaged = _packaged_font()
+    if packaged is not None:
+        return _use_font(packaged)
     return None
+
+
+PACKAGED_FAMILY = "Noto Sans CJK SC"  # the collection's simplified-Chinese face
+
+
+def _packaged_font() -> str | None:
+    """Register the font shipped by the noto-cjk-sans-otc wheel; its SC family or None."""
+    from matplotlib import font_manager
+
+    try:
+        import noto_cjk_sans_otc
+    except ImportError:
+        return None
+    path = str(noto_cjk_sans_otc.FONT_PATH)
+    try:
+        font_manager.fontManager.addfont(path)
+    except (OSError, RuntimeError, ValueError):
+        return None
+    # matplotlib registers every face of the collection: JP, KR, SC, TC, HK.
+    families = {f.name for f in font_manager.fontManager.ttflist if f.fname == path}
+    if PACKAGED_FAMILY in families:
+        return PACKAGED_FAMILY
+    return min(families) if families else None
+
+
+def _use_font(name: str) -> str:
+    from matplotlib import rcParams
+
+    # DejaVu first: it has ℃ and ², which the CJK font draws blank; CJK falls back.
+    # matplotlib falls back glyph by glyph only along font.family itself.
+    rcParams["font.family"] = ["DejaVu Sans", name]
+    rcParams["axes.unicode_minus"] = False
+    return name
 
 
 def _e(text: Any) -> str:
@@ -97,7 +133,7 @@ def render_html(review: "DayReview") -> str:
     if r.series:
         parts.append("<h2>曲线 Charts</h2>")
         if font is None:
-            parts.append('<p class="meta">No Chinese font found (install fonts-wqy-microhei); '
+            parts.append('<p class="meta">No Chinese font found (reinstall laoshifu, or install fonts-wqy-microhei); '
                          "charts are labelled with symbols.</p>")
         for key, entry in r.series.items():
             parts.append(f'<figure><img alt="{_e(entry["name"])}" src="data:image/png;base64,'
