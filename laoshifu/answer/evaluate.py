@@ -20,6 +20,9 @@ from .confidence import (
 )
 
 EXAMPLE_QUESTIONS = Path(__file__).resolve().parents[2] / "examples" / "go-silicon-steel" / "questions.yaml"
+# Graded by what the answer says, written from the knowledge files alone (eval/…/README.md).
+EXAMPLE_GRADED = tuple(Path(__file__).resolve().parents[2] / "eval" / "go-silicon-steel" / name
+                       for name in ("answerable.json", "unanswerable.json"))
 
 
 @dataclass(frozen=True)
@@ -208,3 +211,12 @@ def calibrate_graded(store: Store, items: list, base: str, path: Path,
     calibration = Calibration(model.weights, model.bias, threshold)
     save_calibration(calibration, f"{len(items)} dev questions graded by content", path)
     return calibration
+
+
+def graded(store: Store, items: list, base: str, index_dir: Path | None = None):
+    """Right / wrong / refused by content, per kind and style, with confidence checks."""
+    from .grading import grade
+
+    ask(store, "预热", base, record=False, index_dir=index_dir)  # build/load the index
+    return grade([(item, ask(store, item.question, base, record=False, index_dir=index_dir))
+                  for item in items])

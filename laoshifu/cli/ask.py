@@ -213,25 +213,48 @@ def merge_cmd(qid: int, into: int, base: str, actor: str) -> None:
               help="Fit the confidence model on this split (dev) and save it in LAOSHIFU_HOME.")
 @click.option("--generate", is_flag=True,
               help="Measure the model's answers instead: faithfulness and fall-back rate.")
+@click.option("--graded", "graded_paths", multiple=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Question sets graded by what the answer says (JSON; default: the example's "
+                   "eval/go-silicon-steel/*.json). Repeat for several.")
 @json_option
 def eval_cmd(questions_path: Path | None, split: str, base: str, calibrate: bool, generate: bool,
-             as_json: bool) -> None:
-    """Measure answers on a question set: recall, MRR, refusals, latency."""
+             graded_paths: tuple[Path, ...], as_json: bool) -> None:
+    """Measure answers: unit recall and MRR on the question set, and on the graded sets
+    right / wrong / refused by content, refusals of what the KB lacks, confident wrong
+    answers and calibration error, per kind and style."""
     from ..answer import evaluate
+    from ..answer.grading import load_graded
 
     path = questions_path or evaluate.EXAMPLE_QUESTIONS
     questions = evaluate.load_questions(path, split)
+    sets = graded_paths or tuple(p for p in evaluate.EXAMPLE_GRADED if p.exists())
+    items = [i for i in load_graded(*sets) if split == "all" or i.split == split]
     store = open_store()
+    settings = load_settings()
     if calibrate:
         if split == "held-out":
             raise click.UsageError("calibrate on dev, never on the held-out split")
-        threshold = evaluate.calibrate(store, questions, base, load_settings().index_dir)
-        click.echo(f"threshold {threshold:.4f} saved to {load_settings().home / 'calibration.json'}")
+        if items:
+            from ..answer.asker import cache_for
+            from ..answer.confidence import calibration_name, entry_mode
+
+            mode = entry_mode(cache_for(store, settings.index_dir).get(base))
+            target = settings.home / calibration_name(mode)
+            fitted = evaluate.calibrate_graded(store, items, base, target, settings.index_dir)
+            click.echo(f"{mode}: threshold {fitted.threshold:.4f} saved to {target}")
+        else:
+            threshold = evaluate.calibrate(store, questions, base, settings.index_dir)
+            click.echo(f"threshold {threshold:.4f} saved to {settings.home / 'calibration.json'}")
     if generate:
         llm_cli.eval_generated(store, questions, base, as_json)
         return
-    report = evaluate.evaluate(store, questions, base, load_settings().index_dir)
+    report = evaluate.evaluate(store, questions, base, settings.index_dir)
+    graded = evaluate.graded(store, items, base, settings.index_dir) if items else None
     if as_json:
-        echo_json(report.to_dict())
+        echo_json({**report.to_dict(), "graded": graded.to_dict() if graded else None})
         return
     click.echo(report.render())
+    if graded:
+        click.echo(f"graded by content ({', '.join(p.name for p in sets)}, split {split}):")
+        click.echo(graded.render())
