@@ -28,6 +28,20 @@ class Settings:
     # Semantic retrieval beside BM25F: "auto" (when the model loads), "on", or "off".
     semantic: str = "auto"
     home_from: str = HOME_FROM_DEFAULT  # HOME_FROM_ENV, HOME_FROM_FOLDER or HOME_FROM_DEFAULT
+    # The plant's time zone for showing times (stored times are UTC); None: the machine's.
+    timezone: str | None = None
+    # Where each base's production data is written by the plant (``review: {data: ...}``):
+    # base -> folder; "*" for every base.
+    review_data: tuple[tuple[str, Path], ...] = ()
+
+    @property
+    def reviews_dir(self) -> Path:
+        """The daily reports the web app keeps, by base and day."""
+        return self.home / "reviews"
+
+    def review_data_for(self, base: str) -> Path | None:
+        folders = dict(self.review_data)
+        return folders.get(base) or folders.get("*")
 
     @property
     def index_dir(self) -> Path:
@@ -78,8 +92,43 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         where = "LAOSHIFU_SEMANTIC" if env.get("LAOSHIFU_SEMANTIC") else str(home / "config.yaml")
         raise LaoshifuError(Problem(f"semantic search must be one of {', '.join(SEMANTIC_MODES)}, "
                                     f"not {semantic!r}", file=where, field="search.semantic"))
+    timezone = env.get("LAOSHIFU_TIMEZONE") or file_settings.get("timezone") or None
+    if timezone is not None:
+        _check_timezone(str(timezone), "LAOSHIFU_TIMEZONE" if env.get("LAOSHIFU_TIMEZONE")
+                        else str(home / "config.yaml"))
+    review_data = _review_data(env.get("LAOSHIFU_REVIEW_DATA"), file_settings, home / "config.yaml")
     return Settings(home=home, database_url=str(url), max_file_mb=max_mb, semantic=semantic,
-                    home_from=home_from)
+                    home_from=home_from, timezone=str(timezone) if timezone else None,
+                    review_data=review_data)
+
+
+def _check_timezone(name: str, where: str) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise LaoshifuError(Problem(f"unknown time zone {name!r}", file=where, field="timezone",
+                                    hint="a name such as Asia/Shanghai")) from None
+
+
+def _review_data(env_value: str | None, file_settings: dict, path: Path) -> tuple[tuple[str, Path], ...]:
+    """``review: {data: FOLDER}`` for every base, or ``{data: {BASE: FOLDER, ...}}``."""
+    if env_value:
+        return (("*", Path(env_value).expanduser()),)
+    review = file_settings.get("review") or {}
+    if not isinstance(review, dict):
+        raise LaoshifuError(Problem("'review' must hold settings such as 'data: /srv/line-data'",
+                                    file=str(path), field="review"))
+    data = review.get("data")
+    if not data:
+        return ()
+    if isinstance(data, str):
+        return (("*", Path(data).expanduser()),)
+    if isinstance(data, dict) and all(isinstance(v, str) and v for v in data.values()):
+        return tuple((str(base), Path(folder).expanduser()) for base, folder in data.items())
+    raise LaoshifuError(Problem("'review.data' must be a folder, or knowledge base: folder lines",
+                                file=str(path), field="review.data"))
 
 
 SEMANTIC_MODES = ("auto", "on", "off")
