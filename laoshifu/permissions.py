@@ -21,6 +21,9 @@ ACTIONS = (
     "admin",          # users, roles, bases, tokens
     "learn",          # study cards and take exams (带徒弟)
     "teach",          # set tracks, see the apprentices' progress in one's bases
+    "diagnose",       # judge readings against the windows and rules (应急诊断)
+    "review_data",    # run the daily review on a day's production data (日报)
+    "read_reviews",   # read the daily reports and today's plan
 )
 
 # How a refusal names each action: "an apprentice may not see drafts".
@@ -30,14 +33,18 @@ _DOING = {
     "answer": "answer questions", "questions": "see the question queue",
     "audit": "read the audit log", "admin": "manage users, bases and tokens",
     "learn": "study cards or take exams", "teach": "see apprentices' progress or set tracks",
+    "diagnose": "diagnose readings", "review_data": "review production data",
+    "read_reviews": "read the daily reports",
 }
 
 MATRIX: dict[str, frozenset[str]] = {
     "admin": frozenset(ACTIONS),
     "master": frozenset({"ask", "read", "read_drafts", "edit", "import", "approve", "answer",
-                         "questions", "audit", "learn", "teach"}),
-    "engineer": frozenset({"ask", "read", "read_drafts", "edit", "questions", "learn"}),
-    "apprentice": frozenset({"ask", "read", "learn"}),
+                         "questions", "audit", "learn", "teach", "diagnose", "review_data",
+                         "read_reviews"}),
+    "engineer": frozenset({"ask", "read", "read_drafts", "edit", "questions", "learn",
+                           "diagnose", "review_data", "read_reviews"}),
+    "apprentice": frozenset({"ask", "read", "learn", "diagnose", "read_reviews"}),
 }
 
 

@@ -26,6 +26,9 @@ def test_matrix_is_what_the_roles_promise():
         "admin":        (1, 0, 0, 0),
         "learn":        (1, 1, 1, 1),
         "teach":        (1, 1, 0, 0),
+        "diagnose":     (1, 1, 1, 1),
+        "review_data":  (1, 1, 1, 0),
+        "read_reviews": (1, 1, 1, 1),
     }
     assert set(expect) == set(permissions.ACTIONS)
     for action, row in expect.items():
