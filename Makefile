@@ -56,9 +56,11 @@ bench: install
 clean:
 	rm -rf .laoshifu-home test-artifacts .pytest_cache
 
-# Refit the shipped confidence model on the example question set's dev split.
+# Refit the shipped confidence models (lexical and hybrid search) on the graded dev split
+# of the example's question sets (eval/go-silicon-steel); the held-out split stays unseen.
 calibrate: install
-	rm -rf $(LAOSHIFU_HOME)/calibration.json
+	rm -f $(LAOSHIFU_HOME)/calibration.json $(LAOSHIFU_HOME)/calibration-hybrid.json
 	$(LAOSHIFU) import $(EXAMPLE)
-	$(LAOSHIFU) eval --calibrate
-	cp $(LAOSHIFU_HOME)/calibration.json laoshifu/answer/calibration.json
+	LAOSHIFU_SEMANTIC=off $(LAOSHIFU) eval --calibrate --split dev
+	LAOSHIFU_SEMANTIC=on $(LAOSHIFU) eval --calibrate --split dev
+	cp $(LAOSHIFU_HOME)/calibration.json $(LAOSHIFU_HOME)/calibration-hybrid.json laoshifu/answer/

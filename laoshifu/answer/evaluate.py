@@ -99,9 +99,11 @@ def _percentile(values: list[float], q: float) -> float:
 
 def evaluate(store: Store, questions: list[EvalQuestion], base: str,
              index_dir: Path | None = None, threshold: float | None = None) -> EvalReport:
-    from .confidence import load_threshold
+    from .asker import cache_for
+    from .confidence import entry_mode, load_calibration
 
-    cut = load_threshold() if threshold is None else threshold
+    mode = entry_mode(cache_for(store, index_dir).get(base))
+    cut = load_calibration(mode=mode).threshold if threshold is None else threshold
     ask(store, "预热", base, record=False, index_dir=index_dir, threshold=cut)  # build/load the index
     hits1 = hits5 = 0
     rr = 0.0
