@@ -7,41 +7,19 @@ Never ``eval``.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Callable, Mapping, Union
 
 import numpy as np
-from lark import Lark, Token, Transformer, Tree, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
+from .condition_parser import (Lark_StandAlone, Token, Transformer, Tree, UnexpectedCharacters,
+                               UnexpectedEOF, UnexpectedInput, UnexpectedToken, v_args)
 from .quantities import UnitMismatch, convert, normalize_unit
 
-_GRAMMAR = r"""
-?start: or_expr
-?or_expr: and_expr (_OR and_expr)*          -> or_
-?and_expr: not_expr (_AND not_expr)*        -> and_
-?not_expr: _NOT not_expr                    -> not_
-         | atom
-?atom: operand COMP operand                 -> compare
-     | "(" or_expr ")"
-     | operand
-?operand: NAME                              -> name
-        | SIGNED_NUMBER UNIT?               -> number
-
-COMP: ">=" | "<=" | "==" | "!=" | ">" | "<" | "≥" | "≤" | "≠" | "="
-_AND.3: /and\b/i | "且" | "并且" | "&&"
-_OR.3: /or\b/i | "或者" | "或" | "||"
-_NOT.3: /not\b/i | "!" | "非"
-NAME: /[A-Za-z_\u3400-\u4dbf\u4e00-\u4e13\u4e15-\u6215\u6217-\u9fff][A-Za-z0-9_\-\u3400-\u4dbf\u4e00-\u4e13\u4e15-\u6215\u6217-\u9fff·²³]*/
-UNIT.2: /(℃\/h|℃\/s|℃\/min|℃|°C|°F|K|%|‰|ppm|m\/min|m\/s|mm|μm|um|g\/m²|g\/m2|kPa|MPa|Pa|mbar|N\/mm²|kN|Nm³\/h|m³\/h|L\/min|kW|rpm|min|s|h|度)/
-
-%import common.SIGNED_NUMBER
-%import common.WS
-%ignore WS
-"""
-# NAME excludes 且 (U+4E14) and 或 (U+6216) so "露点>62且氢气<20" splits at the keyword;
-# 非 outranks NAME, so "非露点>62" is "not 露点>62" (a name may contain 非, not start with it).
+# The grammar is conditions.lark; condition_parser.py is lark's stand-alone parser generated
+# from it (scripts/condition-parser), so no command builds LALR tables when it starts.
 
 # What a Chinese input method types in place of ASCII: full-width letters, digits and
 # signs, the ideographic space, typographic minus signs. One character for one, so
@@ -55,7 +33,10 @@ def half_width(text: str) -> str:
     return text.translate(_HALF_WIDTH)
 
 
-_PARSER = Lark(_GRAMMAR, parser="lalr", propagate_positions=True, maybe_placeholders=False)
+@functools.cache
+def _parser():
+    return Lark_StandAlone()
+
 
 _OPS = {"≥": ">=", "≤": "<=", "≠": "!=", "=": "=="}
 
@@ -187,7 +168,7 @@ def parse(text: str, resolver: Resolver | None = None) -> Condition:
         raise ConditionError("empty condition", 1)
     written, text = text, half_width(text)
     try:
-        tree = _PARSER.parse(text)
+        tree = _parser().parse(text)
     except UnexpectedCharacters as exc:
         raise ConditionError(
             f"unexpected character {text[exc.pos_in_stream]!r}", exc.column,
