@@ -16,6 +16,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from . import conditions
 from .conditions import half_width
 from .errors import LaoshifuError, Problem
+from .messages import DEFAULT_LANG, Message, say, word
 from .quantities import UnitMismatch, convert, normalize_unit
 from .review.material import Material, select_window
 from .units import SEVERITIES, Citation, Parameter, Rule, Unit, format_number
@@ -63,11 +64,11 @@ class Deviation:
                 "condition": w.condition or None, "unit_id": w.id, "version": w.version,
                 "source": w.source}
 
-    def describe(self) -> str:
-        word = "above upper limit" if self.side == "high" else "below lower limit"
-        return (f"{self.reading.name} = {format_number(self.reading.value)} {self.reading.unit}"
-                f" is {format_number(round(self.by, 6))} {word} "
-                f"{format_number(self.limit)} (window {self.window.window_text()})").replace("  ", " ")
+    def describe(self, lang: str = "en") -> str:
+        return say(f"diagnose.{self.side}", lang, name=self.reading.name,
+                   value=format_number(self.reading.value), unit=self.reading.unit,
+                   by=format_number(round(self.by, 6)), limit=format_number(self.limit),
+                   window=self.window.window_text()).replace("  ", " ").replace(" ，", "，")
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ class Diagnosis:
     deviations: list[Deviation] = field(default_factory=list)
     in_window: list[Reading] = field(default_factory=list)
     matches: list[RuleMatch] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
     process: str | None = None
     material: Material = field(default_factory=Material)
     symptom: str = ""
@@ -120,7 +121,7 @@ class Diagnosis:
                 "in_window": [r.name for r in self.in_window],
                 "rules": [m.to_dict() for m in self.certain],
                 "possible": [m.to_dict() for m in self.possible],
-                "notes": self.notes}
+                "notes": [note.text("en") for note in self.notes]}
 
 
 def parse_value(text: str | float | int) -> tuple[float, str]:
@@ -287,8 +288,8 @@ def diagnose(units: Sequence[Unit], readings: Mapping[str, Any], *, symptom: str
         window, missing = select_window(vocab.parameters.get(reading.key, []), material)
         if window is None:
             if missing:
-                result.notes.append(f"{reading.name}: the window depends on "
-                                    f"{'/'.join(missing)}; give --grade/--thickness to check it")
+                result.notes.append(Message("diagnose.note.material", {
+                    "name": reading.name, "missing": "/".join(missing)}))
             continue
         deviation = _deviation(reading, window)
         if deviation:
@@ -316,7 +317,7 @@ def diagnose(units: Sequence[Unit], readings: Mapping[str, Any], *, symptom: str
     result.matches = [RuleMatch(m.rule, m.reason, m.symptom_score, cite(m.rule, i + 1))
                       for i, m in enumerate(ordered)]
     if not resolved and not result.matches:
-        result.notes.append("no rule's symptom resembles this; ask the master (laoshifu ask)")
+        result.notes.append(Message("diagnose.note.no_match"))
     return result
 
 
@@ -336,52 +337,54 @@ def _deviation(reading: Reading, window: Parameter) -> Deviation | None:
     return None
 
 
-def render_text(result: Diagnosis) -> str:
-    """The diagnosis as an operator reads it on a terminal."""
+def render_text(result: Diagnosis, lang: str = DEFAULT_LANG) -> str:
+    """The diagnosis as an operator reads it on a terminal, in Chinese or English."""
     lines: list[str] = []
-    head = "诊断 diagnosis"
+    head = say("diagnose.head", lang)
     if result.process:
         head += f" — {result.process}"
     if result.material.grade or result.material.thickness is not None:
         head += f" ({result.material.grade or '?'} {format_number(result.material.thickness) or '?'} mm)"
     lines.append(head)
     for r in result.readings:
-        conv = f"  (from {r.given_value})" if r.converted_from else ""
+        conv = "  " + say("diagnose.converted", lang, given=r.given_value) if r.converted_from else ""
         lines.append(f"  {r.name} = {format_number(r.value)} {r.unit}{conv}".rstrip())
     if result.readings:
         lines.append("")
     if result.deviations:
-        lines.append("超窗 out of window:")
+        lines.append(say("diagnose.out_of_window", lang))
         for d in result.deviations:
-            lines.append(f"  ! {d.describe()}  [{d.window.id} v{d.window.version} {d.window.source}]")
+            lines.append(f"  ! {d.describe(lang)}  [{d.window.id} v{d.window.version} {d.window.source}]")
     elif result.in_window:
-        lines.append("the readings with a window are inside it")
+        lines.append(say("diagnose.all_in_window", lang))
     for note in result.notes:
-        lines.append(f"  note: {note}")
+        lines.append(f"  {say('diagnose.note', lang)}{note.text(lang)}")
     lines.append("")
     if result.certain:
-        lines.append("规则命中 rules that hold (most severe first):")
+        lines.append(say("diagnose.rules", lang))
         for m in result.certain:
-            lines += _render_match(m)
+            lines += _render_match(m, lang)
     elif result.readings:
-        lines.append("no rule's condition holds for these readings")
+        lines.append(say("diagnose.no_rule", lang))
     if result.possible:
         lines.append("")
-        lines.append("可能 possible (symptom only; check before acting):")
+        lines.append(say("diagnose.possible", lang))
         for m in result.possible:
-            lines += _render_match(m)
+            lines += _render_match(m, lang)
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _render_match(m: RuleMatch) -> list[str]:
+def _render_match(m: RuleMatch, lang: str) -> list[str]:
     r = m.rule
     c = m.citation
-    lines = [f"  [{c.n if c else '-'}] {r.title}  ({r.severity}, {r.category}; {m.reason})"]
+    sep = "，" if lang != "en" else ", "
+    lines = [f"  [{c.n if c else '-'}] {r.title}  ({word('severity', r.severity, lang)}{sep}"
+             f"{word('category', r.category, lang)}{sep}{word('reason', m.reason, lang)})"]
     if r.condition:
-        lines.append(f"      条件 condition: {r.condition}")
-    lines.append(f"      判断 diagnosis: {r.diagnosis}")
+        lines.append(f"      {say('diagnose.condition', lang)}{r.condition}")
+    lines.append(f"      {say('diagnose.diagnosis', lang)}{r.diagnosis}")
     for i, action in enumerate(r.actions, 1):
         lines.append(f"      {i}. {action}")
     if c:
-        lines.append(f"      source: {c.unit_id} v{c.version} {c.source}")
+        lines.append(f"      {say('diagnose.source', lang)}{c.unit_id} v{c.version} {c.source}")
     return lines

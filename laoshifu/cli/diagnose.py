@@ -11,6 +11,8 @@ import click
 from .. import diagnose as diagnosis
 from ..errors import LaoshifuError, Problem
 from ..formats.encoding import read_text
+from ..messages import LANGS, cli_lang
+from ..problem_text import in_lang
 from ..review.material import GRADE_KEYS, THICKNESS_KEYS, Material
 from .common import base_option, echo_json, open_store
 
@@ -39,14 +41,30 @@ def register(main: click.Group) -> None:
 @base_option
 @click.option("--output-json", "as_json", is_flag=True,
               help="Print one JSON object (also when --json carries readings).")
+@click.option("--lang", type=click.Choice(LANGS), default=None,
+              help="Language of the text output: zh (default) or en; or set LAOSHIFU_LANG.")
 def diagnose_cmd(readings: tuple[str, ...], json_arg: str | None, csv_file: Path | None,
                  row: int, symptom: str, grade: str | None, thickness: float | None,
-                 process: str | None, base: str, as_json: bool) -> None:
+                 process: str | None, base: str, as_json: bool, lang: str | None) -> None:
     """Judge readings (露点=65 氢气比例=15 带速=95) and a symptom against the rules.
 
     Values may carry units (露点=338K, 氢气比例=200000ppm); they are converted to the
-    parameter's unit or refused.
+    parameter's unit or refused. The text (and errors) are in Chinese unless --lang en.
     """
+    lang = cli_lang(lang)
+    try:
+        result = _diagnose(readings, json_arg, csv_file, row, symptom, grade, thickness, process,
+                           base, as_json)
+    except LaoshifuError as exc:
+        raise type(exc)([in_lang(p, lang) for p in exc.problems]) from None
+    if result is None:
+        return
+    click.echo(diagnosis.render_text(result, lang), nl=False)
+
+
+def _diagnose(readings, json_arg, csv_file, row, symptom, grade, thickness, process, base,
+              as_json) -> diagnosis.Diagnosis | None:
+    """The diagnosis to print as text, or None when it was printed as JSON."""
     readings, json_readings, as_json = _split_json_arg(readings, json_arg, as_json)
     raw: dict[str, object] = {}
     material = {"grade": grade, "thickness": thickness}
@@ -64,8 +82,8 @@ def diagnose_cmd(readings: tuple[str, ...], json_arg: str | None, csv_file: Path
                                 material=Material(material["grade"], material["thickness"]))
     if as_json:
         echo_json(result.to_dict())
-    else:
-        click.echo(diagnosis.render_text(result), nl=False)
+        return None
+    return result
 
 
 def _split_json_arg(readings: tuple[str, ...], json_arg: str | None, as_json: bool

@@ -50,7 +50,8 @@ def test_no_rule_matches_in_window_readings():
     result = diagnose(_units(), {"露点": "60", "氢气比例": "60", "带速": "95"})
     assert result.process == "脱碳退火"  # 带速 settles which 露点
     assert result.deviations == [] and result.matches == []
-    assert "no rule's condition holds" in render_text(result)
+    assert "这些读数没有触发任何规则" in render_text(result)
+    assert "No rule's condition holds" in render_text(result, "en")
 
 
 def test_several_rules_ranked_by_severity_then_specificity():
@@ -67,7 +68,7 @@ def test_conditional_windows_follow_grade_and_thickness():
     units = _units()
     readings = {"均热时间": "170", "带速": "95"}
     unknown = diagnose(units, readings)
-    assert unknown.deviations == [] and "厚度" in unknown.notes[0]
+    assert unknown.deviations == [] and "厚度" in unknown.notes[0].text("zh")
     thin = diagnose(units, readings, material=Material(thickness=0.23))
     assert [d.window.id for d in thin.deviations] == []  # 120–180 for thin CGO-or-any
     hib = diagnose(units, readings, material=Material("Hi-B", 0.23))

@@ -20,8 +20,22 @@ def kb_home(tmp_path_factory):
 def test_readings_as_arguments(kb_home):
     done = run_cli("diagnose", "露点=67", "氢气比例=45", "带速=95", home=kb_home)
     assert done.returncode == 0, done.stderr
-    assert "超窗 out of window" in done.stdout and "露点 = 67 ℃" in done.stdout
-    assert "source: rule-" in done.stdout
+    assert "超窗：" in done.stdout and "露点 = 67 ℃，高于上限 65，超出 2（窗口 55 ~ 65 ℃）" in done.stdout
+    assert "出处：rule-" in done.stdout
+
+
+def test_english_on_request(kb_home):
+    """Chinese by default; --lang en or LAOSHIFU_LANG=en for English (issue 9, item 12)."""
+    english = run_cli("diagnose", "露点=35", "带速=95", "--lang", "en", home=kb_home)
+    assert "露点 = 35 ℃ is 20 below lower limit 55 (window 55 ~ 65 ℃)" in english.stdout
+    assert "Rules that hold (most severe first):" in english.stdout
+    assert "source: rule-dc-dew-point-low" in english.stdout
+    by_env = run_cli("diagnose", "露点=35", "带速=95", home=kb_home, env={"LAOSHIFU_LANG": "en"})
+    assert by_env.stdout == english.stdout
+    chinese = run_cli("diagnose", "露点=35", "带速=95", home=kb_home)
+    assert "露点 = 35 ℃，低于下限 55，差 20（窗口 55 ~ 65 ℃）" in chinese.stdout
+    assert "(严重，质量，读数符合条件)" in chinese.stdout
+    assert not any(w in chinese.stdout for w in ("below", "lower limit", "source:", "condition:"))
 
 
 def test_json_in_and_out(kb_home):
@@ -46,9 +60,11 @@ def test_csv_row(kb_home, tmp_path):
 
 def test_user_errors_exit_2_without_traceback(kb_home):
     done = run_cli("diagnose", "露电=65", "带速=95", home=kb_home)
-    assert done.returncode == 2 and "did you mean 露点" in done.stderr
+    assert done.returncode == 2 and "没有参数 「露电」" in done.stderr and "是不是 露点？" in done.stderr
     assert "Traceback" not in done.stderr
     done = run_cli("diagnose", "露点=5MPa", "带速=95", home=kb_home)
+    assert done.returncode == 2 and "MPa 换算不成 ℃" in done.stderr
+    done = run_cli("diagnose", "露点=5MPa", "带速=95", "--lang", "en", home=kb_home)
     assert done.returncode == 2 and "cannot convert MPa" in done.stderr
 
 
