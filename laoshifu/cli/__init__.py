@@ -10,12 +10,59 @@ import click
 from .. import scratch
 from ..errors import LaoshifuError
 
-# Each module adds its commands to ``main``; a new surface is one line here.
-_COMMAND_MODULES = ("knowledge", "ask", "diagnose", "review", "users", "training", "operations", "llm",
-                    "capture")
+# Each module adds its commands to ``main``; a new surface is one line here. A command is
+# imported only when it runs (a cold ``laoshifu ask`` need not load DuckDB, the import
+# formats or the web app); ``--help`` imports them all. tests/cli/test_lazy_commands.py
+# checks this table against what each module's ``register`` adds.
+COMMAND_MODULES = {
+    "knowledge": ("import", "export", "status", "list", "show", "history"),
+    "ask": ("ask", "questions", "answer", "dismiss", "merge", "eval"),
+    "diagnose": ("diagnose",),
+    "review": ("review", "example-data"),
+    "users": ("user", "token", "serve"),
+    "training": ("train", "progress", "drills"),
+    "operations": ("backup", "restore"),
+    "llm": ("model", "export-training", "mcp"),
+    "capture": ("capture", "gaps"),
+}
+_MODULE_OF = {command: module for module, names in COMMAND_MODULES.items() for command in names}
 
 
 class _Group(click.Group):
+    """Commands registered by their modules, each module imported on first use."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        self._loaded: set[str] = set()
+        super().__init__(*args, **kwargs)
+
+    @property
+    def commands(self) -> dict[str, click.Command]:  # type: ignore[override]
+        for module in COMMAND_MODULES:  # every command: help, listings, typo suggestions
+            self._load(module)
+        return self._commands
+
+    @commands.setter
+    def commands(self, value: dict[str, click.Command]) -> None:
+        self._commands = value
+
+    def _load(self, module: str) -> None:
+        if module not in self._loaded:
+            self._loaded.add(module)
+            importlib.import_module(f"{__name__}.{module}").register(self)
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        name = name or cmd.name
+        if name is None:
+            raise TypeError("Command has no name.")
+        self._commands[name] = cmd
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = _MODULE_OF.get(cmd_name)
+        if module is None:
+            return self.commands.get(cmd_name)
+        self._load(module)
+        return self._commands.get(cmd_name)
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
@@ -30,10 +77,6 @@ class _Group(click.Group):
 def main() -> None:
     """老师傅 Laoshifu — a digital master who never retires."""
     scratch.use_home_tmp()  # temporary files under LAOSHIFU_HOME/tmp, not /tmp or ~/.cache
-
-
-for _name in _COMMAND_MODULES:
-    importlib.import_module(f"{__name__}.{_name}").register(main)
 
 
 if __name__ == "__main__":  # pragma: no cover
