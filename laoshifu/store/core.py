@@ -10,8 +10,6 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from sqlalchemy import Connection, Engine, create_engine, event, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..errors import LaoshifuError, Problem
 from ..units import is_base_name
@@ -149,13 +147,21 @@ class Store:
         with self.read() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
 
+    def upsert(self, table):
+        """This back end's INSERT with ON CONFLICT clauses (imported when first written:
+        the PostgreSQL dialect loads every driver it knows, a cold read need not)."""
+        if self.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        return dialect_insert(table)
+
     def ensure_base(self, conn: Connection, name: str, actor: str = "system") -> None:
         exists = conn.scalar(select(schema.bases.c.name).where(schema.bases.c.name == name))
         if not exists:
             check_base_name(name)
             # Another worker may create the same base at the same moment: let one win.
-            dialect_insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
-            created = conn.execute(dialect_insert(schema.bases).values(
+            created = conn.execute(self.upsert(schema.bases).values(
                 name=name, title=name, created_at=now()).on_conflict_do_nothing()).rowcount
             if created:
                 self.audit(conn, actor, "base.create", base=name, target=name)

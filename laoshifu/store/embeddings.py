@@ -6,8 +6,6 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from . import schema
 from .core import Store
@@ -36,12 +34,11 @@ class EmbeddingsMixin:
         """Keep vectors by text hash; one another worker stored first is left as it is."""
         if not vectors:
             return
-        dialect_insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
         rows = [{"model": model, "text_hash": h, "vector": np.asarray(v, _DTYPE).tobytes()}
                 for h, v in vectors.items()]
         with self.transaction() as conn:
             for start in range(0, len(rows), _CHUNK):
-                conn.execute(dialect_insert(schema.embeddings).on_conflict_do_nothing(),
+                conn.execute(self.upsert(schema.embeddings).on_conflict_do_nothing(),
                              rows[start:start + _CHUNK])
 
     def count_vectors(self: Store, model: str) -> int:
