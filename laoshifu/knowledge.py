@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
 from .errors import LaoshifuError, NotFound, Problem
-from .formats.folder import FolderContents, read_folder, write_folder
 from .store import ImportReport, Store, schema
 from .store.core import check_base_name
 from .units import DEFAULT_BASE, KINDS, Parameter, Term
-from .validate import check_units
+
+if TYPE_CHECKING:
+    from .formats.folder import FolderContents
+
+# The authoring formats and the validator are imported by the functions that read or write
+# folders: ``ask`` and ``status`` use this module without them.
 
 
 def import_folder(store: Store, path: Path | str, base: str = DEFAULT_BASE,
@@ -23,6 +28,9 @@ def import_folder(store: Store, path: Path | str, base: str = DEFAULT_BASE,
     Units changed in the store since this folder's last import are not overwritten unless
     ``on_conflict="theirs"`` (see ``Store.apply_import``).
     """
+    from .formats.folder import read_folder
+    from .validate import check_units
+
     check_base_name(base)
     path = Path(path)
     contents = read_folder(path)
@@ -105,6 +113,8 @@ def _same_origin(origin: str):
 
 def export_base(store: Store, path: Path | str, base: str = DEFAULT_BASE,
                 include_retired: bool = False) -> list[str]:
+    from .formats.folder import write_folder
+
     statuses = ("approved", "draft", "retired") if include_retired else ("approved", "draft")
     units = store.list_units(base, statuses=statuses)
     if not units:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import importlib.machinery
+import importlib.util
 import re
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
-
-import rjieba
 
 from laoshifu.text.normalize import normalize
 from laoshifu.text.phrases import PhraseTable
@@ -32,6 +34,26 @@ STOPWORDS = frozenset(
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _CONTENT = re.compile(r"[\w\u3400-\u4dbf\u4e00-\u9fff℃%μ]")
+
+
+@functools.cache
+def _jieba_class() -> type:
+    """rjieba's ``Jieba``, loaded without running ``import rjieba``: the package builds a
+    default dictionary of its own at import (~0.15 s), and every analyzer builds its own
+    anyway, so a cold command would build two."""
+    try:
+        spec = importlib.util.find_spec("rjieba")
+        folder = Path(next(iter(spec.submodule_search_locations)))  # type: ignore[union-attr]
+        binary = next(folder.glob("rjieba.*.so"), None) or next(folder.glob("rjieba.*.pyd"))
+        loader = importlib.machinery.ExtensionFileLoader("rjieba.rjieba", str(binary))
+        module = importlib.util.module_from_spec(
+            importlib.util.spec_from_file_location("rjieba.rjieba", binary, loader=loader))
+        loader.exec_module(module)
+        return module.Jieba
+    except Exception:  # another layout of the package: the ordinary import
+        import rjieba
+
+        return rjieba.Jieba
 
 
 def _is_cjk(word: str) -> bool:
@@ -66,7 +88,7 @@ class Analyzer:
             for surface in group:
                 self._canonical.setdefault(surface, group[0])
         # Each analyzer owns its jieba so one knowledge base's words never leak into another.
-        self._jieba = rjieba.Jieba()
+        self._jieba = _jieba_class()()
         surfaces = set(self.terms) | set(self._canonical)
         for surface in surfaces:
             if len(surface) >= 2 and " " not in surface:
