@@ -1,12 +1,85 @@
-"""BM25/BM25F scoring over sparse term-frequency matrices (docs × vocabulary)."""
+"""BM25/BM25F scoring over sparse term-frequency matrices (docs × vocabulary).
+
+Scoring reads a matrix column by column through its ``data``/``indices``/``indptr`` arrays
+only, so an index loaded from disk is queried as plain numpy arrays (``Columns``) and a
+cold ``laoshifu ask`` never imports scipy (about 0.1–0.2 s, most of it scipy's array-API
+shim importing numpy.f2py and numpy.testing). scipy builds and edits the matrices.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Union
 
 import numpy as np
-import scipy.sparse as sp
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+
+
+@dataclass(frozen=True)
+class Columns:
+    """A docs × terms matrix held column-major (CSC) as plain arrays, as saved on disk."""
+
+    data: np.ndarray  # float32 term counts
+    indices: np.ndarray  # row of each count
+    indptr: np.ndarray  # column c holds data[indptr[c]:indptr[c + 1]]
+    shape: tuple[int, int]
+
+    def tocsc(self) -> "Columns":
+        return self
+
+    def tocsr(self) -> "Rows":
+        """The same matrix row-major (row r's columns: indices[indptr[r]:indptr[r + 1]])."""
+        n_rows, n_cols = self.shape
+        cols = np.repeat(np.arange(n_cols, dtype=np.int32), np.diff(self.indptr))
+        order = np.argsort(self.indices, kind="stable")
+        indptr = np.concatenate(([0], np.cumsum(np.bincount(self.indices, minlength=n_rows))))
+        return Rows(self.data[order], cols[order], indptr, self.shape)
+
+    def to_scipy(self) -> "sp.csc_matrix":
+        import scipy.sparse as sp
+
+        return sp.csc_matrix((self.data, self.indices, self.indptr), shape=self.shape)
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A docs × terms matrix row-major (CSR) as plain arrays."""
+
+    data: np.ndarray
+    indices: np.ndarray
+    indptr: np.ndarray
+    shape: tuple[int, int]
+
+
+Matrix = Union["sp.spmatrix", Columns]
+
+
+def editable(matrix: Matrix) -> "sp.spmatrix":
+    """A scipy matrix to stack or slice (a loaded ``Columns`` is converted once)."""
+    return matrix.to_scipy() if isinstance(matrix, Columns) else matrix
+
+
+def row_sums(matrix: Matrix) -> np.ndarray:
+    """Each row's total (a document's length in tokens)."""
+    cols = matrix.tocsc()
+    return np.bincount(cols.indices, weights=cols.data, minlength=cols.shape[0]).astype(np.float32)
+
+
+def document_frequency(fields: Sequence[Matrix]) -> np.ndarray:
+    """Per term, the rows holding it in any of ``fields`` (rows shared, same width)."""
+    n_rows, n_cols = fields[0].shape
+    keys = []
+    for matrix in fields:
+        cols = matrix.tocsc()
+        term = np.repeat(np.arange(n_cols, dtype=np.int64), np.diff(cols.indptr))
+        keep = cols.data != 0
+        keys.append(term[keep] * n_rows + cols.indices[keep])
+    present = np.unique(np.concatenate(keys)) if keys else np.zeros(0, np.int64)
+    return np.bincount(present // max(n_rows, 1), minlength=n_cols).astype(np.float32)
 
 
 class Vocabulary:
@@ -31,8 +104,10 @@ class Vocabulary:
         return Counter(self.ids[t] for t in tokens if t in self.ids)
 
 
-def tf_matrix(docs: Sequence[Sequence[str]], vocab: Vocabulary) -> sp.csr_matrix:
+def tf_matrix(docs: Sequence[Sequence[str]], vocab: Vocabulary) -> "sp.csr_matrix":
     """Term frequencies of token lists, growing ``vocab``."""
+    import scipy.sparse as sp
+
     indptr = [0]
     indices: list[int] = []
     data: list[float] = []
@@ -47,9 +122,11 @@ def tf_matrix(docs: Sequence[Sequence[str]], vocab: Vocabulary) -> sp.csr_matrix
     )
 
 
-def stack(old: sp.csr_matrix, new: sp.csr_matrix, n_terms: int) -> sp.csr_matrix:
+def stack(old: Matrix, new: Matrix, n_terms: int) -> "sp.csr_matrix":
     """Append rows, widening both to the current vocabulary."""
-    old, new = old.tocsr(), new.tocsr()  # a loaded index is column-major
+    import scipy.sparse as sp
+
+    old, new = editable(old).tocsr(), editable(new).tocsr()  # a loaded index is column-major
     old = sp.csr_matrix((old.data, old.indices, old.indptr), shape=(old.shape[0], n_terms))
     new = sp.csr_matrix((new.data, new.indices, new.indptr), shape=(new.shape[0], n_terms))
     return sp.vstack([old, new], format="csr", dtype=np.float32)
@@ -66,7 +143,7 @@ class FieldScorer:
 
     def __init__(
         self,
-        fields: Sequence[sp.csr_matrix],
+        fields: Sequence[Matrix],
         weights: Sequence[float],
         bs: Sequence[float],
         k1: float,
@@ -76,13 +153,11 @@ class FieldScorer:
         self.weights = [float(w) for w in weights]
         self.columns = [m.tocsc() for m in fields]  # no copy when already column-major
         self.norms = []
-        for m, b in zip(fields, bs):
-            lengths = np.asarray(m.sum(axis=1)).ravel().astype(np.float32)
+        for cols, b in zip(self.columns, bs):
+            lengths = row_sums(cols)
             avg = float(lengths.mean()) if self.n_docs and lengths.mean() > 0 else 1.0
             self.norms.append((1.0 - b + b * lengths / avg).astype(np.float32))
-        union = (sum(fields[1:], fields[0]) if len(fields) > 1 else fields[0]).tocsc()
-        union.eliminate_zeros()
-        self.idf = idf(np.diff(union.indptr).astype(np.float32), self.n_docs)
+        self.idf = idf(document_frequency(self.columns), self.n_docs)
 
     def score(self, query: Counter[int], scale: Callable[[int, np.ndarray], np.ndarray] | None = None) -> np.ndarray:
         """Scores of every row for a query given as {column: count}.
@@ -117,7 +192,7 @@ class FieldScorer:
         return scores
 
 
-def column_rows(matrix_csc: sp.csc_matrix, term: int) -> np.ndarray:
+def column_rows(matrix_csc: Matrix, term: int) -> np.ndarray:
     """Rows where ``term`` occurs."""
     if term >= matrix_csc.shape[1]:
         return np.zeros(0, np.int32)

@@ -6,9 +6,9 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
-import scipy.sparse as sp
 
-from laoshifu.search.bm25 import FieldScorer, column_rows, Vocabulary, stack, tf_matrix
+from laoshifu.search.bm25 import (Columns, FieldScorer, Matrix, Vocabulary, column_rows, editable,
+                                  stack, tf_matrix)
 from laoshifu.search.documents import FIELDS, unit_passages
 from laoshifu.search.hits import SentenceHit, UnitHit
 from laoshifu.text.normalize import MAX_QUERY_CHARS, normalize
@@ -77,9 +77,10 @@ class Index:
         self.params = params or RankingParams()
         self.vocab = Vocabulary()
         self.t = _Tables()
-        empty = sp.csr_matrix((0, 0), dtype=np.float32)
-        self.fields: list[sp.csr_matrix] = [empty] * len(FIELDS)
-        self.sentences: sp.csr_matrix = empty
+        empty = Columns(np.zeros(0, np.float32), np.zeros(0, np.int32), np.zeros(1, np.int64), (0, 0))
+        # scipy matrices once built or edited; ``Columns`` as loaded from disk.
+        self.fields: list[Matrix] = [empty] * len(FIELDS)
+        self.sentences: Matrix = empty
         self._scorers: tuple[FieldScorer, FieldScorer] | None = None
 
     def __len__(self) -> int:
@@ -165,8 +166,8 @@ class Index:
         t.sentence_passage = new_p[t.sentence_passage[keep_s]].astype(np.int32)
         for name in ("sentence_order", "sentence_start", "sentence_end"):
             setattr(t, name, getattr(t, name)[keep_s])
-        self.fields = [m[keep_p] for m in self.fields]
-        self.sentences = self.sentences[keep_s]
+        self.fields = [editable(m)[keep_p] for m in self.fields]
+        self.sentences = editable(self.sentences)[keep_s]
         self._changed()
 
     def _changed(self) -> None:

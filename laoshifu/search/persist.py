@@ -7,9 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-import scipy.sparse as sp
 
-from laoshifu.search.bm25 import Vocabulary
+from laoshifu.search.bm25 import Columns, Vocabulary
 from laoshifu.search.documents import FIELDS
 from laoshifu.search.index import Index, RankingParams, _strings
 from laoshifu.text.segment import Analyzer
@@ -98,10 +97,10 @@ def load_index(directory: str | Path, analyzer: Analyzer | None = None) -> Index
 
         t.sentence_text = JoinedStrings(meta["sentence_text"], arrays["sentence_text_ends"])
 
-        def matrix(name: str) -> sp.csc_matrix:
+        def matrix(name: str) -> Columns:
             data = arrays[f"{name}.data"].astype(np.float32)
-            parts = (data, arrays[f"{name}.indices"], arrays[f"{name}.indptr"])
-            return sp.csc_matrix(parts, shape=tuple(arrays[f"{name}.shape"]))
+            shape = tuple(int(n) for n in arrays[f"{name}.shape"])
+            return Columns(data, arrays[f"{name}.indices"], arrays[f"{name}.indptr"], shape)
 
         index.fields = [matrix(name) for name in FIELDS]
         index.sentences = matrix("sentences")
