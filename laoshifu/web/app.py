@@ -15,10 +15,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from .. import isolated, permissions, scratch, sessions
+from .. import isolated, localtime, permissions, scratch, sessions
 from ..answer.asker import cache_for, serve_from
 from ..config import load_settings
 from ..errors import Conflict, LaoshifuError, NotFound, PermissionDenied, Problem
+from ..review.archive import ReviewArchive
 from ..store import Store
 from ..store.damage import StoreDamaged
 from . import api_docs, auth, limits, render, service
@@ -66,14 +67,19 @@ def create_app(store: Store | None = None, *, max_upload_bytes: int | None = Non
     app.state.indexes = serve_from(store, index_dir) if index_dir else cache_for(store)
     app.state.warm = served if warm is None else warm
     app.state.started = time.monotonic()
+    app.state.zone = localtime.plant_zone(settings.timezone)  # times shown in plant time
+    app.state.reviews = ReviewArchive(settings.reviews_dir)  # the daily reports kept
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     from . import api, api_training, pages_account, pages_admin, pages_ask, pages_capture, pages_knowledge, pages_review, pages_training
+    from . import api_diagnose, api_reviews, pages_daily, pages_diagnose
     for module in (pages_ask, pages_knowledge, pages_review, pages_admin, pages_training, pages_account, service,
-                   api_docs, pages_capture):
+                   api_docs, pages_capture, pages_diagnose, pages_daily):
         app.include_router(module.router)
     app.include_router(api.router, prefix=API_PREFIX)
     app.include_router(api_training.router, prefix=API_PREFIX)
+    for module in (api_diagnose, api_reviews):
+        app.include_router(module.router, prefix=API_PREFIX)
 
     app.add_middleware(_Edges, max_upload_bytes=max_upload_bytes)
     if access_log is not None:
