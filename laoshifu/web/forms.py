@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from ..errors import Problem
+from ..problem_text import for_web
 from ..units import CATEGORIES, SEVERITIES, STATUSES, Unit, format_number
 from ..validate import Where, build_unit
 
@@ -89,14 +90,17 @@ def build_from_form(kind: str, form: Mapping[str, Any], can_publish: bool,
     return unit, problems, values
 
 
-def problems_by_field(problems: list[Problem]) -> tuple[dict[str, list[str]], list[Problem]]:
-    """Problems keyed by the form field they belong to, and those that fit no field."""
+def problems_by_field(problems: list[Problem], lang: str = "en"
+                      ) -> tuple[dict[str, list[str]], list[Problem]]:
+    """Problems keyed by the form field they belong to (as text in ``lang``), and those
+    that fit no field."""
     by_field: dict[str, list[str]] = {}
     general: list[Problem] = []
     for p in problems:
         name = {"rationale": "body", "definition": "body", "term": "title"}.get(p.field or "", p.field)
         if name:
-            text = p.message + (f" — {p.hint}" if p.hint else "")
+            shown = for_web(p, lang)
+            text = shown.message + (f" — {shown.hint}" if shown.hint else "")
             by_field.setdefault(name, []).append(text)
         else:
             general.append(p)

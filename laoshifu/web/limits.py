@@ -16,7 +16,7 @@ SMALL_BODY = 64 * 1024  # questions, feedback, logins, decisions, admin forms
 EDIT_BODY = 2 * 1024 * 1024  # a unit or an answer (URL-encoding triples Chinese text)
 FORM_OVERHEAD = 64 * 1024  # multipart headers and the small fields beside an uploaded file
 
-UPLOAD_PATHS = frozenset({"/import", "/api/v1/import", "/capture"})
+UPLOAD_PATHS = frozenset({"/import", "/api/v1/import", "/capture", "/daily", "/api/v1/reviews"})
 _EDIT_PATHS = re.compile(r"^(?:/api/v1/units(?:/[^/]+)?|/units/new|/units/[^/]+/edit"
                          r"|(?:/api/v1)?/questions/\d+/answer|/capture/save)$")
 # Page posts anyone may make: the login form itself, and leaving.
@@ -70,6 +70,7 @@ _ROLE_NEEDED: tuple[tuple[frozenset[str], re.Pattern[str], str], ...] = tuple(
         ("POST", r"^/review/[^/]+$", "approve"),
         ("POST", r"^/tracks(?:/\d+/delete)?$", "teach"),
         ("POST", r"^/admin/", "admin"),
+        ("POST", r"^(?:/daily|/api/v1/reviews)$", "review_data"),
     ))
 
 

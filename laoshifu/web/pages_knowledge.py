@@ -122,7 +122,7 @@ async def _save(request: Request, unit_id: str | None):
             problems = exc.problems
         else:
             return RedirectResponse(render_url(saved.id, base, saved.status), status_code=303)
-    errors, general = forms.problems_by_field(problems)
+    errors, general = forms.problems_by_field(problems, render.lang_of(request))
     names = {f.name for f in forms.fields_for(kind, can_publish)}
     general += [Problem(m, field=k) for k, ms in errors.items() if k not in names for m in ms]
     values["comment"] = comment

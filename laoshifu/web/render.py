@@ -8,11 +8,11 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
-from .. import permissions
+from .. import localtime, messages, permissions, problem_text
 from ..errors import PermissionDenied, Problem
 from ..units import KINDS, format_number
 from . import auth
-from .i18n import pick_lang, translate
+from .i18n import MESSAGES, pick_lang, translate
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.globals.update(KINDS=KINDS, ROLES=permissions.ROLES, fmt=format_number)
@@ -56,6 +56,20 @@ def page(request: Request, name: str, context: dict | None = None, status_code: 
     def t(key: str, **values) -> str:
         return translate(key, lang, **values)
 
+    def shown(problem: Problem) -> Problem:
+        """A problem in the page's language, without hints meant for the terminal."""
+        return problem_text.for_web(problem, lang)
+
+    def problem(p: Problem) -> str:
+        p = shown(p)
+        return p.message + (f" — {p.hint}" if p.hint else "")
+
+    def field_name(name: str) -> str:
+        for key in (f"show.{name}", f"field.{name}"):
+            if key in MESSAGES:
+                return t(key)
+        return name
+
     def can(action: str) -> bool:
         return user is not None and permissions.allowed(user.role, action)
 
@@ -67,6 +81,11 @@ def page(request: Request, name: str, context: dict | None = None, status_code: 
     # The language link stays on this page with its query (a search, the kind of a new unit).
     query = {k: v for k, v in request.query_params.items() if k not in ("lang", "base")}
     lang_url = url(request.url.path, **query, base=base if user else None, lang=other_lang)
+    zone = getattr(request.app.state, "zone", None) or localtime.plant_zone()
+    ctx.update(shown=shown, problem=problem, field_name=field_name,
+               when=lambda value, seconds=False: localtime.show(value, zone, seconds=seconds),
+               say=lambda key, **values: messages.say(key, lang, **values),
+               word=lambda kind, value: messages.word(kind, value, lang))
     ctx.update(request=request, user=user, csrf=csrf, lang=lang, t=t, can=can, url=url,
                base=base, bases=visible_bases(request, user), other_lang=other_lang,
                lang_url=lang_url)
