@@ -101,4 +101,4 @@ def test_a_bad_track_keeps_what_the_master_typed(world):
                                             "assignees": "role:apprentice", "new_per_day": "20",
                                             "exam_size": "x", "pass_mark": "80", "time_limit_min": "20"})
     assert response.status_code == 400
-    assert "&#39;x&#39; is not a number" in response.text and 'value="脱碳岗"' in response.text
+    assert "「x」 不是数字" in response.text and 'value="脱碳岗"' in response.text
