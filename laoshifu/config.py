@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import LaoshifuError, Problem
-from .formats import yamlio
 
 
 # The store ``make`` keeps in a checkout; the plain command finds it there too, so the
@@ -147,6 +146,8 @@ def _semantic_setting(file_settings: dict, path: Path) -> str:
 def _read_config_file(path: Path) -> dict:
     if not path.exists():
         return {}
+    from .formats import yamlio  # only when there is a file: most stores have none
+
     # The knowledge files' YAML reader: no anchors or aliases, errors with their line.
     data, _lines, problems = yamlio.load_with_lines(path.read_text(encoding="utf-8"), str(path))
     if problems:
