@@ -17,6 +17,24 @@ EXAMPLE = ROOT / "examples" / "go-silicon-steel"
 os.environ["LAOSHIFU_SEMANTIC"] = "off"
 
 
+@pytest.fixture(autouse=True)
+def _process_temp_dir_restored():
+    """Commands and the web app point the process's temporary files into their home
+    (scratch.use_home_tmp); one test's home must not become the next test's /tmp (a long
+    temp path broke Chromium's socket in later browser tests)."""
+    import tempfile
+
+    saved = {name: os.environ.get(name) for name in ("TMPDIR", "MPLCONFIGDIR")}
+    saved_tempdir = tempfile.tempdir
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    tempfile.tempdir = saved_tempdir
+
+
 @pytest.fixture
 def home(tmp_path, monkeypatch) -> Path:
     """A fresh LAOSHIFU_HOME; nothing leaks from the user's environment."""
