@@ -4,6 +4,8 @@ answer falls back; refusals are decided before the model is asked."""
 
 from __future__ import annotations
 
+import re
+
 import json
 
 import pytest
@@ -214,7 +216,7 @@ def test_every_planted_fabrication_on_the_question_set_is_caught(kb, stub):
     holder[0] = model
     client = model_client(model, rewrite=False)
     shown, dropped, generated = [], [], 0
-    for q in load_questions(EXAMPLE_QUESTIONS, "dev")[:60]:
+    for q in load_questions(EXAMPLE_QUESTIONS, "dev"):
         result = generate_answer(kb, q.question, "main", client, record=False, index_dir=_INDEX[0])
         if result.answer.refused:
             continue
@@ -224,5 +226,7 @@ def test_every_planted_fabrication_on_the_question_set_is_caught(kb, stub):
     planted = [p["sentence"] for p in model.planted]
     assert {p["kind"] for p in model.planted} == set(PLANT_KINDS)
     assert generated >= 30 and len(planted) == generated
-    assert sorted(s.rstrip("。") for s in dropped) == sorted(planted)
+    # compared without [n] markers: a sentence may hold brackets of its own ([001] 晶向)
+    unmarked = lambda text: re.sub(r"\[\d+\]", "", text.rstrip("。"))  # noqa: E731
+    assert sorted(map(unmarked, dropped)) == sorted(map(unmarked, planted))
     assert not any(p in s for p in planted for s in shown)
