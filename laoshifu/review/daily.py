@@ -7,7 +7,7 @@ import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -15,7 +15,7 @@ from ..diagnose import parsed_rules
 from ..errors import LaoshifuError, Problem
 from ..units import Parameter, Procedure, Rule, Unit
 from ..vocabulary import Vocabulary
-from . import drift, quality, rules, windows
+from . import drift, quality, rules, screen, windows
 from . import long as longdata
 from .days import DayChoice, choose_day, count_days, implausible_issue, insufficient, today
 from .load import DataIssue, ProductionData, fetch, fetch_material, line_filter, open_data
@@ -42,6 +42,9 @@ class ReviewOptions:
     memory_limit: str | None = "1.5GB"  # DuckDB spills to disk beyond this
     max_rows: int = 2_000_000  # rows a day may hold (23 a second); refused beyond
     today: date | None = None  # to tell future rows from real ones (default: the clock's)
+    # Excursions only: no rules, drift, stuck sensors, gaps or missing values; a Parquet
+    # column whose min/max statistics lie inside its window is not even read (screen.py).
+    windows_only: bool = False
 
 
 @dataclass
@@ -160,7 +163,8 @@ def review_data(data: ProductionData, units: Sequence[Unit], vocab: Vocabulary,
     review.first, review.last = iso(time_ms[0]), iso(time_ms[-1])
     gap_ms = max(int(options.gap_seconds * 1000), 10 * step_ms)
     merge_ms = max(int(options.merge_seconds * 1000), step_ms)
-    findings: list[Finding] = quality.gaps(time_ms, step_ms, gap_ms)
+    windows_only = options.windows_only
+    findings: list[Finding] = [] if windows_only else quality.gaps(time_ms, step_ms, gap_ms)
     thin = insufficient(choice, review.rows, review.step_seconds)
     if thin:
         findings.append(thin)
@@ -175,38 +179,60 @@ def review_data(data: ProductionData, units: Sequence[Unit], vocab: Vocabulary,
     stuck_rows = max(2, int(stuck_ms / step_ms) - 1)
 
     checked = [c for c in data.columns if c.key in params_by_key]
+    cache: dict[str, np.ndarray] = {}  # wide data: columns already read (rules, charts)
+    day_minutes = None
     check = _ColumnCheck(review, params_by_key, time_ms, grades, thickness, coils, step_ms,
-                         merge_ms, stuck_ms, stuck_rows)
+                         merge_ms, stuck_ms, stuck_rows, windows_only=windows_only)
     drifting = None
     if data.shape == "long":
         # Drift reads the same minute aggregate that screens the windows, so it runs first
         # and the parameters it flags are read (for charts) in the one fetch of the day.
         stats = _long_stats(data, line, day_start, day_end, review)
-        drifting = _drift(data, vocab, line, days, day, review, stats)
-        _, _, rule_keys = _rule_inputs(data, units, vocab)
-        by_key = {c.key: c.sql for c in data.columns}
-        also = [by_key[k] for k in rule_keys] + [by_key[f.key] for f in drifting
-                                                   if f.key in by_key][:options.charts]
+        also: list[str] = []
+        if not windows_only:
+            drifting = _drift(data, vocab, line, days, day, review, stats)
+            _, _, rule_keys = _rule_inputs(data, units, vocab)
+            by_key = {c.key: c.sql for c in data.columns}
+            also = [by_key[k] for k in rule_keys] + [by_key[f.key] for f in drifting
+                                                       if f.key in by_key][:options.charts]
         findings += _check_long(data, check, checked, stats, line, day_start, day_end,
                                 chunk_size, also=list(dict.fromkeys(also)))
     else:
-        for begin in range(0, len(checked), chunk_size):
-            chunk = checked[begin:begin + chunk_size]
+        # Each column is read once: checked, its minute means kept for drift, and kept
+        # whole when rules read it or it has a finding (its chart).
+        to_read = checked
+        if windows_only:
+            cleared = screen.unread(checked, screen.value_ranges(data), check.bounds)
+            for c in cleared:
+                check.summary(c, 0)  # inside its window all day (missing values not counted)
+            done = {c.sql for c in cleared}
+            to_read = [c for c in checked if c.sql not in done]
+            keep: set[str] = set()
+        else:
+            _, _, rule_keys = _rule_inputs(data, units, vocab)
+            keep = {c.sql for c in data.columns if c.key in set(rule_keys)}
+            day_minutes = drift.DayMinutes.of(time_ms, material.get("grade") if grades is not None
+                                              else None, thickness)
+        for begin in range(0, len(to_read), chunk_size):
+            chunk = to_read[begin:begin + chunk_size]
             arrays = fetch(data, [c.sql for c in chunk], line, day_start, day_end, dedupe,
                            sort=not in_order)
             if in_order and not np.array_equal(arrays["time"], time_ms):
                 arrays = fetch(data, [c.sql for c in chunk], line, day_start, day_end, dedupe)
-            matrix = np.stack([arrays[c.sql] for c in chunk])  # parameters × rows
+            found = check.columns(chunk, arrays, day_minutes)
+            flagged = {f.key for f in found}
+            cache.update({c.sql: arrays[c.sql] for c in chunk if c.sql in keep or c.key in flagged})
+            findings += found
             del arrays
-            findings += check.chunk(chunk, matrix)
-            del matrix
         review.parameters += [check.summaries[c.sql] for c in checked]
         review.issues += [check.issues[c.sql] for c in checked if c.sql in check.issues]
     review.unchecked = [c.name for c in data.columns if c.key not in params_by_key]
 
-    findings += _rules(data, units, vocab, line, day_start, day_end, dedupe, time_ms, step_ms,
-                       merge_ms, review)
-    findings += drifting if drifting is not None else _drift(data, vocab, line, days, day, review)
+    if not windows_only:
+        findings += _rules(data, units, vocab, line, day_start, day_end, dedupe, time_ms, step_ms,
+                           merge_ms, review, cache)
+        findings += drifting if drifting is not None else _drift(data, vocab, line, days, day,
+                                                                 review, today=day_minutes)
     review.findings = sorted(findings, key=lambda f: (f.start, KIND_ORDER.get(f.kind, 9),
                                                       f.parameter or "", f.rule_id or ""))
     review.units = {u.id: u for u in units if isinstance(u, (Parameter, Rule, Procedure))
@@ -214,7 +240,7 @@ def review_data(data: ProductionData, units: Sequence[Unit], vocab: Vocabulary,
     review.plan = make_plan(review, units, vocab)
     if options.charts:
         review.series = _series(data, review, vocab, line, day_start, day_end, dedupe, time_ms,
-                                grades, thickness, options.charts)
+                                grades, thickness, options.charts, cache)
     return review
 
 
@@ -232,6 +258,7 @@ class _ColumnCheck:
     merge_ms: int
     stuck_ms: int
     stuck_rows: int
+    windows_only: bool = False  # excursions only: no stuck sensors, no missing values
     summaries: dict[str, ParameterSummary] = field(default_factory=dict)
     issues: dict[str, DataIssue] = field(default_factory=dict)
     _bounds: dict[str, windows.Bounds] = field(default_factory=dict)
@@ -257,26 +284,32 @@ class _ColumnCheck:
         self.summaries[column.sql] = summary
         return summary
 
-    def chunk(self, chunk, matrix: np.ndarray) -> list[Finding]:
-        """Check a matrix of columns (parameters × rows); record summaries and issues."""
-        bounds = [self.bounds(c) for c in chunk]
-        out_rows, missing = windows.check_chunk(matrix, bounds)
-        stuck = quality.stuck_candidates(matrix, self.stuck_rows)
+    def columns(self, chunk, arrays: Mapping[str, np.ndarray],
+                minutes: drift.DayMinutes | None = None) -> list[Finding]:
+        """Check columns of the day (float arrays, NaN where missing), one at a time;
+        record summaries and issues (and each column's minute means, when asked)."""
         findings: list[Finding] = []
-        for i, column in enumerate(chunk):
-            summary = self.summary(column, int(missing[i]))
-            values = matrix[i]
-            if out_rows[i] > 0:
-                findings += windows.excursions(summary, values, self.time_ms, bounds[i],
+        for column in chunk:
+            values = arrays[column.sql]
+            bounds = self.bounds(column)
+            missing = None if self.windows_only else np.isnan(values)
+            count = 0 if missing is None else int(np.count_nonzero(missing))
+            summary = self.summary(column, count)
+            if windows.out_of_window(values, bounds):
+                findings += windows.excursions(summary, values, self.time_ms, bounds,
                                                self.params_by_key[column.key], self.coils,
                                                self.step_ms, self.merge_ms)
-            if stuck[i]:
+            if self.windows_only:
+                continue
+            if quality.repeats(values) >= self.stuck_rows:
                 findings += quality.stuck_findings(column.name, column.key, values, self.time_ms,
                                                    self.stuck_ms)
             issue = quality.missing_issue(column.name, column.source, values, self.time_ms) \
-                if missing[i] else None
+                if count else None
             if issue:
                 self.issues[column.sql] = issue
+            if minutes is not None:
+                minutes.add(column.sql, values, missing if count else None)
         return findings
 
 
@@ -298,7 +331,8 @@ def _check_long(data: ProductionData, check: _ColumnCheck, checked, stats: longd
     index = {c.sql: i for i, c in enumerate(data.columns)}
     screened = longdata.screen(stats, [data.columns[index[c.sql]] for c in checked],
                                [check.bounds(c) for c in checked], check.time_ms, check.stuck_ms)
-    need = screened.flagged | screened.stuck | (screened.missing > 0)
+    need = screened.flagged if check.windows_only else \
+        screened.flagged | screened.stuck | (screened.missing > 0)
     fetched = [c for c, n in zip(checked, need) if n]
     findings: list[Finding] = []
     for begin in range(0, len(fetched), chunk_size):
@@ -306,10 +340,8 @@ def _check_long(data: ProductionData, check: _ColumnCheck, checked, stats: longd
         # The first read also takes the columns rules need (``also``), so they are read once.
         extra = list(also) if begin == 0 and len(fetched) + len(also) <= chunk_size else []
         arrays = fetch(data, [c.sql for c in chunk] + extra, line, day_start, day_end)
-        matrix = np.stack([arrays[c.sql] for c in chunk])
+        findings += check.columns(chunk, arrays)
         del arrays
-        findings += check.chunk(chunk, matrix)
-        del matrix
     for c in checked:
         if c.sql not in check.summaries:
             check.summary(c, 0)  # screened: inside its window all day, nothing missing
@@ -331,12 +363,13 @@ def chart_keys(review: DayReview, limit: int) -> list[str]:
 
 
 def _series(data, review: DayReview, vocab: Vocabulary, line, day_start, day_end, dedupe,
-            time_ms, grades, thickness, limit: int) -> dict[str, dict[str, Any]]:
+            time_ms, grades, thickness, limit: int, cache: Mapping[str, np.ndarray] | None = None
+            ) -> dict[str, dict[str, Any]]:
     by_key = {c.key: c for c in data.columns}
     keys = [k for k in chart_keys(review, limit) if k in by_key]
     if not keys:
         return {}
-    arrays = fetch(data, [by_key[k].sql for k in keys], line, day_start, day_end, dedupe)
+    arrays = _read(data, [by_key[k].sql for k in keys], line, day_start, day_end, dedupe, cache)
     bucket = max(1, time_ms.size // 720)  # a point every two minutes over a day
     edges = np.arange(0, time_ms.size, bucket)
     out = {}
@@ -371,6 +404,15 @@ def _pick_line(data: ProductionData, line: str | None) -> str | None:
     return lines[0] if lines else None
 
 
+def _read(data, sql_columns: Sequence[str], line, day_start, day_end, dedupe,
+          cache: Mapping[str, np.ndarray] | None) -> Mapping[str, np.ndarray]:
+    """The day's columns: those already read from ``cache``, the rest fetched."""
+    cache = cache or {}
+    missing = [c for c in sql_columns if c not in cache]
+    fetched = fetch(data, missing, line, day_start, day_end, dedupe) if missing else {}
+    return {**fetched, **{c: cache[c] for c in sql_columns if c in cache}}
+
+
 def _rule_inputs(data, units, vocab):
     """Rules the data can evaluate, those it cannot, and the quantities they read."""
     process = data.process
@@ -382,20 +424,21 @@ def _rule_inputs(data, units, vocab):
 
 
 def _rules(data, units, vocab, line, day_start, day_end, dedupe, time_ms, step_ms, merge_ms,
-           review: DayReview) -> list[Finding]:
+           review: DayReview, cache: Mapping[str, np.ndarray] | None = None) -> list[Finding]:
     ok, skipped, keys = _rule_inputs(data, units, vocab)
     review.rules_checked = len(ok)
     review.rules_skipped = [r.id for r in skipped]
     if not keys:
         return []
     by_key = {c.key: c for c in data.columns}
-    arrays = fetch(data, [by_key[k].sql for k in keys], line, day_start, day_end, dedupe)
+    arrays = _read(data, [by_key[k].sql for k in keys], line, day_start, day_end, dedupe, cache)
     columns = {k: arrays[by_key[k].sql] for k in keys}
     return rules.fire(ok, columns, time_ms, step_ms, merge_ms, vocab.names)
 
 
 def _drift(data: ProductionData, vocab: Vocabulary, line, days: list[str], day: str,
-           review: DayReview, stats: longdata.MinuteStats | None = None) -> list[Finding]:
+           review: DayReview, stats: longdata.MinuteStats | None = None,
+           today: drift.DayMinutes | None = None) -> list[Finding]:
     columns = [c for c in data.columns if c.key in vocab.parameters]
     if not columns:
         return []
@@ -404,14 +447,32 @@ def _drift(data: ProductionData, vocab: Vocabulary, line, days: list[str], day: 
     if stats is not None:
         result = longdata.minute_means(data, columns, line, first, day, end, stats)
         return _drift_findings(data, vocab, columns, result, day)
+    # The review day's minute means were gathered while its columns were checked: only the
+    # previous days are aggregated here.
+    if today is None:
+        result = _minute_means(data, columns, line, first, end)
+    else:
+        result = _minute_means(data, columns, line, first, day) if first < day else \
+            {"minute": np.zeros(0, np.int64), "grade": np.zeros(0, dtype=object),
+             "thickness": np.zeros(0), **{c.sql: np.zeros(0) for c in columns}}
+        result = {"minute": np.concatenate([np.asarray(result["minute"]), today.minute_ms]),
+                  "grade": np.concatenate([np.asarray(result["grade"], dtype=object), today.grades]),
+                  "thickness": np.concatenate([np.asarray(result["thickness"], dtype=float),
+                                               today.thickness]),
+                  **{c.sql: np.concatenate([np.ma.filled(np.ma.asarray(result[c.sql], dtype=float),
+                                                         np.nan), today.means[c.sql]])
+                     for c in columns}}
+    return _drift_findings(data, vocab, columns, result, day)
+
+
+def _minute_means(data: ProductionData, columns, line, start: str, end: str) -> dict:
     where, params = line_filter(data, line)
     aggregates = ", ".join(f"avg({c.sql}) AS {c.sql}" for c in columns)
     sql = (f"SELECT epoch_ms(time_bucket(INTERVAL 1 minute, time)) AS minute, "
            f"coalesce(any_value(grade), '') AS grade, coalesce(median(thickness), 'NaN'::DOUBLE) AS thickness, "
            f"{aggregates} FROM {data.relation} WHERE time >= ?::TIMESTAMP AND time < ?::TIMESTAMP"
            f"{where} GROUP BY 1 ORDER BY 1")
-    result = data.con.execute(sql, [first, end, *params]).fetchnumpy()
-    return _drift_findings(data, vocab, columns, result, day)
+    return data.con.execute(sql, [start, end, *params]).fetchnumpy()
 
 
 def _drift_findings(data: ProductionData, vocab: Vocabulary, columns, result, day: str

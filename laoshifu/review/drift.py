@@ -1,6 +1,7 @@
 """Drift: a sustained trend toward a limit, found before the limit is crossed.
 
-Works on minute means (computed in DuckDB) expressed in window units: 0 at the target,
+Works on minute means (the previous days' computed in DuckDB, the review day's gathered
+while its columns are checked, so each is read once) expressed in window units: 0 at the target,
 +1 at the upper limit, -1 at the lower one, so grade-dependent windows compare alike.
 The day's last level is compared with the previous days (or the day's first quarter);
 a hinge fit (flat, then a straight ramp) dates when the trend began.
@@ -8,6 +9,7 @@ a hinge fit (flat, then a straight ramp) dates when the trend began.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -30,6 +32,45 @@ class MinuteSeries:
     values: np.ndarray
     grades: np.ndarray
     thickness: np.ndarray
+
+
+@dataclass
+class DayMinutes:
+    """Minute means of the review day's columns (rows sorted by time), with each minute's
+    grade (its first row's) and thickness (the median), as DuckDB's minute aggregate gives."""
+
+    minute_ms: np.ndarray
+    edges: np.ndarray  # first row of each minute
+    grades: np.ndarray
+    thickness: np.ndarray
+    means: dict[str, np.ndarray]
+
+    @classmethod
+    def of(cls, time_ms: np.ndarray, grades: np.ndarray | None,
+           thickness: np.ndarray | None) -> "DayMinutes":
+        minute = time_ms // 60_000
+        edges = np.flatnonzero(np.concatenate(([True], minute[1:] != minute[:-1]))) \
+            if time_ms.size else np.zeros(0, np.int64)
+        first = grades[edges] if grades is not None else np.full(edges.size, "", dtype=object)
+        if thickness is None:
+            medians = np.full(edges.size, np.nan)
+        else:
+            with np.errstate(invalid="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # a minute without thickness
+                medians = np.array([np.nanmedian(part) for part in np.split(thickness, edges[1:])])
+        return cls(minute[edges] * 60_000, edges, first, medians, {})
+
+    def add(self, column: str, values: np.ndarray, missing: np.ndarray | None = None) -> None:
+        """Record one column's minute means (``missing``: its NaN rows, when any)."""
+        if missing is None:
+            sums = np.add.reduceat(values, self.edges) if self.edges.size else values[:0]
+            counts = np.diff(np.append(self.edges, values.size))
+        else:
+            present = ~missing
+            sums = np.add.reduceat(np.where(present, values, 0.0), self.edges)
+            counts = np.add.reduceat(present, self.edges)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self.means[column] = np.where(counts > 0, sums / counts, np.nan)
 
 
 def normalise(values: np.ndarray, params: Sequence[Parameter], grades: np.ndarray,

@@ -75,12 +75,9 @@ def gaps(time_ms: np.ndarray, step_ms: int, gap_ms: int) -> list[Finding]:
     return out
 
 
-def stuck_candidates(values: np.ndarray, min_rows: int) -> np.ndarray:
-    """Parameters (rows of a chunk) with at least ``min_rows`` repeats of the previous value."""
-    if values.shape[1] < 2:
-        return np.zeros(values.shape[0], dtype=bool)
-    same = values[:, 1:] == values[:, :-1]
-    return same.sum(axis=1) >= min_rows
+def repeats(values: np.ndarray) -> int:
+    """How many rows repeat the previous row's value (a stuck sensor needs many)."""
+    return int(np.count_nonzero(values[1:] == values[:-1])) if values.size > 1 else 0
 
 
 def stuck_runs(values: np.ndarray, time_ms: np.ndarray, min_ms: int) -> list[tuple[int, int]]:

@@ -1,8 +1,8 @@
 """Window checks over a day of readings, many parameters at once (numpy, no row loops).
 
-A chunk of parameter columns is checked as one matrix: the common case, a parameter that
-stayed inside its window all day, costs one comparison; only parameters that left their
-window are split into excursions.
+Each column is checked as one array: the common case, a parameter that stayed inside its
+window all day, costs one comparison; only parameters that left their window are split
+into excursions.
 """
 
 from __future__ import annotations
@@ -44,18 +44,10 @@ def bounds_for(params: Sequence[Parameter], grades: np.ndarray | GradeCodes | No
     return Bounds(lower, upper, index, missing)
 
 
-def check_chunk(values: np.ndarray, bounds: list[Bounds]) -> tuple[np.ndarray, np.ndarray]:
-    """Matrix (parameters × rows) → per parameter: rows out of window, rows missing."""
-    scalar = np.array([np.ndim(b.lower) == 0 for b in bounds])
-    lower = np.array([b.lower if s else -np.inf for b, s in zip(bounds, scalar)], dtype=float)
-    upper = np.array([b.upper if s else np.inf for b, s in zip(bounds, scalar)], dtype=float)
+def out_of_window(values: np.ndarray, bounds: Bounds) -> int:
+    """Rows of one column outside their window (a missing value is never out)."""
     with np.errstate(invalid="ignore"):
-        out_rows = ((values < lower[:, None]) | (values > upper[:, None])).sum(axis=1)
-        for i in np.flatnonzero(~scalar):
-            row = values[i]
-            out_rows[i] = int(((row < bounds[i].lower) | (row > bounds[i].upper)).sum())
-    missing = np.isnan(values).sum(axis=1)
-    return out_rows, missing
+        return int(np.count_nonzero((values < bounds.lower) | (values > bounds.upper)))
 
 
 def excursions(summary: ParameterSummary, values: np.ndarray, time_ms: np.ndarray,
