@@ -85,9 +85,9 @@ def test_a_wrong_current_password_is_shown_on_the_form(world):
     client = world.login("xiao")
     refused = _change(client, "not-my-password", "brand-new-pw-1")
     assert refused.status_code == 400
-    assert "the current password is wrong" in refused.text
+    assert "当前密码不对" in refused.text  # in the page's language
     differ = _change(client, PASSWORD, "brand-new-pw-1", "brand-new-pw-2")
-    assert differ.status_code == 400 and "the two new passwords differ" in differ.text
+    assert differ.status_code == 400 and "两次输入的新密码不一样" in differ.text
 
 
 def test_changing_ends_the_other_logins_but_not_this_one(world):

@@ -162,7 +162,7 @@ def test_a_dismissal_without_reason_is_shown_on_its_question(world):
     done = client.post(f"/questions/{off.id}/dismiss", data={"csrf": token, "base": "main", "reason": " "})
     assert done.status_code == 400
     article = _article(done.text, off.id)
-    assert "say why the question is dismissed" in article and "<details class=\"triage\" open>" in article
+    assert "请写明移除的理由" in article and "<details class=\"triage\" open>" in article
 
 
 def test_an_engineer_sees_the_queue_but_cannot_close(world):
@@ -203,5 +203,5 @@ def test_merging_needs_a_chosen_question(world):
     assert '<select name="into" required><option value="">选择原问题…</option>' in page.text
     done = client.post(f"/questions/{dup.id}/merge", data={"csrf": csrf_of(page.text), "base": "main", "into": ""})
     assert done.status_code == 400
-    assert "choose the question this one repeats" in _article(done.text, dup.id)
+    assert "请选出它重复的那个问题" in _article(done.text, dup.id)
     assert world.store.get_question("main", dup.id).status == "open"
