@@ -78,8 +78,9 @@ def test_hybrid_import_uses_the_folders_cache_and_embeds_the_rest(cli, tmp_path)
     on = {"LAOSHIFU_SEMANTIC": "on"}
     imported = cli("import", str(folder), env=on)
     assert imported.returncode == 0, imported.stderr
+    # the other sentence and the note's label (its title) are embedded now
     assert ("search: hybrid (BM25F + semantic), 2 sentence vectors, 1 from the folder's cache, "
-            "1 embedded now") in imported.stdout
+            "2 embedded now") in imported.stdout
     assert "search: hybrid (BM25F + semantic, e5-small-q4, 2 sentence vectors)" in cli("status", env=on).stdout
     answer = json.loads(cli("ask", "--json", "--no-record", "钢卷一层层粘住了", env=on).stdout)
     assert answer["ranking"][0] == "note-coil"
