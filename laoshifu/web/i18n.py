@@ -396,6 +396,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "daily.kind.stuck_sensor": ("仪表卡死", "stuck sensor"),
     "daily.kind.gap": ("数据断档", "gap"),
     "daily.kind.insufficient_data": ("数据不足", "too little data"),
+    "units.page": ("第 {page}/{pages} 页", "page {page} of {pages}"),
+    "units.prev": ("上一页", "Previous"),
+    "units.next": ("下一页", "Next"),
+    "ask.confidence_is": ("把握：{level}", "Confidence: {level}"),
+    "ask.confidence_number": ("校准后的把握（答对的概率）", "calibrated confidence (the chance it is right)"),
+    # A field's name where it is read, not filled in (no "one a line").
+    "show.tags": ("标签", "Tags"),
+    "show.steps": ("步骤", "Steps"),
+    "show.parameters": ("相关参数", "Parameters"),
+    "show.actions": ("处置", "Actions"),
+    "show.synonyms": ("同义词", "Synonyms"),
+    "show.path": ("上级标题", "Parent headings"),
+    "show.level": ("标题级别", "Heading level"),
+    "show.target": ("目标值", "Target"),
 }
 
 
