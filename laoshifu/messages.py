@@ -8,6 +8,7 @@ page by its 中文/English switch, the CLI by ``--lang`` or ``LAOSHIFU_LANG``.
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,6 +55,69 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "category.cost": ("成本", "cost"),
     "material.grade": ("牌号", "grade"),
     "material.thickness": ("厚度", "thickness"),
+    "role.admin": ("管理员", "admin"),
+    "role.master": ("师傅", "master"),
+    "role.engineer": ("工程师", "engineer"),
+    "role.apprentice": ("徒弟", "apprentice"),
+    # -- how a version was made (history) and the audit log's actions ------------------
+    "change.create": ("新建", "created"),
+    "change.edit": ("修改", "edited"),
+    "change.import": ("导入", "imported"),
+    "change.approve": ("批准", "approved"),
+    "change.reject": ("退回", "rejected"),
+    "change.retire": ("停用", "retired"),
+    "change.answer": ("师傅答复", "answered"),
+    "change.draft": ("草稿", "drafted"),
+    "change.restore": ("恢复", "restored"),
+    "audit.import": ("导入知识", "import"),
+    "audit.login": ("登录", "logged in"),
+    "audit.login.fail": ("登录失败", "login failed"),
+    "audit.user.add": ("添加用户", "user added"),
+    "audit.user.role": ("修改角色", "role changed"),
+    "audit.user.bases": ("修改知识库权限", "bases changed"),
+    "audit.user.reset": ("重置密码", "password reset"),
+    "audit.user.passwd": ("修改密码", "password changed"),
+    "audit.user.disable": ("停用用户", "user disabled"),
+    "audit.user.enable": ("启用用户", "user enabled"),
+    "audit.token.create": ("新建 API 令牌", "token created"),
+    "audit.token.revoke": ("吊销 API 令牌", "token revoked"),
+    "audit.base.create": ("新建知识库", "base created"),
+    "audit.store.restore": ("从备份恢复", "store restored"),
+    "audit.question.queue": ("问题转给师傅", "question queued"),
+    "audit.question.answer": ("答复问题", "question answered"),
+    "audit.question.dismiss": ("移除问题", "question dismissed"),
+    "audit.question.merge": ("合并问题", "question merged"),
+    "audit.feedback.up": ("答案有帮助", "answer helpful"),
+    "audit.feedback.down": ("答案没帮助", "answer not helpful"),
+    "audit.exam.start": ("开始考核", "exam started"),
+    "audit.exam.finish": ("交卷", "exam handed in"),
+    "audit.track.save": ("保存培训路线", "track saved"),
+    "audit.track.delete": ("删除培训路线", "track deleted"),
+    "audit.review.run": ("生成日报", "daily review run"),
+    "detail.role": ("角色", "role"),
+    "detail.bases": ("知识库", "bases"),
+    "detail.from": ("原来", "from"),
+    "detail.to": ("改为", "to"),
+    "detail.tokens_revoked": ("吊销令牌", "tokens revoked"),
+    "detail.sessions_ended": ("结束的登录", "sessions ended"),
+    "detail.source": ("来源", "source"),
+    "detail.findings": ("发现", "findings"),
+    "detail.into": ("并入", "into"),
+    "detail.score": ("成绩", "score"),
+    "detail.passed": ("通过", "passed"),
+    "detail.late": ("超时", "late"),
+    "detail.name": ("名称", "name"),
+    "detail.exam": ("考核", "exam"),
+    "detail.minutes": ("分钟", "minutes"),
+    "detail.seconds": ("秒", "seconds"),
+    "detail.backup": ("备份", "backup"),
+    "detail.value": ("值", "value"),
+    "detail.id": ("编号", "id"),
+    "confidence.high": ("高", "high"),
+    "confidence.medium": ("中", "medium"),
+    "confidence.low": ("低", "low"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
 }
 
 
@@ -77,6 +141,63 @@ def word(kind: str, value: str, lang: str = DEFAULT_LANG) -> str:
     """A severity, category or reason in words (``severity``, ``high`` → 严重)."""
     key = f"{kind}.{value}"
     return say(key, lang) if key in CATALOGUE else value
+
+
+# The answer's confidence is a calibrated probability of being right: said in words, as
+# an apprentice weighs it. High: right about nine times in ten or better.
+CONFIDENCE_BANDS = ((0.85, "high"), (0.6, "medium"), (0.0, "low"))
+
+
+def confidence_level(probability: float) -> str:
+    """``high``, ``medium`` or ``low`` for a calibrated confidence."""
+    return next(level for floor, level in CONFIDENCE_BANDS if probability >= floor)
+
+
+def known(key: str) -> bool:
+    return key in CATALOGUE
+
+
+def _or_raw(key: str, raw: str, lang: str) -> str:
+    return say(key, lang) if key in CATALOGUE else raw
+
+
+def change_name(change: str, lang: str = DEFAULT_LANG) -> str:
+    """How a version was made, in words: ``approve`` → 批准."""
+    return _or_raw(f"change.{change}", change, lang)
+
+
+def audit_action(action: str, lang: str = DEFAULT_LANG) -> str:
+    """An audit entry's action in words: ``unit.approve`` → 批准, ``user.add`` → 添加用户."""
+    if action.startswith("unit."):
+        return _or_raw(f"change.{action[5:]}", action, lang)
+    return _or_raw(f"audit.{action}", action, lang)
+
+
+def audit_detail(detail: str | None, lang: str = DEFAULT_LANG) -> str:
+    """An audit entry's detail (a comment, or JSON the library wrote) as a line to read:
+    ``{"role": "engineer", "bases": ["main"]}`` → 角色：工程师；知识库：main."""
+    if not detail:
+        return ""
+    try:
+        data = json.loads(detail) if detail.lstrip()[:1] in "{[" else detail
+    except ValueError:
+        return detail
+    if not isinstance(data, dict):
+        return _value(data, lang)
+    colon, sep = ("：", "；") if lang != "en" else (": ", "; ")
+    return sep.join(f"{_or_raw(f'detail.{k}', k, lang)}{colon}{_value(v, lang)}"
+                    for k, v in data.items())
+
+
+def _value(value: Any, lang: str) -> str:
+    if isinstance(value, bool):
+        return say("yes" if value else "no", lang)
+    if isinstance(value, list):
+        return ("、" if lang != "en" else ", ").join(_value(v, lang) for v in value)
+    if isinstance(value, dict):
+        return audit_detail(json.dumps(value, ensure_ascii=False), lang)
+    text = "" if value is None else str(value)
+    return _or_raw(f"role.{text}", text, lang)
 
 
 @dataclass(frozen=True)

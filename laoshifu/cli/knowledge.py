@@ -11,7 +11,7 @@ import unicodedata
 from .. import knowledge, listing
 from ..config import HOME_FROM_DEFAULT, HOME_FROM_ENV, HOME_FROM_FOLDER, load_settings
 from ..units import KIND_LABELS, KINDS, STATUSES, Unit, format_number
-from .common import base_option, echo_json, json_option, open_store
+from .common import base_option, echo_json, json_option, open_store, plant_time
 from .semantic import describe_prepare, mode_for_status, prepare_after_import
 
 
@@ -62,7 +62,7 @@ def import_cmd(path: Path, base: str, dry_run: bool, actor: str, on_conflict: st
                f"unchanged {len(report.unchanged)}, retired {len(report.retired)}")
     for conflict in report.conflicts:
         click.echo(f"  kept the store's {conflict.unit_id} ({conflict.change} by "
-                   f"{conflict.changed_by} at {conflict.changed_at})")
+                   f"{conflict.changed_by} at {plant_time(conflict.changed_at)})")
     if contents.skipped:
         click.echo(f"  skipped (not knowledge): {', '.join(contents.skipped)}")
     if prepared is not None:
@@ -183,7 +183,7 @@ def history_cmd(unit_id: str, base: str, as_json: bool) -> None:
         echo_json([{**unit.to_dict(), **info} for unit, info in versions])
         return
     for unit, info in versions:
-        click.echo(f"v{unit.version}  {info['changed_at']}  {info['change']:<8} "
+        click.echo(f"v{unit.version}  {plant_time(info['changed_at'])}  {info['change']:<8} "
                    f"{info['changed_by']:<12} {unit.status:<8} {unit.title}"
                    + (f"  — {info['comment']}" if info["comment"] else ""))
 

@@ -9,7 +9,7 @@ import click
 from .. import accounts
 from ..config import load_settings
 from ..permissions import ROLES
-from .common import echo_json, json_option, open_store
+from .common import echo_json, json_option, open_store, plant_time
 
 
 def register(main: click.Group) -> None:
@@ -118,8 +118,9 @@ def token_list(user: str | None, as_json: bool) -> None:
         return
     click.echo(f"{'id':>4}  {'user':<16} {'label':<16} {'created':<25} {'last used':<25} state")
     for t in tokens:
-        click.echo(f"{t['id']:>4}  {t['user']:<16} {t['name'] or '-':<16} {t['created_at']:<25} "
-                   f"{t['last_used'] or '-':<25} {'revoked' if t['revoked'] else 'active'}")
+        click.echo(f"{t['id']:>4}  {t['user']:<16} {t['name'] or '-':<16} "
+                   f"{plant_time(t['created_at']):<25} {plant_time(t['last_used']) or '-':<25} "
+                   f"{'revoked' if t['revoked'] else 'active'}")
 
 
 @token_group.command("revoke")

@@ -14,8 +14,12 @@ from . import auth, forms, render
 router = APIRouter(include_in_schema=False)
 
 
+PAGE_SIZE = 50  # units a page lists: a phone scrolls a page, not the whole base
+
+
 @router.get("/units")
-def list_units(request: Request, q: str = "", kind: str = "", process: str = "", status: str = ""):
+def list_units(request: Request, q: str = "", kind: str = "", process: str = "", status: str = "",
+               page: int = 1):
     user = auth.require_user(request)
     base = render.current_base(request, user)
     store = request.app.state.store
@@ -23,8 +27,11 @@ def list_units(request: Request, q: str = "", kind: str = "", process: str = "",
         kind = ""
     units = editing.search_units(store, base, user, q, kind, process, status)
     everything = editing.search_units(store, base, user)
+    pages = max(1, -(-len(units) // PAGE_SIZE))
+    page = min(max(1, page), pages)
     return render.page(request, "units.html", {
-        "base": base, "units": units, "q": q, "kind": kind, "process": process, "status": status,
+        "base": base, "units": units[(page - 1) * PAGE_SIZE:page * PAGE_SIZE], "total": len(units),
+        "page": page, "pages": pages, "q": q, "kind": kind, "process": process, "status": status,
         "processes": editing.processes(everything), "statuses": editing.visible_statuses(user)})
 
 

@@ -85,7 +85,11 @@ def page(request: Request, name: str, context: dict | None = None, status_code: 
     ctx.update(shown=shown, problem=problem, field_name=field_name,
                when=lambda value, seconds=False: localtime.show(value, zone, seconds=seconds),
                say=lambda key, **values: messages.say(key, lang, **values),
-               word=lambda kind, value: messages.word(kind, value, lang))
+               word=lambda kind, value: messages.word(kind, value, lang),
+               audit_action=lambda action: messages.audit_action(action, lang),
+               audit_detail=lambda detail: messages.audit_detail(detail, lang),
+               change_name=lambda change: messages.change_name(change, lang),
+               confidence=lambda p: messages.say(f"confidence.{messages.confidence_level(p)}", lang))
     ctx.update(request=request, user=user, csrf=csrf, lang=lang, t=t, can=can, url=url,
                base=base, bases=visible_bases(request, user), other_lang=other_lang,
                lang_url=lang_url)
