@@ -88,7 +88,7 @@ def test_admin_page_refuses_to_demote_or_disable_the_last_admin(world):
     for data in ({"action": "save", "role": "master", "bases": "main"}, {"action": "disable"}):
         page = admin.get("/admin")
         response = admin.post("/admin/users/admin", data={**data, "csrf": csrf_of(page.text)})
-        assert response.status_code == 400 and "last administrator" in response.text
+        assert response.status_code == 400 and "是最后一个管理员" in response.text  # the page's language
     user = accounts.get_user(world.store, "admin")
     assert user.role == "admin" and not user.disabled
     assert admin.get("/admin").status_code == 200

@@ -39,7 +39,7 @@ def test_reject_without_comment_is_shown_beside_the_draft(world):
                                                    "decision": "reject", "comment": "  "})
     assert response.status_code == 400
     article = re.search(rf'<article class="draft" id="draft-{UID}">.*?</article>', response.text, re.S)
-    assert article and "say why the draft is rejected" in article.group(0)
+    assert article and "请写明退回的理由" in article.group(0)  # in the page's language
     assert world.store.get_pending("main", UID) is not None  # the draft still waits
     assert world.store.get_unit("main", UID).status == "approved"
 
@@ -68,8 +68,8 @@ def test_creating_a_unit_with_an_id_in_use_says_so_beside_the_id(world):
     response = master.post("/units/new", data={"csrf": csrf_of(form.text), "kind": "note",
                                                "id": UID, "title": "重名", "body": "x"})
     assert response.status_code == 400
-    assert re.search(r'data-field="id">[^<]*already', response.text)
-    assert "someone else" not in response.text
+    assert re.search(r'data-field="id">[^<]*已经被占用了', response.text)
+    assert "刚被别人改过" not in response.text
     api = world.api("wang").post("/api/v1/units", json={"kind": "note", "id": UID, "title": "重名"})
     assert api.status_code == 409 and api.json()["error"]["code"] == "conflict"
     assert "already" in api.json()["error"]["message"]

@@ -68,7 +68,7 @@ def test_form_errors_are_shown_beside_the_field(world):
         "csrf": csrf_of(form.text), "kind": "parameter", "id": "p-form", "title": "表单参数",
         "process": "常化", "name": "温度", "lower": "abc", "upper": "900"})
     assert response.status_code == 400
-    assert re.search(r'data-field="lower">[^<]*not a number', response.text)
+    assert re.search(r'data-field="lower">[^<]*不是数字', response.text)
     assert 'value="表单参数"' in response.text  # what was typed is kept
     assert world.store.get_unit("main", "p-form") is None
 
@@ -131,7 +131,7 @@ def test_stale_edit_is_refused(world):
     response = client.post(f"/units/{UID}/edit", data={
         "csrf": csrf_of(form.text), "title": unit.title, "body": "我的修改",
         "expected_version": str(unit.version)})
-    assert response.status_code == 400 and "someone else" in response.text
+    assert response.status_code == 400 and "刚被别人改过" in response.text
 
 
 def test_master_answers_queued_question_in_place(world):
@@ -173,8 +173,8 @@ def test_admin_manages_users_bases_tokens(world):
     admin.post("/admin/users/newbie", data={"csrf": csrf, "action": "disable"})
     assert client.get("/api/v1/me").status_code == 401
     bad = admin.post("/admin/users", data={"csrf": csrf, "name": "x y", "role": "apprentice"})
-    assert bad.status_code == 400 and "bad user name" in bad.text
-    assert "user.add" in admin.get("/admin").text
+    assert bad.status_code == 400 and "用户名 「x y」 不合用" in bad.text
+    assert "添加用户" in admin.get("/admin").text  # the audit log in words
 
 
 def test_master_sees_the_audit_log_of_the_base(world):

@@ -185,7 +185,7 @@ def test_oversized_upload_is_refused(world, tmp_path):
     big = b"# x\n" + b"a" * (600 * 1024)  # the test app allows 512 KB
     response = _upload(client, "big.md", big)
     assert response.status_code == 413
-    assert "limit" in response.text
+    assert "上限" in response.text  # "over the … limit", in the page's language
     huge = world.api("wang").post("/api/v1/import", files={"file": ("h.zip", b"0" * (3 * 1024 * 1024))})
     assert huge.status_code == 413 and huge.json()["error"]["code"] == "too_large"
     _nothing_written(world, before, tmp_path)
