@@ -90,9 +90,12 @@ def login(browser, url: str, user: str, viewport: dict):
 def shoot(browser, url: str, data_file: Path, out: Path) -> list[Path]:
     written = []
 
-    def save(page, name: str, full: bool = True) -> None:
+    def save(page, name: str, full: bool = True, element: str | None = None) -> None:
         path = out / f"{name}.png"
-        page.screenshot(path=str(path), full_page=full)
+        if element:
+            page.locator(element).screenshot(path=str(path))
+        else:
+            page.screenshot(path=str(path), full_page=full)
         written.append(path)
 
     # 应急诊断 on the phone: 脱碳退火, dew point high and hydrogen low.
@@ -106,7 +109,7 @@ def shoot(browser, url: str, data_file: Path, out: Path) -> list[Path]:
     save(apprentice, "diagnose-form", full=False)
     apprentice.click("form.diag-form button[type=submit]")
     apprentice.wait_for_selector("#result")
-    save(apprentice, "diagnose")
+    save(apprentice, "diagnose", element="#result")
 
     # 日报: the engineer uploads the faulty day; the report and today's plan, on the phone.
     engineer = login(browser, url, "li", PHONE)
