@@ -184,17 +184,17 @@ def review_data(data: ProductionData, units: Sequence[Unit], vocab: Vocabulary,
     check = _ColumnCheck(review, params_by_key, time_ms, grades, thickness, coils, step_ms,
                          merge_ms, stuck_ms, stuck_rows, windows_only=windows_only)
     drifting = None
-    if data.shape == "long":
+    if data.shape == "long" and windows_only:
+        findings += _check_long_windows(data, check, checked, line, day_start, day_end, chunk_size)
+    elif data.shape == "long":
         # Drift reads the same minute aggregate that screens the windows, so it runs first
         # and the parameters it flags are read (for charts) in the one fetch of the day.
         stats = _long_stats(data, line, day_start, day_end, review)
-        also: list[str] = []
-        if not windows_only:
-            drifting = _drift(data, vocab, line, days, day, review, stats)
-            _, _, rule_keys = _rule_inputs(data, units, vocab)
-            by_key = {c.key: c.sql for c in data.columns}
-            also = [by_key[k] for k in rule_keys] + [by_key[f.key] for f in drifting
-                                                       if f.key in by_key][:options.charts]
+        drifting = _drift(data, vocab, line, days, day, review, stats)
+        _, _, rule_keys = _rule_inputs(data, units, vocab)
+        by_key = {c.key: c.sql for c in data.columns}
+        also = [by_key[k] for k in rule_keys] + [by_key[f.key] for f in drifting
+                                                   if f.key in by_key][:options.charts]
         findings += _check_long(data, check, checked, stats, line, day_start, day_end,
                                 chunk_size, also=list(dict.fromkeys(also)))
     else:
@@ -347,6 +347,27 @@ def _check_long(data: ProductionData, check: _ColumnCheck, checked, stats: longd
             check.summary(c, 0)  # screened: inside its window all day, nothing missing
     review.parameters += [check.summaries[c.sql] for c in checked]
     review.issues += [check.issues[c.sql] for c in checked if c.sql in check.issues]
+    return findings
+
+
+def _check_long_windows(data: ProductionData, check: _ColumnCheck, checked, line, day_start,
+                        day_end, chunk_size: int) -> list[Finding]:
+    """Long data, windows only: the parameters whose readings' range on the day may leave
+    their window are read, the first reading of a repeated time counting, and checked; no
+    minute aggregate."""
+    ranges = longdata.value_ranges(data, line, day_start, day_end)
+    cleared = {c.sql for c in screen.unread(checked, ranges, check.bounds)}
+    fetched = [c for c in checked if c.sql not in cleared]
+    findings: list[Finding] = []
+    for begin in range(0, len(fetched), chunk_size):
+        chunk = fetched[begin:begin + chunk_size]
+        arrays = longdata.fetch_long(data, [c.sql for c in chunk], line, day_start, day_end,
+                                     first_row=True)
+        findings += check.columns(chunk, arrays)
+    for c in checked:
+        if c.sql not in check.summaries:
+            check.summary(c, 0)  # its readings' range lies inside its window
+    check.review.parameters += [check.summaries[c.sql] for c in checked]
     return findings
 
 

@@ -109,6 +109,22 @@ def day_stats(data: ProductionData, line: str | None, start: str, end: str) -> M
                        get("first"), get("last"), get("seconds", np.int64))
 
 
+def value_ranges(data: ProductionData, line: str | None, start: str, end: str
+                 ) -> dict[str, tuple[float, float]]:
+    """Per recognised parameter (its ``sql`` name): the day's smallest and largest reading,
+    every row counted (a repeated time too), in the parameter's unit. One light pass (a
+    group per tag, not per minute) screens a windows-only review."""
+    where, params = _day_where(data, line)
+    rows = data.con.execute(f"""
+        SELECT parameter, min(v), max(v) FROM (
+            SELECT parameter, nullif({value_sql(data)}, 'NaN'::DOUBLE) AS v FROM {data.readings}
+            WHERE {where}) GROUP BY parameter""", [start, end, *params]).fetchall()
+    found = {tag: (low, high) for tag, low, high in rows}
+    # A parameter without a value on the day has nothing to leave its window with.
+    return {c.sql: found[c.source] if found.get(c.source, (None,))[0] is not None
+            else (np.inf, -np.inf) for c in data.columns}
+
+
 def deduplicate(data: ProductionData, stats: MinuteStats, line: str | None, start: str,
                 end: str) -> DataIssue | None:
     """Find the same parameter twice at one time; if any, read the first row of each.
@@ -202,11 +218,12 @@ def _may_be_stuck(minute, count, low, high, first, last, stuck_ms: int) -> bool:
 
 
 def fetch_long(data: ProductionData, sql_columns: Sequence[str], line: str | None, start: str,
-               end: str) -> dict[str, np.ndarray]:
+               end: str, first_row: bool = False) -> dict[str, np.ndarray]:
     """Like ``load.fetch``: time (one per row of ``data``) and the columns asked for.
 
     Columns are read in one pass over the readings and kept, so the day's checks, rules
-    and charts read each parameter once.
+    and charts read each parameter once. ``first_row``: a parameter repeated at one time
+    counts its first row (as ``deduplicate`` makes it), for readings not de-duplicated.
     """
     where, params = line_filter(data, line)
     time_ms = np.asarray(data.con.execute(
@@ -214,18 +231,22 @@ def fetch_long(data: ProductionData, sql_columns: Sequence[str], line: str | Non
         f"AND time < ?::TIMESTAMP{where} ORDER BY time", [start, end, *params]).fetchnumpy()["time"])
     out = {"time": time_ms}
     by_sql = {c.sql: c for c in data.columns}
-    span = (line, start, end, data.readings)
+    span = (line, start, end, data.readings, first_row)
     wanted = [by_sql[s] for s in dict.fromkeys(sql_columns) if (s, *span) not in data.fetched]
     if wanted:
         day_where, day_params = _day_where(data, line)
+        # In the files' order (no ORDER BY) when the first row of a repeated time counts.
         got = data.con.execute(f"""
             SELECT list_position(?::VARCHAR[], parameter) AS column, epoch_ms(time) AS time,
                    {value_sql(data)} AS v FROM {data.readings}
             WHERE {day_where} AND parameter IN ({_in_list([c.source for c in wanted])})
-            ORDER BY 1, 2""", [[c.source for c in wanted], start, end, *day_params]).fetchnumpy()
+            {"" if first_row else "ORDER BY 1, 2"}""",
+            [[c.source for c in wanted], start, end, *day_params]).fetchnumpy()
         column = np.asarray(got["column"], dtype=np.int64)
         at_ms = np.asarray(got["time"], dtype=np.int64)
         values = np.ma.filled(np.ma.asarray(got["v"], dtype=float), np.nan)
+        if first_row:
+            column, at_ms, values = _first_readings(column, at_ms, values)
         for k, c in enumerate(wanted, start=1):
             a, b = np.searchsorted(column, [k, k + 1])
             series = np.full(time_ms.size, np.nan)
@@ -234,6 +255,17 @@ def fetch_long(data: ProductionData, sql_columns: Sequence[str], line: str | Non
     for s in sql_columns:
         out[s] = data.fetched[(s, *span)]
     return out
+
+
+def _first_readings(column: np.ndarray, at_ms: np.ndarray, values: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Readings in file order → sorted by column and time, one per (column, time): the
+    first with a value (as ``deduplicate`` keeps them)."""
+    order = np.lexsort((np.isnan(values), at_ms, column))  # stable: file order breaks ties
+    column, at_ms, values = column[order], at_ms[order], values[order]
+    first = np.ones(column.size, dtype=bool)
+    first[1:] = (column[1:] != column[:-1]) | (at_ms[1:] != at_ms[:-1])
+    return column[first], at_ms[first], values[first]
 
 
 def minute_means(data: ProductionData, columns: Sequence[DataColumn], line: str | None,

@@ -77,3 +77,13 @@ def test_may_leave(low, high, cleared):
 def test_csv_files_are_always_read(tmp_path, tiny_units):
     make_day(tiny_units, tmp_path, fmt="csv", hours=0.1, days=1)
     assert screen.value_ranges(open_data(tmp_path, tiny_units)) == {}
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_long_data_same_excursions_as_the_full_review(tmp_path, example_units, fmt):
+    make_day(example_units, tmp_path, shape="long", fmt=fmt, hours=1)
+    full = review_day(tmp_path, example_units, ReviewOptions(charts=0))
+    quick = review_day(tmp_path, example_units, ReviewOptions(windows_only=True, charts=0))
+    assert any(p.excursions for p in full.parameters)
+    assert _excursions(quick) == _excursions(full)
+    assert {f.kind for f in quick.findings} <= {"excursion", "insufficient_data"}
