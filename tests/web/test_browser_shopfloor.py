@@ -8,7 +8,11 @@ from pathlib import Path
 import pytest
 
 from .conftest import EXAMPLE
-from .test_browser import ARGS, CHROMIUM, _login, _shot, browser, server  # noqa: F401 (fixtures)
+from . import test_browser
+from .test_browser import CHROMIUM, _login, _shot
+
+# The end-to-end tests' fixtures: a served copy of the web world, and Chromium.
+server, browser = test_browser.server, test_browser.browser
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs /usr/bin/chromium")]
