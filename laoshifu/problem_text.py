@@ -15,7 +15,8 @@ from functools import lru_cache
 
 from .errors import Problem
 
-# (English pattern, 中文). The first pattern that matches the whole text wins.
+# (English pattern, 中文). Of the patterns that match the whole text, the one with the most
+# fixed text wins.
 PROBLEMS: tuple[tuple[str, str], ...] = (
     # -- who may do what -------------------------------------------------------------
     ("log in first", "请先登录"),
@@ -132,6 +133,7 @@ PROBLEMS: tuple[tuple[str, str], ...] = (
     # -- the daily review ------------------------------------------------------------
     ("{file} is not a data file the review reads", "{file} 不是日报能读的数据文件"),
     ("send one of: {choices}", "可以传：{choices}"),
+    ("knowledge base {base} is empty", "知识库 {base} 是空的"),
     ("{file} is empty", "{file} 是空的"),
     ("{file} is over the {limit} limit", "{file} 超过了 {limit} 的上限"),
     ("review the plant's data folder instead", "请改为读取厂里配置的数据文件夹"),
@@ -142,11 +144,10 @@ PROBLEMS: tuple[tuple[str, str], ...] = (
     ("check review.data in LAOSHIFU_HOME/config.yaml", "请管理员检查配置里的数据文件夹"),
     ("cannot read day {day}", "看不懂日期 {day}"),
     ("write YYYY-MM-DD, e.g. 2026-07-22", "写成 年-月-日，例如 2026-07-22"),
-    ("knowledge base {base} is empty", "知识库 {base} 是空的"),
     ("import the master's knowledge first", "请先导入师傅的知识"),
+    ("no data for line {line}", "没有 {line} 号线的数据"),
     ("no data for {day}", "没有 {day} 的数据"),
     ("the data covers {first} … {last}", "数据的日期范围是 {first} … {last}"),
-    ("no data for line {line}", "没有 {line} 号线的数据"),
     ("lines in the data: {lines}", "数据里的产线：{lines}"),
     ("the data has {n} lines: {lines}", "数据里有 {n} 条产线：{lines}"),
     ("choose one with --line", "请选一条产线"),
@@ -211,12 +212,16 @@ _QUOTED = re.compile(r"^'(.*)'$|^\"(.*)\"$", re.S)
 
 @lru_cache(maxsize=None)
 def _compiled() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """The patterns, the most specific first (the most fixed text): ``no exam questions for
+    process {p}`` is tried before ``no exam {id}``, whatever order they are written in."""
     out = []
     for english, chinese in PROBLEMS:
         # {data: FOLDER} in a message is text, not a placeholder: only \w+ names are.
         pattern = _PLACEHOLDER.sub(lambda m: f"(?P<{m.group(1)}>.+?)", re.escape(english))
-        out.append((re.compile(f"^{pattern}$", re.S), chinese))
-    return tuple(out)
+        fixed = len(re.sub(r"\{\w+\}", "", english))
+        out.append((fixed, re.compile(f"^{pattern}$", re.S), chinese))
+    out.sort(key=lambda entry: -entry[0])  # stable: equal ones keep their order
+    return tuple((pattern, chinese) for _, pattern, chinese in out)
 
 
 def _value(text: str) -> str:
