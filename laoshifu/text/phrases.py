@@ -16,6 +16,10 @@ class PhraseTable(Generic[V]):
         self.phrases: dict[str, V] = {p: v for p, v in phrases.items() if len(p) >= min_len}
         self.max_len = max((len(p) for p in self.phrases), default=0)
         self.min_len = min_len
+        # Only positions that start some phrase are tried, and only the lengths phrases
+        # have: most characters of a question start none.
+        self._firsts = {p[0] for p in self.phrases}
+        self._lengths = sorted({len(p) for p in self.phrases}, reverse=True)
 
     def __len__(self) -> int:
         return len(self.phrases)
@@ -24,16 +28,19 @@ class PhraseTable(Generic[V]):
         """Non-overlapping matches (start, end, phrase), longest at each position, left to right."""
         out = []
         i, n = 0, len(text)
-        phrases = self.phrases
+        phrases, firsts, lengths = self.phrases, self._firsts, self._lengths
         while i < n:
-            for length in range(min(self.max_len, n - i), self.min_len - 1, -1):
-                piece = text[i:i + length]
-                if piece in phrases and _bounded(text, i, i + length):
-                    out.append((i, i + length, piece))
-                    i += length
-                    break
-            else:
-                i += 1
+            matched = 0
+            if text[i] in firsts:
+                for length in lengths:
+                    if length > n - i:
+                        continue
+                    piece = text[i:i + length]
+                    if piece in phrases and _bounded(text, i, i + length):
+                        out.append((i, i + length, piece))
+                        matched = length
+                        break
+            i += matched or 1
         return out
 
 

@@ -33,6 +33,8 @@ STOPWORDS = frozenset(
 )
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_MEMO_SIZE = 256  # texts whose tokens an analyzer remembers: an ask's own, not a day's
 _CONTENT = re.compile(r"[\w\u3400-\u4dbf\u4e00-\u9fff℃%μ]")
 
 
@@ -57,7 +59,7 @@ def _jieba_class() -> type:
 
 
 def _is_cjk(word: str) -> bool:
-    return all(_CJK.match(ch) for ch in word)
+    return word == "" or _CJK_WORD.fullmatch(word) is not None
 
 
 class Analyzer:
@@ -100,6 +102,9 @@ class Analyzer:
             phrases = [s for s in surfaces if self._jieba.cut(s) != [s]]
         self.phrases = tuple(sorted(phrases))
         self._phrases = PhraseTable({p: p for p in self.phrases}, min_len=1) if self.phrases else None
+        # One question is tokenized by retrieval, intent, support and confidence alike:
+        # the same text is cut once (a copy is returned, so callers may change theirs).
+        self._memo: dict[str, tuple[str, ...]] = {}
 
     def tokens(self, text: str) -> list[str]:
         """Index tokens of ``text`` (normalised here): words, domain terms, CJK bigrams."""
@@ -109,6 +114,15 @@ class Analyzer:
         """``tokens`` for text that already went through ``normalize``."""
         if not text:
             return []
+        found = self._memo.get(text)
+        if found is None:
+            found = tuple(self._tokens(text))
+            if len(self._memo) >= _MEMO_SIZE:
+                self._memo.clear()  # a burst of new texts (indexing) starts afresh
+            self._memo[text] = found
+        return list(found)
+
+    def _tokens(self, text: str) -> list[str]:
         canonical = self._canonical
         out: list[str] = []
         for word in self._jieba.cut_for_search(text):
