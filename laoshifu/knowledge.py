@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 
 from .errors import LaoshifuError, NotFound, Problem
+from .progress import Progress, report as report_progress
 from .store import ImportReport, Store, schema
 from .store.core import check_base_name
 from .units import DEFAULT_BASE, KINDS, Parameter, Term
@@ -22,7 +23,8 @@ if TYPE_CHECKING:
 
 def import_folder(store: Store, path: Path | str, base: str = DEFAULT_BASE,
                   actor: str = "import", dry_run: bool = False, on_conflict: str = "refuse",
-                  origin: str | None = None) -> tuple[ImportReport, FolderContents]:
+                  origin: str | None = None, progress: Progress | None = None
+                  ) -> tuple[ImportReport, FolderContents]:
     """Validate a whole folder, then write it in one transaction (or nothing at all).
 
     Units changed in the store since this folder's last import are not overwritten unless
@@ -33,7 +35,7 @@ def import_folder(store: Store, path: Path | str, base: str = DEFAULT_BASE,
 
     check_base_name(base)
     path = Path(path)
-    contents = read_folder(path)
+    contents = read_folder(path, progress)
     origin = origin or folder_origin(path)
     problems = list(contents.problems)
     if not problems and not contents.units:
@@ -57,8 +59,10 @@ def import_folder(store: Store, path: Path | str, base: str = DEFAULT_BASE,
         # Each file's own problems first: a unit that cannot be read may cause some of the
         # others, and those first fifty are the ones shown.
         raise LaoshifuError(capped(_in_file_order(problems) + _in_file_order(across)))
+    report_progress(progress, "writing", 0, 1)
     report = store.apply_import(base, contents.units, origin=origin, actor=actor, dry_run=dry_run,
                                 on_conflict=on_conflict, same_origin=_same_origin(origin))
+    report_progress(progress, "writing", 1, 1)
     return report, contents
 
 

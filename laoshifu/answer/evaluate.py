@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import LaoshifuError, Problem
+from ..progress import Progress, steps
 from ..store import Store
 from . import ask
 import numpy as np
@@ -98,7 +99,8 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def evaluate(store: Store, questions: list[EvalQuestion], base: str,
-             index_dir: Path | None = None, threshold: float | None = None) -> EvalReport:
+             index_dir: Path | None = None, threshold: float | None = None,
+             progress: Progress | None = None) -> EvalReport:
     from .asker import cache_for
     from .confidence import entry_mode, load_calibration
 
@@ -111,7 +113,7 @@ def evaluate(store: Store, questions: list[EvalQuestion], base: str,
     latencies: list[float] = []
     misses = []
     answerable = [q for q in questions if q.answerable]
-    for q in questions:
+    for q in steps(progress, "questions", questions):
         result = ask(store, q.question, base, record=False, index_dir=index_dir, threshold=cut)
         latencies.append(result.elapsed_ms)
         if not q.answerable:

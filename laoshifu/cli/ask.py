@@ -12,6 +12,7 @@ from ..answer.model import Answer
 from ..config import load_settings
 from ..units import format_number
 from . import llm as llm_cli
+from ..progress import bars
 from .common import base_option, echo_json, json_option, open_store
 
 
@@ -249,7 +250,8 @@ def eval_cmd(questions_path: Path | None, split: str, base: str, calibrate: bool
     if generate:
         llm_cli.eval_generated(store, questions, base, as_json)
         return
-    report = evaluate.evaluate(store, questions, base, settings.index_dir)
+    with bars(enabled=not as_json) as progress:
+        report = evaluate.evaluate(store, questions, base, settings.index_dir, progress=progress)
     graded = evaluate.graded(store, items, base, settings.index_dir) if items else None
     if as_json:
         echo_json({**report.to_dict(), "graded": graded.to_dict() if graded else None})

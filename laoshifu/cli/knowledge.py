@@ -11,6 +11,7 @@ import unicodedata
 from .. import knowledge, listing
 from ..config import HOME_FROM_DEFAULT, HOME_FROM_ENV, HOME_FROM_FOLDER, load_settings
 from ..units import KIND_LABELS, KINDS, STATUSES, Unit, format_number
+from ..progress import bars
 from .common import base_option, echo_json, json_option, open_store, plant_time
 from .semantic import describe_prepare, mode_for_status, prepare_after_import
 
@@ -47,10 +48,12 @@ def import_cmd(path: Path, base: str, dry_run: bool, actor: str, on_conflict: st
         echo_json({"base": base, "skipped": True, "units": len(held)}) if as_json \
             else click.echo(message)
         return
-    report, contents = knowledge.import_folder(store, path, base=base, actor=actor,
-                                               dry_run=dry_run,
-                                               on_conflict=on_conflict or "refuse")
-    prepared = None if dry_run else prepare_after_import(store, path, base)
+    with bars(enabled=not as_json) as progress:
+        report, contents = knowledge.import_folder(store, path, base=base, actor=actor,
+                                                   dry_run=dry_run,
+                                                   on_conflict=on_conflict or "refuse",
+                                                   progress=progress)
+        prepared = None if dry_run else prepare_after_import(store, path, base, progress)
     if as_json:
         echo_json({**report.to_dict(), "files": len(contents.files), "skipped": contents.skipped,
                    **({"search": prepared.mode.to_dict()} if prepared else {})})

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..store import backup as backups
+from ..progress import bars
 from .common import echo_json, json_option, open_store
 
 
@@ -30,7 +31,8 @@ def backup_cmd(path: Path, as_json: bool) -> None:
     PATH is a file, or a folder to write laoshifu-YYYYMMDD-HHMMSS.sqlite into. The copy is
     written beside it and renamed only when complete and checked.
     """
-    report = backups.backup(open_store(), path)
+    with bars(enabled=not as_json) as progress:
+        report = backups.backup(open_store(), path, progress)
     if as_json:
         echo_json(report.to_dict())
         return
@@ -48,7 +50,8 @@ def restore_cmd(path: Path, as_json: bool) -> None:
     Everything comes back: units with drafts and history, audit, users, tokens, the
     question queue, feedback, training records, sentence vectors. All or nothing.
     """
-    report = backups.restore(open_store(), path, actor="cli")
+    with bars(enabled=not as_json) as progress:
+        report = backups.restore(open_store(), path, actor="cli", progress=progress)
     if as_json:
         echo_json(report.to_dict())
         return

@@ -9,6 +9,7 @@ import click
 
 from ..errors import LaoshifuError, Problem
 from ..units import Unit
+from ..progress import bars
 from .common import base_option, echo_json, json_option, open_store
 
 kb_option = click.option(
@@ -72,15 +73,16 @@ def review_cmd(data: Path, day: str | None, line: str | None, process: str | Non
             raise LaoshifuError(Problem(f"cannot read day {day!r}", field="--day",
                                         hint="write YYYY-MM-DD, e.g. 2026-07-22")) from None
     units = load_units(kb_paths, base)
-    options = ReviewOptions(day=day, line=line, process=process, stuck_seconds=stuck_minutes * 60,
-                            merge_seconds=merge_seconds, max_rows=max_rows,
-                            charts=12 if out_dir else 0)
-    review = review_day(data, units, options)
-    paths = {}
-    if out_dir:
-        from ..review.report_html import write_reports
+    with bars(enabled=not as_json) as progress:
+        options = ReviewOptions(day=day, line=line, process=process,
+                                stuck_seconds=stuck_minutes * 60, merge_seconds=merge_seconds,
+                                max_rows=max_rows, charts=12 if out_dir else 0, progress=progress)
+        review = review_day(data, units, options)
+        paths = {}
+        if out_dir:
+            from ..review.report_html import write_reports
 
-        paths = write_reports(review, out_dir)
+            paths = write_reports(review, out_dir, progress)
     if as_json:
         payload = review.to_dict()
         payload["reports"] = {k: str(v) for k, v in paths.items()}
@@ -117,7 +119,8 @@ def example_data_cmd(out: Path, days: int, seed: int, fmt: str, shape: str, para
     units = load_units(kb_paths, base)
     spec = ExampleSpec(out, days=days, seed=seed, fmt=fmt, shape=shape, params=params, hours=hours,
                        last_day=date.fromisoformat(last_day), faults=not no_faults, process=process)
-    result = generate(units, spec)
+    with bars(enabled=not as_json) as progress:
+        result = generate(units, spec, progress)
     if as_json:
         echo_json({"files": [str(p) for p in result.files],
                    "written": [str(p) for p in result.written],

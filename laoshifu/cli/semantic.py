@@ -9,6 +9,7 @@ import click
 
 from ..answer.asker import search_mode
 from ..config import load_settings
+from ..progress import Progress
 from ..search.semantic import shared_embedder
 from ..search.semantic.mode import SearchMode
 from ..search.semantic.prepare import PrepareReport, prepare_vectors
@@ -27,12 +28,16 @@ def _progress():
     return show
 
 
-def prepare_after_import(store: Store, folder: Path, base: str) -> PrepareReport:
-    """Embed the base's new sentences now (the first question would otherwise wait)."""
+def prepare_after_import(store: Store, folder: Path, base: str,
+                         progress: Progress | None = None) -> PrepareReport:
+    """Embed the base's new sentences now (the first question would otherwise wait): a
+    bar on a terminal, else a line every 5 s."""
     setting = load_settings().semantic
     embedder = None if setting == "off" else shared_embedder()
     units = store.list_units(base)
-    return prepare_vectors(store, units, setting, embedder, folder, _progress())
+    shown = _progress() if progress is None else \
+        (lambda done, total: progress("embedding", done, total))
+    return prepare_vectors(store, units, setting, embedder, folder, shown)
 
 
 def describe_prepare(report: PrepareReport) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Iterable
 
 from ..errors import LaoshifuError, Problem
+from ..progress import Progress, steps
 from ..units import Parameter, Section, Term, Unit
 from . import yamlio
 from .encoding import check_size, read_text
@@ -36,14 +37,15 @@ class FolderContents:
     files: list[str] = field(default_factory=list)
 
 
-def read_folder(root: Path | str) -> FolderContents:
+def read_folder(root: Path | str, progress: Progress | None = None) -> FolderContents:
+    """Every knowledge file under ``root`` (``progress`` told of each file read)."""
     root = Path(root)
     if not root.is_dir():
         raise LaoshifuError(Problem("not a folder", file=str(root),
                                     hint="give the knowledge-base folder, e.g. examples/go-silicon-steel"))
     contents = FolderContents(root)
     defaults, per_file = _read_config(root, contents)
-    for path in _walk(root):
+    for path in steps(progress, "files", list(_walk(root))):
         rel = path.relative_to(root).as_posix()
         try:
             units, problems = _read_file(path, rel, {**defaults, **per_file.get(rel, {})}, contents)

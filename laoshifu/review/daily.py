@@ -13,6 +13,7 @@ import numpy as np
 
 from ..diagnose import parsed_rules
 from ..errors import LaoshifuError, Problem
+from ..progress import Progress, report
 from ..units import Parameter, Procedure, Rule, Unit
 from ..vocabulary import Vocabulary
 from . import drift, quality, rules, screen, windows
@@ -45,6 +46,7 @@ class ReviewOptions:
     # Excursions only: no rules, drift, stuck sensors, gaps or missing values; a Parquet
     # column whose min/max statistics lie inside its window is not even read (screen.py).
     windows_only: bool = False
+    progress: Progress | None = None  # told of the columns read and checked
 
 
 @dataclass
@@ -214,6 +216,7 @@ def review_data(data: ProductionData, units: Sequence[Unit], vocab: Vocabulary,
             day_minutes = drift.DayMinutes.of(time_ms, material.get("grade") if grades is not None
                                               else None, thickness)
         for begin in range(0, len(to_read), chunk_size):
+            report(options.progress, "columns", begin, len(to_read))
             chunk = to_read[begin:begin + chunk_size]
             arrays = fetch(data, [c.sql for c in chunk], line, day_start, day_end, dedupe,
                            sort=not in_order)
@@ -224,6 +227,7 @@ def review_data(data: ProductionData, units: Sequence[Unit], vocab: Vocabulary,
             cache.update({c.sql: arrays[c.sql] for c in chunk if c.sql in keep or c.key in flagged})
             findings += found
             del arrays
+        report(options.progress, "columns", len(to_read), len(to_read))
         review.parameters += [check.summaries[c.sql] for c in checked]
         review.issues += [check.issues[c.sql] for c in checked if c.sql in check.issues]
     review.unchecked = [c.name for c in data.columns if c.key not in params_by_key]

@@ -20,6 +20,7 @@ from typing import Sequence
 import numpy as np
 
 from ..errors import LaoshifuError, Problem
+from ..progress import Progress, steps
 from ..units import Parameter, Rule, Unit, format_number
 from ..vocabulary import Vocabulary
 from .material import GradeCodes, row_windows
@@ -86,8 +87,10 @@ class ExampleResult:
         return self.files + ([self.faults_file] if self.faults_file else []) + extra
 
 
-def generate(units: Sequence[Unit], spec: ExampleSpec) -> ExampleResult:
-    """Write ``spec.days`` daily files and ``faults.json`` into ``spec.out``."""
+def generate(units: Sequence[Unit], spec: ExampleSpec, progress: Progress | None = None
+             ) -> ExampleResult:
+    """Write ``spec.days`` daily files and ``faults.json`` into ``spec.out`` (``progress``
+    told of each day written)."""
     params = [u for u in units if isinstance(u, Parameter) and u.process == spec.process]
     if not params:
         raise LaoshifuError(Problem(f"no parameters of process {spec.process!r}",
@@ -103,7 +106,7 @@ def generate(units: Sequence[Unit], spec: ExampleSpec) -> ExampleResult:
     vocab = Vocabulary.from_units([*params, *[u for u in units if u.kind == "term"]])
     result.columns = {s.column: s.name for s in signals}
     rng = np.random.default_rng(spec.seed)
-    for offset in range(spec.days - 1, -1, -1):
+    for offset in steps(progress, "days", range(spec.days - 1, -1, -1)):
         day = spec.last_day - timedelta(days=offset)
         faulty = spec.faults and offset == 0
         table, faults = _day(signals, spec, day, rng, faulty, rules, vocab)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..progress import Progress, steps
 from ..units import format_number
 from .plan import PlanItem
 from .report_md import KIND_LABELS, quality_note
@@ -103,7 +104,7 @@ def _hms(iso_text: str) -> str:
     return iso_text[11:19] if len(iso_text) >= 19 else iso_text
 
 
-def render_html(review: "DayReview") -> str:
+def render_html(review: "DayReview", progress: Progress | None = None) -> str:
     r = review
     font = cjk_font() if r.series else None
     parts = ["<!DOCTYPE html>", '<html lang="zh"><head><meta charset="utf-8">',
@@ -135,7 +136,7 @@ def render_html(review: "DayReview") -> str:
         if font is None:
             parts.append('<p class="meta">No Chinese font found (reinstall laoshifu, or install fonts-wqy-microhei); '
                          "charts are labelled with symbols.</p>")
-        for key, entry in r.series.items():
+        for key, entry in steps(progress, "charts", list(r.series.items())):
             parts.append(f'<figure><img alt="{_e(entry["name"])}" src="data:image/png;base64,'
                          f'{_chart(entry, key, r, font is not None)}"></figure>')
     parts += _parameters(r)
@@ -251,7 +252,8 @@ def _chart(entry: dict[str, Any], key: str, r: "DayReview", cjk: bool) -> str:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def write_reports(review: "DayReview", out: Path | str) -> dict[str, Path]:
+def write_reports(review: "DayReview", out: Path | str, progress: Progress | None = None
+                  ) -> dict[str, Path]:
     """Write the HTML report, the Markdown summary and the findings JSON into ``out``."""
     import json
 
@@ -261,7 +263,7 @@ def write_reports(review: "DayReview", out: Path | str) -> dict[str, Path]:
     out.mkdir(parents=True, exist_ok=True)
     stem = f"review-{review.day}" + (f"-line{review.line}" if review.line else "")
     paths = {"html": out / f"{stem}.html", "markdown": out / f"{stem}.md", "json": out / f"{stem}.json"}
-    paths["html"].write_text(render_html(review), encoding="utf-8")
+    paths["html"].write_text(render_html(review, progress), encoding="utf-8")
     paths["markdown"].write_text(render_markdown(review), encoding="utf-8")
     paths["json"].write_text(json.dumps(review.to_dict(), ensure_ascii=False, indent=2) + "\n",
                              encoding="utf-8")

@@ -24,6 +24,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Table, create_engine, func, insert, inspect, select, update
 
 from ..errors import Conflict, LaoshifuError, Problem
+from ..progress import Progress, report, steps
 from . import migrations, schema
 from .core import Store
 
@@ -61,9 +62,10 @@ class RestoreReport:
 
 
 # -- backup ------------------------------------------------------------------------------
-def backup(store: Store, path: Path | str) -> BackupReport:
+def backup(store: Store, path: Path | str, progress: Progress | None = None) -> BackupReport:
     """Write a consistent copy of every table of ``store`` to ``path`` (a file, or a folder
-    to put a timestamped file in)."""
+    to put a timestamped file in); ``progress`` is told of the tables copied (SQLite's
+    online backup copies the file in one step, one snapshot)."""
     started = time.perf_counter()
     target = _target(Path(path))
     own = _sqlite_path(store)
@@ -75,10 +77,12 @@ def backup(store: Store, path: Path | str) -> BackupReport:
         # Password and token hashes and the session secret are inside: owner only.
         os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
         if own is not None:
+            report(progress, "copying", 0, 1)
             _sqlite_snapshot(own, partial)
+            report(progress, "copying", 1, 1)
             method = "sqlite online backup"
         else:
-            _logical_snapshot(store, partial)
+            _logical_snapshot(store, partial, progress)
             method = "logical copy (repeatable read)"
         tables = _verified_counts(partial, "the copy of the store")
         _fsync(partial)
@@ -137,14 +141,14 @@ def _sqlite_snapshot(database: Path, out: Path) -> None:
         copy.execute("PRAGMA journal_mode=DELETE")
 
 
-def _logical_snapshot(store: Store, out: Path) -> None:
+def _logical_snapshot(store: Store, out: Path, progress: Progress | None = None) -> None:
     copy = create_engine(f"sqlite:///{out}")
     try:
         schema.metadata.create_all(copy)
         with store.engine.connect() as source:
             source = source.execution_options(isolation_level="REPEATABLE READ")
             with source.begin(), copy.begin() as sink:
-                for table in schema.metadata.sorted_tables:
+                for table in steps(progress, "tables", schema.metadata.sorted_tables):
                     _copy_rows(source, sink, table)
     finally:
         copy.dispose()
@@ -190,8 +194,10 @@ def _fsync(path: Path) -> None:
 
 
 # -- restore -----------------------------------------------------------------------------
-def restore(store: Store, path: Path | str, actor: str = "restore") -> RestoreReport:
-    """Read the backup at ``path`` into ``store``, which must hold nothing yet."""
+def restore(store: Store, path: Path | str, actor: str = "restore",
+            progress: Progress | None = None) -> RestoreReport:
+    """Read the backup at ``path`` into ``store``, which must hold nothing yet (``progress``
+    told of the tables read)."""
     started = time.perf_counter()
     source = Path(path)
     _check_empty(store, contents(store))
@@ -203,7 +209,7 @@ def restore(store: Store, path: Path | str, actor: str = "restore") -> RestoreRe
                 # Checked again inside the write lock: nothing may have arrived meanwhile.
                 _check_empty(store, _contents(conn))
                 tables = {}
-                for table in schema.metadata.sorted_tables:
+                for table in steps(progress, "tables", schema.metadata.sorted_tables):
                     if table.name in _BOOKKEEPING:
                         continue
                     tables[table.name] = _copy_rows(backup_conn, conn, table)
