@@ -73,4 +73,5 @@ def test_csv_row_with_a_thickness_that_is_not_a_number(kb_home, tmp_path):
     path.write_text("牌号,厚度,露点,带速\nHiB,abc,60,95\n", encoding="utf-8")
     done = run_cli("diagnose", "--csv", str(path), home=kb_home)
     assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert "厚度" in done.stderr and "'abc'" in done.stderr and str(path) in done.stderr
+    assert "厚度 「abc」 不是数字" in done.stderr and str(path) in done.stderr
+    assert "以毫米为单位，例如 0.23" in done.stderr
