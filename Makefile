@@ -8,7 +8,7 @@ export LAOSHIFU_HOME ?= $(CURDIR)/.laoshifu-home
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install system-deps run ask test check bench calibrate clean
+.PHONY: install system-deps run ask test check bench bench-more calibrate clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -45,13 +45,16 @@ test: install system-deps
 check: install
 	$(VENV)/bin/ruff check --select F,E9 laoshifu benchmarks tests
 
+# One table of the speed figures (ours, baseline, target, command) → benchmarks/results.json
+# and the README's performance table; bench-more runs the retrieval-quality and ask benchmarks.
 bench: install
-	$(PY) benchmarks/import_throughput.py
+	$(PY) benchmarks/bench.py
+	$(PY) scripts/readme-performance
+
+bench-more: install
 	$(PY) benchmarks/cmrc.py
 	$(PY) benchmarks/cmrc.py --dataset drcd
 	$(PY) benchmarks/ask_speed.py
-	$(PY) benchmarks/review_speed.py
-	$(PY) benchmarks/load.py
 
 clean:
 	rm -rf .laoshifu-home test-artifacts .pytest_cache
