@@ -133,6 +133,8 @@ PROBLEMS: tuple[tuple[str, str], ...] = (
     # -- the daily review ------------------------------------------------------------
     ("{file} is not a data file the review reads", "{file} 不是日报能读的数据文件"),
     ("send one of: {choices}", "可以传：{choices}"),
+    ("no file was sent", "没有选文件"),
+    ("choose the day's CSV or Parquet file", "请选那一天的 CSV 或 Parquet 文件"),
     ("knowledge base {base} is empty", "知识库 {base} 是空的"),
     ("{file} is empty", "{file} 是空的"),
     ("{file} is over the {limit} limit", "{file} 超过了 {limit} 的上限"),

@@ -27,6 +27,9 @@ def review_upload(store: Store, archive: ReviewArchive, base: str, filename: str
                   max_bytes: int | None = None) -> SavedReview:
     """Review a day's data file sent by the user (CSV, TSV or Parquet)."""
     permissions.check(user, "review_data", base)
+    if not filename and not data:
+        raise LaoshifuError(Problem("no file was sent", field="file",
+                                    hint="choose the day's CSV or Parquet file"))
     name = PurePath(filename.replace("\\", "/")).name or "data"
     if not name.lower().endswith(SUFFIXES):
         raise LaoshifuError(Problem(f"{name!r} is not a data file the review reads", field="file",

@@ -143,6 +143,8 @@ def test_upload_errors_are_shown_on_the_page(world):
     empty = engineer.post("/daily", data={"csrf": csrf_of(page.text), "source": "upload",
                                           "day": "22/07/2026"}, files={"file": ("a.csv", b"")})
     assert empty.status_code == 400 and "「a.csv」 是空的" in empty.text
+    nothing = engineer.post("/daily", data={"csrf": csrf_of(page.text), "source": "upload"})
+    assert nothing.status_code == 400 and "没有选文件" in nothing.text
     folder = engineer.post("/daily", data={"csrf": csrf_of(page.text), "source": "folder"})
     assert folder.status_code == 400 and "知识库 「main」 没有配置数据文件夹" in folder.text
 
