@@ -24,6 +24,7 @@ def stdio_params(home, token, *extra):
     from mcp import StdioServerParameters
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("LAOSHIFU_")}
+    env["LAOSHIFU_SEMANTIC"] = "off"  # the suite is lexical (conftest): no embedding at start
     env.update(LAOSHIFU_HOME=str(home), LAOSHIFU_SEMANTIC="off", LAOSHIFU_MCP_TOKEN=token)
     return StdioServerParameters(command=sys.executable, args=["-m", "laoshifu.cli", "mcp", *extra],
                                  env=env, cwd=str(ROOT))

@@ -37,6 +37,7 @@ def server(template_db, tmp_path):
     shutil.copyfile(source, home / "laoshifu.db")
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("LAOSHIFU_")}
+    env["LAOSHIFU_SEMANTIC"] = "off"  # the suite is lexical (conftest): no embedding at start
     env["LAOSHIFU_HOME"] = str(home)
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "laoshifu.web.app:create_app",
                              "--factory", "--host", "127.0.0.1", "--port", str(port),

@@ -94,6 +94,7 @@ def test_sigterm_under_load_finishes_what_it_took_and_loses_nothing(template_db,
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("LAOSHIFU_")}
+    env["LAOSHIFU_SEMANTIC"] = "off"  # the suite is lexical (conftest): no embedding at start
     env.update(LAOSHIFU_HOME=str(home), LAOSHIFU_SEMANTIC="off")
     server = subprocess.Popen([sys.executable, "-m", "laoshifu.cli", "serve", "--port", str(port)],
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
