@@ -1,5 +1,5 @@
-"""Screenshots of the web app for docs/screenshots/: 应急诊断 and 日报 on a phone, 审核 and
-待答问题 on a desktop.
+"""Screenshots of the web app for docs/screenshots/: 应急诊断 and 日报 on a phone, 审核,
+待答问题, 录入 and 缺口 on a desktop.
 
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
 
@@ -127,7 +127,23 @@ def shoot(browser, url: str, data_file: Path, out: Path) -> list[Path]:
     save(master, "review")
     master.goto(url + "/questions")
     save(master, "questions")
+
+    # 录入: a pasted shift note becomes drafts beside its source; 缺口: what is still missing.
+    engineer = login(browser, url, "li", DESKTOP)
+    engineer.goto(url + "/capture")
+    engineer.fill("textarea[name=text]", SHIFT_NOTE)
+    engineer.click("form[action='/capture'] button[type=submit]")
+    engineer.wait_for_selector("form.capture")
+    save(engineer, "capture")
+    master.goto(url + "/gaps")
+    save(master, "gaps")
     return written
+
+
+# A shift note as the master would paste it (issue 12): a window, a rule, a term.
+SHIFT_NOTE = ("渗氮段炉温控制在730～770℃，目标750℃。\n"
+              "氨气比例超过15%、总氮高于230 ppm时，先把氨气比例调回12%，再查氨气流量计。\n"
+              "渗氮时间指的是带钢在渗氮段停留的时间。")
 
 
 def main() -> None:
