@@ -341,6 +341,8 @@ def _write(table: dict[str, np.ndarray], path: Path, spec: ExampleSpec) -> None:
     from ..scratch import spill_dir
 
     con = duckdb.connect(config={"temp_directory": spill_dir()})
+    # DuckDB draws its own bar on long queries, on stdout too: ours is on stderr, on a terminal.
+    con.execute("SET enable_progress_bar = false")
     con.register("t", arrow)
     target = str(path).replace("'", "''")
     if spec.fmt == "csv":

@@ -170,6 +170,8 @@ def open_data(path: Path | str, units_or_vocab: Sequence[Unit] | Vocabulary,
     vocab = units_or_vocab if isinstance(units_or_vocab, Vocabulary) \
         else Vocabulary.from_units(units_or_vocab)
     con = duckdb.connect(config={"temp_directory": spill_dir()})
+    # DuckDB draws its own bar on long queries, on stdout too: ours is on stderr, on a terminal.
+    con.execute("SET enable_progress_bar = false")
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     if memory_limit:
