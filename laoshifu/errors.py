@@ -70,7 +70,3 @@ class PermissionDenied(LaoshifuError):
 
 class Conflict(LaoshifuError):
     """What the user saw changed meanwhile, or what they would create is already there."""
-
-
-class Conflict(LaoshifuError):
-    """Someone else changed the thing in between (a stale version, an import over edits)."""

@@ -4,7 +4,6 @@ of its documents lead to files it has (issue 9 #19)."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 

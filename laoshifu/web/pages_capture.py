@@ -121,7 +121,7 @@ async def capture_save(request: Request):
     permissions.check(user, "edit", base)
     source = str(form.get("source") or "录入")[:200]
     count = int(str(form.get("count") or "0")) if str(form.get("count") or "0").isdigit() else 0
-    proposals, items = [], []
+    items = []
     for i in range(min(count, MAX_PROPOSALS)):
         kind = str(form.get(f"p{i}-kind") or "")
         if kind not in KINDS:
