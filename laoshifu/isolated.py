@@ -40,6 +40,22 @@ class JobCrashed(RuntimeError):
     """A job died or failed with an unexpected error (a bug, not the user's input)."""
 
 
+def _socket_dir_fits() -> None:
+    """The fork server listens on a UNIX socket in multiprocessing's temporary folder, and
+    such paths are limited to about 107 bytes: under a deep LAOSHIFU_HOME/tmp the socket
+    goes to the system's temporary folder instead (chosen once per process)."""
+    from multiprocessing import util
+
+    if len(tempfile.gettempdir()) <= 60:
+        return
+    saved = tempfile.tempdir
+    tempfile.tempdir = "/tmp" if os.path.isdir("/tmp") else None
+    try:
+        util.get_temp_dir()  # made now and remembered by multiprocessing for this process
+    finally:
+        tempfile.tempdir = saved
+
+
 def run(fn: Callable[..., Any], *args: Any, seconds: float, what: str = "the job") -> Any:
     """``fn(*args)`` in a child process: its result, or its LaoshifuError raised here;
     ``OverBudget`` after ``seconds`` (the child is killed)."""
@@ -49,6 +65,7 @@ def run(fn: Callable[..., Any], *args: Any, seconds: float, what: str = "the job
         # the ones it started with).
         child = _context.Process(target=_child, daemon=True,
                                  args=(sender, fn, args, dict(os.environ), tempfile.gettempdir()))
+        _socket_dir_fits()
         child.start()
         sender.close()
         try:
