@@ -10,16 +10,6 @@ from laoshifu.store import Store
 from ..conftest import EXAMPLE
 
 
-@pytest.fixture(scope="module")
-def kb(tmp_path_factory):
-    """The example knowledge base in a fresh store, shared by the read-only tests here."""
-    path = tmp_path_factory.mktemp("kb")
-    store = Store.open(f"sqlite:///{path / 'laoshifu.db'}")
-    import_folder(store, EXAMPLE)
-    yield store, path / "index"
-    store.close()
-
-
 def _ask(kb, question, **kwargs):
     store, index_dir = kb
     return ask(store, question, record=False, index_dir=index_dir, **kwargs)

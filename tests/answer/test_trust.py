@@ -8,19 +8,7 @@ import pytest
 from laoshifu.answer import ask, cache_for
 from laoshifu.answer.intent import read_intent
 from laoshifu.answer.slots import read_slots
-from laoshifu.knowledge import import_folder
-from laoshifu.store import Store
 
-from ..conftest import EXAMPLE
-
-
-@pytest.fixture(scope="module")
-def kb(tmp_path_factory):
-    path = tmp_path_factory.mktemp("trust")
-    store = Store.open(f"sqlite:///{path / 'laoshifu.db'}")
-    import_folder(store, EXAMPLE)
-    yield store, path / "index"
-    store.close()
 
 
 def _ask(kb, question, **kwargs):

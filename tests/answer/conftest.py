@@ -1,0 +1,18 @@
+"""The example knowledge base in a fresh store, shared by the read-only tests of a module."""
+
+import pytest
+
+from laoshifu.knowledge import import_folder
+from laoshifu.store import Store
+
+from ..conftest import EXAMPLE
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory):
+    """(store, index folder) holding the example; tests here only read it."""
+    path = tmp_path_factory.mktemp("kb")
+    store = Store.open(f"sqlite:///{path / 'laoshifu.db'}")
+    import_folder(store, EXAMPLE)
+    yield store, path / "index"
+    store.close()
