@@ -7,6 +7,7 @@ from typing import Any
 import yaml
 
 from ..errors import Problem
+from .plain_yaml import read_plain
 
 
 # libyaml's C parser when present (over 10x faster on big imports), else pure Python.
@@ -31,6 +32,18 @@ def load_with_lines(text: str, file: str, first_line: int = 1) -> tuple[Any, dic
     refused = _anchor_problem(text, file, first_line)
     if refused is not None:
         return None, {}, [refused]
+    plain = read_plain(text, first_line, _is_text)
+    if plain is not None:  # the common shape of front matter, read the fast way
+        data, keys, values = plain
+        found = Lines()
+        found.update(keys)
+        found.values = values
+        return data, found, []
+    return parse_yaml(text, file, first_line)
+
+
+def parse_yaml(text: str, file: str, first_line: int = 1) -> tuple[Any, dict, list[Problem]]:
+    """``load_with_lines`` by the YAML parser alone (anchors not checked)."""
     loader = _Loader(text)
     try:
         # One parse: compose the node tree (for line numbers), then build values from it.
@@ -46,6 +59,13 @@ def load_with_lines(text: str, file: str, first_line: int = 1) -> tuple[Any, dic
     finally:
         loader.dispose()
     return data, _lines(node, first_line), []
+
+
+def _is_text(plain: str) -> bool:
+    """Whether the parser reads this plain (unquoted) scalar as a string, by its rules."""
+    resolvers = _Loader.yaml_implicit_resolvers
+    return not any(regexp.match(plain) for _tag, regexp in
+                   (*resolvers.get(plain[0], ()), *resolvers.get(None, ())))
 
 
 def _anchor_problem(text: str, file: str, first_line: int) -> Problem | None:
