@@ -15,7 +15,10 @@ from ..text import normalize
 from ..vocabulary import quantity_key
 from ..units import DEFAULT_BASE, QA, Parameter, Procedure, Rule, Term, Unit
 from .asker import IndexCache, KnowledgeIndex, cache_for
+from .english import english_gloss
+from ..text.english import is_english
 from .compose import compose, related
+from .dimensions import dimension_note, missing_dimension
 from .confidence import entry_mode, load_calibration, signals
 from .intent import (Intent, parameter_ranked, parameters_for, read_intent, rule_directions,
                      term_named)
@@ -58,13 +61,16 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
     started = time.perf_counter()
     question = check_question(question)
     entry = (cache or cache_for(store, index_dir)).get(base)
+    asked = question
+    # An English question is answered from the Chinese it glosses to: the knowledge base's words.
+    question = english_gloss(entry).gloss(asked) if is_english(asked) else asked
     unit_hits = retrieve_units(question, entry, RETRIEVE_UNITS)
     intent = read_intent(question, entry)
     slots = read_slots(intent.text, list(intent.mentions), entry)
     diagnosis = diagnose_readings(slots, entry, intent.processes)
     ranked, windows, rule, procedure = _rank(question, intent, entry, unit_hits, slots, diagnosis)
     uncovered = _uncovered(intent, slots, entry) if not windows else ""
-    semantic = semantic_evidence(question, entry, ranked[0].id if ranked else None)
+    semantic = semantic_evidence(asked, entry, ranked[0].id if ranked else None)
     # Compose first (cheap), then judge the answer the apprentice would read: retrieval
     # finds a topic, but only the shown sentences and windows can answer the question.
     draft = None
@@ -90,20 +96,26 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
     if draft is not None and slots.other_material and \
             slots.other_material not in normalize(answer_text(draft)):
         uncovered = f"知识库讲的是取向硅钢，没有关于“{slots.other_material}”的内容。"
+    if draft is not None and not uncovered and not evidence.fired:
+        # "烘多少秒" answered with the dryer's temperature is not an answer.
+        gap = missing_dimension(intent.text, draft)
+        if gap:
+            uncovered = dimension_note(gap, draft)
     if draft is not None and confidence >= cut and not uncovered:
         answer = draft
         answer.confidence = confidence
         answer.readings = readings_summary(diagnosis)
     else:
-        answer = Answer(question=question, refused=True, confidence=confidence,
+        answer = Answer(question=asked, refused=True, confidence=confidence,
                         related=related(unit_hits), note=uncovered)
         if record:
             from ..knowledge import require_base
 
             require_base(store, base)
-            queued = store.record_question(base, question, question_key(question),
+            queued = store.record_question(base, asked, question_key(asked),
                                            [r.unit_id for r in answer.related], actor=actor)
             answer.queued_question_id = queued.id
+    answer.question = asked
     answer.ranking = [u.id for u in ranked]
     answer.signals = evidence
     answer.semantic = semantic

@@ -1,0 +1,115 @@
+"""What kind of number a question asks for, and whether the answer shows one.
+
+"干燥炉里带钢要烘多少秒？" asks for a time. The knowledge base has the dryer's strip
+temperature (250–400 ℃) and no drying time: an answer quoting the temperature looks like
+an answer and is not one. When a question asks, in so many words, for a time, a length, a
+pressure… and nothing the answer shows measures that, the answer is withheld and the note
+says what was asked for.
+
+Only explicit asking words count ("多少秒", "多久", "几毫米", "多少kPa"); a quantity the
+question merely mentions ("同样厚度…") or a reading it states ("露点到72了") asks nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..quantities import normalize_unit
+from ..text import normalize
+from .model import Answer
+
+_CN_DIGITS = "一二两三四五六七八九十百千半"
+
+# dimension -> words that ask for a number of it (text is normalised: lower case, simplified).
+_ASKS: dict[str, str] = {
+    "time": r"多久|多长时间|多少时间|多少(?:秒|分钟|小时|个小时|天|年|个月|周|min(?![a-z])|s(?![a-z])|h(?![a-z]))|"
+            r"几(?:个)?(?:秒|分钟|小时|钟头|天|年|月|周)|哪一?年|how long|how many (?:seconds|minutes|hours|days|years)",
+    "length": r"多厚|多宽|多深|多长(?!时间)|多少(?:毫米|mm(?![a-z])|微米|μm|um(?![a-z])|丝|米(?!/|每))|几(?:个)?(?:毫米|mm(?![a-z])|微米|μm|丝)|"
+              r"how (?:thick|wide|deep)",
+    "pressure": r"多少(?:k?pa(?![a-z])|mpa(?![a-z])|兆帕|千帕|帕|n/mm)|几(?:个)?(?:k?pa(?![a-z])|mpa(?![a-z])|兆帕|千帕|帕)",
+    "temperature": r"多少(?:度(?!/)|(?:°c|℃)(?!/)|摄氏度|华氏度|°f|k(?![a-z]))|几(?:度(?!/)|(?:°c|℃)(?!/))|what temperature|how hot",
+    "rate": r"多少(?:°c|℃)/(?:h|s|min)|几(?:°c|℃)/(?:h|s|min)|每(?:小时|秒|分钟)[^，,。?？]{0,4}(?:几|多少)度",
+    "fraction": r"多少(?:ppm|%)|百分之几|几成|百分数|多少个点|几个点|what percent",
+    "power": r"多少(?:kw(?![a-z])|千瓦|瓦)|几(?:kw(?![a-z])|千瓦)",
+    "flow": r"多少(?:m3/h|m³/h|立方)|几(?:个)?(?:立方|方)(?!向)",
+    "count": r"几台|多少台|几根|多少根|装几个|how many (?:units|sensors|detectors)",
+    "money": r"多少钱|什么价|价格|how much does .* cost",
+}
+_TIME_LENGTH = re.compile(r"(?:时间|时长|周期|寿命)[^，,。?？]{0,4}多长")
+_ASK_PATTERNS = {dim: re.compile(p) for dim, p in _ASKS.items()}
+
+_NUM = rf"(?:\d+(?:\.\d+)?|[{_CN_DIGITS}]+)"
+# dimension -> a number followed by a unit of it, in the shown text.
+_SHOWN: dict[str, str] = {
+    "time": rf"{_NUM}\s*(?:s(?![a-z])|秒|min(?![a-z])|分钟|h(?![a-z])|小时|个小时|钟头|天|年|个月|周|班|个班)",
+    "length": rf"{_NUM}\s*(?:mm(?![a-z])|毫米|μm|um(?![a-z])|微米|丝|m(?![a-z])(?!/)|米(?!/|每))",
+    "pressure": rf"{_NUM}\s*(?:k?pa(?![a-z])|mpa(?![a-z])|兆帕|千帕|帕|n/mm)",
+    "temperature": rf"{_NUM}\s*(?:(?:°c|℃)(?!/)|度(?!/)|k(?![a-z])|°f)",
+    "rate": rf"{_NUM}\s*(?:(?:°c|℃)|度)\s*/\s*(?:h|s|min|小时|秒)|每(?:小时|秒|分钟){_NUM}\s*(?:(?:°c|℃)|度)",
+    "fraction": rf"{_NUM}\s*(?:%|ppm|‰|成)|百分之{_NUM}|千分之{_NUM}",
+    "power": rf"{_NUM}\s*(?:kw(?![a-z])|千瓦|瓦)",
+    "flow": rf"{_NUM}\s*(?:m3/h|m³/h|nm3|立方)",
+    "count": rf"{_NUM}\s*(?:台|根|个|套|只|处)",
+    "money": rf"{_NUM}\s*(?:元|块|万元)",
+}
+_SHOWN_PATTERNS = {dim: re.compile(p) for dim, p in _SHOWN.items()}
+
+# A window's unit, by dimension (units the quantities code does not convert included).
+_UNIT_DIMENSION = {
+    "℃": "temperature", "K": "temperature", "°F": "temperature",
+    "%": "fraction", "ppm": "fraction", "‰": "fraction",
+    "mm": "length", "μm": "length",
+    "s": "time", "min": "time", "h": "time",
+    "Pa": "pressure", "kPa": "pressure", "MPa": "pressure", "N/mm²": "pressure", "mbar": "pressure",
+    "m/min": "speed", "m/s": "speed",
+    "℃/h": "rate", "℃/s": "rate", "℃/min": "rate",
+}
+
+NAMES_ZH = {"time": "时间", "length": "尺寸", "pressure": "压力", "temperature": "温度",
+            "rate": "升降温速度", "fraction": "含量或比例", "power": "功率", "flow": "流量",
+            "count": "数量", "money": "价格"}
+
+
+def asked_dimensions(text: str) -> set[str]:
+    """The dimensions ``text`` (normalised) asks a number of, in so many words."""
+    asked = {dim for dim, pattern in _ASK_PATTERNS.items() if pattern.search(text)}
+    if "rate" in asked:
+        asked.discard("temperature")  # 每秒升多少度 asks a rate, not a temperature
+    if "length" in asked and _TIME_LENGTH.search(text):
+        asked.discard("length")  # 时间给多长
+        asked.add("time")
+    return asked
+
+
+def shown_dimensions(answer: Answer) -> set[str]:
+    """The dimensions of the numbers an answer shows: its windows' units and the numbers
+    with units in its quoted sentences, rule actions and procedure steps."""
+    found = {_UNIT_DIMENSION.get(normalize_unit(w.unit), w.unit) for w in answer.windows}
+    parts = [s.text for s in answer.sentences]
+    for rule in answer.rules:
+        parts += [rule.diagnosis, *rule.actions]
+    for procedure in answer.procedures:
+        parts += list(procedure.steps)
+    text = normalize("\n".join(parts))
+    found |= {dim for dim, pattern in _SHOWN_PATTERNS.items() if pattern.search(text)}
+    return found
+
+
+def missing_dimension(text: str, answer: Answer) -> str:
+    """The dimension the question asks a number of that nothing shown measures, or ""."""
+    asked = asked_dimensions(text)
+    if not asked:
+        return ""
+    shown = shown_dimensions(answer)
+    if asked & shown:
+        return ""
+    return sorted(asked)[0]
+
+
+def dimension_note(dimension: str, answer: Answer) -> str:
+    """Why the answer is withheld: what was asked for, and what the knowledge base has."""
+    asked = NAMES_ZH.get(dimension, dimension)
+    have = "、".join(dict.fromkeys(f"{w.process}{w.name}" for w in answer.windows))
+    if have:
+        return f"知识库里有{have}的窗口，没有这个问题要的{asked}数值。"
+    return f"知识库里没有找到这个问题要的{asked}数值。"

@@ -1,0 +1,65 @@
+"""A question that asks for a time, a length, a pressure… is not answered with a number of
+another kind (questions written for these tests)."""
+
+import pytest
+
+from laoshifu.answer import ask
+from laoshifu.answer.dimensions import asked_dimensions, missing_dimension, shown_dimensions
+from laoshifu.answer.model import Answer, QuotedSentence, WindowRow
+from laoshifu.text import normalize
+
+
+@pytest.mark.parametrize("question, dimensions", [
+    ("涂完的卷子烘多少秒？", {"time"}),
+    ("保温要多久", {"time"}),
+    ("均热时间给多长", {"time"}),  # 时间…多长 is a time, not a length
+    ("辊子直径多少毫米", {"length"}),
+    ("沟槽有几个丝深", {"length"}),
+    ("炉压保持多少KPa", {"pressure"}),
+    ("出炉温度多少度", {"temperature"}),
+    ("冷却每秒降多少度", {"rate"}),  # a rate, not a temperature
+    ("残氧多少ppm算合格", {"fraction"}),
+    ("感应器功率多少千瓦", {"power"}),
+    ("保护气流量多少立方", {"flow"}),
+    ("一吨要多少钱", {"money"}),
+    ("How long is the soak?", {"time"}),
+    ("露点到72度了怎么办", set()),  # a reading, not a question about a number
+    ("同样厚度的铁损差多少", set()),  # 厚度 is mentioned, not asked for
+])
+def test_asked_dimensions(question, dimensions):
+    assert asked_dimensions(normalize(question)) == dimensions
+
+
+def _answer(sentences=(), windows=()):
+    return Answer(question="q", refused=False, confidence=1.0,
+                  sentences=[QuotedSentence(s, (1,)) for s in sentences], windows=list(windows))
+
+
+def test_shown_dimensions_read_windows_and_sentences():
+    window = WindowRow("p", "带温", "脱碳退火", 300.0, 250.0, 400.0, "℃", "", 1)
+    assert shown_dimensions(_answer(windows=[window])) == {"temperature"}
+    assert shown_dimensions(_answer(["观察十五分钟压力下降不超过规定值"])) == {"time"}
+    assert shown_dimensions(_answer(["保温20到30 h左右", "加到3 min左右"])) == {"time"}
+    assert shown_dimensions(_answer(["压力升到5 kPa"])) == {"pressure"}
+
+
+def test_missing_dimension():
+    temperature = _answer(["干燥炉带温常见在250到400℃左右。"])
+    assert missing_dimension(normalize("干燥炉里带钢要烘多少秒"), temperature) == "time"
+    assert missing_dimension(normalize("干燥炉带温多少度"), temperature) == ""
+    assert missing_dimension(normalize("干燥炉干什么用"), temperature) == ""
+
+
+def test_a_question_for_a_time_the_kb_lacks_is_refused_with_what_it_has(kb):
+    store, index_dir = kb
+    # The example knowledge base gives the dryer's strip temperature, never a drying time.
+    answer = ask(store, "带钢在干燥炉里烘几分钟？", record=False, index_dir=index_dir, threshold=0.0)
+    assert answer.refused
+    assert "时间" in answer.note
+
+
+def test_a_question_for_a_time_the_kb_has_is_answered(kb):
+    store, index_dir = kb
+    answer = ask(store, "0.23的薄料脱碳均热时间要多少秒？", record=False, index_dir=index_dir, threshold=0.0)
+    assert not answer.refused
+    assert any(w.unit == "s" for w in answer.windows)
