@@ -44,6 +44,16 @@ _WHOLE_FIELDS = {
 _TITLE_FROM = {"parameter": "name", "term": "term", "qa": "question"}
 _BODY_FROM = {"parameter": "rationale", "term": "definition"}
 
+# Per kind, computed once (an import builds 100,000 units): the fields a unit may have,
+# the ones filled in (in a fixed order, so problems come in one order), each field's value
+# when it is left out, and the fields a unit's class takes.
+_ALLOWED = {kind: frozenset(COMMON_FIELDS + fields + ("body",)) for kind, fields in KIND_FIELDS.items()}
+_FILLED = {kind: tuple(sorted(allowed - {"kind"})) for kind, allowed in _ALLOWED.items()}
+_TEXT_FIELDS = frozenset(name for allowed in _ALLOWED.values() for name in allowed
+                         if name not in _LIST_FIELDS | _NUMBER_FIELDS | set(_WHOLE_FIELDS))
+_LEFT_OUT: dict[str, Any] = {**{name: None for name in _NUMBER_FIELDS}, **{name: 0 for name in _WHOLE_FIELDS}}
+_INIT_FIELDS = {kind: frozenset(UNIT_CLASSES[kind].__dataclass_fields__) for kind in KIND_FIELDS}
+
 _MATERIAL_CONDITION = re.compile(r"^\s*([^=<>!\s][^=<>!]*?)\s*(<=|>=|==|!=|=|<|>)\s*(\S.*?)\s*$")
 
 
@@ -87,7 +97,7 @@ def build_unit(data: Mapping[str, Any], where: Where, body: str = "",
                                     f"one of: {', '.join(KINDS)}")]
     if kind not in UNIT_CLASSES:
         return None, [where.problem(f"unknown kind {kind!r}", "kind", _did_you_mean(kind, KINDS))]
-    allowed = set(COMMON_FIELDS) | set(KIND_FIELDS[kind]) | {"body"}
+    allowed = _ALLOWED[kind]
     for name in data:
         if name not in allowed:
             shown = str(name)  # YAML keys may be numbers, dates or null
@@ -95,8 +105,14 @@ def build_unit(data: Mapping[str, Any], where: Where, body: str = "",
                                           _did_you_mean(shown, sorted(allowed))))
 
     out: dict[str, Any] = {}
-    for name in allowed - {"kind"}:
+    for name in _FILLED[kind]:
         raw = values.get(name)
+        if raw is None:
+            out[name] = [] if name in _LIST_FIELDS else _LEFT_OUT.get(name, "")
+            continue
+        if type(raw) is str and name in _TEXT_FIELDS:  # the common case, made short
+            out[name] = _text(raw)
+            continue
         shape_error = _shape_error(name, raw)
         if shape_error:
             problems.append(where.problem(*shape_error))
@@ -144,7 +160,7 @@ def build_unit(data: Mapping[str, Any], where: Where, body: str = "",
         out[name] = tuple(out[name])
     out["source_file"], out["source_line"] = where.file, where.line
     cls = UNIT_CLASSES[kind]
-    names = {f for f in cls.__dataclass_fields__}
+    names = _INIT_FIELDS[kind]
     unit = cls(**{k: v for k, v in out.items() if k in names})
     # Where each field was written, for checks across units (not a field: no content).
     object.__setattr__(unit, "_where", where)
@@ -326,6 +342,8 @@ def _require(out: dict[str, Any], name: str, where: Where, problems: list[Proble
 
 
 def _text(value: Any) -> str:
+    if type(value) is str and "\r" not in value:
+        return value.strip("\n")
     if value is None:
         return ""
     if isinstance(value, bool):
