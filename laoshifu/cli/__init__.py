@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import atexit
+import gc
 import importlib
+import os
 import sys
 
 import click
 
 from .. import scratch
 from ..errors import LaoshifuError
+
+# Read by OpenBLAS when numpy loads it (after this): its default pool, a thread per core
+# started at import, costs a cold command ~0.1 s of CPU for nothing: our arithmetic is
+# matrix-vector products (einsum), never threaded BLAS; a server has a process per worker.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+# The interpreter's last collections at exit walk every object the imports made (~60 ms for
+# SQLAlchemy's alone); the process is ending, its memory goes back whole.
+atexit.register(gc.freeze)
 
 # Each module adds its commands to ``main``; a new surface is one line here. A command is
 # imported only when it runs (a cold ``laoshifu ask`` need not load DuckDB, the import
