@@ -15,7 +15,7 @@ from ..text import normalize
 from ..vocabulary import quantity_key
 from ..units import DEFAULT_BASE, QA, Parameter, Procedure, Rule, Term, Unit
 from .asker import IndexCache, KnowledgeIndex, cache_for
-from .english import english_gloss
+from .english import english_gloss, respelled
 from ..text.english import is_english
 from .compose import compose, related
 from .dimensions import dimension_note, missing_dimension
@@ -63,7 +63,7 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
     entry = (cache or cache_for(store, index_dir)).get(base)
     asked = question
     # An English question is answered from the Chinese it glosses to: the knowledge base's words.
-    question = english_gloss(entry).gloss(asked) if is_english(asked) else asked
+    question = english_gloss(entry).gloss(asked) if is_english(asked) else respelled(asked, entry)
     unit_hits = retrieve_units(question, entry, RETRIEVE_UNITS)
     intent = read_intent(question, entry)
     slots = read_slots(intent.text, list(intent.mentions), entry)

@@ -1,10 +1,13 @@
-"""The English gloss of one knowledge base: the shipped table plus the base's own English names."""
+"""A question in the knowledge base's own words: English glossed (the shipped table plus the
+base's own English names), same-sounding typing slips put right."""
 
 from __future__ import annotations
 
 import re
 
+from ..text import normalize
 from ..text.english import EnglishGloss
+from ..text.typos import HomophoneFixer
 from ..units import Parameter, Term
 from .asker import KnowledgeIndex
 
@@ -24,3 +27,18 @@ def english_gloss(entry: KnowledgeIndex) -> EnglishGloss:
                 pairs.append((_LINE.sub("", unit.english), unit.name))
         gloss = entry.extras["english_gloss"] = EnglishGloss(pairs)
     return gloss
+
+
+def respelled(question: str, entry: KnowledgeIndex) -> str:
+    """The question with same-sounding slips (乳话液) put right (乳化液), in simplified script."""
+    fixer = entry.extras.get("homophones")
+    if fixer is None:
+        analyzer = entry.index.analyzer
+        # Whole terms, and the words inside them of three characters or more (乳化液 in
+        # 乳化液温度): a two-character piece of a longer term is too easily a slip's neighbour.
+        words = {w for term in analyzer.terms for w in analyzer.words(term) if len(w) >= 3}
+        words.update(analyzer.terms)
+        words.update(entry.processes)
+        fixer = entry.extras["homophones"] = HomophoneFixer(words)
+    vocabulary = entry.index.vocab.ids
+    return fixer.fix(normalize(question), lambda piece: piece in vocabulary)

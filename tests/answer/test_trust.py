@@ -132,3 +132,14 @@ def test_literature_in_the_handbook_is_not_the_masters_words(kb):
                                       "脱碳炉炉辊直径多少毫米？"])
 def test_what_the_kb_does_not_hold_is_refused(kb, question):
     assert _ask(kb, question).refused
+
+
+def test_a_same_sounding_slip_finds_the_window(kb):
+    answer = _ask(kb, "高温退伙净化时露典要控多少？", threshold=0.0)
+    assert [(w.process, w.name) for w in answer.windows] == [("高温退火", "露点")]
+    assert answer.question == "高温退伙净化时露典要控多少？"  # shown as asked
+
+
+def test_an_english_question_gets_the_window(kb):
+    answer = _ask(kb, "What is the dew point window in decarburization annealing?", threshold=0.0)
+    assert {(w.process, w.name) for w in answer.windows} == {("脱碳退火", "露点")}

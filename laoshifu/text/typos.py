@@ -1,0 +1,82 @@
+"""Typing slips that sound right: 乳话液 for 乳化液, 渗蛋 for 渗氮, 高温退伙 for 高温退火.
+
+A Chinese input method offers every character with the same sound, and an apprentice in a
+hurry takes the wrong one. Such a word is nowhere in the knowledge base, so it finds
+nothing. Here a stretch of the question that the knowledge base never writes is replaced by
+the one domain word that sounds exactly the same (same pinyin, tones aside) and differs in
+at most half its characters; when no word, or more than one, sounds like it, the text stays.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Iterable
+
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
+MIN_LEN, MAX_LEN = 2, 6
+
+
+def _pinyin(text: str) -> tuple[str, ...]:
+    from pypinyin import lazy_pinyin  # its dictionary loads only when a slip is looked up
+
+    return tuple(lazy_pinyin(text))
+
+
+class HomophoneFixer:
+    """Domain words by their sound; ``fix`` puts them in place of same-sounding slips."""
+
+    def __init__(self, words: Iterable[str]):
+        self.words = sorted({w for w in words if _HAN.fullmatch(w) and MIN_LEN <= len(w) <= MAX_LEN})
+        self._by_sound: dict[tuple[str, ...], set[str]] | None = None
+
+    def _sounds(self) -> dict[tuple[str, ...], set[str]]:
+        if self._by_sound is None:
+            table: dict[tuple[str, ...], set[str]] = {}
+            for word in self.words:
+                table.setdefault(_pinyin(word), set()).add(word)
+            self._by_sound = table
+        return self._by_sound
+
+    def fix(self, text: str, known: Callable[[str], bool]) -> str:
+        """``text`` with each slip replaced; ``known(piece)`` says whether the knowledge base
+        writes a two-character piece (a slip holds at least one piece it never writes)."""
+        out = []
+        last = 0
+        for run in _HAN.finditer(text):
+            chars = run.group()
+            if all(known(chars[i:i + 2]) for i in range(len(chars) - 1)):
+                continue  # nothing here the knowledge base does not write
+            fixed = self._fix_run(chars, known)
+            out.append(text[last:run.start()] + fixed)
+            last = run.end()
+        return "".join(out) + text[last:] if out else text
+
+    def _fix_run(self, chars: str, known: Callable[[str], bool]) -> str:
+        i, out = 0, []
+        while i < len(chars):
+            for size in range(min(MAX_LEN, len(chars) - i), MIN_LEN - 1, -1):
+                piece = chars[i:i + size]
+                if all(known(piece[j:j + 2]) for j in range(size - 1)):
+                    continue
+                word = self._sound_alike(piece)
+                if word is not None and all(
+                        _unexplained(chars, i + j, known) for j in range(size) if word[j] != piece[j]):
+                    out.append(word)
+                    i += size
+                    break
+            else:
+                out.append(chars[i])
+                i += 1
+        return "".join(out)
+
+    def _sound_alike(self, piece: str) -> str | None:
+        candidates = [w for w in self._sounds().get(_pinyin(piece), ()) if w != piece
+                      and sum(a != b for a, b in zip(w, piece)) * 2 <= len(piece)]
+        return candidates[0] if len(candidates) == 1 else None
+
+
+def _unexplained(chars: str, at: int, known: Callable[[str], bool]) -> bool:
+    """A character to be replaced must make no known pair with either neighbour: in
+    "涂层两面" the 两 of 两面 is written as meant, though 涂层两 sounds like 涂层量."""
+    return not (at > 0 and known(chars[at - 1:at + 1])) and \
+        not (at + 1 < len(chars) and known(chars[at:at + 2]))
