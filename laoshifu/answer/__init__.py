@@ -25,7 +25,7 @@ from .intent import (Intent, parameter_ranked, parameters_for, read_intent, rule
 from .model import Answer
 from .readings import diagnose_readings, fired_rules, readings_summary
 from .support import answer_text, words_covered
-from .slots import (Slots, asked_attributes, read_slots, window_covers,
+from .slots import (Slots, asked_attributes, contrasts, read_slots, unlisted_processes, window_covers,
                     window_has_attributes)
 from .retrieval import semantic_evidence, sentence_hits as retrieve_sentences, unit_hits as retrieve_units
 
@@ -69,7 +69,7 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
     slots = read_slots(intent.text, list(intent.mentions), entry)
     diagnosis = diagnose_readings(slots, entry, intent.processes)
     ranked, windows, rule, procedure = _rank(question, intent, entry, unit_hits, slots, diagnosis)
-    uncovered = _uncovered(intent, slots, entry) if not windows else ""
+    uncovered = _uncovered(intent, slots, entry) if not windows else _elsewhere(intent, windows, entry)
     semantic = semantic_evidence(asked, entry, ranked[0].id if ranked else None)
     # Compose first (cheap), then judge the answer the apprentice would read: retrieval
     # finds a topic, but only the shown sentences and windows can answer the question.
@@ -138,16 +138,19 @@ def _rank(question: str, intent: Intent, entry: KnowledgeIndex, unit_hits: list[
         windows = [p for r in slots.readings for p in entry.vocabulary.parameters.get(r.key, [])
                    if window_covers(p, slots)]
     elif intent.quantities and (intent.wants_value or not (intent.wants_action or intent.wants_reason
-                                                            or intent.wants_procedure)):
+                                                            or intent.wants_procedure
+                                                            or intent.wants_definition)):
         windows = [p for p in parameters_for(intent, entry, [u.id for u in ranked])
                    if window_covers(p, slots)]
     # A window shows only when it measures what the question asks about: "乳化液浓度" is
     # not answered by the 乳化液温度 window, nor "露点仪型号" by the 露点 window.
     attributes = asked_attributes(intent.text, entry)
-    windows = [p for p in windows if window_has_attributes(p, attributes, entry)]
+    windows = [p for p in windows if window_has_attributes(p, attributes, entry)
+               and not contrasts(intent.text, p)]
     if not windows and diagnosis is None and intent.wants_value and not intent.wants_reason:
         found = parameter_ranked(intent, ranked)
-        if found is not None and window_has_attributes(found, attributes, entry) and (
+        if found is not None and window_has_attributes(found, attributes, entry) and \
+                not contrasts(intent.text, found) and (
                 attributes or words_covered(entry.index, question, found.search_text()) >= 0.6):
             key = quantity_key(found.process, found.name)
             windows = [p for p in entry.vocabulary.parameters.get(key, [found])
@@ -214,6 +217,17 @@ def _uncovered(intent: Intent, slots: Slots, entry: KnowledgeIndex) -> str:
     have = "；".join(sorted({p.condition for p in params if p.condition}))
     return (f"知识库里{entry.vocabulary.names[key]}（{entry.vocabulary.processes.get(key, '')}）"
             f"只有这些料的窗口：{have}，没有{named}的。")
+
+
+def _elsewhere(intent: Intent, windows: list[Parameter], entry: KnowledgeIndex) -> str:
+    """When the question names a process or furnace none of the windows is for (中间退火),
+    say which processes the knowledge base has this window for instead of quoting theirs."""
+    other = unlisted_processes(intent.text, windows, entry)
+    if not other:
+        return ""
+    name = windows[0].name
+    have = "、".join(dict.fromkeys(p.process for p in windows))
+    return f"知识库里{name}的窗口只有{have}的，没有{'、'.join(other)}的。"
 
 
 def _later(units: list[Unit], pred, by: int) -> list[Unit]:

@@ -173,3 +173,50 @@ def window_has_attributes(param: Parameter, attributes: set[str], entry: Knowled
     spellings += [s for s, keys in entry.vocabulary.spellings.items() if key in keys]
     text = normalize(" ".join(x for x in spellings if x))
     return all(word in text for word in attributes)
+
+
+# Words that name a process, a furnace or a line: 中间退火, 平整线, 罩式炉.
+_PROCESS_LIKE = re.compile(r"(?:退火|炉|线|机组|工序)$")
+
+
+def unlisted_processes(text: str, windows: list[Parameter], entry: KnowledgeIndex) -> list[str]:
+    """Process, furnace or line names in the (normalised) question that none of the windows
+    is for: "中间退火的露点" is not answered by 脱碳退火's or 高温退火's 露点. A name counts as
+    the window's when it is its process, one of that process's other names, or written in
+    the window's own record."""
+    from .intent import process_aliases
+
+    aliases = entry.extras.get("process_alias_names")
+    if aliases is None:
+        aliases = {}
+        for alias, process in process_aliases(entry).items():
+            aliases.setdefault(process, set()).add(alias)
+        entry.extras["process_alias_names"] = aliases
+    owned = []
+    for param in windows:
+        names = {normalize(param.process), *aliases.get(param.process, ())}
+        owned.append((names, normalize(param.search_text())))
+    found = []
+    for word in entry.index.analyzer.words(text):
+        if len(word) < 3 or not _PROCESS_LIKE.search(word):
+            continue
+        if not any(word in names or word in record or any(n in word for n in names if len(n) >= 2)
+                   for names, record in owned):
+            found.append(word)
+    return list(dict.fromkeys(found))
+
+
+# Words that tell a window from its neighbour: the question says one, the window's name the
+# other ("降温速率" is not the 升温速率 window, "加热段炉温" not the 均热段's).
+_CONTRASTS = (("升温", "降温"), ("加热", "冷却"), ("加热", "均热"), ("均热", "冷却"), ("入口", "出口"),
+              ("一次", "二次"), ("一段", "二段"), ("头段", "二段"), ("内罩", "外罩"), ("上涂", "下涂"))
+
+
+def contrasts(text: str, param: Parameter) -> bool:
+    """Does the (normalised) question name the other side of a pair the window's name takes?"""
+    name = normalize(" ".join(x for x in (param.name, param.english) if x))
+    for a, b in _CONTRASTS:
+        for mine, other in ((a, b), (b, a)):
+            if mine in name and other not in name and other in text and mine not in text:
+                return True
+    return False

@@ -143,3 +143,24 @@ def test_a_same_sounding_slip_finds_the_window(kb):
 def test_an_english_question_gets_the_window(kb):
     answer = _ask(kb, "What is the dew point window in decarburization annealing?", threshold=0.0)
     assert {(w.process, w.name) for w in answer.windows} == {("脱碳退火", "露点")}
+
+
+def test_a_process_the_window_is_not_for_is_refused_with_what_the_kb_has(kb):
+    # No 露点 window for 中间退火 in the example; 脱碳退火 and 高温退火 have one each.
+    answer = _ask(kb, "做中间退火的时候露点要控在多少度？", threshold=0.0)
+    assert answer.refused
+    assert "中间退火" in answer.note and "脱碳退火" in answer.note
+
+
+def test_a_window_of_the_other_side_of_a_pair_is_not_shown(kb):
+    # The example has the heating rate (升温速率) of 高温退火, never a cooling rate.
+    answer = _ask(kb, "高温退火降温速率给多少？", threshold=0.0)
+    assert not any(w.name == "升温速率" for w in answer.windows)
+    answer = _ask(kb, "高温退火升温速率给多少？", threshold=0.0)
+    assert any(w.name == "升温速率" for w in answer.windows)
+
+
+def test_a_what_is_question_about_a_parameter_gets_the_term_not_the_window(kb):
+    answer = _ask(kb, "露点指的是什么？", threshold=0.0)
+    assert not answer.windows
+    assert answer.citations[0].kind == "term"
