@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -63,6 +64,18 @@ def _payload(unit: Unit) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
+def _written(unit: Unit) -> tuple[str, str]:
+    """A unit's content hash and stored payload from one reading of its fields: equal to
+    ``unit.content_hash()`` and ``_payload(unit)`` (an import writes 100,000 of them)."""
+    data = unit.content()
+    digest = hashlib.sha256(_JSON.encode(data).encode("utf-8")).hexdigest()
+    data["source_file"], data["source_line"] = unit.source_file, unit.source_line
+    return digest, _JSON.encode(data)
+
+
 def _row_to_unit(row) -> Unit:
     data = json.loads(row.payload)
     data.update(version=row.version, base=row.base, status=row.status)
@@ -73,30 +86,54 @@ def _row_to_unit(row) -> Unit:
     return unit_from_dict(data)
 
 
-def _unit_row(unit: Unit, base: str, version: int, origin: str, created_at: str, at: str) -> dict:
+def _unit_row(unit: Unit, base: str, version: int, origin: str, created_at: str, at: str,
+              written: tuple[str, str] | None = None) -> dict:
+    content_hash, payload = written or _written(unit)
     return {
         "base": base, "id": unit.id, "kind": unit.kind, "version": version,
         "status": unit.status, "title": unit.title, "process": unit.process,
-        "content_hash": unit.content_hash(), "payload": _payload(unit),
+        "content_hash": content_hash, "payload": payload,
         "source_file": unit.source_file, "source_line": unit.source_line, "origin": origin,
         "created_at": created_at, "updated_at": at,
     }
 
 
 def _version_row(unit: Unit, base: str, version: int, actor: str, at: str, change: str,
-                 comment: str = "") -> dict:
+                 comment: str = "", written: tuple[str, str] | None = None) -> dict:
+    content_hash, payload = written or _written(unit)
     return {
         "base": base, "id": unit.id, "version": version, "kind": unit.kind,
-        "status": unit.status, "content_hash": unit.content_hash(), "payload": _payload(unit),
+        "status": unit.status, "content_hash": content_hash, "payload": payload,
         "changed_by": actor, "changed_at": at, "change": change, "comment": comment,
     }
 
 
-def _reordered(conn: Connection, base: str, units: list[Unit], existing: dict) -> set[str]:
+def _insert_rows(conn: Connection, table, rows: list[dict]) -> None:
+    """Insert rows that all have the same keys. On SQLite they go straight to the driver's
+    executemany: SQLAlchemy's handling of each row's parameters took as long as SQLite's
+    writing them (PostgreSQL's driver already sends many rows in one statement)."""
+    if not rows:
+        return
+    statement = insert(table)
+    if conn.dialect.name == "sqlite":
+        compiled = statement.compile(dialect=conn.dialect, column_keys=list(rows[0]))
+        names = compiled.positiontup or []
+        # Only when each bind is one of the row's values: no column default to fill in,
+        # no type that converts a value on its way to the driver.
+        if sorted(names) == sorted(rows[0]) and all(
+                table.c[n].type.dialect_impl(conn.dialect).bind_processor(conn.dialect) is None
+                for n in names):
+            conn.exec_driver_sql(compiled.string, [tuple(row[n] for n in names) for row in rows])
+            return
+    conn.execute(statement, rows)
+
+
+def _reordered(conn: Connection, base: str, units: list[Unit], existing: dict,
+               hashes: dict[str, str]) -> set[str]:
     """Ids of units whose only change is their position in the file (a section's order):
     inserting a section must not make a new version of every section after it."""
-    candidates = {u.id: u for u in units if "order" in u.content()
-                  and u.id in existing and existing[u.id].content_hash != u.content_hash()}
+    candidates = {u.id: u for u in units if u.id in existing and "order" in u.__dataclass_fields__
+                  and existing[u.id].content_hash != hashes[u.id]}
     same: set[str] = set()
     ids = list(candidates)
     for start in range(0, len(ids), 500):
@@ -266,26 +303,29 @@ class UnitsMixin:
                 v.c.base == base).group_by(v.c.id)).all())
             new_rows, new_versions, moved = [], [], []
             seen = set()
-            reordered = _reordered(conn, base, units, existing)
+            written = [_written(unit) for unit in units]  # each unit's hash and payload, once
+            reordered = _reordered(conn, base, units, existing,
+                                   {unit.id: w[0] for unit, w in zip(units, written)})
             contested: dict[str, bool] = {}  # id -> removed from the folder
-            for unit in units:
+            for unit, (folder_hash, payload) in zip(units, written):
                 seen.add(unit.id)
                 old = existing.get(unit.id)
-                folder_hash = unit.content_hash()
                 if old is None:
                     report.created.append(unit.id)
-                    new_rows.append({**_unit_row(unit, base, 1, origin, at, at),
+                    new_rows.append({**_unit_row(unit, base, 1, origin, at, at, (folder_hash, payload)),
                                      "import_hash": folder_hash})
-                    new_versions.append(_version_row(unit, base, 1, actor, at, "import"))
+                    new_versions.append(_version_row(unit, base, 1, actor, at, "import",
+                                                     written=(folder_hash, payload)))
                 elif old.content_hash != folder_hash and unit.id not in reordered:
                     if old.import_hash != old.content_hash and on_conflict != "theirs":
                         contested[unit.id] = False
                         continue
                     report.updated.append(unit.id)
                     version = latest.get(unit.id, old.version) + 1
-                    moved.append({**_unit_row(unit, base, version, origin, old.created_at, at),
-                                  "import_hash": folder_hash})
-                    new_versions.append(_version_row(unit, base, version, actor, at, "import"))
+                    moved.append({**_unit_row(unit, base, version, origin, old.created_at, at,
+                                              (folder_hash, payload)), "import_hash": folder_hash})
+                    new_versions.append(_version_row(unit, base, version, actor, at, "import",
+                                                     written=(folder_hash, payload)))
                 else:
                     report.unchanged.append(unit.id)
                     if (old.source_file, old.source_line, old.origin, old.import_hash) != (
@@ -296,7 +336,7 @@ class UnitsMixin:
                         conn.execute(update(schema.units).where(and_(
                             schema.units.c.base == base, schema.units.c.id == unit.id)).values(
                             source_file=unit.source_file, source_line=unit.source_line, origin=origin,
-                            payload=_payload(unit), content_hash=folder_hash,
+                            payload=payload, content_hash=folder_hash,
                             import_hash=folder_hash))
             for unit_id, old in existing.items():
                 if same_origin(old.origin) and unit_id not in seen and old.status != "retired":
@@ -313,12 +353,12 @@ class UnitsMixin:
                 return report
             self.ensure_base(conn, base, actor)
             for start in range(0, len(new_rows), batch):
-                conn.execute(insert(schema.units), new_rows[start:start + batch])
+                _insert_rows(conn, schema.units, new_rows[start:start + batch])
             for row in moved:
                 conn.execute(update(schema.units).where(and_(
                     schema.units.c.base == base, schema.units.c.id == row["id"])).values(**row))
             for start in range(0, len(new_versions), batch):
-                conn.execute(insert(schema.unit_versions), new_versions[start:start + batch])
+                _insert_rows(conn, schema.unit_versions, new_versions[start:start + batch])
             for unit_id in report.retired:
                 self._set_status(conn, base, unit_id, "retired", actor, "import",
                                  "no longer in the imported folder")
