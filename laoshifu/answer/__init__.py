@@ -195,7 +195,7 @@ def _reason(question: str, intent: Intent, entry: KnowledgeIndex, ranked: list[U
             if param.body and window_covers(param, slots) and (
                     not intent.processes or param.process in intent.processes):
                 return param
-    candidates = [(words_covered(entry.index, question, u.search_text()), -i, u)
+    candidates = [(words_covered(entry.index, question, u.search_text(), known_only=True), -i, u)
                   for i, u in enumerate(ranked[:5]) if isinstance(u, Parameter) and u.body
                   and (not intent.processes or u.process in intent.processes)]
     best = max(candidates, default=None, key=lambda c: c[:2])

@@ -35,7 +35,10 @@ _PROCEDURE = re.compile(r"步骤|顺序|流程|一步一步|一步步|怎么做|
                         r"先干啥|先做什么|先做啥|下一步|最后一步|规程|程序|how to|how do i|steps|procedure|"
                         r"first step")
 # Questions asking why.
-_REASON = re.compile(r"为什么|为啥|为何|干嘛|图个啥|图啥|原因|道理|why|reason")
+_REASON = re.compile(r"为什么|为啥|为何|干嘛|图个啥|图啥|原因|道理|why|reason|"
+                     # what follows if…: the master's reason says it ("慢了析出物长粗")
+                     r"会怎样|会咋样|会怎么样|有啥问题|有什么问题|有啥影响|有什么影响|有啥后果|"
+                     r"什么后果|有啥坏处|有什么坏处|有啥危害|有什么危害")
 # Questions asking what a term means.
 _DEFINITION = re.compile(r"什么是|是什么|啥是|是啥|什么意思|啥意思|指的是|指什么|含义|定义|干啥的|干嘛的|干嘛用|"
                          r"干什么的|干什么用|做什么用|有什么用|有啥用|起什么作用|起啥作用|啥样|什么样|"

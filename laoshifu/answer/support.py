@@ -120,9 +120,11 @@ def focus_word(index: Index, question: str) -> str | None:
     return best
 
 
-def words_covered(index: Index, question: str, text: str) -> float:
-    """Share of the question's content words (numbers aside) that ``text`` contains."""
-    words = [w for w in dict.fromkeys(index.analyzer.words(question)) if not _NUMBER.match(w)]
+def words_covered(index: Index, question: str, text: str, known_only: bool = False) -> float:
+    """Share of the question's content words (numbers aside) that ``text`` contains; with
+    ``known_only``, of the words the knowledge base uses at all (非得, 为啥 aside)."""
+    words = [w for w in dict.fromkeys(index.analyzer.words(question)) if not _NUMBER.match(w)
+             and (not known_only or w in index.vocab.ids)]
     if not words:
         return 0.0
     shown = set(index.analyzer.tokens(text))

@@ -164,3 +164,10 @@ def test_a_what_is_question_about_a_parameter_gets_the_term_not_the_window(kb):
     answer = _ask(kb, "露点指的是什么？", threshold=0.0)
     assert not answer.windows
     assert answer.citations[0].kind == "term"
+
+
+def test_a_what_follows_question_leads_with_the_masters_reason(kb):
+    # "会咋样" asks what follows, which the master's reason beside the window says.
+    answer = _ask(kb, "常化的冷却速度要是慢了会咋样？", threshold=0.0)
+    assert answer.citations[0].unit_id == "na-cooling-rate"
+    assert "长粗" in answer.sentences[0].text
