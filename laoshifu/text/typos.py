@@ -9,17 +9,39 @@ at most half its characters; when no word, or more than one, sounds like it, the
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
 from typing import Callable, Iterable
 
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 MIN_LEN, MAX_LEN = 2, 6
 
 
-def _pinyin(text: str) -> tuple[str, ...]:
-    from pypinyin import lazy_pinyin  # its dictionary loads only when a slip is looked up
+@lru_cache(maxsize=1)
+def _readings_table() -> dict[int, str]:
+    """pypinyin's character table (code point → "huà,huā"), loaded on its own: importing the
+    package loads its phrase dictionary too (~0.3 s), which single characters do not need."""
+    spec = importlib.util.find_spec("pypinyin")
+    path = Path(spec.origin).with_name("pinyin_dict.py")  # type: ignore[union-attr, arg-type]
+    loader = importlib.util.spec_from_file_location("laoshifu_pinyin_chars", path)
+    module = importlib.util.module_from_spec(loader)  # type: ignore[arg-type]
+    loader.loader.exec_module(module)  # type: ignore[union-attr]
+    return module.pinyin_dict
 
-    return tuple(lazy_pinyin(text))
+
+@lru_cache(maxsize=8192)
+def _readings(char: str) -> frozenset[str]:
+    """Every reading of a character, tones aside (重: zhong, chong)."""
+    marked = _readings_table().get(ord(char), char)
+    return frozenset("".join(c for c in unicodedata.normalize("NFD", r) if not unicodedata.combining(c))
+                     for r in marked.split(","))
+
+
+def _sound_alike_chars(a: str, b: str) -> bool:
+    return a == b or bool(_readings(a) & _readings(b))
 
 
 class HomophoneFixer:
@@ -27,13 +49,14 @@ class HomophoneFixer:
 
     def __init__(self, words: Iterable[str]):
         self.words = sorted({w for w in words if _HAN.fullmatch(w) and MIN_LEN <= len(w) <= MAX_LEN})
-        self._by_sound: dict[tuple[str, ...], set[str]] | None = None
+        self._by_sound: dict[tuple[int, str], list[str]] | None = None
 
-    def _sounds(self) -> dict[tuple[str, ...], set[str]]:
+    def _by_length_and_first_sound(self) -> dict[tuple[int, str], list[str]]:
         if self._by_sound is None:
-            table: dict[tuple[str, ...], set[str]] = {}
+            table: dict[tuple[int, str], list[str]] = {}
             for word in self.words:
-                table.setdefault(_pinyin(word), set()).add(word)
+                for reading in _readings(word[0]):
+                    table.setdefault((len(word), reading), []).append(word)
             self._by_sound = table
         return self._by_sound
 
@@ -70,8 +93,11 @@ class HomophoneFixer:
         return "".join(out)
 
     def _sound_alike(self, piece: str) -> str | None:
-        candidates = [w for w in self._sounds().get(_pinyin(piece), ()) if w != piece
-                      and sum(a != b for a, b in zip(w, piece)) * 2 <= len(piece)]
+        table = self._by_length_and_first_sound()
+        seen = {w for reading in _readings(piece[0]) for w in table.get((len(piece), reading), ())}
+        candidates = [w for w in seen if w != piece
+                      and sum(a != b for a, b in zip(w, piece)) * 2 <= len(piece)
+                      and all(_sound_alike_chars(a, b) for a, b in zip(w, piece))]
         return candidates[0] if len(candidates) == 1 else None
 
 
