@@ -184,10 +184,17 @@ def rule_directions(rule: Rule, entry: KnowledgeIndex) -> set[tuple[str, str]]:
     return cache[rule.id]
 
 
+_WHERE = re.compile(r"^在\||\|[里中内上]$")
+
+
 def term_named(intent: Intent, entry: KnowledgeIndex) -> Term | None:
     """The glossary term a "what is X" question names (longest spelling wins)."""
     table = _tables(entry)[2]
     matches = sorted(table.find(intent.text), key=lambda m: -(m[1] - m[0]))
+    # "AlN在取向硅钢里是干啥的": the term after 在 (or before 里) is where, not what is asked.
+    subjects = [m for m in matches if not _WHERE.search(intent.text[max(0, m[0] - 1):m[0]] + "|"
+                                                        + intent.text[m[1]:m[1] + 1])]
+    matches = subjects or matches
     return table.phrases[matches[0][2]] if matches else None  # type: ignore[return-value]
 
 

@@ -171,3 +171,11 @@ def test_a_what_follows_question_leads_with_the_masters_reason(kb):
     answer = _ask(kb, "常化的冷却速度要是慢了会咋样？", threshold=0.0)
     assert answer.citations[0].unit_id == "na-cooling-rate"
     assert "长粗" in answer.sentences[0].text
+
+
+def test_the_term_asked_about_is_not_the_place_it_is_in(kb):
+    # Both 抑制剂 and 高温退火 are glossary terms; the question asks what 抑制剂 does.
+    answer = _ask(kb, "抑制剂在高温退火里是干啥的？", threshold=0.0)
+    assert answer.citations[0].title == "抑制剂"
+    answer = _ask(kb, "What does an inhibitor do in box annealing?", threshold=0.0)
+    assert answer.citations[0].title == "抑制剂"
