@@ -177,6 +177,10 @@ def window_has_attributes(param: Parameter, attributes: set[str], entry: Knowled
 
 # Words that name a process, a furnace or a line: 中间退火, 平整线, 罩式炉.
 _PROCESS_LIKE = re.compile(r"(?:退火|炉|线|机组|工序)$")
+# A furnace or line named in the text: two name characters, then 炉/线/机组, not followed by
+# what makes 炉 part of another word (炉温, 炉压: 均热段炉温 names no 段炉).
+_NAMED_EQUIPMENT = re.compile(r"(?<![\u4e00-\u9fff])?([^\W\d_的了在是这那个哪一每各该本段前后进候时要入里停开关出装]{2}"
+                              r"(?:炉|线|机组))(?![温压内口辊子气况次台底门体膛顶管膛])")
 
 
 def unlisted_processes(text: str, windows: list[Parameter], entry: KnowledgeIndex) -> list[str]:
@@ -197,10 +201,13 @@ def unlisted_processes(text: str, windows: list[Parameter], entry: KnowledgeInde
         names = {normalize(param.process), *aliases.get(param.process, ())}
         owned.append((names, normalize(param.search_text())))
     found = []
-    for word in entry.index.analyzer.words(text):
-        if len(word) < 3 or not _PROCESS_LIKE.search(word):
-            continue
+    words = [w for w in entry.index.analyzer.words(text) if len(w) >= 3 and _PROCESS_LIKE.search(w)]
+    # Segmentation may split an unfamiliar name (平整线 → 平整 / 线): read it off the text too.
+    words += _NAMED_EQUIPMENT.findall(text)
+    for word in words:
+        stem = _PROCESS_LIKE.sub("", word)  # 脱碳炉 → 脱碳, which 脱碳退火 starts with
         if not any(word in names or word in record or any(n in word for n in names if len(n) >= 2)
+                   or (len(stem) >= 2 and any(stem in n for n in names))
                    for names, record in owned):
             found.append(word)
     return list(dict.fromkeys(found))

@@ -179,3 +179,12 @@ def test_the_term_asked_about_is_not_the_place_it_is_in(kb):
     assert answer.citations[0].title == "抑制剂"
     answer = _ask(kb, "What does an inhibitor do in box annealing?", threshold=0.0)
     assert answer.citations[0].title == "抑制剂"
+
+
+def test_a_furnace_the_window_is_not_for_is_named_in_the_refusal(kb):
+    # 平整炉 is 热拉伸平整退火's furnace; the example has no 露点 window for it.
+    answer = _ask(kb, "平整炉里露点一般控多少？", threshold=0.0)
+    assert answer.refused and "平整炉" in answer.note
+    # 脱碳炉 is 脱碳退火's own: its window is answered.
+    answer = _ask(kb, "脱碳炉露点一般控多少？", threshold=0.0)
+    assert not answer.refused and {w.process for w in answer.windows} == {"脱碳退火"}
