@@ -18,7 +18,7 @@ from .asker import IndexCache, KnowledgeIndex, cache_for
 from .english import english_gloss, respelled
 from ..text.english import is_english
 from .compose import compose, related
-from .dimensions import dimension_note, missing_dimension
+from .dimensions import dimension_note, missing_dimension, missing_property
 from .confidence import entry_mode, load_calibration, signals
 from .intent import (Intent, parameter_ranked, parameters_for, read_intent, rule_directions,
                      term_named)
@@ -101,6 +101,8 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
         gap = missing_dimension(intent.text, draft)
         if gap:
             uncovered = dimension_note(gap, draft)
+        elif prop := missing_property(intent.text, draft):
+            uncovered = f"知识库里没有讲到这个问题问的{prop}。"  # 炉辊的材质
     if draft is not None and confidence >= cut and not uncovered:
         answer = draft
         answer.confidence = confidence

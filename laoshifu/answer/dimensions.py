@@ -1,10 +1,13 @@
-"""What kind of number a question asks for, and whether the answer shows one.
+"""What a question asks for, and whether the answer shows it: a kind of number, a property.
 
 "干燥炉里带钢要烘多少秒？" asks for a time. The knowledge base has the dryer's strip
 temperature (250–400 ℃) and no drying time: an answer quoting the temperature looks like
 an answer and is not one. When a question asks, in so many words, for a time, a length, a
 pressure… and nothing the answer shows measures that, the answer is withheld and the note
 says what was asked for.
+
+The same holds for a property asked of a thing (材质, 寿命, 型号): an answer that never
+names it is about the thing, not about what was asked.
 
 Only explicit asking words count ("多少秒", "多久", "几毫米", "多少kPa"); a quantity the
 question merely mentions ("同样厚度…") or a reading it states ("露点到72了") asks nothing.
@@ -85,14 +88,18 @@ def shown_dimensions(answer: Answer) -> set[str]:
     """The dimensions of the numbers an answer shows: its windows' units and the numbers
     with units in its quoted sentences, rule actions and procedure steps."""
     found = {_UNIT_DIMENSION.get(normalize_unit(w.unit), w.unit) for w in answer.windows}
-    parts = [s.text for s in answer.sentences]
-    for rule in answer.rules:
-        parts += [rule.diagnosis, *rule.actions]
-    for procedure in answer.procedures:
-        parts += list(procedure.steps)
-    text = normalize("\n".join(parts))
+    text = normalize(_shown_text(answer))
     found |= {dim for dim, pattern in _SHOWN_PATTERNS.items() if pattern.search(text)}
     return found
+
+
+def _shown_text(answer: Answer) -> str:
+    parts = [s.text for s in answer.sentences]
+    for rule in answer.rules:
+        parts += [rule.title, rule.diagnosis, *rule.actions]
+    for procedure in answer.procedures:
+        parts += [procedure.title, *procedure.steps]
+    return "\n".join(parts)
 
 
 def missing_dimension(text: str, answer: Answer) -> str:
@@ -113,3 +120,21 @@ def dimension_note(dimension: str, answer: Answer) -> str:
     if have:
         return f"知识库里有{have}的窗口，没有这个问题要的{asked}数值。"
     return f"知识库里没有找到这个问题要的{asked}数值。"
+
+
+# Properties a question asks of a thing ("炉辊是啥材质", "滤芯多久换"): an answer that never
+# says the word speaks of the thing, not of what was asked.
+_PROPERTIES = ("材质", "材料", "型号", "厂家", "品牌", "牌子", "寿命", "周期", "价格", "成本", "直径",
+               "长度", "宽度", "深度", "功率", "电流", "电压", "频率", "流量", "重量", "容量", "数量",
+               "位置", "尺寸", "间距", "燃料", "标准气", "浓度", "纯度", "压差", "电导率", "粒度",
+               "耗量", "消耗")
+
+
+def missing_property(text: str, answer: Answer) -> str:
+    """A property the (normalised) question asks about that nothing shown mentions, or ""."""
+    asked = [p for p in _PROPERTIES if p in text]
+    if not asked:
+        return ""
+    shown = normalize(_shown_text(answer) + "\n" + "\n".join(
+        f"{w.process}{w.name}{w.condition}" for w in answer.windows))
+    return next((p for p in asked if p not in shown), "")

@@ -4,7 +4,8 @@ another kind (questions written for these tests)."""
 import pytest
 
 from laoshifu.answer import ask
-from laoshifu.answer.dimensions import asked_dimensions, missing_dimension, shown_dimensions
+from laoshifu.answer.dimensions import (asked_dimensions, missing_dimension, missing_property,
+                                         shown_dimensions)
 from laoshifu.answer.model import Answer, QuotedSentence, WindowRow
 from laoshifu.text import normalize
 
@@ -63,3 +64,16 @@ def test_a_question_for_a_time_the_kb_has_is_answered(kb):
     answer = ask(store, "0.23的薄料脱碳均热时间要多少秒？", record=False, index_dir=index_dir, threshold=0.0)
     assert not answer.refused
     assert any(w.unit == "s" for w in answer.windows)
+
+
+def test_missing_property():
+    rolls = _answer(["炉辊要定期检查有没有结瘤。"])
+    assert missing_property(normalize("炉辊是啥材质的"), rolls) == "材质"
+    assert missing_property(normalize("炉辊多久检查一次"), rolls) == ""
+    assert missing_property(normalize("炉辊的材质"), _answer(["炉辊材质是耐热钢。"])) == ""
+
+
+def test_a_property_the_kb_never_names_is_refused(kb):
+    store, index_dir = kb
+    answer = ask(store, "加湿器是哪个厂家的？", record=False, index_dir=index_dir, threshold=0.0)
+    assert answer.refused and "厂家" in answer.note
