@@ -11,7 +11,7 @@ from ..answer.asker import search_mode
 from ..config import load_settings
 from ..progress import Progress
 from ..search.semantic import shared_embedder
-from ..search.semantic.mode import SearchMode
+from ..search.semantic.mode import SearchMode, decide
 from ..search.semantic.prepare import PrepareReport, prepare_vectors
 from ..store import Store
 
@@ -33,7 +33,9 @@ def prepare_after_import(store: Store, folder: Path, base: str,
     """Embed the base's new sentences now (the first question would otherwise wait): a
     bar on a terminal, else a line every 5 s."""
     setting = load_settings().semantic
-    embedder = None if setting == "off" else shared_embedder()
+    if setting == "off":  # nothing to embed: the base's units need not be read back
+        return PrepareReport(decide(setting, 0, None))
+    embedder = shared_embedder()
     units = store.list_units(base)
     shown = _progress() if progress is None else \
         (lambda done, total: progress("embedding", done, total))

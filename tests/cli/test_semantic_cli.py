@@ -84,3 +84,14 @@ def test_hybrid_import_uses_the_folders_cache_and_embeds_the_rest(cli, tmp_path)
     assert "search: hybrid (BM25F + semantic, e5-small-q4, 2 sentence vectors)" in cli("status", env=on).stdout
     answer = json.loads(cli("ask", "--json", "--no-record", "钢卷一层层粘住了", env=on).stdout)
     assert answer["ranking"][0] == "note-coil"
+
+
+def test_with_semantic_search_off_an_import_does_not_read_the_base_back(store, monkeypatch):
+    # Reading 100,000 units back only to embed none of them took longer than writing them.
+    from laoshifu.cli.semantic import prepare_after_import
+
+    def refused(*_args, **_kwargs):
+        raise AssertionError("units listed with semantic search off")
+    monkeypatch.setattr(type(store), "list_units", refused)
+    report = prepare_after_import(store, None, "main")
+    assert (report.mode.name, report.mode.reason) == ("lexical", "semantic search is off (search.semantic)")
