@@ -208,7 +208,7 @@ UNIT_CLASSES: dict[str, type[Unit]] = {
 def unit_from_dict(data: dict[str, Any]) -> Unit:
     """Rebuild a unit from ``to_dict`` output (lists become tuples)."""
     cls = UNIT_CLASSES[data["kind"]]
-    names = {f.name for f in fields(cls)}
+    names = _field_names(cls)
     values = {}
     for key, value in data.items():
         if key not in names:

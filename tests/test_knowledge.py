@@ -219,3 +219,23 @@ def test_per_file_defaults_must_name_a_file_in_the_folder(store, tmp_path):
     with pytest.raises(LaoshifuError) as info:
         import_folder(store, kb)
     assert "laoshifu.yaml:1: [files] files names 'handbook/nope.txt'" in info.value.render()
+
+
+
+def test_the_cycle_collector_is_back_on_after_an_import_that_worked_or_failed(store, tmp_path):
+    import gc
+
+    kb = make_kb(tmp_path / "kb")
+    import_folder(store, kb)
+    assert gc.isenabled()
+    (kb / "notes.md").write_text("---\nid: bad\n---\n", encoding="utf-8")
+    with pytest.raises(LaoshifuError):
+        import_folder(store, kb)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        (kb / "notes.md").unlink()
+        import_folder(store, kb)
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()

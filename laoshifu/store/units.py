@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Iterable
 
 from sqlalchemy import Connection, and_, func, insert, select, update
@@ -120,10 +121,11 @@ def _insert_rows(conn: Connection, table, rows: list[dict]) -> None:
         names = compiled.positiontup or []
         # Only when each bind is one of the row's values: no column default to fill in,
         # no type that converts a value on its way to the driver.
-        if sorted(names) == sorted(rows[0]) and all(
+        if len(names) > 1 and sorted(names) == sorted(rows[0]) and all(
                 table.c[n].type.dialect_impl(conn.dialect).bind_processor(conn.dialect) is None
                 for n in names):
-            conn.exec_driver_sql(compiled.string, [tuple(row[n] for n in names) for row in rows])
+            values = itemgetter(*names)
+            conn.exec_driver_sql(compiled.string, [values(row) for row in rows])
             return
     conn.execute(statement, rows)
 
@@ -229,16 +231,20 @@ class UnitsMixin:
     def list_units(self: Store, base: str, kinds: Iterable[str] | None = None,
                    statuses: Iterable[str] | None = ("approved",),
                    process: str | None = None) -> list[Unit]:
-        query = select(schema.units).where(schema.units.c.base == base)
+        u = schema.units
+        # Only what a unit is made of; all rows in one fetch (a base may hold 100,000).
+        query = select(u.c.payload, u.c.version, u.c.base, u.c.status, u.c.created_at,
+                       u.c.updated_at).where(u.c.base == base)
         if kinds:
-            query = query.where(schema.units.c.kind.in_(list(kinds)))
+            query = query.where(u.c.kind.in_(list(kinds)))
         if statuses:
-            query = query.where(schema.units.c.status.in_(list(statuses)))
+            query = query.where(u.c.status.in_(list(statuses)))
         if process:
-            query = query.where(schema.units.c.process == process)
-        query = query.order_by(schema.units.c.kind, schema.units.c.id)
+            query = query.where(u.c.process == process)
+        query = query.order_by(u.c.kind, u.c.id)
         with self.read() as conn:
-            return [_row_to_unit(row) for row in conn.execute(query)]
+            rows = conn.execute(query).all()
+        return [_row_to_unit(row) for row in rows]
 
     def history(self: Store, base: str, unit_id: str) -> list[tuple[Unit, dict]]:
         """Every version, oldest first, with who changed it, when and how."""
