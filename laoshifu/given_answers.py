@@ -1,0 +1,107 @@
+"""Answers already worked out, given again at once while the knowledge stays the same.
+
+An answer is a function of the base's search index, the question as typed and the
+confidence model (the threshold of the mode). The index is a new object whenever the
+store's change counter moves (any unit imported, edited, approved, retired or answered
+by the master), and the answers are kept inside it (``KnowledgeIndex.extras``): the first
+ask after a change works everything out afresh. A web server asked the same questions by
+many apprentices works each one out once. A refusal is still queued for the master at
+every ask, as ``answer.ask`` does, so each asker is counted.
+
+LAOSHIFU_ANSWER_CACHE=off works every answer out (the load benchmark's uncached figure).
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import threading
+import time
+from collections import OrderedDict
+from pathlib import Path
+
+from .store import Store
+
+MAX_KEPT = 2000  # answers per base index: a few kB each
+_EXTRAS_KEY = "given_answers"
+_CREATE_LOCK = threading.Lock()
+_WRITE_LOCK = threading.Lock()
+
+
+class GivenAnswers:
+    """The answers of one index, least recently asked dropped first."""
+
+    def __init__(self, size: int = MAX_KEPT):
+        self.size = size
+        self._kept: OrderedDict[tuple, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple):
+        with self._lock:
+            answer = self._kept.get(key)
+            if answer is not None:
+                self._kept.move_to_end(key)
+        return answer
+
+    def put(self, key: tuple, answer) -> None:
+        with self._lock:
+            self._kept[key] = answer
+            self._kept.move_to_end(key)
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+
+def enabled() -> bool:
+    return os.environ.get("LAOSHIFU_ANSWER_CACHE", "on").strip().lower() not in ("off", "0", "no")
+
+
+def given_for(entry) -> GivenAnswers:
+    """The answers kept in ``entry`` (a ``KnowledgeIndex``), made on first use."""
+    kept = entry.extras.get(_EXTRAS_KEY)
+    if kept is None:
+        with _CREATE_LOCK:
+            kept = entry.extras.setdefault(_EXTRAS_KEY, GivenAnswers())
+    return kept
+
+
+def ask(store: Store, question: str, base: str, *, record: bool = True, actor: str = "",
+        index_dir: Path | None = None):
+    """``answer.ask``, from the answers already given on the current index when it can."""
+    from .answer import ask as work_out, cache_for, check_question
+    from .answer.confidence import entry_mode, load_calibration
+
+    if not enabled():
+        return work_out(store, question, base, record=record, index_dir=index_dir, actor=actor)
+    started = time.perf_counter()
+    asked = check_question(question)
+    entry = cache_for(store, index_dir).get(base)
+    kept = given_for(entry)
+    key = (asked, load_calibration(mode=entry_mode(entry)))
+    found = kept.get(key)
+    if found is None:
+        answer = work_out(store, asked, base, record=record, index_dir=index_dir, actor=actor)
+        unqueued = copy.deepcopy(answer)
+        unqueued.queued_question_id = None  # each ask queues (and counts) its own
+        kept.put(key, unqueued)
+        return answer
+    answer = copy.deepcopy(found)
+    if answer.refused and record:
+        with _WRITE_LOCK:
+            _queue(store, base, answer, actor)
+    answer.elapsed_ms = (time.perf_counter() - started) * 1000
+    return answer
+
+
+def _queue(store: Store, base: str, answer, actor: str) -> None:
+    """The write ``answer.ask`` makes for a refusal: the question goes to the master's
+    queue, or counts one more asker there."""
+    from .answer import question_key
+    from .knowledge import require_base
+
+    require_base(store, base)
+    queued = store.record_question(base, answer.question, question_key(answer.question),
+                                   [r.unit_id for r in answer.related], actor=actor)
+    answer.queued_question_id = queued.id

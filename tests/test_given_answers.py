@@ -1,0 +1,100 @@
+"""Answers already given: the same answer again at once, never one the knowledge has left."""
+
+from __future__ import annotations
+
+import pytest
+
+from laoshifu import answer as answering, asking, given_answers
+from laoshifu.accounts import User
+
+APPRENTICE = User("xiao", "apprentice", bases=("main",))
+DEW_POINT = "脱碳退火的露点一般控制在多少？"
+CANTEEN = "食堂几点开饭？"  # not in the knowledge base: refused and queued
+
+
+@pytest.fixture
+def worked_out(monkeypatch):
+    """The questions ``answer.ask`` really worked out, in order."""
+    calls: list[str] = []
+    real = answering.ask
+
+    def counting(store, question, *args, **kwargs):
+        calls.append(question)
+        return real(store, question, *args, **kwargs)
+
+    monkeypatch.setattr(answering, "ask", counting)
+    monkeypatch.delenv("LAOSHIFU_ANSWER_CACHE", raising=False)
+    return calls
+
+
+def _same(a, b) -> dict:
+    left, right = a.to_dict(), b.to_dict()
+    left.pop("elapsed_ms"), right.pop("elapsed_ms")
+    assert left == right
+    return left
+
+
+def test_the_same_question_is_worked_out_once(example_store, worked_out):
+    first = asking.ask(example_store, "main", DEW_POINT, APPRENTICE)
+    second = asking.ask(example_store, "main", DEW_POINT, APPRENTICE)
+    assert worked_out == [DEW_POINT]
+    shown = _same(first, second)
+    assert [(w["unit_id"], w["lower"], w["upper"]) for w in shown["windows"]] == [
+        ("dc-dew-point", 55.0, 65.0)]
+
+
+def test_a_knowledge_edit_gives_the_new_answer(example_store, worked_out):
+    before = asking.ask(example_store, "main", DEW_POINT, APPRENTICE)
+    assert [(w.lower, w.upper) for w in before.windows] == [(55.0, 65.0)]
+    unit = example_store.get_unit("main", "dc-dew-point")
+    example_store.save_unit("main", unit.with_changes(lower=52.0, upper=62.0), actor="master")
+    after = asking.ask(example_store, "main", DEW_POINT, APPRENTICE)
+    assert [(w.lower, w.upper) for w in after.windows] == [(52.0, 62.0)]
+    assert worked_out == [DEW_POINT, DEW_POINT]
+    again = asking.ask(example_store, "main", DEW_POINT, APPRENTICE)
+    assert [(w.lower, w.upper) for w in again.windows] == [(52.0, 62.0)]
+    assert worked_out == [DEW_POINT, DEW_POINT]
+
+
+def test_a_refusal_given_again_still_counts_each_asker(example_store, worked_out):
+    first = asking.ask(example_store, "main", CANTEEN, APPRENTICE)
+    second = asking.ask(example_store, "main", CANTEEN, APPRENTICE)
+    unrecorded = asking.ask(example_store, "main", CANTEEN, APPRENTICE, record=False)
+    assert worked_out == [CANTEEN]
+    assert first.refused and second.refused and unrecorded.refused
+    assert first.queued_question_id is not None
+    assert second.queued_question_id == first.queued_question_id
+    assert unrecorded.queued_question_id is None
+    [queued] = example_store.list_questions("main")
+    assert (queued.id, queued.text, queued.askers) == (first.queued_question_id, CANTEEN, 2)
+
+
+def test_an_answer_given_is_a_copy(example_store, worked_out):
+    first = asking.ask(example_store, "main", DEW_POINT, APPRENTICE)
+    first.windows.clear()
+    first.citations.clear()
+    second = asking.ask(example_store, "main", DEW_POINT, APPRENTICE)
+    assert len(second.windows) == 1 and second.citations
+    assert worked_out == [DEW_POINT]
+
+
+def test_off_works_every_answer_out(example_store, worked_out, monkeypatch):
+    monkeypatch.setenv("LAOSHIFU_ANSWER_CACHE", "off")
+    asking.ask(example_store, "main", DEW_POINT, APPRENTICE)
+    asking.ask(example_store, "main", DEW_POINT, APPRENTICE)
+    assert worked_out == [DEW_POINT, DEW_POINT]
+
+
+def test_the_least_recently_asked_answer_goes_first():
+    kept = given_answers.GivenAnswers(size=2)
+    kept.put(("a",), 1)
+    kept.put(("b",), 2)
+    assert kept.get(("a",)) == 1  # a is now the most recent
+    kept.put(("c",), 3)
+    assert (kept.get(("a",)), kept.get(("b",)), kept.get(("c",)), len(kept)) == (1, None, 3, 2)
+
+
+def test_a_bad_question_is_refused_before_anything_is_kept(example_store, worked_out):
+    with pytest.raises(answering.LaoshifuError, match="empty"):
+        asking.ask(example_store, "main", "   ", APPRENTICE)
+    assert worked_out == []
