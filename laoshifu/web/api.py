@@ -23,9 +23,11 @@ ERRORS = {code: {"description": text, "content": {"application/json": {"example"
                              (409, "conflict", "changed by someone else"))}
 
 
-def current(request: Request) -> User:
-    # Not async: finding the user reads the store, which must not hold up the event loop.
-    return auth.bearer_user(request)
+async def current(request: Request) -> User:
+    # Known without the store when the check before the body (web/app.py) found him or the
+    # token was seen in the last seconds; else finding him reads the store, in a worker
+    # thread: the event loop must not wait for it.
+    return auth.known_bearer_user(request) or await run_in_threadpool(auth.bearer_user, request)
 
 
 def _store(request: Request):

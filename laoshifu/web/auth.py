@@ -94,15 +94,43 @@ def check_csrf(request: Request, token: str | None) -> None:
 
 
 def bearer_user(request: Request) -> User:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    known = request.scope.get(_TOKEN_USER)
+    if known is not None:  # the check before the body found him: the same request
+        return known
+    token = _bearer_token(request)
+    if not token:
         raise Unauthorized(Problem("an API token is needed",
                                    hint="send 'Authorization: Bearer TOKEN'; laoshifu token create NAME"))
-    user = _token_user(request, token.strip())
+    user = _token_user(request, token)
     if user is None:
         raise Unauthorized(Problem("the API token is not valid",
                                    hint="create a new one: laoshifu token create NAME"))
+    return _found(request, user)
+
+
+def known_bearer_user(request: Request) -> User | None:
+    """The token's user when this process looked him up in the last TOKEN_TTL_S, else
+    None: never reads the store, so the event loop may ask without a worker thread."""
+    known = request.scope.get(_TOKEN_USER)
+    if known is not None:
+        return known
+    token = _bearer_token(request)
+    hit = request.app.state.__dict__.get("token_cache", {}).get(token) if token else None
+    if hit is None or hit[1] <= time.monotonic():
+        return None
+    return _found(request, hit[0])
+
+
+_TOKEN_USER = "lsf_token_user"
+
+
+def _bearer_token(request: Request) -> str:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def _found(request: Request, user: User) -> User:
+    request.scope[_TOKEN_USER] = user
     request.scope["lsf_actor"] = user.name  # for the access log
     return user
 
