@@ -152,8 +152,14 @@ class _Edges:
             return
         gate = limits.gate_for(scope["method"], scope["path"], API_PREFIX)
         # In a thread: finding the user reads (and now and then writes) the store, which
-        # may wait for an import's write lock; the event loop must not wait with it.
-        refusal = await run_in_threadpool(_refuse_before_body, request, gate) if gate else None
+        # may wait for an import's write lock; the event loop must not wait with it. A
+        # token seen in the last seconds is known without the store: no thread.
+        if gate is None:
+            refusal = None
+        elif gate.api and auth.known_bearer_user(request) is not None:
+            refusal = _refuse_before_body(request, gate)
+        else:
+            refusal = await run_in_threadpool(_refuse_before_body, request, gate)
         if refusal is not None:
             await refusal(scope, receive, send_with_edges)
             return
