@@ -25,6 +25,8 @@ from .store import Store
 MAX_KEPT = 2000  # answers per base index: a few kB each
 _EXTRAS_KEY = "given_answers"
 _CREATE_LOCK = threading.Lock()
+# One refusal queued at a time per process: the store takes one writer at a time anyway,
+# and 50 worker threads contending for SQLite's write lock cost ~3 ms of CPU a write.
 _WRITE_LOCK = threading.Lock()
 
 
