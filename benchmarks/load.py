@@ -6,6 +6,19 @@ the answer, and ask the next, for a bounded time. Reports requests/s, latency
 percentiles, errors and the server's peak resident memory.
 
     .venv/bin/python benchmarks/load.py [--clients 50] [--seconds 60] [--workers 1]
+                                        [--answer-cache both|on|off]
+
+Answers already given are given again while the knowledge stays the same
+(laoshifu/given_answers.py). With ``both`` (the default) the same load runs twice, each on a
+new server: without that cache (LAOSHIFU_ANSWER_CACHE=off: every answer worked out), then
+with it, starting empty (each question's first ask is worked out within the run).
+
+The floor: the same clients then ask for the smallest authenticated answer (GET
+/api/v1/me: HTTP, the token check, JSON), which gives the server's CPU per request before
+any answer, and the load generator's own CPU per request (it shares the machine). With C
+clients that never pause, N cores and S + G ms of CPU per request (server + generator), the
+mean latency is at least C × (S + G) / N (Little's law): the floor below which no server
+change can bring it on this machine.
 
 Targets: zero errors, p95 <= 200 ms, server memory <= 400 MB.
 """
@@ -17,6 +30,7 @@ import asyncio
 import json
 import os
 import random
+import resource
 import socket
 import subprocess
 import sys
@@ -124,6 +138,43 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
+def own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+async def smallest_loop(client: httpx.AsyncClient, token: str, stop_at: float,
+                        latencies: list[float], errors: list[str]) -> None:
+    headers = {"Authorization": f"Bearer {token}"}
+    while time.monotonic() < stop_at:
+        started = time.perf_counter()
+        response = await client.get("/api/v1/me", headers=headers)
+        if response.status_code != 200:
+            errors.append(f"{response.status_code} {response.text[:200]}")
+        latencies.append((time.perf_counter() - started) * 1000)
+
+
+async def run_floor(url: str, token: str, clients: int, seconds: float, pid: int) -> dict:
+    """The same clients asking for the smallest authenticated answer (GET /api/v1/me)."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as client:
+        await client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+        cpu_before, own_before = cpu_seconds(pid), own_cpu_seconds()
+        started = time.monotonic()
+        await asyncio.gather(*(smallest_loop(client, token, started + seconds, latencies, errors)
+                               for _ in range(clients)))
+        elapsed = time.monotonic() - started
+        cpu, own = cpu_seconds(pid) - cpu_before, own_cpu_seconds() - own_before
+    n = max(len(latencies), 1)
+    return {"server_cpu_ms_per_request": round(cpu * 1000 / n, 2),
+            "client_cpu_ms_per_request": round(own * 1000 / n, 2),
+            "requests_per_s": round(len(latencies) / elapsed, 1),
+            "p50_ms": round(percentile(latencies, 50), 1), "p95_ms": round(percentile(latencies, 95), 1),
+            "errors": len(errors)}
+
+
 async def run_load(url: str, token: str, clients: int, seconds: float, pid: int,
                    think: float) -> dict:
     pool = questions()
@@ -134,7 +185,7 @@ async def run_load(url: str, token: str, clients: int, seconds: float, pid: int,
         # Warm up: the first ask builds the in-memory index.
         await client.post("/api/v1/ask", json={"question": pool[0], "record": False},
                           headers={"Authorization": f"Bearer {token}"})
-        cpu_before = cpu_seconds(pid)
+        cpu_before, own_before = cpu_seconds(pid), own_cpu_seconds()
         started = time.monotonic()
         stop_at = started + seconds
         peak = 0
@@ -148,9 +199,10 @@ async def run_load(url: str, token: str, clients: int, seconds: float, pid: int,
         await asyncio.gather(watch(), *(client_loop(client, token, pool, stop_at, latencies, errors, i, think)
                                         for i in range(clients)))
         elapsed = time.monotonic() - started
-        cpu = cpu_seconds(pid) - cpu_before
+        cpu, own = cpu_seconds(pid) - cpu_before, own_cpu_seconds() - own_before
     return {
         "server_cpu_ms_per_request": round(cpu * 1000 / max(len(latencies), 1), 2),
+        "client_cpu_ms_per_request": round(own * 1000 / max(len(latencies), 1), 2),
         "clients": clients, "think_s": think, "seconds": round(elapsed, 1), "requests": len(latencies),
         "requests_per_s": round(len(latencies) / elapsed, 1),
         "p50_ms": round(percentile(latencies, 50), 1), "p95_ms": round(percentile(latencies, 95), 1),
@@ -160,6 +212,61 @@ async def run_load(url: str, token: str, clients: int, seconds: float, pid: int,
     }
 
 
+def serve(home: Path, workers: int, cache: str) -> tuple[subprocess.Popen, str]:
+    """``laoshifu serve``'s app on loopback, answers kept (``on``) or not (``off``)."""
+    port = free_port()
+    env = {**os.environ, "LAOSHIFU_HOME": str(home), "LAOSHIFU_ANSWER_CACHE": cache}
+    env.pop("LAOSHIFU_DATABASE_URL", None)
+    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "laoshifu.web.app:create_app",
+                               "--factory", "--host", "127.0.0.1", "--port", str(port),
+                               "--workers", str(workers), "--log-level", "warning",
+                               "--backlog", "2048"], env=env)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(url + "/login", timeout=1).status_code == 200:
+                return server, url
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            server.terminate()
+            raise SystemExit("server did not start")
+        time.sleep(0.2)
+
+
+def measured(home: Path, token: str, args: argparse.Namespace, seconds: float, cache: str,
+             floor: bool) -> dict:
+    server, url = serve(home, args.workers, cache)
+    try:
+        result = asyncio.run(run_load(url, token, args.clients, seconds, server.pid, args.think))
+        if floor:
+            result["floor"] = asyncio.run(run_floor(url, token, args.clients, min(seconds, 10),
+                                                    server.pid))
+    finally:
+        server.terminate()
+        server.wait(15)
+    result["answer_cache"] = cache
+    return result
+
+
+def latency_floor_ms(floor: dict, clients: int) -> float:
+    """Little's law: C clients that never pause, each request S + G ms of CPU on N cores."""
+    per_request = floor["server_cpu_ms_per_request"] + floor["client_cpu_ms_per_request"]
+    return round(clients * per_request / (os.cpu_count() or 1), 1)
+
+
+def report(result: dict, label: str) -> None:
+    print(f"{label}: {result['clients']} apprentices (think {result['think_s']} s) for "
+          f"{result['seconds']} s: {result['requests']} asks, {result['requests_per_s']} req/s")
+    print(f"  latency p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, p99 {result['p99_ms']} ms")
+    print(f"  CPU per request: server {result['server_cpu_ms_per_request']} ms, load generator "
+          f"{result['client_cpu_ms_per_request']} ms")
+    print(f"  errors {result['errors']}  server peak RSS {result['server_peak_rss_mb']} MB")
+    for sample in result["error_samples"]:
+        print("  error:", sample)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=50)
@@ -167,49 +274,38 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--think", type=float, default=1.0,
                         help="mean seconds an apprentice reads before the next question (0: flood)")
+    parser.add_argument("--answer-cache", choices=("both", "on", "off"), default="both",
+                        help="answers already given kept (on), not (off), or both runs")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     seconds = min(args.seconds, 300)  # bounded
+    caches = ("off", "on") if args.answer_cache == "both" else (args.answer_cache,)
     with tempfile.TemporaryDirectory(prefix="laoshifu-load-") as tmp:
         home = Path(tmp)
         token = prepare(home)
-        port = free_port()
-        env = {**os.environ, "LAOSHIFU_HOME": str(home)}
-        env.pop("LAOSHIFU_DATABASE_URL", None)
-        server = subprocess.Popen([sys.executable, "-m", "uvicorn", "laoshifu.web.app:create_app",
-                                   "--factory", "--host", "127.0.0.1", "--port", str(port),
-                                   "--workers", str(args.workers), "--log-level", "warning",
-                                   "--backlog", "2048"], env=env)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(url + "/login", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise SystemExit("server did not start")
-                time.sleep(0.2)
-            result = asyncio.run(run_load(url, token, args.clients, seconds, server.pid, args.think))
-        finally:
-            server.terminate()
-            server.wait(15)
-    result["targets_met"] = (result["errors"] == 0 and result["p95_ms"] <= 200
-                             and result["server_peak_rss_mb"] <= 400)
+        runs = {cache: measured(home, token, args, seconds, cache, floor=cache == caches[-1])
+                for cache in caches}
+    result = dict(runs[caches[-1]])  # the figures of the last run (the cache on, by default)
+    if len(caches) > 1:
+        result["uncached"] = runs["off"]
+    result["load_average"] = round(os.getloadavg()[0], 1)
+    result["cores"] = os.cpu_count()
+    result["floor"]["mean_latency_floor_ms"] = latency_floor_ms(result["floor"], args.clients)
+    result["targets_met"] = all(r["errors"] == 0 and r["p95_ms"] <= 200 and r["server_peak_rss_mb"] <= 400
+                                for r in runs.values())
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:
-        print(f"{result['clients']} apprentices (think {result['think_s']} s) for {result['seconds']} s: {result['requests']} asks, "
-              f"{result['requests_per_s']} req/s")
-        print(f"latency p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, p99 {result['p99_ms']} ms")
-        print(f"server CPU {result['server_cpu_ms_per_request']} ms per request")
-        print(f"errors {result['errors']}  server peak RSS {result['server_peak_rss_mb']} MB  "
-              f"targets {'met' if result['targets_met'] else 'NOT met'} "
-              "(0 errors, p95 <= 200 ms, <= 400 MB)")
-        for sample in result["error_samples"]:
-            print("  error:", sample)
+        for cache in caches:
+            report(runs[cache], "answers worked out every time (LAOSHIFU_ANSWER_CACHE=off)"
+                   if cache == "off" else "answers already given kept (the default)")
+        floor = result["floor"]
+        print(f"floor, GET /api/v1/me by the same clients: server {floor['server_cpu_ms_per_request']} ms, "
+              f"load generator {floor['client_cpu_ms_per_request']} ms of CPU per request, "
+              f"{floor['requests_per_s']} req/s, p95 {floor['p95_ms']} ms; mean latency at least "
+              f"{floor['mean_latency_floor_ms']} ms with {args.clients} clients on {result['cores']} cores")
+        print(f"load average {result['load_average']}; targets "
+              f"{'met' if result['targets_met'] else 'NOT met'} (0 errors, p95 <= 200 ms, <= 400 MB)")
     return 0 if result["targets_met"] else 1
 
 
