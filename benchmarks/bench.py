@@ -63,22 +63,28 @@ def web(quick: bool) -> list[dict]:
 
     seconds = "15" if quick else "60"
     args = [str(ROOT / "benchmarks" / "load.py"), "--seconds", seconds, "--think", "0", "--json"]
-    r = _run(args)
+    r = _run(args)  # answers kept (the default), and worked out every time ("uncached")
     with tempfile.TemporaryDirectory(prefix="laoshifu-bench-") as tmp:
         tree = extract(BASELINE_REV, Path(tmp))
         # Run outside the checkout: ``-m`` would put its laoshifu/ first on sys.path.
-        done = subprocess.run([sys.executable, *args], cwd=tmp, capture_output=True, text=True,
-                              env={**os.environ, "PYTHONPATH": str(tree)})
+        done = subprocess.run([sys.executable, *args, "--answer-cache", "off"], cwd=tmp,
+                              capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(tree)})
         before = _last_json(done.stdout)
     command = f"{PY} benchmarks/load.py --seconds {seconds} --think 0"
+    uncached, floor = r["uncached"], r["floor"]
     return [
-        {"figure": "web, 50 apprentices, no pause: server CPU per ask",
+        {"figure": "web, 50 apprentices, no pause: server CPU per ask (answers kept)",
          "ours": r["server_cpu_ms_per_request"], "unit": "ms",
-         "baseline": f"before: {before['server_cpu_ms_per_request']} ms", "target": "≤ 1 ms",
+         "baseline": f"worked out every time {uncached['server_cpu_ms_per_request']} ms; before: "
+                     f"{before['server_cpu_ms_per_request']} ms; floor (GET /api/v1/me) "
+                     f"{floor['server_cpu_ms_per_request']} ms", "target": "≤ 1 ms",
          "met": r["server_cpu_ms_per_request"] <= 1, "command": command},
-        {"figure": "web, 50 apprentices, no pause: p95", "ours": r["p95_ms"], "unit": "ms",
-         "baseline": f"before: {before['p95_ms']} ms; {r['requests_per_s']} vs "
-                     f"{before['requests_per_s']} req/s; errors {r['errors']} vs {before['errors']}",
+        {"figure": "web, 50 apprentices, no pause: p95 (answers kept)", "ours": r["p95_ms"], "unit": "ms",
+         "baseline": f"worked out every time {uncached['p95_ms']} ms; before: {before['p95_ms']} ms; "
+                     f"{r['requests_per_s']} vs {uncached['requests_per_s']} vs {before['requests_per_s']} req/s; "
+                     f"errors {r['errors']}, {uncached['errors']}, {before['errors']}; mean-latency floor "
+                     f"{floor['mean_latency_floor_ms']} ms (load generator "
+                     f"{floor['client_cpu_ms_per_request']} ms CPU a request, same cores)",
          "target": "≤ 100 ms", "met": r["p95_ms"] <= 100, "command": command},
     ]
 
