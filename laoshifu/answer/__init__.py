@@ -18,7 +18,8 @@ from .asker import IndexCache, KnowledgeIndex, cache_for
 from .english import english_gloss, respelled
 from ..text.english import is_english
 from .compose import compose, related
-from .dimensions import dimension_note, missing_dimension, missing_property
+from .dimensions import (asked_dimensions, dimension_note, missing_dimension, missing_property,
+                         shown_dimensions)
 from .confidence import entry_mode, load_calibration, signals
 from .intent import (Intent, parameter_ranked, parameters_for, read_intent, rule_directions,
                      term_named)
@@ -86,7 +87,9 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
                        answer=draft, wants_value=intent.wants_value,
                        fired=bool(fired_rules(diagnosis)), semantic=semantic,
                        named_quantity=bool(intent.quantities),
-                       rule_matched=bool(fired_rules(diagnosis)) or _rule_matches(rule, intent, entry))
+                       rule_matched=bool(fired_rules(diagnosis)) or _rule_matches(rule, intent, entry),
+                       dimension_shown=draft is not None and bool(
+                           asked_dimensions(intent.text) & shown_dimensions(draft)))
     confidence = calibration.probability(evidence)
     cut = calibration.threshold if threshold is None else threshold
     if evidence.fired and threshold is None:

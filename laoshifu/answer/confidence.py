@@ -73,6 +73,7 @@ class Signals:
     rule_matched: float = 0.0  # the rule fires on the named quantity going the way asked
     procedure_shown: float = 0.0
     lead_shown: float = 0.0  # a glossary definition or the master's answer to this question
+    dimension_shown: float = 0.0  # the question asks a kind of number (多少秒) the answer shows
     semantic_similarity: float = 0.0  # hybrid mode only
     semantic_agreement: float = 0.0
 
@@ -82,7 +83,8 @@ class Signals:
 
 def signals(index: Index, question: str, unit_ids: Sequence[str], top_score: float,
             named: bool, *, answer=None, wants_value: bool = False, fired: bool = False,
-            semantic=None, named_quantity: bool = False, rule_matched: bool = False) -> Signals:
+            semantic=None, named_quantity: bool = False, rule_matched: bool = False,
+            dimension_shown: bool = False) -> Signals:
     from .support import (answer_coverage, focused_number, missing_focus, unseen_share,
                           value_support)
 
@@ -103,7 +105,8 @@ def signals(index: Index, question: str, unit_ids: Sequence[str], top_score: flo
             rule_matched=float(rule_matched),
             procedure_shown=float(bool(answer.procedures)),
             lead_shown=float(bool(answer.citations)
-                             and answer.citations[0].kind in ("term", "qa")))
+                             and answer.citations[0].kind in ("term", "qa")),
+            dimension_shown=float(dimension_shown))
     if semantic is not None:
         extra.update(semantic_similarity=float(semantic.similarity),
                      semantic_agreement=float(semantic.agreement))

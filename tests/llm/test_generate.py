@@ -221,7 +221,8 @@ def test_every_planted_fabrication_on_the_question_set_is_caught(kb, stub):
         if result.answer.refused:
             continue
         generated += 1
-        shown += [s.text for s in result.sentences] if not result.fell_back else []
+        # per question: another answer may show the same words under the same marker honestly
+        shown += [(q.question, s.text) for s in result.sentences] if not result.fell_back else []
         dropped += [s.text for s in result.rejected]
     planted = [p["sentence"] for p in model.planted]
     assert {p["kind"] for p in model.planted} == set(PLANT_KINDS)
@@ -229,4 +230,6 @@ def test_every_planted_fabrication_on_the_question_set_is_caught(kb, stub):
     # compared without [n] markers: a sentence may hold brackets of its own ([001] 晶向)
     unmarked = lambda text: re.sub(r"\[\d+\]", "", text.rstrip("。"))  # noqa: E731
     assert sorted(map(unmarked, dropped)) == sorted(map(unmarked, planted))
-    assert not any(p in s for p in planted for s in shown)
+    leaked = [(p["question"], p["sentence"], p["kind"]) for p in model.planted
+              if any(p["sentence"] in text for question, text in shown if question == p["question"])]
+    assert not leaked
