@@ -71,6 +71,8 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
     diagnosis = diagnose_readings(slots, entry, intent.processes)
     ranked, windows, rule, procedure = _rank(question, intent, entry, unit_hits, slots, diagnosis)
     uncovered = _uncovered(intent, slots, entry) if not windows else _elsewhere(intent, windows, entry)
+    if not windows and not uncovered and diagnosis is None and intent.wants_value and intent.foreign:
+        uncovered = _not_in_process(intent, entry)
     semantic = semantic_evidence(asked, entry, ranked[0].id if ranked else None)
     # Compose first (cheap), then judge the answer the apprentice would read: retrieval
     # finds a topic, but only the shown sentences and windows can answer the question.
@@ -233,6 +235,16 @@ def _elsewhere(intent: Intent, windows: list[Parameter], entry: KnowledgeIndex) 
     name = windows[0].name
     have = "、".join(dict.fromkeys(p.process for p in windows))
     return f"知识库里{name}的窗口只有{have}的，没有{'、'.join(other)}的。"
+
+
+def _not_in_process(intent: Intent, entry: KnowledgeIndex) -> str:
+    """A value the question asks of a process that has no such parameter (常化炉的炉压):
+    say which processes have it instead of quoting another's."""
+    spelling = intent.foreign[0]
+    keys = next((keys for s, e, keys in intent.mentions if intent.text[s:e] == spelling), ())
+    have = "、".join(dict.fromkeys(entry.vocabulary.processes.get(k, "") for k in keys if k))
+    named = "、".join(sorted(intent.processes))
+    return f"知识库里{named}没有{spelling}的窗口" + (f"；有{spelling}窗口的是{have}。" if have else "。")
 
 
 def _later(units: list[Unit], pred, by: int) -> list[Unit]:

@@ -35,7 +35,7 @@ _ASKS: dict[str, str] = {
     "fraction": r"多少(?:ppm|%)|百分之几|几成|百分数|多少个点|几个点|what percent",
     "power": r"多少(?:kw(?![a-z])|千瓦|瓦)|几(?:kw(?![a-z])|千瓦)",
     "flow": r"多少(?:m3/h|m³/h|立方)|几(?:个)?(?:立方|方)(?!向)",
-    "count": r"几台|多少台|几根|多少根|装几个|how many (?:units|sensors|detectors)",
+    "count": r"几台|多少台|几根|多少根|装几个|用多少炉|用几炉|多少炉次|how many (?:units|sensors|detectors|heats)",
     "money": r"多少钱|什么价|价格|how much does .* cost",
 }
 _TIME_LENGTH = re.compile(r"(?:时间|时长|周期|寿命)[^，,。?？]{0,4}多长")
@@ -52,7 +52,7 @@ _SHOWN: dict[str, str] = {
     "fraction": rf"{_NUM}\s*(?:%|ppm|‰|成)|百分之{_NUM}|千分之{_NUM}",
     "power": rf"{_NUM}\s*(?:kw(?![a-z])|千瓦|瓦)",
     "flow": rf"{_NUM}\s*(?:m3/h|m³/h|nm3|立方)",
-    "count": rf"{_NUM}\s*(?:台|根|个|套|只|处)",
+    "count": rf"{_NUM}\s*(?:台|根|个|套|只|处|炉|次)",
     "money": rf"{_NUM}\s*(?:元|块|万元)",
 }
 _SHOWN_PATTERNS = {dim: re.compile(p) for dim, p in _SHOWN.items()}

@@ -59,6 +59,8 @@ class Intent:
     # Where each parameter name sits in ``text``, with its candidate keys (the named
     # process's first): slots look right after it for a reading.
     mentions: tuple[tuple[int, int, tuple[str, ...]], ...] = ()
+    # Parameter names the question uses that none of the processes it names has (常化炉压).
+    foreign: tuple[str, ...] = ()
 
 
 def _tables(entry: KnowledgeIndex) -> tuple[PhraseTable, PhraseTable, PhraseTable]:
@@ -122,10 +124,13 @@ def read_intent(question: str, entry: KnowledgeIndex) -> Intent:
     processes = frozenset(process_table.phrases[p] for _s, _e, p in process_table.find(text))
     matches = sorted(quantity_table.find(text), key=lambda m: -(m[1] - m[0]))
     found: list[str] = []
+    foreign: list[str] = []
     mentions = []
     for start, end, spelling in matches:
         keys = quantity_table.phrases[spelling]
         local = [k for k in keys if entry.vocabulary.processes.get(k) in processes]
+        if processes and not local:
+            foreign.append(spelling)
         ordered = sorted(local or keys)
         mentions.append((start, end, tuple(ordered)))
         for key in ordered:
@@ -136,7 +141,7 @@ def read_intent(question: str, entry: KnowledgeIndex) -> Intent:
     return Intent(text, processes, tuple(found), bool(_VALUE.search(text)),
                   bool(_FAULT.search(text)), bool(_DEFINITION.search(text)), direction,
                   bool(_PROCEDURE.search(text)), bool(_REASON.search(text)),
-                  tuple(sorted(mentions)))
+                  tuple(sorted(mentions)), tuple(dict.fromkeys(foreign)))
 
 
 _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?")

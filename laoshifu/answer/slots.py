@@ -216,12 +216,19 @@ def unlisted_processes(text: str, windows: list[Parameter], entry: KnowledgeInde
 # Words that tell a window from its neighbour: the question says one, the window's name the
 # other ("降温速率" is not the 升温速率 window, "加热段炉温" not the 均热段's).
 _CONTRASTS = (("升温", "降温"), ("加热", "冷却"), ("加热", "均热"), ("均热", "冷却"), ("入口", "出口"),
-              ("一次", "二次"), ("一段", "二段"), ("头段", "二段"), ("内罩", "外罩"), ("上涂", "下涂"))
+              ("一次", "二次"), ("一段", "二段"), ("头段", "二段"), ("内罩", "外罩"), ("上涂", "下涂"),
+              ("第一", "第二"))
+
+
+# The same sides in a window's English name ("second-stage cold reduction").
+_CONTRAST_ENGLISH = {"first": "一次", "second": "二次", "heating": "加热", "cooling": "冷却",
+                     "soaking": "均热", "entry": "入口", "exit": "出口"}
 
 
 def contrasts(text: str, param: Parameter) -> bool:
     """Does the (normalised) question name the other side of a pair the window's name takes?"""
-    name = normalize(" ".join(x for x in (param.name, param.english) if x))
+    english = re.findall(r"[a-z]+", (param.english or "").lower())
+    name = normalize(param.name) + " " + " ".join(_CONTRAST_ENGLISH.get(w, "") for w in english)
     for a, b in _CONTRASTS:
         for mine, other in ((a, b), (b, a)):
             if mine in name and other not in name and other in text and mine not in text:

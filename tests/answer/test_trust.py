@@ -188,3 +188,18 @@ def test_a_furnace_the_window_is_not_for_is_named_in_the_refusal(kb):
     # 脱碳炉 is 脱碳退火's own: its window is answered.
     answer = _ask(kb, "脱碳炉露点一般控多少？", threshold=0.0)
     assert not answer.refused and {w.process for w in answer.windows} == {"脱碳退火"}
+
+
+def test_a_parameter_the_named_process_lacks_is_refused_with_who_has_it(kb):
+    # The example has 炉压 windows for 脱碳退火 and 高温退火, none for 常化.
+    answer = _ask(kb, "常化那边炉压一般控几帕？", threshold=0.0)
+    assert answer.refused
+    assert "常化" in answer.note and "脱碳退火" in answer.note
+
+
+def test_the_english_name_tells_a_windows_stage(kb):
+    # CGO's 压下率 window is the second cold reduction ("second-stage cold reduction").
+    answer = _ask(kb, "CGO第一次冷轧压下率给多少？", threshold=0.0)
+    assert not any(w.unit_id == "cr-reduction-cgo" for w in answer.windows)
+    answer = _ask(kb, "CGO第二次冷轧压下率给多少？", threshold=0.0)
+    assert any(w.unit_id == "cr-reduction-cgo" for w in answer.windows)
