@@ -34,3 +34,12 @@ def test_the_same_as_counting_the_distinct_rows_of_each_term():
 def test_an_empty_index_has_no_frequencies():
     empty = Columns(np.zeros(0, np.float32), np.zeros(0, np.int32), np.zeros(4, np.int64), (0, 3))
     assert document_frequency([empty]).tolist() == [0.0, 0.0, 0.0]
+
+
+def test_distinct_is_np_unique():
+    from laoshifu.search.bm25 import distinct
+
+    rng = np.random.default_rng(3)
+    for size in (0, 1, 2, 50):
+        values = rng.integers(0, 10, size)
+        assert distinct(values.copy()).tolist() == np.unique(values).tolist()
