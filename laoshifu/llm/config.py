@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 
 from ..config import load_settings
 from ..errors import LaoshifuError, Problem
-from ..formats import yamlio
 
 ENV_PREFIX = "LAOSHIFU_LLM_"
 # Ollama, vLLM and llama.cpp's server take any key; the client library wants one.
@@ -103,6 +102,8 @@ def _config_section(path: Path) -> tuple[dict, dict]:
     """The ``llm:`` mapping of config.yaml and the line of each of its keys."""
     if not path.exists():
         return {}, {}
+    from ..formats import yamlio  # only when there is a file: a cold ask need not load YAML
+
     data, lines, problems = yamlio.load_with_lines(path.read_text(encoding="utf-8"), str(path))
     if problems:
         raise LaoshifuError(problems)
