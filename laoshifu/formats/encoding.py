@@ -23,8 +23,10 @@ def max_file_bytes() -> int:
     return int(load_settings().max_file_mb * 1024 * 1024)
 
 
-def check_size(path: Path, shown: str) -> None:
-    limit = max_file_bytes()
+def check_size(path: Path, shown: str, limit: int | None = None) -> None:
+    """Refuse a file over ``limit`` bytes (``max_file_bytes()`` unless given: a folder's
+    reader reads the setting once, not once a file)."""
+    limit = max_file_bytes() if limit is None else limit
     size = path.stat().st_size
     if size > limit:
         raise LaoshifuError(Problem(
@@ -67,14 +69,16 @@ def decode(data: bytes, shown: str) -> str:
         hint="save it as UTF-8 (or GBK/GB18030, UTF-16)"))
 
 
-def read_text(path: Path, shown: str | None = None) -> str:
+def read_text(path: Path, shown: str | None = None, limit: int | None = None) -> str:
     shown = shown or str(path)
-    check_size(path, shown)
+    check_size(path, shown, limit)
     return decode(path.read_bytes(), shown)
 
 
 def _clean(text: str) -> str:
     # One line-ending convention, so line numbers and round trips agree.
+    if "\r" not in text:
+        return text
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

@@ -13,7 +13,7 @@ from ..errors import LaoshifuError, Problem
 from ..progress import Progress, steps
 from ..units import Parameter, Section, Term, Unit
 from . import yamlio
-from .encoding import check_size, read_text
+from .encoding import check_size, max_file_bytes, read_text
 from .glossary import parse_glossary, render_glossary
 from .handbook import HANDBOOK_SUFFIXES, export_name, parse_handbook, render_handbook
 from .markdown_units import parse_units, render_units
@@ -45,10 +45,11 @@ def read_folder(root: Path | str, progress: Progress | None = None) -> FolderCon
                                     hint="give the knowledge-base folder, e.g. examples/go-silicon-steel"))
     contents = FolderContents(root)
     defaults, per_file = _read_config(root, contents)
+    limit = max_file_bytes()
     for path in steps(progress, "files", list(_walk(root))):
         rel = path.relative_to(root).as_posix()
         try:
-            units, problems = _read_file(path, rel, {**defaults, **per_file.get(rel, {})}, contents)
+            units, problems = _read_file(path, rel, {**defaults, **per_file.get(rel, {})}, limit)
         except LaoshifuError as exc:
             contents.problems += exc.problems
             continue
@@ -115,7 +116,7 @@ def _defaults(values: Any, where: str, line: int | None, contents: FolderContent
     return {k: v for k, v in values.items() if k in _DEFAULT_KEYS}
 
 
-def _read_file(path: Path, rel: str, defaults: dict[str, Any], contents: FolderContents):
+def _read_file(path: Path, rel: str, defaults: dict[str, Any], limit: int):
     """Units and problems of one file, or (None, []) when the file is not knowledge."""
     parts = PurePosixPath(rel).parts
     suffix = path.suffix.lower()
@@ -124,21 +125,16 @@ def _read_file(path: Path, rel: str, defaults: dict[str, Any], contents: FolderC
     if path.name.lower() == "readme.md":
         return None, []
     if parts[0] == HANDBOOK_DIR and suffix in HANDBOOK_SUFFIXES:
-        check_size(path, rel)
-        data = path.read_bytes() if suffix == ".docx" else read_text(path, rel)
+        check_size(path, rel, limit)
+        data = path.read_bytes() if suffix == ".docx" else read_text(path, rel, limit)
         return parse_handbook(data, rel, defaults)
     if rel == PARAMETERS_FILE:
-        return _parse_text(path, rel, contents, parse_parameters, defaults)
+        return parse_parameters(read_text(path, rel, limit), rel, defaults)
     if rel == GLOSSARY_FILE:
-        return _parse_text(path, rel, contents, parse_glossary, defaults)
+        return parse_glossary(read_text(path, rel, limit), rel, defaults)
     if suffix in (".md", ".markdown"):
-        return _parse_text(path, rel, contents, parse_units, defaults)
+        return parse_units(read_text(path, rel, limit), rel, defaults)
     return None, []
-
-
-def _parse_text(path: Path, rel: str, contents: FolderContents, parser, defaults):
-    text = read_text(path, rel)
-    return parser(text, rel, defaults)
 
 
 def write_folder(units: Iterable[Unit], root: Path | str) -> list[str]:

@@ -36,7 +36,10 @@ def parse_units(text: str, file: str, defaults: Mapping[str, Any] | None = None
         body_end = _find_next_unit(lines, end + 1)
         data, field_lines, errors = yamlio.load_with_lines(
             "\n".join(lines[start + 1:end]), file, first_line=start + 2)
-        body = "\n".join(_unescape(line) for line in lines[end + 1:body_end]).strip("\n")
+        body = "\n".join(lines[end + 1:body_end])
+        if _FENCE in body:  # only then can a line be an escaped fence
+            body = "\n".join(_unescape(line) for line in lines[end + 1:body_end])
+        body = body.strip("\n")
         if errors:
             problems += errors
         elif not isinstance(data, dict):

@@ -19,6 +19,17 @@ def test_hash_and_payload_from_one_reading_equal_the_units_own():
         assert _written(unit) == (unit.content_hash(), _payload(unit)), unit.id
 
 
+def test_the_payload_is_right_whatever_the_text_holds():
+    from laoshifu.units import Note, Rule
+
+    tricky = '", "status": "x", "source_file": \\"\n{"id": 1}'
+    units = [Note(id="n1", title=tricky, body=tricky, tags=(tricky, ", \"status\": "),
+                  source_file='a "b".md', source_line=7),
+             Rule(id="r1", title="t", diagnosis=tricky, actions=("甲",), status="draft")]
+    for unit in units:
+        assert _written(unit) == (unit.content_hash(), _payload(unit)), unit.id
+
+
 def test_an_imported_unit_reads_back_as_it_was_read(example_store):
     stored = {u.id: u for u in example_store.list_units("main", statuses=None)}
     for unit in read_folder(EXAMPLE).units:
