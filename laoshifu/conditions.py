@@ -10,16 +10,18 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
-from typing import Callable, Mapping, Union
+from typing import TYPE_CHECKING, Callable, Mapping, Union
 
 import numpy as np
 
-from .condition_parser import (Lark_StandAlone, Token, Transformer, Tree, UnexpectedCharacters,
-                               UnexpectedEOF, UnexpectedInput, UnexpectedToken, v_args)
 from .quantities import UnitMismatch, convert, normalize_unit
 
+if TYPE_CHECKING:
+    from .condition_parser import Tree
+
 # The grammar is conditions.lark; condition_parser.py is lark's stand-alone parser generated
-# from it (scripts/condition-parser), so no command builds LALR tables when it starts.
+# from it (scripts/condition-parser), so no command builds LALR tables when it starts. It is
+# imported at the first parse: answering a question most often parses none.
 
 # What a Chinese input method types in place of ASCII: full-width letters, digits and
 # signs, the ideographic space, typographic minus signs. One character for one, so
@@ -35,6 +37,8 @@ def half_width(text: str) -> str:
 
 @functools.cache
 def _parser():
+    from .condition_parser import Lark_StandAlone
+
     return Lark_StandAlone()
 
 
@@ -105,10 +109,21 @@ class Quantity:
 Resolver = Callable[[str], "Quantity | None"]
 
 
-@v_args(meta=True)
-class _ToAst(Transformer):
+@functools.cache
+def _to_ast() -> type:
+    """The parse tree → AST transformer class (made with the parser, at the first parse)."""
+    from .condition_parser import Transformer, v_args
+
+    # v_args wraps only the methods a class itself defines: the rules are copied in.
+    rules = {name: rule for name, rule in vars(_AstRules).items() if not name.startswith("_")}
+    return v_args(meta=True)(type("ToAst", (Transformer,), rules))
+
+
+class _AstRules:
+    """One method per grammar rule: its children → an AST node."""
+
     def name(self, meta, children):
-        token: Token = children[0]
+        token = children[0]
         return Name(str(token), token.column)
 
     def number(self, meta, children):
@@ -166,6 +181,8 @@ def parse(text: str, resolver: Resolver | None = None) -> Condition:
     """Parse and check ``text``; raise ``ConditionError`` with a column on any mistake."""
     if not text or not text.strip():
         raise ConditionError("empty condition", 1)
+    from .condition_parser import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
     written, text = text, half_width(text)
     try:
         tree = _parser().parse(text)
@@ -190,7 +207,7 @@ def parse(text: str, resolver: Resolver | None = None) -> Condition:
     except UnexpectedInput as exc:  # pragma: no cover - other lark errors
         raise ConditionError(str(exc), getattr(exc, "column", None)) from None
     _check_nesting(tree)
-    expr = _ToAst().transform(tree)
+    expr = _to_ast()().transform(tree)
     expr = _check(expr, resolver, boolean=True)
     return Condition(written, expr)
 
@@ -198,10 +215,12 @@ def parse(text: str, resolver: Resolver | None = None) -> Condition:
 MAX_NESTING = 20
 
 
-def _check_nesting(tree: Tree) -> None:
+def _check_nesting(tree: "Tree") -> None:
     """Refuse parentheses and ``not`` nested more than MAX_NESTING deep, without recursion:
     building, checking and evaluating a condition recurse over it (400 parentheses or 600
     ``not`` were a RecursionError)."""
+    from .condition_parser import Tree
+
     # Each pair of parentheses, and the whole condition, make one or_ node.
     stack: list[tuple[Tree, int]] = [(tree, -1)]
     while stack:
