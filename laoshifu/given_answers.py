@@ -37,6 +37,9 @@ class GivenAnswers:
         self.size = size
         self._kept: OrderedDict[tuple, object] = OrderedDict()
         self._lock = threading.Lock()
+        # The base was found in the store once: bases are never removed, so a refusal
+        # queued again need not look for it again.
+        self.base_known = False
 
     def get(self, key: tuple):
         with self._lock:
@@ -92,18 +95,20 @@ def ask(store: Store, question: str, base: str, *, record: bool = True, actor: s
     answer = copy.deepcopy(found)
     if answer.refused and record:
         with _WRITE_LOCK:
-            _queue(store, base, answer, actor)
+            _queue(store, base, answer, actor, check_base=not kept.base_known)
+        kept.base_known = True
     answer.elapsed_ms = (time.perf_counter() - started) * 1000
     return answer
 
 
-def _queue(store: Store, base: str, answer, actor: str) -> None:
+def _queue(store: Store, base: str, answer, actor: str, check_base: bool = True) -> None:
     """The write ``answer.ask`` makes for a refusal: the question goes to the master's
     queue, or counts one more asker there."""
     from .answer import question_key
     from .knowledge import require_base
 
-    require_base(store, base)
+    if check_base:
+        require_base(store, base)
     queued = store.record_question(base, answer.question, question_key(answer.question),
                                    [r.unit_id for r in answer.related], actor=actor)
     answer.queued_question_id = queued.id

@@ -98,3 +98,12 @@ def test_a_bad_question_is_refused_before_anything_is_kept(example_store, worked
     with pytest.raises(answering.LaoshifuError, match="empty"):
         asking.ask(example_store, "main", "   ", APPRENTICE)
     assert worked_out == []
+
+
+def test_an_unknown_base_is_refused_on_every_ask(example_store, worked_out):
+    stranger = User("lu", "apprentice", bases=("mian",))
+    asking.ask(example_store, "mian", CANTEEN, stranger, record=False)  # nothing is written
+    for _ in range(2):
+        with pytest.raises(answering.LaoshifuError, match="no knowledge base 'mian'"):
+            asking.ask(example_store, "mian", CANTEEN, stranger)
+    assert example_store.bases() == ["main"]
