@@ -178,6 +178,11 @@ def calibrate(store: Store, questions: list[EvalQuestion], base: str,
 
 # Showing a wrong value to an apprentice costs more than sending him to the master.
 WRONG_COST = 3.0
+# What the cut must hold on the dev split (issue 8's targets): at most 3 wrong answers in
+# 100 answerable questions, and at least 90 in 100 unanswerable ones refused.
+MAX_WRONG = 0.03
+MIN_REFUSED = 0.90
+FOLDS = 5
 
 
 def graded_threshold(confidences: Sequence[float], rights: Sequence[bool],
@@ -193,26 +198,71 @@ def graded_threshold(confidences: Sequence[float], rights: Sequence[bool],
     return best
 
 
+def target_threshold(confidences: Sequence[float], outcomes: Sequence[str], answerable: int,
+                     unanswerable: int) -> float | None:
+    """The lowest cut at which the answers shown hold the targets (wrong ≤ MAX_WRONG of the
+    answerable questions, unanswerable ones refused ≥ MIN_REFUSED), or None if none does.
+
+    ``outcomes`` are "right", "wrong" (an answerable question answered wrongly) or "trap"
+    (an unanswerable one answered); questions refused whatever the cut are left out, but
+    counted in ``answerable`` and ``unanswerable``."""
+    values = sorted(set(confidences))
+    candidates = [(a + b) / 2 for a, b in zip(values, values[1:])] + [1.01]
+    for cut in candidates:
+        shown = [o for c, o in zip(confidences, outcomes) if c >= cut]
+        if shown.count("wrong") <= MAX_WRONG * answerable and \
+                shown.count("trap") <= (1 - MIN_REFUSED) * unanswerable:
+            return cut
+    return None
+
+
+def _out_of_fold(features: np.ndarray, target: np.ndarray, folds: int = FOLDS) -> np.ndarray:
+    """Each question's probability from a model fitted without it (its fold left out): the
+    cut is chosen on confidences like the ones unseen questions will get."""
+    out = np.zeros(len(target))
+    index = np.arange(len(target))
+    for k in range(folds):
+        test = index % folds == k
+        if test.all() or not test.any():
+            continue
+        weights, bias = fit(features[~test], target[~test])
+        z = np.clip(features[test] @ weights + bias, -50, 50)
+        out[test] = 1 / (1 + np.exp(-z))
+    return out
+
+
 def calibrate_graded(store: Store, items: list, base: str, path: Path,
                      index_dir: Path | None = None, wrong_cost: float = WRONG_COST) -> Calibration:
     """Fit the confidence model on whether each answer is right by its content (the value
     or words it must hold, or a refusal for what the knowledge base lacks), on the dev
-    split only, and choose the cut by the cost of a wrong answer."""
+    split only, and choose the cut that holds the targets on out-of-fold confidences (the
+    cost of a wrong answer decides when no cut does).
+
+    Questions the slots refuse whatever the confidence (a grade or a process the knowledge
+    base lacks) take no part in the fit: the model judges only answers that could be shown."""
     from .grading import verdict
 
     if any(item.split == "held-out" for item in items):
         raise LaoshifuError("calibrate on the dev split only: the held-out split stays unseen")
-    rows, labels = [], []
+    rows, labels, outcomes = [], [], []
     for item in items:
         result = ask(store, item.question, base, record=False, index_dir=index_dir, threshold=-1.0)
+        if result.refused:
+            continue
+        right = item.answerable and verdict(result, item) == "right"
         rows.append(result.signals.vector())
-        labels.append(float(item.answerable and verdict(result, item) == "right"))
+        labels.append(float(right))
+        outcomes.append("right" if right else "wrong" if item.answerable else "trap")
     features, target = np.asarray(rows), np.asarray(labels)
     weights, bias = fit(features, target)
-    model = Calibration(tuple(float(w) for w in weights), float(bias), DEFAULT_THRESHOLD)
-    probabilities = [model.probability(Signals(*row)) for row in rows]
-    threshold = graded_threshold(probabilities, [bool(x) for x in labels], wrong_cost)
-    calibration = Calibration(model.weights, model.bias, threshold)
+    answerable = sum(1 for item in items if item.answerable)
+    threshold = target_threshold(list(_out_of_fold(features, target)), outcomes, answerable,
+                                 len(items) - answerable)
+    if threshold is None:
+        model = Calibration(tuple(float(w) for w in weights), float(bias), DEFAULT_THRESHOLD)
+        probabilities = [model.probability(Signals(*row)) for row in rows]
+        threshold = graded_threshold(probabilities, [bool(x) for x in labels], wrong_cost)
+    calibration = Calibration(tuple(float(w) for w in weights), float(bias), threshold)
     save_calibration(calibration, f"{len(items)} dev questions graded by content", path)
     return calibration
 

@@ -18,7 +18,8 @@ from ..errors import LaoshifuError, Problem
 from .model import Answer
 
 HELD_OUT_SHARE = 0.3
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# A minus sign counts when it is not a range dash ("-40" is minus forty; "55-65" is two numbers).
+_NUMBER = re.compile(r"(?<![\d.])[-−]?\d+(?:\.\d+)?")
 
 
 @dataclass(frozen=True)
@@ -80,9 +81,12 @@ def load_graded(*paths: Path) -> list[GradedQuestion]:
 
 
 def answer_text(answer: Answer) -> str:
-    """What the apprentice reads, as the graders see it (citations aside)."""
+    """What the apprentice reads, as the graders see it: not the citations, and not the
+    question itself or the ranking (an expected word the question holds is not an answer)."""
     data = answer.to_dict()
-    data.pop("citations", None)
+    for echo in ("citations", "question", "ranking", "related", "queued_question_id", "elapsed_ms",
+                 "confidence"):
+        data.pop(echo, None)
     return json.dumps(data, ensure_ascii=False)
 
 
@@ -94,7 +98,7 @@ def passes(answer: Answer, item: GradedQuestion) -> bool:
         return False
     if item.range is not None:
         lo, hi = item.range
-        if not any(lo <= float(n) <= hi for n in _NUMBER.findall(body)):
+        if not any(lo <= float(n.replace("−", "-")) <= hi for n in _NUMBER.findall(body)):
             return False
     return True
 

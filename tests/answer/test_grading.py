@@ -94,3 +94,17 @@ def test_graded_calibration_refuses_the_held_out_split(store, tmp_path):
     with pytest.raises(LaoshifuError, match="dev split only"):
         calibrate_graded(store, [held], "main", tmp_path / "calibration.json")
     assert not (tmp_path / "calibration.json").exists()
+
+
+def test_a_negative_value_and_a_range_dash_are_read_as_written():
+    below_zero = GradedQuestion("a", "净化露点多少", True, range=(-40, -20))
+    window = WindowRow("ha-dew-point", "露点", "高温退火", -40.0, None, -20.0, "℃", "", 1)
+    assert verdict(_answer(windows=[window]), below_zero) == "right"
+    assert verdict(_answer("露点控在55-65℃"), GradedQuestion("b", "q", True, range=(-70, -60))) == "wrong"
+
+
+def test_the_question_itself_is_not_part_of_the_answer_graded():
+    item = GradedQuestion("a", "露点到60了", True, range=(60, 60))
+    answer = _answer("先查加湿器")
+    answer.question = "露点到60了"
+    assert verdict(answer, item) == "wrong"
