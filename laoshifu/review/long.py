@@ -86,12 +86,16 @@ def day_stats(data: ProductionData, line: str | None, start: str, end: str) -> M
     """One pass over the day's readings: the (parameter, minute) aggregate."""
     _tags_table(data)
     where, params = _day_where(data, line)
+    # The minute and the second as date_trunc and second() of the time: DuckDB computes
+    # them from the time column's few distinct values, where epoch_ms(time) arithmetic
+    # was done for each of 60 million readings (a third of this pass).
     sql = f"""
-        SELECT t.i AS column, a.* EXCLUDE (parameter) FROM (
-            SELECT parameter, epoch_ms(time) // {MINUTE_MS} AS minute, count(*) AS readings,
+        SELECT t.i AS column, epoch_ms(a.minute) // {MINUTE_MS} AS minute,
+               a.* EXCLUDE (parameter, minute) FROM (
+            SELECT parameter, date_trunc('minute', time) AS minute, count(*) AS readings,
                    count(v) AS count, coalesce(sum(v), 0) AS total, min(v) AS low, max(v) AS high,
                    arg_min(v, time) AS first, arg_max(v, time) AS last,
-                   bit_or(1::BIGINT << ((epoch_ms(time) % {MINUTE_MS}) // 1000)::INTEGER) AS seconds
+                   bit_or(1::BIGINT << second(time)) AS seconds
             FROM (SELECT time, parameter, nullif({value_sql(data)}, 'NaN'::DOUBLE) AS v
                   FROM {data.readings} WHERE {where} AND parameter IS NOT NULL)
             GROUP BY ALL) a
@@ -285,11 +289,13 @@ def minute_means(data: ProductionData, columns: Sequence[DataColumn], line: str 
         _tags_table(data)
         day_where, day_params = _day_where(data, line)
         before = data.con.execute(f"""
-            SELECT t.i AS column, epoch_ms(time) // {MINUTE_MS} AS minute,
-                   coalesce(sum(v), 0) AS total, count(v) AS count
-            FROM (SELECT time, parameter, nullif({value_sql(data)}, 'NaN'::DOUBLE) AS v
-                  FROM long_raw WHERE {day_where}) JOIN long_tags t USING (parameter)
-            WHERE t.i < ? GROUP BY ALL""", [first, day_start, *day_params, len(data.columns)]).fetchnumpy()
+            SELECT t.i AS column, epoch_ms(minute) // {MINUTE_MS} AS minute, total, count FROM (
+                SELECT parameter, date_trunc('minute', time) AS minute,
+                       coalesce(sum(v), 0) AS total, count(v) AS count
+                FROM (SELECT time, parameter, nullif({value_sql(data)}, 'NaN'::DOUBLE) AS v
+                      FROM long_raw WHERE {day_where}) GROUP BY ALL)
+            JOIN long_tags t USING (parameter) WHERE t.i < ?""",
+            [first, day_start, *day_params, len(data.columns)]).fetchnumpy()
         parts.append(tuple(np.asarray(before[k]) for k in ("column", "minute", "total", "count")))
     column = np.concatenate([p[0] for p in parts]).astype(np.int64)
     order = np.argsort(column, kind="stable")
