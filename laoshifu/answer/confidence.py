@@ -74,6 +74,7 @@ class Signals:
     procedure_shown: float = 0.0
     lead_shown: float = 0.0  # a glossary definition or the master's answer to this question
     dimension_shown: float = 0.0  # the question asks a kind of number (多少秒) the answer shows
+    sentence_coverage: float = 0.0  # how much of the question the best quoted sentence covers
     semantic_similarity: float = 0.0  # hybrid mode only
     semantic_agreement: float = 0.0
 
@@ -85,8 +86,8 @@ def signals(index: Index, question: str, unit_ids: Sequence[str], top_score: flo
             named: bool, *, answer=None, wants_value: bool = False, fired: bool = False,
             semantic=None, named_quantity: bool = False, rule_matched: bool = False,
             dimension_shown: bool = False) -> Signals:
-    from .support import (answer_coverage, focused_number, missing_focus, unseen_share,
-                          value_support)
+    from .support import (answer_coverage, focused_number, missing_focus, sentence_coverage,
+                          unseen_share, value_support)
 
     extra = {}
     if answer is not None:
@@ -106,7 +107,8 @@ def signals(index: Index, question: str, unit_ids: Sequence[str], top_score: flo
             procedure_shown=float(bool(answer.procedures)),
             lead_shown=float(bool(answer.citations)
                              and answer.citations[0].kind in ("term", "qa")),
-            dimension_shown=float(dimension_shown))
+            dimension_shown=float(dimension_shown),
+            sentence_coverage=sentence_coverage(index, question, answer))
     if semantic is not None:
         extra.update(semantic_similarity=float(semantic.similarity),
                      semantic_agreement=float(semantic.agreement))

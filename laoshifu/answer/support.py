@@ -129,3 +129,23 @@ def words_covered(index: Index, question: str, text: str, known_only: bool = Fal
         return 0.0
     shown = set(index.analyzer.tokens(text))
     return sum(w in shown for w in words) / len(words)
+
+
+def sentence_coverage(index: Index, question: str, answer: Answer) -> float:
+    """How much of the question one quoted sentence speaks to: the best sentence's IDF share
+    of the question's words the knowledge base uses. A trap's answer spreads the question's
+    words over several sentences about the topic; an answer has them in one."""
+    idf = index.idf()
+    weights = {}
+    for word in dict.fromkeys(index.analyzer.words(question)):
+        column = index.vocab.ids.get(word)
+        if column is not None and column < len(idf) and not _NUMBER.match(word):
+            weights[word] = float(idf[column])
+    total = sum(weights.values())
+    if not total or not answer.sentences:
+        return 0.0
+    best = 0.0
+    for sentence in answer.sentences:
+        shown = set(index.analyzer.tokens(sentence.text))
+        best = max(best, sum(w for word, w in weights.items() if word in shown) / total)
+    return best

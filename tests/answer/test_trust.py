@@ -203,3 +203,20 @@ def test_the_english_name_tells_a_windows_stage(kb):
     assert not any(w.unit_id == "cr-reduction-cgo" for w in answer.windows)
     answer = _ask(kb, "CGO第二次冷轧压下率给多少？", threshold=0.0)
     assert any(w.unit_id == "cr-reduction-cgo" for w in answer.windows)
+
+
+def test_sentence_coverage_is_the_best_single_sentences_share(kb):
+    from laoshifu.answer.model import Answer, QuotedSentence
+    from laoshifu.answer.support import sentence_coverage
+
+    store, index_dir = kb
+    index = cache_for(store, index_dir).get("main").index
+
+    def answer(*texts):
+        return Answer("q", False, 1.0, sentences=[QuotedSentence(t, (1,)) for t in texts])
+
+    question = "脱碳炉露点偏低怎么办"
+    together = sentence_coverage(index, question, answer("脱碳炉露点偏低先查加湿器。"))
+    spread = sentence_coverage(index, question, answer("脱碳炉要看好。", "露点要稳。"))
+    assert together == pytest.approx(1.0) and spread < 0.7
+    assert sentence_coverage(index, question, answer()) == 0.0
