@@ -217,7 +217,7 @@ def unlisted_processes(text: str, windows: list[Parameter], entry: KnowledgeInde
 # other ("降温速率" is not the 升温速率 window, "加热段炉温" not the 均热段's).
 _CONTRASTS = (("升温", "降温"), ("加热", "冷却"), ("加热", "均热"), ("均热", "冷却"), ("入口", "出口"),
               ("一次", "二次"), ("一段", "二段"), ("头段", "二段"), ("内罩", "外罩"), ("上涂", "下涂"),
-              ("第一", "第二"))
+              ("第一", "第二"), ("进水", "回水"), ("供水", "回水"))
 
 
 # The same sides in a window's English name ("second-stage cold reduction").

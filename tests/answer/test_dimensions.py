@@ -77,3 +77,10 @@ def test_a_property_the_kb_never_names_is_refused(kb):
     store, index_dir = kb
     answer = ask(store, "加湿器是哪个厂家的？", record=False, index_dir=index_dir, threshold=0.0)
     assert answer.refused and "厂家" in answer.note
+
+
+def test_an_english_question_for_a_property_the_kb_never_names_is_refused(kb):
+    store, index_dir = kb
+    answer = ask(store, "Which brand of humidifier do we use?", record=False, index_dir=index_dir,
+                 threshold=0.0)
+    assert answer.refused and "品牌" in answer.note
