@@ -112,3 +112,5 @@ def _queue(store: Store, base: str, answer, actor: str, check_base: bool = True)
     queued = store.record_question(base, answer.question, question_key(answer.question),
                                    [r.unit_id for r in answer.related], actor=actor)
     answer.queued_question_id = queued.id
+    if queued.status == "dismissed":
+        answer.dismissed = queued.close_reason or "师傅看过，不在知识库范围内"

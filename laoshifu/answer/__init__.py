@@ -122,6 +122,8 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
             queued = store.record_question(base, asked, question_key(asked),
                                            [r.unit_id for r in answer.related], actor=actor)
             answer.queued_question_id = queued.id
+            if queued.status == "dismissed":
+                answer.dismissed = queued.close_reason or "师傅看过，不在知识库范围内"
     answer.question = asked
     answer.ranking = [u.id for u in ranked]
     answer.signals = evidence

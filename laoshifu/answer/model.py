@@ -79,6 +79,8 @@ class Answer:
     signals: Any = None  # the evidence behind ``confidence`` (confidence.Signals)
     readings: list[dict] = field(default_factory=list)  # readings in the question, judged
     note: str = ""  # why a refusal is not a plain "not sure" (a grade the KB lacks)
+    # The master's reason when he dismissed this question before: it is not queued again.
+    dismissed: str = ""
     semantic: Any = None  # retrieval.SemanticEvidence in hybrid mode, else None
     elapsed_ms: float = 0.0
 
@@ -98,5 +100,6 @@ class Answer:
             "ranking": list(self.ranking),
             "readings": self.readings,
             "note": self.note,
+            "dismissed": self.dismissed,
             "elapsed_ms": round(self.elapsed_ms, 2),
         }

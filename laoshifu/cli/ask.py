@@ -105,7 +105,9 @@ def render_answer(result: Answer) -> str:
         lines.append(f"不确定 (not sure) — confidence {result.confidence:.2f}")
         if result.note:
             lines.append(result.note)
-        if result.queued_question_id is not None:
+        if result.dismissed:
+            lines.append(f"师傅看过这个问题，没有收进知识库：{result.dismissed} (dismissed by the master).")
+        elif result.queued_question_id is not None:
             lines.append(f"这个问题已转给师傅 (queued for the master as question {result.queued_question_id}).")
         if result.related:
             lines.append("相关 (related):")

@@ -200,7 +200,8 @@ def render_answer(answer: Answer) -> str:
     """The answer as Markdown an assistant can quote."""
     if answer.refused:
         lines = ["不确定 (not sure). " + (answer.note or "") +
-                 ("这个问题已转给师傅 (queued for the master)." if answer.queued_question_id else "")]
+                 (f"师傅看过这个问题，没有收进知识库：{answer.dismissed}" if answer.dismissed else
+                  "这个问题已转给师傅 (queued for the master)." if answer.queued_question_id else "")]
         if answer.related:
             lines.append("相关 (related): " + "；".join(f"{r.title} ({r.unit_id})" for r in answer.related))
         return "\n".join(lines)

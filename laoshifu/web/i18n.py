@@ -36,6 +36,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ask.submit": ("提问", "Ask"),
     "ask.not_sure": ("这个问题我没有把握回答。", "I am not sure about this one."),
     "ask.queued": ("问题已转给师傅，答复后就能查到。", "Your question went to the master; the answer will appear here once given."),
+    "ask.dismissed": ("师傅看过这个问题，没有收进知识库：{reason}", "The master has seen this question and left it out of the knowledge base: {reason}"),
     "ask.related": ("可能相关的知识", "Possibly related"),
     "ask.sources": ("出处", "Sources"),
     "ask.windows": ("工艺窗口", "Operating windows"),

@@ -35,3 +35,14 @@ def test_refusals(cli):
     assert itself.returncode == 2 and "cannot be merged into itself" in itself.stderr
     missing = cli("dismiss", "999", "--reason", "无关")
     assert missing.returncode == 2 and "no question 999" in missing.stderr
+
+
+def test_a_dismissed_question_asked_again_says_the_master_saw_it(cli):
+    cli("ask", "--json", "食堂几点开饭")
+    qid = str(_queued(cli)["食堂几点开饭"])
+    assert cli("dismiss", qid, "--reason", "与工艺无关").returncode == 0
+    again = cli("ask", "食堂几点开饭")
+    assert "师傅看过这个问题，没有收进知识库：与工艺无关" in again.stdout
+    assert "已转给师傅" not in again.stdout
+    assert json.loads(cli("ask", "--json", "食堂几点开饭").stdout)["dismissed"] == "与工艺无关"
+    assert "食堂几点开饭" not in _queued(cli)  # still out of the queue

@@ -205,3 +205,14 @@ def test_merging_needs_a_chosen_question(world):
     assert done.status_code == 400
     assert "请选出它重复的那个问题" in _article(done.text, dup.id)
     assert world.store.get_question("main", dup.id).status == "open"
+
+
+def test_asking_a_dismissed_question_again_shows_the_masters_reason(world):
+    q = _queue(world.store, OFF_TOPIC)
+    asking.dismiss(world.store, "main", q.id, "与工艺无关", _user(world.store, "wang"))
+    client = world.login("xiao")
+    page = client.get("/ask")
+    answer = client.post("/ask", data={"question": OFF_TOPIC, "base": "main", "csrf": csrf_of(page.text)})
+    assert answer.status_code == 200
+    assert "师傅看过这个问题，没有收进知识库：与工艺无关" in answer.text
+    assert "问题已转给师傅" not in answer.text
