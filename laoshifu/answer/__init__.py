@@ -70,7 +70,8 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
     slots = read_slots(intent.text, list(intent.mentions), entry)
     diagnosis = diagnose_readings(slots, entry, intent.processes)
     ranked, windows, rule, procedure = _rank(question, intent, entry, unit_hits, slots, diagnosis)
-    uncovered = _uncovered(intent, slots, entry) if not windows else _elsewhere(intent, windows, entry)
+    uncovered = _uncovered(intent, slots, entry, ranked) if not windows else \
+        _elsewhere(intent, windows, entry)
     if not windows and not uncovered and diagnosis is None and intent.wants_value and intent.foreign:
         uncovered = _not_in_process(intent, entry)
     semantic = semantic_evidence(asked, entry, ranked[0].id if ranked else None)
@@ -211,12 +212,20 @@ def _reason(question: str, intent: Intent, entry: KnowledgeIndex, ranked: list[U
     return best[2] if best and best[0] >= 0.5 else None
 
 
-def _uncovered(intent: Intent, slots: Slots, entry: KnowledgeIndex) -> str:
+def _uncovered(intent: Intent, slots: Slots, entry: KnowledgeIndex,
+               ranked: list[Unit] = ()) -> str:
     """When a value question names a grade or thickness that none of the parameter's
-    windows is for, say what the knowledge base does have instead of another's number."""
-    if not (intent.quantities and (slots.grade or slots.thickness)):
+    windows is for, say what the knowledge base does have instead of another's number.
+    The parameter is the one the question names, or else the one retrieval puts first."""
+    if not (slots.grade or slots.thickness):
         return ""
-    key = intent.quantities[0]
+    if intent.quantities:
+        key = intent.quantities[0]
+    else:
+        found = parameter_ranked(intent, list(ranked)) if intent.wants_value else None
+        if found is None:
+            return ""
+        key = quantity_key(found.process, found.name)
     if intent.processes and entry.vocabulary.processes.get(key) not in intent.processes:
         return ""
     params = entry.vocabulary.parameters.get(key, [])

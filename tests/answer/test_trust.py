@@ -220,3 +220,10 @@ def test_sentence_coverage_is_the_best_single_sentences_share(kb):
     spread = sentence_coverage(index, question, answer("脱碳炉要看好。", "露点要稳。"))
     assert together == pytest.approx(1.0) and spread < 0.7
     assert sentence_coverage(index, question, answer()) == 0.0
+
+
+def test_a_grade_the_found_windows_are_not_for_is_refused_with_what_the_kb_has(kb):
+    # No parameter name in the question: retrieval finds 渗氮's 炉温, whose only window is HiB's.
+    answer = _ask(kb, "CGO料渗氮温度控多少？", threshold=0.0)
+    assert answer.refused
+    assert "HiB" in answer.note and "CGO" in answer.note
