@@ -42,7 +42,8 @@ _REASON = re.compile(r"为什么|为啥|为何|干嘛|图个啥|图啥|原因|�
 # Questions asking what a term means.
 _DEFINITION = re.compile(r"什么是|是什么|啥是|是啥|什么意思|啥意思|指的是|指什么|含义|定义|干啥的|干嘛的|干嘛用|"
                          r"干什么的|干什么用|做什么用|有什么用|有啥用|起什么作用|起啥作用|啥样|什么样|"
-                         r"啥区别|什么区别|差在哪|怎么读|what is|what's|what does|meaning|stand for|mean\b")
+                         r"啥区别|什么区别|差在哪|怎么读|是个什么|是个啥|什么量|什么毛病|啥毛病|什么东西|啥东西|"
+                         r"what is|what's|what does|meaning|stand for|mean\b")
 
 
 @dataclass(frozen=True)
@@ -81,9 +82,22 @@ def _tables(entry: KnowledgeIndex) -> tuple[PhraseTable, PhraseTable, PhraseTabl
     for alias, process in process_aliases(entry).items():
         process_spellings.setdefault(alias, process)
     quantity_spellings = {normalize(s): keys for s, keys in entry.vocabulary.spellings.items()}
+    abbreviations = set()
+    for spelling, keys in list(quantity_spellings.items()):
+        short = _abbreviation(spelling)
+        if short and short not in quantity_spellings and short not in term_spellings:
+            quantity_spellings[short] = keys
+            abbreviations.add(short)
+    entry.extras["quantity_abbreviations"] = abbreviations
     tables = (PhraseTable(process_spellings), PhraseTable(quantity_spellings), PhraseTable(term_spellings))
     entry.extras["phrase_tables"] = tables
     return tables
+
+
+def _abbreviation(name: str) -> str:
+    """The shop's short form of a four-character name made of two words: 冷却速度 → 冷速,
+    氢气比例 → 氢比 (each word's first character)."""
+    return name[0] + name[2] if len(name) == 4 and all("\u4e00" <= c <= "\u9fff" for c in name) else ""
 
 
 _LINE = re.compile(r"\(([A-Za-z]{2,6})\)")
@@ -123,6 +137,11 @@ def read_intent(question: str, entry: KnowledgeIndex) -> Intent:
     process_table, quantity_table, _terms = _tables(entry)
     processes = frozenset(process_table.phrases[p] for _s, _e, p in process_table.find(text))
     matches = sorted(quantity_table.find(text), key=lambda m: -(m[1] - m[0]))
+    short = entry.extras.get("quantity_abbreviations", set())
+    if any(m[2] in short for m in matches):
+        # 冷速 is 冷却速度 when it is a word of its own, not in 进水温度's "水温"
+        bounds = entry.index.analyzer.word_bounds(text)
+        matches = [m for m in matches if m[2] not in short or (m[0] in bounds and m[1] in bounds)]
     found: list[str] = []
     foreign: list[str] = []
     mentions = []
@@ -195,7 +214,9 @@ _WHERE = re.compile(r"^在\||\|[里中内上]$")
 def term_named(intent: Intent, entry: KnowledgeIndex) -> Term | None:
     """The glossary term a "what is X" question names (longest spelling wins)."""
     table = _tables(entry)[2]
-    matches = sorted(table.find(intent.text), key=lambda m: -(m[1] - m[0]))
+    # Longest first; of equal length the later one: a Chinese compound's head comes last
+    # (底层花脸 is a kind of 花脸).
+    matches = sorted(table.find(intent.text), key=lambda m: (-(m[1] - m[0]), -m[0]))
     # "AlN在取向硅钢里是干啥的": the term after 在 (or before 里) is where, not what is asked.
     subjects = [m for m in matches if not _WHERE.search(intent.text[max(0, m[0] - 1):m[0]] + "|"
                                                         + intent.text[m[1]:m[1] + 1])]

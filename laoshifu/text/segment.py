@@ -135,6 +135,15 @@ class Analyzer:
             out.extend(self._bigrams(text))
         return out
 
+    def word_bounds(self, text: str) -> set[int]:
+        """Where the segmenter puts word boundaries in ``text`` (already normalised), as
+        character offsets: a short form found across two words is not that word."""
+        bounds, at = {0}, 0
+        for word in self._jieba.cut(text):
+            at += len(word)
+            bounds.add(at)
+        return bounds
+
     def words(self, text: str) -> list[str]:
         """Content words of ``text`` (no bigrams): what a question is about, word by word."""
         text = normalize(text)

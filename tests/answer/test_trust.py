@@ -227,3 +227,16 @@ def test_a_grade_the_found_windows_are_not_for_is_refused_with_what_the_kb_has(k
     answer = _ask(kb, "CGO料渗氮温度控多少？", threshold=0.0)
     assert answer.refused
     assert "HiB" in answer.note and "CGO" in answer.note
+
+
+def test_a_short_form_of_a_parameter_name_finds_its_window_only_as_a_word(kb):
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+    assert read_intent("常化冷速给多少？", entry).quantities == ("常化:冷却速度",)
+    # 水温 (水浴温度's short form) across 进水/温度 is not that parameter
+    assert "脱碳退火:加湿水温" not in read_intent("冷却水进水温度多少", entry).quantities
+
+
+def test_a_what_kind_of_thing_question_gets_the_head_term(kb):
+    answer = _ask(kb, "底层花脸到底是个什么毛病？", threshold=0.0)
+    assert answer.citations[0].title == "花脸"
