@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import queue
+import threading
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Iterable
@@ -145,6 +147,47 @@ def _insert_rows(conn: Connection, table, rows: list[dict]) -> None:
             conn.exec_driver_sql(compiled.string, [values(row) for row in rows])
             return
     conn.execute(statement, rows)
+
+
+class _RowWriter:
+    """New rows of an import written batch by batch, on a second thread when ``threaded``:
+    SQLite writes without holding the GIL, so writing one batch and making the next (JSON,
+    hashes) overlap on two cores. Otherwise each batch is written at once, here."""
+
+    def __init__(self, conn: Connection, threaded: bool):
+        self.conn = conn
+        self.error: BaseException | None = None
+        self.queue: queue.Queue | None = queue.Queue(maxsize=4) if threaded else None
+        if self.queue is not None:
+            self.thread = threading.Thread(target=self._run, name="import-writer", daemon=True)
+            self.thread.start()
+
+    def put(self, table, rows: list[dict]) -> None:
+        if not rows:
+            return
+        if self.queue is None:
+            _insert_rows(self.conn, table, rows)
+            return
+        if self.error is not None:
+            raise self.error
+        self.queue.put((table, rows))
+
+    def _run(self) -> None:
+        while (item := self.queue.get()) is not None:  # type: ignore[union-attr]
+            if self.error is None:  # after a failure, batches are taken and dropped
+                try:
+                    _insert_rows(self.conn, *item)
+                except BaseException as exc:  # noqa: BLE001 - raised in the caller's thread
+                    self.error = exc
+
+    def close(self, raising: bool = True) -> None:
+        """Wait for every batch put; raise what the writing raised."""
+        if self.queue is not None:
+            self.queue.put(None)
+            self.thread.join()
+            self.queue = None
+        if self.error is not None and raising:
+            raise self.error
 
 
 def _reordered(conn: Connection, base: str, units: list[Unit], existing: dict,
@@ -324,43 +367,43 @@ class UnitsMixin:
             v = schema.unit_versions
             latest = dict(conn.execute(select(v.c.id, func.max(v.c.version)).where(
                 v.c.base == base).group_by(v.c.id)).all())
-            new_rows, new_versions, moved = [], [], []
+            new_rows, new_versions, moved, pointers = [], [], [], []
             seen = set()
-            written = [_written(unit) for unit in units]  # each unit's hash and payload, once
+            # Each unit's hash and payload are made once: first for the sections that may
+            # only have moved, then, in the loop, for the rest.
+            written = {u.id: _written(u) for u in units
+                       if u.id in existing and "order" in u.__dataclass_fields__}
             reordered = _reordered(conn, base, units, existing,
-                                   {unit.id: w[0] for unit, w in zip(units, written)})
+                                   {unit_id: w[0] for unit_id, w in written.items()})
             contested: dict[str, bool] = {}  # id -> removed from the folder
-            for unit, (folder_hash, payload) in zip(units, written):
-                seen.add(unit.id)
-                old = existing.get(unit.id)
-                if old is None:
-                    report.created.append(unit.id)
-                    new_rows.append({**_unit_row(unit, base, 1, origin, at, at, (folder_hash, payload)),
-                                     "import_hash": folder_hash})
-                    new_versions.append(_version_row(unit, base, 1, actor, at, "import",
-                                                     written=(folder_hash, payload)))
-                elif old.content_hash != folder_hash and unit.id not in reordered:
-                    if old.import_hash != old.content_hash and on_conflict != "theirs":
-                        contested[unit.id] = False
-                        continue
-                    report.updated.append(unit.id)
-                    version = latest.get(unit.id, old.version) + 1
-                    moved.append({**_unit_row(unit, base, version, origin, old.created_at, at,
-                                              (folder_hash, payload)), "import_hash": folder_hash})
-                    new_versions.append(_version_row(unit, base, version, actor, at, "import",
-                                                     written=(folder_hash, payload)))
-                else:
-                    report.unchanged.append(unit.id)
-                    if (old.source_file, old.source_line, old.origin, old.import_hash) != (
-                            unit.source_file, unit.source_line, origin, folder_hash) \
-                            or unit.id in reordered:
-                        # Same words, moved within the folder: keep the pointer right (the
-                        # payload too, which show and citations read), no new version.
-                        conn.execute(update(schema.units).where(and_(
-                            schema.units.c.base == base, schema.units.c.id == unit.id)).values(
-                            source_file=unit.source_file, source_line=unit.source_line, origin=origin,
-                            payload=payload, content_hash=folder_hash,
-                            import_hash=folder_hash))
+            if not dry_run:
+                self.ensure_base(conn, base, actor)
+            # New rows are written while the next are made (a conflict found later rolls
+            # the whole transaction back, so nothing of a refused import is kept).
+            writer = _RowWriter(conn, threaded=not dry_run and self.dialect == "sqlite"
+                                and len(units) >= 2 * batch)
+            try:
+                for unit in units:
+                    if len(new_versions) >= batch and not dry_run:
+                        writer.put(schema.units, new_rows)
+                        writer.put(schema.unit_versions, new_versions)
+                        new_rows, new_versions = [], []
+                    self._classify(unit, written.pop(unit.id, None) or _written(unit), existing,
+                                   latest, reordered, origin, actor, at, on_conflict, report,
+                                   contested, new_rows, new_versions, moved, pointers)
+                    seen.add(unit.id)
+                if not dry_run:
+                    writer.put(schema.units, new_rows)
+                    writer.put(schema.unit_versions, new_versions)
+            except BaseException:
+                writer.close(raising=False)  # the first error is the one to tell
+                raise
+            writer.close()
+            for unit_id, values in pointers:
+                # Same words, moved within the folder: keep the pointer right (the payload
+                # too, which show and citations read), no new version.
+                conn.execute(update(schema.units).where(and_(
+                    schema.units.c.base == base, schema.units.c.id == unit_id)).values(**values))
             for unit_id, old in existing.items():
                 if same_origin(old.origin) and unit_id not in seen and old.status != "retired":
                     if old.import_hash != old.content_hash and on_conflict != "theirs":
@@ -374,14 +417,9 @@ class UnitsMixin:
             if dry_run:
                 conn.rollback()
                 return report
-            self.ensure_base(conn, base, actor)
-            for start in range(0, len(new_rows), batch):
-                _insert_rows(conn, schema.units, new_rows[start:start + batch])
             for row in moved:
                 conn.execute(update(schema.units).where(and_(
                     schema.units.c.base == base, schema.units.c.id == row["id"])).values(**row))
-            for start in range(0, len(new_versions), batch):
-                _insert_rows(conn, schema.unit_versions, new_versions[start:start + batch])
             for unit_id in report.retired:
                 self._set_status(conn, base, unit_id, "retired", actor, "import",
                                  "no longer in the imported folder")
@@ -394,6 +432,41 @@ class UnitsMixin:
                 self.audit(conn, actor, "import", base=base, target=origin, detail=report.to_dict())
                 self.bump_version(conn)
         return report
+
+    @staticmethod
+    def _classify(unit: Unit, written: tuple[str, str], existing: dict, latest: dict,
+                  reordered: set[str], origin: str, actor: str, at: str, on_conflict: str,
+                  report: ImportReport, contested: dict[str, bool], new_rows: list,
+                  new_versions: list, moved: list, pointers: list) -> None:
+        """One unit of an import: new, changed (a new version, or a conflict), or the same
+        words (perhaps moved in the folder: its pointer is updated)."""
+        base = report.base
+        folder_hash, payload = written
+        old = existing.get(unit.id)
+        if old is None:
+            report.created.append(unit.id)
+            new_rows.append({**_unit_row(unit, base, 1, origin, at, at, written),
+                             "import_hash": folder_hash})
+            new_versions.append(_version_row(unit, base, 1, actor, at, "import", written=written))
+        elif old.content_hash != folder_hash and unit.id not in reordered:
+            if old.import_hash != old.content_hash and on_conflict != "theirs":
+                contested[unit.id] = False
+                return
+            report.updated.append(unit.id)
+            version = latest.get(unit.id, old.version) + 1
+            moved.append({**_unit_row(unit, base, version, origin, old.created_at, at, written),
+                          "import_hash": folder_hash})
+            new_versions.append(_version_row(unit, base, version, actor, at, "import",
+                                             written=written))
+        else:
+            report.unchanged.append(unit.id)
+            if (old.source_file, old.source_line, old.origin, old.import_hash) != (
+                    unit.source_file, unit.source_line, origin, folder_hash) \
+                    or unit.id in reordered:
+                pointers.append((unit.id, {"source_file": unit.source_file,
+                                           "source_line": unit.source_line, "origin": origin,
+                                           "payload": payload, "content_hash": folder_hash,
+                                           "import_hash": folder_hash}))
 
     def save_unit(self: Store, base: str, unit: Unit, actor: str, change: str = "edit",
                   comment: str = "", expected_version: int | None = None) -> Unit:

@@ -48,3 +48,47 @@ def test_rows_missing_a_column_with_a_default_still_get_it(store):
         got = conn.execute(select(schema.unit_versions.c.id, schema.unit_versions.c.comment,
                                   schema.unit_versions.c.changed_by)).all()
     assert sorted(got) == [("n1", "", ""), ("n2", "", "")]
+
+
+def _rows(store):
+    with store.read() as conn:
+        units = conn.execute(select(schema.units).order_by(schema.units.c.id)).all()
+        versions = conn.execute(select(schema.unit_versions).order_by(
+            schema.unit_versions.c.id, schema.unit_versions.c.version)).all()
+    drop = {"created_at", "updated_at", "changed_at"}
+    return ([{k: v for k, v in r._mapping.items() if k not in drop} for r in units],
+            [{k: v for k, v in r._mapping.items() if k not in drop} for r in versions])
+
+
+def test_writing_on_a_second_thread_stores_the_same_rows(tmp_path):
+    from laoshifu.store import Store
+
+    units = read_folder(EXAMPLE).units
+    one = Store.open(f"sqlite:///{tmp_path / 'one.db'}")
+    two = Store.open(f"sqlite:///{tmp_path / 'two.db'}")
+    first = one.apply_import("main", units, origin="folder:kb", actor="t")  # one batch, here
+    second = two.apply_import("main", units, origin="folder:kb", actor="t", batch=25)  # threaded
+    assert first.to_dict() == second.to_dict() and len(second.created) == len(units)
+    assert _rows(one) == _rows(two)
+
+
+def test_a_failed_batch_on_the_writing_thread_fails_the_import_and_keeps_nothing(store, monkeypatch):
+    from laoshifu.store import units as store_units
+
+    units = read_folder(EXAMPLE).units
+    real, calls = store_units._insert_rows, []
+
+    def failing(conn, table, rows):
+        calls.append(len(rows))
+        if len(calls) == 5:
+            raise OSError("disk full")
+        real(conn, table, rows)
+    monkeypatch.setattr(store_units, "_insert_rows", failing)
+    try:
+        store.apply_import("main", units, origin="folder:kb", actor="t", batch=25)
+    except OSError as exc:
+        assert str(exc) == "disk full"
+    else:
+        raise AssertionError("the import did not fail")
+    assert len(calls) == 5  # nothing written after the failure, and nothing hung
+    assert store.list_units("main", statuses=None) == [] and _rows(store) == ([], [])
