@@ -21,8 +21,9 @@ _FAULT = re.compile(r"怎么办|咋办|怎么处理|如何处理|怎么弄|咋�
                     r"过高|过低|超标|超了|超限|不够|不足|掉了|老是|总是|泄漏|漏气|漏水|着火|起火|停电|跑偏|"
                     r"结垢|粘结|what to do|what should|alarm|leak|fire")
 # Questions asking for a value or window.
-_VALUE = re.compile(r"多少|范围|控制在|几度|多高|多低|多大|多快|多长|几个|窗口|上限|下限|目标|标准|区间|"
-                    r"几(?:克|秒|分钟|小时|米|毫米|丝|成|倍|遍|次|帕|兆帕|千帕|特)|"
+# (好几度, 好几个 say "several", they do not ask)
+_VALUE = re.compile(r"多少|范围|控制在|(?<!好)几度|多高|多低|多大|多快|多长|(?<!好)几个|窗口|上限|下限|目标|"
+                    r"标准|区间|(?<!好)几(?:克|秒|分钟|小时|米|毫米|丝|成|倍|遍|次|帕|兆帕|千帕|特)|"
                     r"how much|how many|how high|range|limit|what temperature|target|window")
 
 

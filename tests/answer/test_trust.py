@@ -240,3 +240,10 @@ def test_a_short_form_of_a_parameter_name_finds_its_window_only_as_a_word(kb):
 def test_a_what_kind_of_thing_question_gets_the_head_term(kb):
     answer = _ask(kb, "底层花脸到底是个什么毛病？", threshold=0.0)
     assert answer.citations[0].title == "花脸"
+
+
+def test_several_degrees_is_not_a_question_about_a_value(kb):
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+    assert not read_intent("露点仪读数突然掉了好几度，为啥？", entry).wants_value
+    assert read_intent("露点控几度？", entry).wants_value
