@@ -38,6 +38,7 @@ _ASKS: dict[str, str] = {
     "flow": r"多少(?:m3/h|m³/h|立方)|几(?:个)?(?:立方|方)(?!向)",
     "count": r"几台|多少台|几根|多少根|装几个|用多少炉|用几炉|多少炉次|how many (?:units|sensors|detectors|heats)",
     "money": r"多少钱|什么价|价格|how much does .* cost",
+    "person": r"是谁|谁是|哪位|谁来|谁负责|谁管|谁值班|(?<![a-z])who(?![a-z])",
 }
 _TIME_LENGTH = re.compile(r"(?:时间|时长|周期|寿命)[^，,。?？]{0,4}多长")
 _ASK_PATTERNS = {dim: re.compile(p) for dim, p in _ASKS.items()}
@@ -55,6 +56,10 @@ _SHOWN: dict[str, str] = {
     "flow": rf"{_NUM}\s*(?:m3/h|m³/h|nm3|立方)",
     "count": rf"{_NUM}\s*(?:台|根|个|套|只|处|炉|次)",
     "money": rf"{_NUM}\s*(?:元|块|万元)",
+    # a person by name: a surname and how the shop calls him (王师傅, 李工)
+    "person": r"[王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+              r"苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚"
+              r"邵万钱严武戴莫孔汤](?:师傅|工(?![艺序作])|班长|主任|经理|总(?![是之结]))",
 }
 _SHOWN_PATTERNS = {dim: re.compile(p) for dim, p in _SHOWN.items()}
 
@@ -71,7 +76,7 @@ _UNIT_DIMENSION = {
 
 NAMES_ZH = {"time": "时间", "length": "尺寸", "pressure": "压力", "temperature": "温度",
             "rate": "升降温速度", "fraction": "含量或比例", "power": "功率", "flow": "流量",
-            "count": "数量", "money": "价格"}
+            "count": "数量", "money": "价格", "person": "人名"}
 
 
 def asked_dimensions(text: str) -> set[str]:
@@ -117,6 +122,8 @@ def missing_dimension(text: str, answer: Answer) -> str:
 def dimension_note(dimension: str, answer: Answer) -> str:
     """Why the answer is withheld: what was asked for, and what the knowledge base has."""
     asked = NAMES_ZH.get(dimension, dimension)
+    if dimension == "person":
+        return "知识库里没有讲到这个问题问的是哪个人。"
     have = "、".join(dict.fromkeys(f"{w.process}{w.name}" for w in answer.windows))
     if have:
         return f"知识库里有{have}的窗口，没有这个问题要的{asked}数值。"

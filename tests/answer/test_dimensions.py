@@ -84,3 +84,9 @@ def test_an_english_question_for_a_property_the_kb_never_names_is_refused(kb):
     answer = ask(store, "Which brand of humidifier do we use?", record=False, index_dir=index_dir,
                  threshold=0.0)
     assert answer.refused and "品牌" in answer.note
+
+
+def test_a_question_for_a_person_needs_a_name_in_the_answer():
+    roles = _answer(["这些情况要报告调度和值班工程师。"])
+    assert missing_dimension(normalize("今天的值班工程师是谁"), roles) == "person"
+    assert missing_dimension(normalize("资料是哪位师傅整理的"), _answer(["这本手册是王师傅整理的。"])) == ""
