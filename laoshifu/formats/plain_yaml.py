@@ -41,18 +41,18 @@ def read_plain(text: str, first_line: int, is_text: Callable[[str], bool]
     i, n = 0, len(rows)
     while i < n:
         row = rows[i]
-        if not row.strip(" "):
-            i += 1
-            continue
         match = _KEY.match(row)
         if match is None:
-            return None
-        key, raw = match.group(1), match.group(2)
+            if row.strip(" "):
+                return None
+            i += 1  # a blank line
+            continue
+        key, raw = match.groups()
         if key in data or not is_text(key):
             return None
         line = first_line + i
         lines[key] = line
-        value = (raw or "").rstrip(" ")
+        value = raw.rstrip(" ") if raw else ""
         i += 1
         if not value:
             items, i = _block_items(rows, i, is_text)
@@ -69,8 +69,9 @@ def read_plain(text: str, first_line: int, is_text: Callable[[str], bool]
                 return None
             data[key] = items
         else:
-            if not _plain(value, is_text):
-                return None
+            if (value[0] in _INDICATORS or ": " in value or " #" in value
+                    or value[-1] == ":" or not is_text(value)):
+                return None  # more than plain text (as ``_plain``, written out: most values)
             data[key] = value
             values[key] = (line, match.start(2) + 1)
     return (data, lines, values) if data else None

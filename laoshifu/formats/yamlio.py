@@ -62,12 +62,17 @@ def parse_yaml(text: str, file: str, first_line: int = 1) -> tuple[Any, dict, li
     return data, _lines(node, first_line), []
 
 
-@lru_cache(maxsize=4096)  # keys and kinds come again in every unit
 def _is_text(plain: str) -> bool:
     """Whether the parser reads this plain (unquoted) scalar as a string, by its rules."""
     resolvers = _Loader.yaml_implicit_resolvers
     if plain[0] not in resolvers and None not in resolvers:
         return True  # most text: no rule starts with its first character (a CJK one)
+    return _by_rules(plain)
+
+
+@lru_cache(maxsize=4096)  # keys, kinds and ids' first letters come again in every unit
+def _by_rules(plain: str) -> bool:
+    resolvers = _Loader.yaml_implicit_resolvers
     return not any(regexp.match(plain) for _tag, regexp in
                    (*resolvers.get(plain[0], ()), *resolvers.get(None, ())))
 
