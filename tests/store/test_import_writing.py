@@ -92,3 +92,23 @@ def test_a_failed_batch_on_the_writing_thread_fails_the_import_and_keeps_nothing
         raise AssertionError("the import did not fail")
     assert len(calls) == 5  # nothing written after the failure, and nothing hung
     assert store.list_units("main", statuses=None) == [] and _rows(store) == ([], [])
+
+
+def test_a_new_store_has_16_kb_pages_and_an_older_store_keeps_its_own(tmp_path):
+    import sqlite3
+
+    from laoshifu.store import Store
+
+    Store.open(f"sqlite:///{tmp_path / 'new.db'}").close()
+    with sqlite3.connect(tmp_path / "new.db") as conn:
+        assert conn.execute("PRAGMA page_size").fetchone() == (16384,)
+    with sqlite3.connect(tmp_path / "old.db") as conn:  # as stores were made before
+        conn.execute("PRAGMA page_size=4096")
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("CREATE TABLE early (x)")
+    old = Store.open(f"sqlite:///{tmp_path / 'old.db'}")
+    old.apply_import("main", read_folder(EXAMPLE).units[:5], origin="folder:kb", actor="t")
+    assert len(old.list_units("main")) == 5
+    old.close()
+    with sqlite3.connect(tmp_path / "old.db") as conn:
+        assert conn.execute("PRAGMA page_size").fetchone() == (4096,)
