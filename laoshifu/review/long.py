@@ -19,7 +19,9 @@ from typing import Sequence
 
 import numpy as np
 
-from .load import DataColumn, DataIssue, ProductionData, _literal, line_filter, linear_conversion
+from .load import (
+    DataColumn, DataIssue, ProductionData, _literal, line_filter, linear_conversion, numeric_arrays,
+)
 from .windows import Bounds
 
 MINUTE_MS = 60_000
@@ -240,15 +242,15 @@ def fetch_long(data: ProductionData, sql_columns: Sequence[str], line: str | Non
     if wanted:
         day_where, day_params = _day_where(data, line)
         # In the files' order (no ORDER BY) when the first row of a repeated time counts.
-        got = data.con.execute(f"""
+        got = numeric_arrays(data.con, f"""
             SELECT list_position(?::VARCHAR[], parameter) AS column, epoch_ms(time) AS time,
-                   {value_sql(data)} AS v FROM {data.readings}
+                   {value_sql(data)}::DOUBLE AS v FROM {data.readings}
             WHERE {day_where} AND parameter IN ({_in_list([c.source for c in wanted])})
             {"" if first_row else "ORDER BY 1, 2"}""",
-            [[c.source for c in wanted], start, end, *day_params]).fetchnumpy()
+            [[c.source for c in wanted], start, end, *day_params])
         column = np.asarray(got["column"], dtype=np.int64)
         at_ms = np.asarray(got["time"], dtype=np.int64)
-        values = np.ma.filled(np.ma.asarray(got["v"], dtype=float), np.nan)
+        values = np.asarray(got["v"], dtype=float)
         if first_row:
             column, at_ms, values = _first_readings(column, at_ms, values)
         for k, c in enumerate(wanted, start=1):
