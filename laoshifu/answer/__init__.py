@@ -74,7 +74,7 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
         _elsewhere(intent, windows, entry)
     if not windows and not uncovered and diagnosis is None and intent.wants_value and intent.foreign:
         uncovered = _not_in_process(intent, entry)
-    semantic = semantic_evidence(asked, entry, ranked[0].id if ranked else None)
+    semantic = semantic_evidence(question, entry, ranked[0].id if ranked else None)
     # Compose first (cheap), then judge the answer the apprentice would read: retrieval
     # finds a topic, but only the shown sentences and windows can answer the question.
     draft = None
