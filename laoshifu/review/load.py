@@ -605,7 +605,7 @@ def fetch(data: ProductionData, sql_columns: Sequence[str], line: str | None, st
 
         return fetch_long(data, sql_columns, line, start, end)
     where, params = line_filter(data, line)
-    cols = ", ".join(f"coalesce({c}, 'NaN'::DOUBLE) AS {c}" for c in sql_columns)
+    cols = ", ".join(sql_columns)  # NULL comes out as NaN (numeric_arrays)
     select = "epoch_ms(time) AS time" + (f", {cols}" if cols else "")
     qualify = " QUALIFY row_number() OVER (PARTITION BY time ORDER BY file, row) = 1" if dedupe else ""
     sql = (f"SELECT {select} FROM {data.relation} WHERE time >= ?::TIMESTAMP AND time < ?::TIMESTAMP"
