@@ -74,6 +74,8 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
         _elsewhere(intent, windows, entry)
     if not windows and not uncovered and diagnosis is None and intent.wants_value and intent.foreign:
         uncovered = _not_in_process(intent, entry)
+    if not windows and not uncovered and diagnosis is None and intent.wants_value:
+        uncovered = _other_side(intent, slots, entry)
     semantic = semantic_evidence(question, entry, ranked[0].id if ranked else None)
     # Compose first (cheap), then judge the answer the apprentice would read: retrieval
     # finds a topic, but only the shown sentences and windows can answer the question.
@@ -246,6 +248,16 @@ def _elsewhere(intent: Intent, windows: list[Parameter], entry: KnowledgeIndex) 
     name = windows[0].name
     have = "、".join(dict.fromkeys(p.process for p in windows))
     return f"知识库里{name}的窗口只有{have}的，没有{'、'.join(other)}的。"
+
+
+def _other_side(intent: Intent, slots: Slots, entry: KnowledgeIndex) -> str:
+    """The named parameter's windows are all for the other side of what the question says
+    (第二次冷轧's 压下率 when it asks the first): say so rather than quote something else."""
+    params = [p for p in parameters_for(intent, entry, []) if window_covers(p, slots)]
+    if not params or not all(contrasts(intent.text, p) for p in params):
+        return ""
+    have = "；".join(dict.fromkeys(p.english or p.name for p in params))
+    return f"知识库里{params[0].name}的窗口是另一段的（{have}），没有这个问题问的那一段的。"
 
 
 def _not_in_process(intent: Intent, entry: KnowledgeIndex) -> str:

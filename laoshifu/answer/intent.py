@@ -138,6 +138,10 @@ def read_intent(question: str, entry: KnowledgeIndex) -> Intent:
     process_table, quantity_table, _terms = _tables(entry)
     processes = frozenset(process_table.phrases[p] for _s, _e, p in process_table.find(text))
     matches = sorted(quantity_table.find(text), key=lambda m: -(m[1] - m[0]))
+    # 张力 inside 张力涂层 (a glossary term) is not the tension parameter
+    terms = [(s, e) for s, e, spelling in _terms.find(text) if spelling not in quantity_table.phrases]
+    matches = [m for m in matches if not any(s <= m[0] and m[1] <= e and e - s > m[1] - m[0]
+                                             for s, e in terms)]
     short = entry.extras.get("quantity_abbreviations", set())
     if any(m[2] in short for m in matches):
         # 冷速 is 冷却速度 when it is a word of its own, not in 进水温度's "水温"

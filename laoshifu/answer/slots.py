@@ -217,12 +217,15 @@ def unlisted_processes(text: str, windows: list[Parameter], entry: KnowledgeInde
 # other ("降温速率" is not the 升温速率 window, "加热段炉温" not the 均热段's).
 _CONTRASTS = (("升温", "降温"), ("加热", "冷却"), ("加热", "均热"), ("均热", "冷却"), ("入口", "出口"),
               ("一次", "二次"), ("一段", "二段"), ("头段", "二段"), ("内罩", "外罩"), ("上涂", "下涂"),
-              ("第一", "第二"), ("进水", "回水"), ("供水", "回水"))
+              ("第一", "第二"), ("进水", "回水"), ("供水", "回水"),
+              # the stages of the high-temperature anneal's cycle
+              ("低温", "二次再结晶"), ("脱水", "二次再结晶"), ("净化", "二次再结晶"), ("冷却", "二次再结晶"))
 
 
 # The same sides in a window's English name ("second-stage cold reduction").
 _CONTRAST_ENGLISH = {"first": "一次", "second": "二次", "heating": "加热", "cooling": "冷却",
-                     "soaking": "均热", "entry": "入口", "exit": "出口"}
+                     "soaking": "均热", "entry": "入口", "exit": "出口", "secondary": "二次再结晶",
+                     "purification": "净化", "dewatering": "脱水"}
 
 
 def contrasts(text: str, param: Parameter) -> bool:

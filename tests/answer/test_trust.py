@@ -247,3 +247,18 @@ def test_several_degrees_is_not_a_question_about_a_value(kb):
     entry = cache_for(store, index_dir).get("main")
     assert not read_intent("露点仪读数突然掉了好几度，为啥？", entry).wants_value
     assert read_intent("露点控几度？", entry).wants_value
+
+
+def test_a_stage_the_window_is_not_for_is_refused(kb):
+    # 升温速率's windows are for the secondary-recrystallization range, not the low stage.
+    answer = _ask(kb, "Hi-B低温段升温速率给多少？", threshold=0.0)
+    assert answer.refused and "另一段" in answer.note
+    answer = _ask(kb, "Hi-B二次再结晶段升温速率给多少？", threshold=0.0)
+    assert [w.unit_id for w in answer.windows] == ["ha-heating-rate-hib"]
+
+
+def test_a_parameter_name_inside_a_glossary_term_is_not_the_parameter(kb):
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+    assert read_intent("张力涂层怎么配？", entry).quantities == ()
+    assert read_intent("热平整张力怎么给？", entry).quantities == ("热拉伸平整退火:张力",)
