@@ -189,3 +189,20 @@ def test_screen_never_misses_a_stuck_run():
         for stuck_ms in (180_000, 300_000, 600_000):
             if stuck_runs(v, t, stuck_ms):
                 assert longdata._may_be_stuck(m, count, low, high, first, last, stuck_ms)
+
+
+def test_long_data_of_two_lines_keeps_them_apart(tmp_path, tiny_units):
+    # One line's data is grouped by time alone; two lines at the same times stay two rows.
+    seconds, values = _frame()
+    _write_both(tmp_path, seconds, values)
+    one = (tmp_path / "long" / "d.csv").read_text(encoding="utf-8").splitlines()
+    calm = [l.replace(",3,", ",4,", 1).rsplit(",", 1)[0] + ",60" if ",露点," in l else
+            l.replace(",3,", ",4,", 1) for l in one[1:]]  # line 4: the dew point stays in
+    (tmp_path / "two").mkdir()
+    (tmp_path / "two" / "d.csv").write_text("\n".join(one + calm) + "\n", encoding="utf-8")
+    alone = review_day(tmp_path / "long", tiny_units, ReviewOptions())
+    three = review_day(tmp_path / "two", tiny_units, ReviewOptions(line="3"))
+    four = review_day(tmp_path / "two", tiny_units, ReviewOptions(line="4"))
+    assert three.rows == four.rows == alone.rows == seconds.size
+    assert _findings(three) == _findings(alone)
+    assert "露点" not in {f.parameter for f in four.findings if f.kind == "excursion"}
