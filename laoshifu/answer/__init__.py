@@ -94,7 +94,8 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
                        named_quantity=bool(intent.quantities),
                        rule_matched=bool(fired_rules(diagnosis)) or _rule_matches(rule, intent, entry),
                        dimension_shown=draft is not None and bool(
-                           asked_dimensions(intent.text) & shown_dimensions(draft)))
+                           asked_dimensions(intent.text) & shown_dimensions(draft)),
+                       term_defined=_term_defined(draft, intent, entry))
     confidence = calibration.probability(evidence)
     cut = calibration.threshold if threshold is None else threshold
     if evidence.fired and threshold is None:
@@ -248,6 +249,14 @@ def _elsewhere(intent: Intent, windows: list[Parameter], entry: KnowledgeIndex) 
     name = windows[0].name
     have = "、".join(dict.fromkeys(p.process for p in windows))
     return f"知识库里{name}的窗口只有{have}的，没有{'、'.join(other)}的。"
+
+
+def _term_defined(answer: Answer | None, intent: Intent, entry: KnowledgeIndex) -> bool:
+    """Is a what-is question answered first by the glossary entry of the term it names?"""
+    if answer is None or not intent.wants_definition or not answer.citations:
+        return False
+    term = term_named(intent, entry)
+    return term is not None and answer.citations[0].unit_id == term.id
 
 
 def _other_side(intent: Intent, slots: Slots, entry: KnowledgeIndex) -> str:

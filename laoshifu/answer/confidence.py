@@ -75,6 +75,7 @@ class Signals:
     lead_shown: float = 0.0  # a glossary definition or the master's answer to this question
     dimension_shown: float = 0.0  # the question asks a kind of number (多少秒) the answer shows
     sentence_coverage: float = 0.0  # how much of the question the best quoted sentence covers
+    term_defined: float = 0.0  # a what-is question led by the glossary entry of the term it names
     semantic_similarity: float = 0.0  # hybrid mode only
     semantic_agreement: float = 0.0
 
@@ -85,7 +86,7 @@ class Signals:
 def signals(index: Index, question: str, unit_ids: Sequence[str], top_score: float,
             named: bool, *, answer=None, wants_value: bool = False, fired: bool = False,
             semantic=None, named_quantity: bool = False, rule_matched: bool = False,
-            dimension_shown: bool = False) -> Signals:
+            dimension_shown: bool = False, term_defined: bool = False) -> Signals:
     from .support import (answer_coverage, focused_number, missing_focus, sentence_coverage,
                           unseen_share, value_support)
 
@@ -108,7 +109,8 @@ def signals(index: Index, question: str, unit_ids: Sequence[str], top_score: flo
             lead_shown=float(bool(answer.citations)
                              and answer.citations[0].kind in ("term", "qa")),
             dimension_shown=float(dimension_shown),
-            sentence_coverage=sentence_coverage(index, question, answer))
+            sentence_coverage=sentence_coverage(index, question, answer),
+            term_defined=float(term_defined))
     if semantic is not None:
         extra.update(semantic_similarity=float(semantic.similarity),
                      semantic_agreement=float(semantic.agreement))

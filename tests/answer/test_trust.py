@@ -262,3 +262,10 @@ def test_a_parameter_name_inside_a_glossary_term_is_not_the_parameter(kb):
     entry = cache_for(store, index_dir).get("main")
     assert read_intent("张力涂层怎么配？", entry).quantities == ()
     assert read_intent("热平整张力怎么给？", entry).quantities == ("热拉伸平整退火:张力",)
+
+
+def test_a_what_is_question_led_by_its_terms_entry_is_marked_as_such(kb):
+    answer = _ask(kb, "内罩是干嘛用的？", threshold=0.0)
+    assert answer.signals.term_defined == 1.0
+    answer = _ask(kb, "内罩压力多少？", threshold=0.0)
+    assert answer.signals.term_defined == 0.0
