@@ -52,6 +52,7 @@ _FILLED = {kind: tuple(sorted(allowed - {"kind"})) for kind, allowed in _ALLOWED
 _TEXT_FIELDS = frozenset(name for allowed in _ALLOWED.values() for name in allowed
                          if name not in _LIST_FIELDS | _NUMBER_FIELDS | set(_WHOLE_FIELDS))
 _LEFT_OUT: dict[str, Any] = {**{name: None for name in _NUMBER_FIELDS}, **{name: 0 for name in _WHOLE_FIELDS}}
+_LISTS = {kind: tuple(sorted(_LIST_FIELDS & set(filled))) for kind, filled in _FILLED.items()}
 _INIT_FIELDS = {kind: frozenset(UNIT_CLASSES[kind].__dataclass_fields__) for kind in KIND_FIELDS}
 
 _MATERIAL_CONDITION = re.compile(r"^\s*([^=<>!\s][^=<>!]*?)\s*(<=|>=|==|!=|=|<|>)\s*(\S.*?)\s*$")
@@ -146,7 +147,8 @@ def build_unit(data: Mapping[str, Any], where: Where, body: str = "",
     if out.get("id") and not ID_PATTERN.match(out["id"]):
         problems.append(where.problem(f"bad id {out['id']!r}", "id",
                                       "letters, digits, '-', '_' and '.', at most 128 characters"))
-    _require(out, "title", where, problems, hint=f"or {_TITLE_FROM[kind]}" if kind in _TITLE_FROM else None)
+    if not out.get("title"):
+        _require(out, "title", where, problems, hint=f"or {_TITLE_FROM[kind]}" if kind in _TITLE_FROM else None)
     if not out.get("status"):
         out["status"] = "approved"
     if out["status"] not in STATUSES:
@@ -155,8 +157,7 @@ def build_unit(data: Mapping[str, Any], where: Where, body: str = "",
     problems += _check_kind(kind, out, where)
     if problems:
         return None, problems
-    out["tags"] = tuple(out["tags"])
-    for name in _LIST_FIELDS & out.keys():
+    for name in _LISTS[kind]:
         out[name] = tuple(out[name])
     out["source_file"], out["source_line"] = where.file, where.line
     cls = UNIT_CLASSES[kind]
