@@ -110,10 +110,6 @@ def review_day(path: Path | str, units: Sequence[Unit], options: ReviewOptions |
 
 def review_data(data: ProductionData, units: Sequence[Unit], vocab: Vocabulary,
                 options: ReviewOptions, source: str = "") -> DayReview:
-    if options.charts:
-        from .report_html import prepare_charts
-
-        prepare_charts()  # matplotlib loads while the data is read
     line = _pick_line(data, options.line)
     counts = count_days(data, line, options.today or today())
     set_aside = implausible_issue(data, line, counts)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import html
 import io
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,38 +39,6 @@ th,td{border:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top}t
 .reason{color:#444;font-style:italic}.meta{color:#666;font-size:13px}
 img{max-width:100%}.clear{background:#eafaf1;padding:8px 12px;border-left:5px solid #27ae60}
 """
-
-
-# The thread preparing charts (``prepare_charts``) and the font it found.
-_warm_up: dict[str, Any] = {}
-_warm_up_lock = threading.Lock()
-
-
-def prepare_charts() -> None:
-    """Import matplotlib and register the CJK font on another thread (0.3–0.5 s of a
-    review), to be done while the day's data is read: DuckDB reads without the GIL.
-    ``render_html`` waits for it (and does it itself when it was never started)."""
-    with _warm_up_lock:
-        if "thread" in _warm_up:
-            return
-
-        def warm() -> None:
-            try:
-                _warm_up["font"] = cjk_font()
-            except Exception:  # noqa: BLE001 - drawing the charts tries again, and tells
-                pass
-        _warm_up["thread"] = threading.Thread(target=warm, name="charts-warm-up", daemon=True)
-        _warm_up["thread"].start()
-
-
-def _chart_font() -> str | None:
-    with _warm_up_lock:
-        thread = _warm_up.pop("thread", None)
-    if thread is not None:
-        thread.join()
-        if "font" in _warm_up:
-            return _warm_up.pop("font")
-    return cjk_font()  # not prepared, or the preparation failed: here, with its error
 
 
 def cjk_font() -> str | None:
@@ -139,7 +106,7 @@ def _hms(iso_text: str) -> str:
 
 def render_html(review: "DayReview", progress: Progress | None = None) -> str:
     r = review
-    font = _chart_font() if r.series else None
+    font = cjk_font() if r.series else None
     parts = ["<!DOCTYPE html>", '<html lang="zh"><head><meta charset="utf-8">',
              f"<title>日报 {_e(r.process or '')} {_e(r.day)}</title>",
              f"<style>{_STYLE}</style></head><body>"]
