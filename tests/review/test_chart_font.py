@@ -29,4 +29,3 @@ def test_chinese_labels_are_drawn_with_it(monkeypatch):
         fig.savefig(io.BytesIO(), format="png")
     missing = [str(w.message) for w in caught if "missing from" in str(w.message)]
     assert missing == []
-
