@@ -183,7 +183,8 @@ def _rank(question: str, intent: Intent, entry: KnowledgeIndex, unit_hits: list[
                              quantities=tuple(d.reading.key for d in diagnosis.deviations))
         wants_action = intent.wants_action or bool(diagnosis and diagnosis.deviations)
         rule = _fault_rule(question, intent, entry, unit_hits) if wants_action else None
-        if rule is None and ranked and isinstance(ranked[0], Rule):
+        if rule is None and ranked and isinstance(ranked[0], Rule) and term is None:
+            # (a what-is question that names its term gets the term, not a fault's remedy)
             rule = ranked[0]
     first: list[Unit] = [*([term] if term else []), *([procedure] if procedure else []),
                          *windows, *([rule] if rule else [])]
@@ -256,7 +257,10 @@ def _term_defined(answer: Answer | None, intent: Intent, entry: KnowledgeIndex) 
     if answer is None or not intent.wants_definition or not answer.citations:
         return False
     term = term_named(intent, entry)
-    return term is not None and answer.citations[0].unit_id == term.id
+    if term is None or not answer.sentences:
+        return False
+    first = answer.sentences[0].citations[0]
+    return any(c.n == first and c.unit_id == term.id for c in answer.citations)
 
 
 def _other_side(intent: Intent, slots: Slots, entry: KnowledgeIndex) -> str:
