@@ -60,19 +60,19 @@ def _rows(store):
             [{k: v for k, v in r._mapping.items() if k not in drop} for r in versions])
 
 
-def test_writing_on_a_second_thread_stores_the_same_rows(tmp_path):
+def test_writing_batch_by_batch_stores_the_same_rows(tmp_path):
     from laoshifu.store import Store
 
     units = read_folder(EXAMPLE).units
     one = Store.open(f"sqlite:///{tmp_path / 'one.db'}")
     two = Store.open(f"sqlite:///{tmp_path / 'two.db'}")
-    first = one.apply_import("main", units, origin="folder:kb", actor="t")  # one batch, here
-    second = two.apply_import("main", units, origin="folder:kb", actor="t", batch=25)  # threaded
+    first = one.apply_import("main", units, origin="folder:kb", actor="t")  # one batch
+    second = two.apply_import("main", units, origin="folder:kb", actor="t", batch=25)
     assert first.to_dict() == second.to_dict() and len(second.created) == len(units)
     assert _rows(one) == _rows(two)
 
 
-def test_a_failed_batch_on_the_writing_thread_fails_the_import_and_keeps_nothing(store, monkeypatch):
+def test_a_failed_batch_fails_the_import_and_keeps_nothing(store, monkeypatch):
     from laoshifu.store import units as store_units
 
     units = read_folder(EXAMPLE).units
@@ -90,7 +90,7 @@ def test_a_failed_batch_on_the_writing_thread_fails_the_import_and_keeps_nothing
         assert str(exc) == "disk full"
     else:
         raise AssertionError("the import did not fail")
-    assert len(calls) == 5  # nothing written after the failure, and nothing hung
+    assert len(calls) == 5  # nothing written after the failure
     assert store.list_units("main", statuses=None) == [] and _rows(store) == ([], [])
 
 
