@@ -67,7 +67,7 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
     question = english_gloss(entry).gloss(asked) if is_english(asked) else respelled(asked, entry)
     unit_hits = retrieve_units(question, entry, RETRIEVE_UNITS)
     intent = read_intent(question, entry)
-    slots = read_slots(intent.text, list(intent.mentions), entry)
+    slots = read_slots(intent.text, list(intent.mentions), entry, intent.processes)
     diagnosis = diagnose_readings(slots, entry, intent.processes)
     ranked, windows, rule, procedure = _rank(question, intent, entry, unit_hits, slots, diagnosis)
     uncovered = _uncovered(intent, slots, entry, ranked) if not windows else \

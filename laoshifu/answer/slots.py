@@ -87,9 +87,9 @@ def _grade_table(entry: KnowledgeIndex) -> PhraseTable:
 
 
 def read_slots(text: str, quantities_at: list[tuple[int, int, list[str]]],
-               entry: KnowledgeIndex) -> Slots:
+               entry: KnowledgeIndex, processes: frozenset[str] = frozenset()) -> Slots:
     """Slots of a normalised question; ``quantities_at`` are the parameter mentions found
-    by intent, as (start, end, candidate keys best first)."""
+    by intent, as (start, end, candidate keys best first); ``processes`` those it names."""
     grades = [_grade_table(entry).phrases[p] for _s, _e, p in _grade_table(entry).find(text)]
     thickness = None
     for match in _THICKNESS.finditer(text):
@@ -105,9 +105,31 @@ def read_slots(text: str, quantities_at: list[tuple[int, int, list[str]]],
         if reading and reading.key not in taken:
             taken.add(reading.key)
             readings.append(reading)
+    if not readings and processes:
+        readings = _readings_by_unit(text, entry, processes)
     other = _OTHER_MATERIALS.search(text)
     return Slots(grades[0] if len(set(grades)) == 1 else None, thickness, tuple(readings),
                  other.group(0) if other else "")
+
+
+# A number with a unit and no parameter name before it ("DCL开到120米了").
+_BARE_READING = re.compile(r"(?<![a-z\d.])(\d+(?:\.\d+)?)\s*(m/min|米|mpa|兆帕|kpa|千帕|pa|帕|ppm|g/m2|g/m²|克)"
+                           r"(?![a-z/])")
+
+
+def _readings_by_unit(text: str, entry: KnowledgeIndex, processes: frozenset[str]
+                      ) -> list[ReadingSlot]:
+    """Readings the unit alone tells: in the processes the question names, the one parameter
+    measured in that unit (脱碳退火's only m/min is 带速). Where two share it, nothing."""
+    found = []
+    for match in _BARE_READING.finditer(text):
+        unit = normalize_unit(_WRITTEN_UNITS.get(match.group(2), match.group(2)))
+        keys = [k for k, process in entry.vocabulary.processes.items() if process in processes
+                and normalize_unit(entry.vocabulary.units.get(k, "")) == unit]
+        if len(keys) == 1:
+            found.append(ReadingSlot(keys[0], match.group(0), float(match.group(1)), unit,
+                                     match.group(0)))
+    return found if len({r.key for r in found}) == len(found) else []
 
 
 def _reading(entry: KnowledgeIndex, keys: list[str], spelling: str, match: re.Match

@@ -269,3 +269,12 @@ def test_a_what_is_question_led_by_its_terms_entry_is_marked_as_such(kb):
     assert answer.signals.term_defined == 1.0
     answer = _ask(kb, "内罩压力多少？", threshold=0.0)
     assert answer.signals.term_defined == 0.0
+
+
+def test_a_reading_its_unit_alone_names_is_judged(kb):
+    # 脱碳退火 measures only 带速 in m/min: "开到120米" is a line-speed reading.
+    answer = _ask(kb, "DCL赶产量开到120米了，咋办？", threshold=0.0)
+    assert [(r["parameter"], r["value"]) for r in answer.readings] == [("带速", 120.0)]
+    assert answer.rules and answer.rules[0].unit_id == "rule-dc-speed-high"
+    # without a process named, a unit shared by several processes tells nothing
+    assert _slots(kb, "开到120米了").readings == ()
