@@ -112,7 +112,9 @@ def import_speed(quick: bool) -> list[dict]:
     r = _run(["benchmarks/import_throughput.py", "--units", units, "--json"])
     command = f"{PY} benchmarks/import_throughput.py --units {units}"
     return [{"figure": f"import, {r['units']:,} units / {r['mb']} MB", "ours": round(r["ours"]["mb_per_s"], 2),
-             "unit": "MB/s", "baseline": f"raw insert, no parsing: {r['baseline']['mb_per_s']:.0f} MB/s",
+             "unit": "MB/s", "baseline": f"raw insert, no parsing: {r['baseline']['mb_per_s']:.0f} MB/s; "
+                                         f"ours {r['ours']['process_seconds']:.1f} s, of which writing "
+                                         f"{r['ours']['write_s']:.1f} s (SQLite alone: {r['write_floor_s']:.1f} s)",
              "target": "≥ 10 MB/s", "met": r["ours"]["mb_per_s"] >= 10, "command": command}]
 
 
