@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 from typing import Any
 
@@ -25,7 +26,13 @@ def plant_time(value) -> str:
 
 
 def open_store() -> Store:
-    return Store.open(load_settings().database_url)
+    store = Store.open(load_settings().database_url)
+    # Closed before the command exits (atexit runs this before the gc.freeze registered
+    # earlier): the freeze keeps connections from being finalised, and an unclosed SQLite
+    # store leaves its writes in the -wal file instead of checkpointing them into
+    # laoshifu.db, so a copy of laoshifu.db alone would miss them.
+    atexit.register(store.close)
+    return store
 
 
 def echo_json(data: Any) -> None:
