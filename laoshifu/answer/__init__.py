@@ -72,8 +72,11 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
     ranked, windows, rule, procedure = _rank(question, intent, entry, unit_hits, slots, diagnosis)
     uncovered = _uncovered(intent, slots, entry, ranked) if not windows else \
         _elsewhere(intent, windows, entry)
-    if not windows and not uncovered and diagnosis is None and intent.wants_value and intent.foreign:
-        uncovered = _not_in_process(intent, entry)
+    if not windows and not uncovered and diagnosis is None:
+        # 常化炉压多少 / 常化炉炉压偏低: a process that has no such parameter
+        said = intent.foreign if intent.wants_value else intent.foreign_attached if intent.direction else ()
+        if said:
+            uncovered = _not_in_process(said[0], intent, entry)
     if not windows and not uncovered and diagnosis is None and intent.wants_value:
         uncovered = _other_side(intent, slots, entry)
     semantic = semantic_evidence(question, entry, ranked[0].id if ranked else None)
@@ -273,10 +276,9 @@ def _other_side(intent: Intent, slots: Slots, entry: KnowledgeIndex) -> str:
     return f"知识库里{params[0].name}的窗口是另一段的（{have}），没有这个问题问的那一段的。"
 
 
-def _not_in_process(intent: Intent, entry: KnowledgeIndex) -> str:
+def _not_in_process(spelling: str, intent: Intent, entry: KnowledgeIndex) -> str:
     """A value the question asks of a process that has no such parameter (常化炉的炉压):
     say which processes have it instead of quoting another's."""
-    spelling = intent.foreign[0]
     keys = next((keys for s, e, keys in intent.mentions if intent.text[s:e] == spelling), ())
     have = "、".join(dict.fromkeys(entry.vocabulary.processes.get(k, "") for k in keys if k))
     named = "、".join(sorted(intent.processes))
@@ -317,7 +319,10 @@ def _fault_rule(question: str, intent: Intent, entry: KnowledgeIndex,
     rule_hits = entry.index.search(question, 10, kinds=["rule"])
     rules = [r for r in (entry.units.get(h.unit_id) for h in rule_hits) if isinstance(r, Rule)]
     if intent.quantities and intent.direction:
-        wanted = {(key, intent.direction) for key in intent.quantities}
+        # not another process's rule for a name said of a process that lacks it (常化炉炉压)
+        said_elsewhere = {k for s, e, keys in intent.mentions
+                          if intent.text[s:e] in intent.foreign_attached for k in keys}
+        wanted = {(key, intent.direction) for key in intent.quantities if key not in said_elsewhere}
         for rule in rules:
             if rule_directions(rule, entry) & wanted:
                 return rule

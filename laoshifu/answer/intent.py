@@ -61,8 +61,10 @@ class Intent:
     # Where each parameter name sits in ``text``, with its candidate keys (the named
     # process's first): slots look right after it for a reading.
     mentions: tuple[tuple[int, int, tuple[str, ...]], ...] = ()
-    # Parameter names the question uses that none of the processes it names has (常化炉压).
+    # Parameter names the question uses that none of the processes it names has (常化炉压),
+    # and those of them said right after such a process's name.
     foreign: tuple[str, ...] = ()
+    foreign_attached: tuple[str, ...] = ()
 
 
 def _tables(entry: KnowledgeIndex) -> tuple[PhraseTable, PhraseTable, PhraseTable]:
@@ -136,7 +138,8 @@ def process_aliases(entry: KnowledgeIndex) -> dict[str, str]:
 def read_intent(question: str, entry: KnowledgeIndex) -> Intent:
     text = normalize(question)
     process_table, quantity_table, _terms = _tables(entry)
-    processes = frozenset(process_table.phrases[p] for _s, _e, p in process_table.find(text))
+    process_spans = process_table.find(text)
+    processes = frozenset(process_table.phrases[p] for _s, _e, p in process_spans)
     matches = sorted(quantity_table.find(text), key=lambda m: -(m[1] - m[0]))
     # 张力 inside 张力涂层 (a glossary term) is not the tension parameter
     terms = [(s, e) for s, e, spelling in _terms.find(text) if spelling not in quantity_table.phrases]
@@ -149,12 +152,17 @@ def read_intent(question: str, entry: KnowledgeIndex) -> Intent:
         matches = [m for m in matches if m[2] not in short or (m[0] in bounds and m[1] in bounds)]
     found: list[str] = []
     foreign: list[str] = []
+    attached: list[str] = []
     mentions = []
     for start, end, spelling in matches:
         keys = quantity_table.phrases[spelling]
         local = [k for k in keys if entry.vocabulary.processes.get(k) in processes]
         if processes and not local:
             foreign.append(spelling)
+            # "常化炉炉压": said of the process just before it (a name elsewhere in the
+            # sentence may be another process's: 总氮偏低…脱碳段露点)
+            if any(0 <= start - e <= 3 for _s, e, _p in process_spans):
+                attached.append(spelling)
         ordered = sorted(local or keys)
         mentions.append((start, end, tuple(ordered)))
         for key in ordered:
@@ -165,7 +173,8 @@ def read_intent(question: str, entry: KnowledgeIndex) -> Intent:
     return Intent(text, processes, tuple(found), bool(_VALUE.search(text)),
                   bool(_FAULT.search(text)), bool(_DEFINITION.search(text)), direction,
                   bool(_PROCEDURE.search(text)), bool(_REASON.search(text)),
-                  tuple(sorted(mentions)), tuple(dict.fromkeys(foreign)))
+                  tuple(sorted(mentions)), tuple(dict.fromkeys(foreign)),
+                  tuple(dict.fromkeys(attached)))
 
 
 _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?")

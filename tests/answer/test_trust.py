@@ -278,3 +278,13 @@ def test_a_reading_its_unit_alone_names_is_judged(kb):
     assert answer.rules and answer.rules[0].unit_id == "rule-dc-speed-high"
     # without a process named, a unit shared by several processes tells nothing
     assert _slots(kb, "开到120米了").readings == ()
+
+
+def test_a_reading_said_of_a_process_without_that_parameter_gets_no_other_process_rule(kb):
+    # 炉压 is said of 常化, which has none: not 脱碳炉's 炉压偏低 rule, and the note says who has it
+    answer = _ask(kb, "常化炉炉压表才15 Pa，算不算偏低？", threshold=0.0)
+    assert not answer.rules
+    assert answer.refused and "常化没有炉压" in answer.note
+    # a name elsewhere in the sentence may be another process's: its rule stays
+    answer = _ask(kb, "总氮偏低，为啥还要查脱碳段露点？", threshold=0.0)
+    assert answer.rules and answer.rules[0].unit_id == "rule-ni-nitrogen-off"
