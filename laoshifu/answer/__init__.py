@@ -113,7 +113,7 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
         gap = missing_dimension(intent.text, draft)
         if gap:
             uncovered = dimension_note(gap, draft)
-        elif prop := missing_property(intent.text, draft):
+        elif prop := missing_property(intent.text, draft, intent.wants_value):
             uncovered = f"知识库里没有讲到这个问题问的{prop}。"  # 炉辊的材质
     if draft is not None and confidence >= cut and not uncovered:
         answer = draft

@@ -138,11 +138,16 @@ _PROPERTIES = ("材质", "材料", "型号", "厂家", "品牌", "牌子", "寿�
                "耗量", "消耗")
 
 
-def missing_property(text: str, answer: Answer) -> str:
-    """A property the (normalised) question asks about that nothing shown mentions, or ""."""
+def missing_property(text: str, answer: Answer, wants_value: bool = False) -> str:
+    """A property the (normalised) question asks about that nothing shown mentions, or "".
+    When the question asks its value (碱液浓度控多少), a line naming it must hold a number."""
     asked = [p for p in _PROPERTIES if p in text]
     if not asked:
         return ""
-    shown = normalize(_shown_text(answer) + "\n" + "\n".join(
-        f"{w.process}{w.name}{w.condition}" for w in answer.windows))
-    return next((p for p in asked if p not in shown), "")
+    lines = [normalize(line) for line in _shown_text(answer).split("\n")]
+    lines += [normalize(f"{w.process}{w.name}{w.condition} {w.target}") for w in answer.windows]
+    for prop in asked:
+        naming = [line for line in lines if prop in line]
+        if not naming or (wants_value and not any(re.search(r"\d", line) for line in naming)):
+            return prop
+    return ""

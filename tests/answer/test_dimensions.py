@@ -90,3 +90,11 @@ def test_a_question_for_a_person_needs_a_name_in_the_answer():
     roles = _answer(["这些情况要报告调度和值班工程师。"])
     assert missing_dimension(normalize("今天的值班工程师是谁"), roles) == "person"
     assert missing_dimension(normalize("资料是哪位师傅整理的"), _answer(["这本手册是王师傅整理的。"])) == ""
+
+
+def test_a_property_whose_value_is_asked_needs_a_number_beside_it():
+    alkali = _answer(["入口清洗温度低、碱液浓度不够，带进炉里压出麻点。", "先把碱洗液温度升回80℃左右，查碱液浓度。"])
+    assert missing_property(normalize("碱液浓度控多少"), alkali, wants_value=True) == "浓度"
+    assert missing_property(normalize("碱液浓度不够会怎样"), alkali, wants_value=False) == ""
+    slurry = _answer(["浆料浓度一般在10%到15%左右。"])
+    assert missing_property(normalize("浆料浓度多少"), slurry, wants_value=True) == ""
