@@ -140,11 +140,12 @@ _PROPERTIES = ("材质", "材料", "型号", "厂家", "品牌", "牌子", "寿�
 
 def missing_property(text: str, answer: Answer, wants_value: bool = False) -> str:
     """A property the (normalised) question asks about that nothing shown mentions, or "".
-    When the question asks its value (碱液浓度控多少), a line naming it must hold a number."""
+    When the question asks its value (碱液浓度控多少), a clause naming it must hold a number
+    ("查碱液浓度" names it and gives none)."""
     asked = [p for p in _PROPERTIES if p in text]
     if not asked:
         return ""
-    lines = [normalize(line) for line in _shown_text(answer).split("\n")]
+    lines = [normalize(clause) for clause in re.split(r"[\n，,；;。]", _shown_text(answer))]
     lines += [normalize(f"{w.process}{w.name}{w.condition} {w.target}") for w in answer.windows]
     for prop in asked:
         naming = [line for line in lines if prop in line]
