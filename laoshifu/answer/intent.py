@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from .. import conditions
+from ..quantities import normalize_unit
 from ..text import normalize
 from ..text.phrases import PhraseTable
 from ..units import Parameter, Rule, Term
@@ -168,6 +169,8 @@ def read_intent(question: str, entry: KnowledgeIndex) -> Intent:
         for key in ordered:
             if key not in found:
                 found.append(key)
+    if not found:
+        found = _named_otherwise(text, entry, processes, quantity_table)
     up, down = bool(_UP.search(text)), bool(_DOWN.search(text))
     direction = "up" if up and not down else "down" if down and not up else ""
     return Intent(text, processes, tuple(found), bool(_VALUE.search(text)),
@@ -175,6 +178,55 @@ def read_intent(question: str, entry: KnowledgeIndex) -> Intent:
                   bool(_PROCEDURE.search(text)), bool(_REASON.search(text)),
                   tuple(sorted(mentions)), tuple(dict.fromkeys(foreign)),
                   tuple(dict.fromkeys(attached)))
+
+
+# "氢气占多少": the share of a thing is its 比例 parameter.
+_PROPORTION = re.compile(r"占(?:多少|几成|百分之几|比)|占比")
+# "每面涂多少克": the unit asked for names the parameter where one parameter has it.
+_UNIT_ASKED = re.compile(r"(?:多少|几)\s*(克|g/m2|g/m²|米每分|m/min|兆帕|mpa|千帕|kpa|帕|pa|ppm)(?![a-z])")
+_ASKED_UNITS = {"克": "g/m²", "g/m2": "g/m²", "米每分": "m/min", "兆帕": "MPa", "千帕": "kPa", "帕": "Pa"}
+
+
+def _named_otherwise(text: str, entry: KnowledgeIndex, processes: frozenset[str],
+                     quantity_table: PhraseTable) -> list[str]:
+    """A parameter the question asks about without its name: the share of a thing
+    (氢气占多少 → 氢气比例), or the one parameter measured in the unit asked for
+    (每面涂多少克 → 涂布量, in the processes the question names)."""
+    vocabulary = entry.vocabulary
+    if _PROPORTION.search(text):
+        for word in dict.fromkeys(entry.index.analyzer.words(text)):
+            keys = quantity_table.phrases.get(word + "比例")
+            local = [k for k in keys or () if not processes or vocabulary.processes.get(k) in processes]
+            if local:
+                return sorted(local)
+    match = _UNIT_ASKED.search(text)
+    if match:
+        unit = normalize_unit(_ASKED_UNITS.get(match.group(1), match.group(1)))
+        keys = sorted(k for k, process in vocabulary.processes.items()
+                      if (not processes or process in processes)
+                      and normalize_unit(vocabulary.units.get(k, "")) == unit)
+        if len(keys) == 2:
+            # two (MgO's and the insulation coating's 涂布量): the one whose records share
+            # the question's words (氧化镁 is MgO's); a unit many share (ppm) names nothing
+            keys = _best_by_words(text, keys, entry)
+        if len(keys) == 1:
+            return keys
+    return []
+
+
+def _best_by_words(text: str, keys: list[str], entry: KnowledgeIndex) -> list[str]:
+    """The keys whose records share the most of the question's words, the knowledge base's
+    own terms counting most (氧化镁 tells more than 厚)."""
+    analyzer = entry.index.analyzer
+    terms = set(analyzer.terms)
+    words = set(analyzer.words(text))
+    scores = {}
+    for key in keys:
+        record = " ".join(p.search_text() + " " + p.process for p in entry.vocabulary.parameters.get(key, []))
+        shared = words & set(analyzer.words(record))
+        scores[key] = sum(1.0 if w in terms else 0.1 for w in shared)
+    best = max(scores.values(), default=0)
+    return [k for k, score in scores.items() if score == best] if best else []
 
 
 _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?")

@@ -288,3 +288,15 @@ def test_a_reading_said_of_a_process_without_that_parameter_gets_no_other_proces
     # a name elsewhere in the sentence may be another process's: its rule stays
     answer = _ask(kb, "总氮偏低，为啥还要查脱碳段露点？", threshold=0.0)
     assert answer.rules and answer.rules[0].unit_id == "rule-ni-nitrogen-off"
+
+
+def test_a_parameter_asked_without_its_name(kb):
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+    # the share of a thing is its 比例 parameter
+    assert read_intent("脱碳炉保护气里氢气占多少？", entry).quantities == ("脱碳退火:氢气比例",)
+    # the unit asked for names the one parameter measured in it (two: the question's words pick)
+    assert read_intent("氧化镁每面涂多少克？", entry).quantities == ("MgO涂层:涂布量",)
+    assert read_intent("绝缘涂层每面涂几克？", entry).quantities == ("热拉伸平整退火:涂布量",)
+    # a unit many parameters share names none
+    assert read_intent("成品里的氮要降到多少ppm？", entry).quantities == ()
