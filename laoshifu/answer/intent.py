@@ -20,7 +20,7 @@ from .asker import KnowledgeIndex
 # Questions about what to do when something goes wrong.
 _FAULT = re.compile(r"怎么办|咋办|怎么处理|如何处理|怎么弄|咋弄|咋整|怎么搞|报警|异常|故障|偏高|偏低|太高|太低|"
                     r"过高|过低|超标|超了|超限|不够|不足|掉了|老是|总是|泄漏|漏气|漏水|着火|起火|停电|跑偏|"
-                    r"结垢|粘结|what to do|what should|alarm|leak|fire")
+                    r"结垢|粘结|查啥|查什么|还要查|先查|先看啥|先看什么|what to do|what should|alarm|leak|fire")
 # Questions asking for a value or window.
 # (好几度, 好几个 say "several", they do not ask)
 _VALUE = re.compile(r"多少|范围|控制在|(?<!好)几度|多高|多低|多大|多快|多长|(?<!好)几个|窗口|上限|下限|目标|"
@@ -180,6 +180,7 @@ def read_intent(question: str, entry: KnowledgeIndex) -> Intent:
                   tuple(dict.fromkeys(attached)))
 
 
+_HOW_FAST = re.compile(r"([\u4e00-\u9fff]{2})(?:最快|最慢|多快|多慢|快慢)")
 # "氢气占多少": the share of a thing is its 比例 parameter.
 _PROPORTION = re.compile(r"占(?:多少|几成|百分之几|比)|占比")
 # "每面涂多少克": the unit asked for names the parameter where one parameter has it.
@@ -193,6 +194,13 @@ def _named_otherwise(text: str, entry: KnowledgeIndex, processes: frozenset[str]
     (氢气占多少 → 氢气比例), or the one parameter measured in the unit asked for
     (每面涂多少克 → 涂布量, in the processes the question names)."""
     vocabulary = entry.vocabulary
+    # "升温最快能到多少": how fast a thing goes is its 速率/速度 parameter
+    for match in _HOW_FAST.finditer(text):
+        for suffix in ("速率", "速度"):
+            keys = quantity_table.phrases.get(match.group(1) + suffix)
+            local = [k for k in keys or () if not processes or vocabulary.processes.get(k) in processes]
+            if local:
+                return sorted(local)
     if _PROPORTION.search(text):
         for word in dict.fromkeys(entry.index.analyzer.words(text)):
             keys = quantity_table.phrases.get(word + "比例")

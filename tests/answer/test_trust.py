@@ -300,3 +300,12 @@ def test_a_parameter_asked_without_its_name(kb):
     assert read_intent("绝缘涂层每面涂几克？", entry).quantities == ("热拉伸平整退火:涂布量",)
     # a unit many parameters share names none
     assert read_intent("成品里的氮要降到多少ppm？", entry).quantities == ()
+
+
+def test_what_to_check_is_an_action_question_and_how_fast_names_a_rate(kb):
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+    assert read_intent("露点低了，还要查啥？", entry).wants_action
+    answer = _ask(kb, "脱碳炉露点低，加湿器都正常，还要查啥？", threshold=0.0)
+    assert answer.rules and answer.rules[0].unit_id == "rule-dc-dew-point-low"
+    assert read_intent("Hi-B升温最快能多少？", entry).quantities == ("高温退火:升温速率",)
