@@ -50,13 +50,19 @@ def _form_context(request: Request, base: str, process: str = "", prompt: str = 
             "processes": processes, **more}
 
 
-@router.post("/capture")
-async def capture_upload(request: Request):
+async def _edit_form(request: Request):
+    """A capture form's user, fields and base, once its token and the right to edit hold."""
     user = auth.require_user(request)
     form = await request.form()
     auth.check_csrf(request, str(form.get("csrf") or ""))
     base = render.current_base(request, user, str(form.get("base") or "") or None)
     permissions.check(user, "edit", base)
+    return user, form, base
+
+
+@router.post("/capture")
+async def capture_upload(request: Request):
+    user, form, base = await _edit_form(request)
     process = str(form.get("process") or "")
     prompt = str(form.get("prompt") or "")
     upload = form.get("file")
@@ -114,11 +120,7 @@ def _item(p: Proposal) -> dict:
 
 @router.post("/capture/save")
 async def capture_save(request: Request):
-    user = auth.require_user(request)
-    form = await request.form()
-    auth.check_csrf(request, str(form.get("csrf") or ""))
-    base = render.current_base(request, user, str(form.get("base") or "") or None)
-    permissions.check(user, "edit", base)
+    user, form, base = await _edit_form(request)
     source = str(form.get("source") or "录入")[:200]
     count = int(str(form.get("count") or "0")) if str(form.get("count") or "0").isdigit() else 0
     items = []
