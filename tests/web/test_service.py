@@ -4,6 +4,7 @@ API docs without the internet."""
 
 from __future__ import annotations
 
+import gc
 import io
 import re
 import threading
@@ -104,6 +105,9 @@ def test_a_slow_import_does_not_block_healthz_or_asking(world):
     # Large enough to take seconds however fast imports get (8,000 units took 0.35 s here).
     data = _handbook_zip(40000)
     api = world.api("wang")
+    # the test worker's heap from earlier tests is not the server's: keep full collections of
+    # it out of the measured waits
+    gc.freeze()
     with TestClient(world.app) as client:
         client.headers["Authorization"] = f"Bearer {world.tokens['xiao']}"
         client.post("/api/v1/ask", json={"question": "露点控制在多少？"})  # index in memory
@@ -128,13 +132,19 @@ def test_a_slow_import_does_not_block_healthz_or_asking(world):
             assert asked.status_code == 200
             waits.append(time.monotonic() - started)
         importer.join()
+    gc.unfreeze()
     assert result["response"].status_code == 200, result["response"].text
     assert result["response"].json()["created"] == 40000
     assert result["seconds"] > 0.5  # a slow import indeed (seconds on a loaded machine)
     # while it ran, other users were answered, each in a small part of its time (before,
     # the first of them waited for the whole import)
     assert len(waits) >= 3, waits
-    assert max(waits) < result["seconds"] / 2 and sorted(waits)[len(waits) // 2] < 0.5, waits
+    # (one 1.4 s pause in 2.5 s was seen once in the full suite on a loaded machine: a bound on
+    # the typical wait and on the count, with the longest well under the import's time, still
+    # fails for an import that blocks — its first asker waits the whole import)
+    assert len(waits) >= 10, waits
+    assert sorted(waits)[len(waits) // 2] < 0.5, waits
+    assert max(waits) < result["seconds"] * 0.75, waits
 
 
 def test_an_import_past_its_time_budget_is_stopped_and_changes_nothing(world):
