@@ -18,8 +18,8 @@ from .asker import IndexCache, KnowledgeIndex, cache_for
 from .english import english_gloss, respelled
 from ..text.english import is_english
 from .compose import compose, related
-from .dimensions import (asked_dimensions, dimension_note, missing_dimension, missing_property,
-                         shown_dimensions)
+from .dimensions import (NAMES_ZH, asked_dimensions, dimension_note, missing_dimension,
+                         missing_property, shown_dimensions, unheld_reading)
 from .confidence import entry_mode, load_calibration, signals
 from .intent import (Intent, parameter_ranked, parameters_for, read_intent, rule_directions,
                      term_named)
@@ -115,6 +115,9 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
             uncovered = dimension_note(gap, draft)
         elif prop := missing_property(intent.text, draft, intent.wants_value):
             uncovered = f"知识库里没有讲到这个问题问的{prop}。"  # 炉辊的材质
+        elif diagnosis is None and (kind := unheld_reading(intent.text, draft)):
+            # 冷却水进水温度32℃ answered with the cooling-water pressure rule
+            uncovered = f"知识库里没有找到能判断问题里这个{NAMES_ZH[kind]}读数的窗口或规程。"
     if draft is not None and confidence >= cut and not uncovered:
         answer = draft
         answer.confidence = confidence

@@ -54,6 +54,7 @@ _SHOWN: dict[str, str] = {
     "fraction": rf"{_NUM}\s*(?:%|ppm|‰|成)|百分之{_NUM}|千分之{_NUM}",
     "power": rf"{_NUM}\s*(?:kw(?![a-z])|千瓦|瓦)",
     "flow": rf"{_NUM}\s*(?:m3/h|m³/h|nm3|立方)",
+    "speed": rf"{_NUM}\s*(?:m/min|米/分|米每分|米(?!/|每))",
     "count": rf"{_NUM}\s*(?:台|根|个|套|只|处|炉|次)",
     "money": rf"{_NUM}\s*(?:元|块|万元)",
     # a person by name: a surname and how the shop calls him (王师傅, 李工)
@@ -76,7 +77,7 @@ _UNIT_DIMENSION = {
 
 NAMES_ZH = {"time": "时间", "length": "尺寸", "pressure": "压力", "temperature": "温度",
             "rate": "升降温速度", "fraction": "含量或比例", "power": "功率", "flow": "流量",
-            "count": "数量", "money": "价格", "person": "人名"}
+            "count": "数量", "money": "价格", "person": "人名", "speed": "速度"}
 
 
 def asked_dimensions(text: str) -> set[str]:
@@ -117,6 +118,51 @@ def missing_dimension(text: str, answer: Answer) -> str:
     if asked & shown:
         return ""
     return sorted(asked)[0]
+
+
+# A reading the question states is judged against a window or a rule of its kind; these
+# kinds only (counts and money are said in passing: "第3卷", "两个班").
+_READING_KINDS = ("temperature", "pressure", "fraction", "time", "rate", "flow", "power", "speed",
+                  "length")
+# 0.23 mm and 0.23的料 name the material, not a reading (0.2% and 0.4 MPa are readings).
+_THICKNESS_SAID = re.compile(r"(?<![\d.])0\.\d+(?=\s*(?:mm(?![a-z])|毫米|厚|的|规格)|[^\d.%‰a-z℃°度/\s]|$)"
+                             r"\s*(?:mm(?![a-z])|毫米)?")
+# A reading is said in figures or a numeral of two characters or more (七十二度): "一秒",
+# "一个小时" are how a rate or a span is asked ("多少度一秒"), not readings.
+_STATED_NUM = rf"(?:\d+(?:\.\d+)?|[{_CN_DIGITS}]{{2,}})"
+_STATED = {dim: re.compile(_SHOWN[dim].replace(_NUM, _STATED_NUM)) for dim in _READING_KINDS}
+# In a question "开到120米" is a line speed; a length is said in mm, μm or 丝.
+_STATED_LENGTH = re.compile(rf"{_STATED_NUM}\s*(?:mm(?![a-z])|毫米|μm|um(?![a-z])|微米|丝)")
+
+
+def stated_dimensions(text: str) -> set[str]:
+    """The kinds of the readings a (normalised) question states: "进水温度32℃" → temperature."""
+    text = _THICKNESS_SAID.sub(" ", text)
+    stated = {dim for dim in _READING_KINDS if dim != "length" and _STATED[dim].search(text)}
+    if _STATED_LENGTH.search(text):
+        stated.add("length")
+    if "rate" in stated:
+        stated.discard("temperature")
+    return stated
+
+
+def unheld_reading(text: str, answer: Answer) -> str:
+    """A kind of reading the question states that nothing shown measures, or "": "冷却水进水
+    温度32℃超不超" answered with the cooling-water pressure rule judges nothing of it."""
+    stated = stated_dimensions(text)
+    if not stated:
+        return ""
+    shown = shown_dimensions(answer)
+    if stated & shown:
+        return ""
+    # the very figure the question says, shown back ("换成75%的氢" answered at 75%)
+    figures = set(re.findall(r"\d+(?:\.\d+)?", text))
+    shown_text = " ".join([_shown_text(answer), *(f"{v:g}" for w in answer.windows
+                                                  for v in (w.target, w.lower, w.upper)
+                                                  if v is not None)])
+    if figures & set(re.findall(r"\d+(?:\.\d+)?", normalize(shown_text))):
+        return ""
+    return sorted(stated)[0]
 
 
 def dimension_note(dimension: str, answer: Answer) -> str:

@@ -30,7 +30,8 @@ _READING = re.compile(
 _WRITTEN_UNITS = {"°f": "°F", "℉": "°F", "k": "K", "kpa": "kPa", "mpa": "MPa", "pa": "Pa",
                   "兆帕": "MPa", "千帕": "kPa", "帕": "Pa", "米": "m/min", "秒": "s",
                   "分钟": "min", "g/m2": "g/m²", "克": "g/m²", "特": "T", "t": "T"}
-_THICKNESS = re.compile(r"(?<![\d.])(0\.[1-5]\d?)\s*(?:mm|厚|的(?:料|板|薄|厚|卷)|规格)?")
+_THICKNESS = re.compile(r"(?<![\d.])(0\.[1-5]\d?)(?!\d|\s*(?:%|‰|ppm|k?pa|mpa|兆帕|千帕|t(?![a-z])|特|w/kg|℃|度))"
+                        r"\s*(?:mm|厚|的(?:料|板|薄|厚|卷)|规格)?")
 
 
 @dataclass(frozen=True)

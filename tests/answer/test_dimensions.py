@@ -5,7 +5,7 @@ import pytest
 
 from laoshifu.answer import ask
 from laoshifu.answer.dimensions import (asked_dimensions, missing_dimension, missing_property,
-                                         shown_dimensions)
+                                         shown_dimensions, stated_dimensions, unheld_reading)
 from laoshifu.answer.model import Answer, QuotedSentence, WindowRow
 from laoshifu.text import normalize
 
@@ -98,3 +98,38 @@ def test_a_property_whose_value_is_asked_needs_a_number_beside_it():
     assert missing_property(normalize("碱液浓度不够会怎样"), alkali, wants_value=False) == ""
     slurry = _answer(["浆料浓度一般在10%到15%左右。"])
     assert missing_property(normalize("浆料浓度多少"), slurry, wants_value=True) == ""
+
+
+@pytest.mark.parametrize("question, dimensions", [
+    ("炉辊轴承温度到了85℃，要紧吗", {"temperature"}),
+    ("露点表到七十二度了", {"temperature"}),
+    ("报警仪显示0.3%", {"fraction"}),
+    ("DCL开到130米了", {"speed"}),  # a line speed, not a length
+    ("边裂有4mm深", {"length"}),
+    ("升温给到30℃/h行不行", {"rate"}),  # a rate, not a temperature
+    ("0.27mm的料张力给多少", set()),  # the material's thickness is no reading
+    ("0.23的料", set()),
+    ("冷速得多少度一秒", set()),  # how a rate is asked, not a time stated
+    ("露点多少", set()),
+])
+def test_stated_dimensions(question, dimensions):
+    assert stated_dimensions(normalize(question)) == dimensions
+
+
+def test_unheld_reading():
+    pressure_rule = _answer(["先把冷却水压力恢复到0.3 MPa以上。"])
+    assert unheld_reading(normalize("冷却水进水温度35℃超不超"), pressure_rule) == "temperature"
+    assert unheld_reading(normalize("冷却水压力0.2 MPa了"), pressure_rule) == ""
+    # the figure the question says, shown back, is held however it is measured
+    assert unheld_reading(normalize("降到0.3 MPa那次咋办"), pressure_rule) == ""
+    assert unheld_reading(normalize("冷却水压力咋看"), pressure_rule) == ""
+
+
+def test_a_reading_nothing_in_the_kb_judges_is_refused_with_its_kind(kb):
+    store, index_dir = kb
+    # The example knowledge base has the cooling-water pressure and no bearing temperature.
+    answer = ask(store, "炉辊轴承温度到了85℃，要紧吗？", record=False, index_dir=index_dir,
+                 threshold=0.0)
+    assert answer.refused and "温度读数" in answer.note
+    speed = ask(store, "DCL带速开到130米了怎么办", record=False, index_dir=index_dir, threshold=0.0)
+    assert not speed.refused and speed.rules

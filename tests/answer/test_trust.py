@@ -30,6 +30,8 @@ def _slots(kb, question):
     ("0.27的厚料张力给多少", None, 0.27),
     ("厚度0.23mm的带钢", None, 0.23),
     ("露点多少", None, None),
+    ("加热罩里含氢0.2%了", None, None),  # a reading in %, not a 0.2 mm strip
+    ("氮气压力掉到0.35 MPa", None, None),
 ])
 def test_grade_and_thickness_slots(kb, question, grade, thickness):
     slots = _slots(kb, question)
