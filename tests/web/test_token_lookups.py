@@ -9,6 +9,13 @@ from laoshifu import accounts
 from laoshifu.web import auth
 
 
+@pytest.fixture(autouse=True)
+def long_token_time(monkeypatch):
+    # The seconds a seen token is trusted: long enough that a slow first ask on a loaded
+    # machine (a cold index takes seconds) does not outlast them.
+    monkeypatch.setattr(auth, "TOKEN_TTL_S", 600.0)
+
+
 @pytest.fixture
 def lookups(monkeypatch):
     seen: list[str] = []
