@@ -26,8 +26,8 @@ from .intent import (Intent, parameter_ranked, parameters_for, read_intent, rule
 from .model import Answer
 from .readings import diagnose_readings, fired_rules, readings_summary
 from .support import answer_text, words_covered
-from .slots import (Slots, asked_attributes, contrasts, read_slots, unlisted_processes, window_covers,
-                    window_has_attributes)
+from .slots import (Slots, asked_attributes, contrasts, other_owner, read_slots, unlisted_processes,
+                    window_covers, window_has_attributes)
 from .retrieval import semantic_evidence, sentence_hits as retrieve_sentences, unit_hits as retrieve_units
 
 MAX_QUESTION_CHARS = 500
@@ -72,6 +72,9 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
     ranked, windows, rule, procedure = _rank(question, intent, entry, unit_hits, slots, diagnosis)
     uncovered = _uncovered(intent, slots, entry, ranked) if not windows else \
         _elsewhere(intent, windows, entry)
+    if windows and not uncovered and (owner := other_owner(intent.text, intent.mentions, windows, entry)):
+        have = "、".join(dict.fromkeys(p.process for p in windows))
+        uncovered = f"知识库里{windows[0].name}的窗口是{have}的，没有{owner}的。"  # 氢气纯度
     if not windows and not uncovered and diagnosis is None:
         # 常化炉压多少 / 常化炉炉压偏低: a process that has no such parameter
         said = intent.foreign if intent.wants_value else intent.foreign_attached if intent.direction else ()

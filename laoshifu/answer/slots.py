@@ -18,6 +18,7 @@ from ..text import normalize
 from ..text.phrases import PhraseTable
 from ..units import Parameter, Term
 from ..validate import material_condition
+from ..vocabulary import quantity_key
 from .asker import KnowledgeIndex
 
 # After a parameter's name: a few filler characters ("表显示才", "跳到", "化验出来"), then
@@ -260,3 +261,58 @@ def contrasts(text: str, param: Parameter) -> bool:
             if mine in name and other not in name and other in text and mine not in text:
                 return True
     return False
+
+
+# What a name of the knowledge base's own is said of: "氢气纯度" asks the hydrogen's purity,
+# and the 纯度 window the knowledge base has is MgO's.
+_OWNER_ATTRIBUTES = re.compile(r"(比例|温度|压力|浓度|流量|纯度|含量|时间|露点)$")
+_OWNER_GAP = re.compile(r"(?:里的|中的|的|里|中)?$")
+
+
+def _owner_words(entry: KnowledgeIndex) -> dict[str, frozenset[str]]:
+    """Things the knowledge base names that parameters can be of, each with its other names:
+    glossary terms (氢气, 氧化镁 = MgO, 内罩) and the thing part of parameter names (浆料 of
+    浆料温度); not processes, grades nor parameters themselves (脱碳炉露点 is 脱碳退火's,
+    and 露点 is no owner)."""
+    cached = entry.extras.get("owner_words")
+    if cached is not None:
+        return cached
+    from .intent import process_aliases
+
+    names = {normalize(n) for n in entry.vocabulary.names.values()}
+    groups: dict[str, frozenset[str]] = {}
+    for unit in entry.units.structured_units():
+        if isinstance(unit, Term):
+            group = frozenset(normalize(s) for s in (unit.title, *unit.synonyms, unit.english) if s)
+            for spelling in group:
+                groups[spelling] = groups.get(spelling, frozenset()) | group
+    for name in names:
+        if m := _OWNER_ATTRIBUTES.search(name):
+            groups.setdefault(name[:m.start()], frozenset({name[:m.start()]}))
+    skip = names | {normalize(p) for p in entry.processes} | set(process_aliases(entry))
+    skip |= {normalize(s) for s in entry.vocabulary.spellings}  # 露点温度 is 露点
+    skip |= set(_grade_table(entry).phrases)  # Hi-B升温速率 is a grade's window
+    owners = {w: g for w, g in groups.items() if 2 <= len(w) <= 5 and w not in skip
+              and not _PROCESS_LIKE.search(w) and not g & {normalize(p) for p in entry.processes}}
+    entry.extras["owner_words"] = owners
+    return owners
+
+
+def other_owner(text: str, mentions, windows: list[Parameter], entry: KnowledgeIndex) -> str:
+    """A thing the (normalised) question says a window's name is of that the window is not
+    about: "氢气纯度" of the MgO purity window → "氢气". The thing counts as the window's
+    when its own record mentions it (氧化镁纯度)."""
+    owners = _owner_words(entry)
+    if not owners or not windows:
+        return ""
+    records = [normalize(f"{p.process} {p.search_text()}") for p in windows]
+    keys = {quantity_key(p.process, p.name) for p in windows}
+    for start, _end, mention_keys in mentions:
+        if not keys & set(mention_keys):
+            continue
+        before = _OWNER_GAP.sub("", text[max(0, start - 8):start], count=1)
+        owner = next((before[-n:] for n in range(min(5, len(before)), 1, -1)
+                      if before[-n:] in owners), "")
+        if owner and not any(name in record for record in records for name in owners[owner]):
+            return owner
+    return ""
