@@ -291,12 +291,6 @@ def test_a_window_not_for_what_is_named_is_refused_with_what_the_kb_has(kb, ques
     assert all(word in answer.note for word in named)
 
 
-@pytest.mark.parametrize("other_side, this_side, unit_id", [
-    # the heating rate (升温速率) of 高温退火; the example has no cooling rate
-    ("高温退火降温速率给多少？", "高温退火升温速率给多少？", "ha-heating-rate-cgo"),
-    # CGO's 压下率 window is the second cold reduction ("second-stage cold reduction")
-    ("CGO第一次冷轧压下率给多少？", "CGO第二次冷轧压下率给多少？", "cr-reduction-cgo"),
-])
 def test_a_thing_the_window_is_of_by_another_name_is_its_own(kb):
     # 氧化镁 is MgO (the glossary says so), 热平整 the 热拉伸平整退火 line
     for question in ("氧化镁纯度要多少？", "热平整张力多少？"):
@@ -304,6 +298,12 @@ def test_a_thing_the_window_is_of_by_another_name_is_its_own(kb):
         assert not answer.refused and answer.windows, (question, answer.note)
 
 
+@pytest.mark.parametrize("other_side, this_side, unit_id", [
+    # the heating rate (升温速率) of 高温退火; the example has no cooling rate
+    ("高温退火降温速率给多少？", "高温退火升温速率给多少？", "ha-heating-rate-cgo"),
+    # CGO's 压下率 window is the second cold reduction ("second-stage cold reduction")
+    ("CGO第一次冷轧压下率给多少？", "CGO第二次冷轧压下率给多少？", "cr-reduction-cgo"),
+])
 def test_a_window_of_the_other_side_of_a_pair_is_not_shown(kb, other_side, this_side, unit_id):
     assert unit_id not in [w.unit_id for w in _ask(kb, other_side, threshold=0.0).windows]
     assert unit_id in [w.unit_id for w in _ask(kb, this_side, threshold=0.0).windows]
