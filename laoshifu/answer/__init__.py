@@ -19,14 +19,14 @@ from .english import english_gloss, respelled
 from ..text.english import is_english
 from .compose import compose, related
 from .dimensions import (NAMES_ZH, asked_dimensions, dimension_note, missing_dimension,
-                         missing_property, shown_dimensions, unheld_reading)
+                         missing_property, shown_dimensions, unfocused_dimension, unheld_reading)
 from .confidence import entry_mode, load_calibration, signals
 from .intent import (Intent, parameter_ranked, parameters_for, read_intent, rule_directions,
                      term_named)
 from .model import Answer
 from .readings import diagnose_readings, fired_rules, readings_summary
 from .support import answer_text, words_covered
-from .slots import (Slots, asked_attributes, contrasts, other_owner, read_slots, unlisted_processes,
+from .slots import (ATTRIBUTES, Slots, asked_attributes, contrasts, other_owner, read_slots, unlisted_processes,
                     window_covers, window_has_attributes)
 from .retrieval import semantic_evidence, sentence_hits as retrieve_sentences, unit_hits as retrieve_units
 
@@ -118,6 +118,8 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
             uncovered = dimension_note(gap, draft)
         elif prop := missing_property(intent.text, draft, intent.wants_value):
             uncovered = f"知识库里没有讲到这个问题问的{prop}。"  # 炉辊的材质
+        elif kind := unfocused_dimension(intent.text, _topic_words(entry, intent.text), draft):
+            uncovered = f"知识库里没有找到这个问题问的{NAMES_ZH[kind]}数值。"
         elif diagnosis is None and (kind := unheld_reading(intent.text, draft)):
             # 冷却水进水温度32℃ answered with the cooling-water pressure rule
             uncovered = f"知识库里没有找到能判断问题里这个{NAMES_ZH[kind]}读数的窗口或规程。"
@@ -259,6 +261,16 @@ def _elsewhere(intent: Intent, windows: list[Parameter], entry: KnowledgeIndex) 
     name = windows[0].name
     have = "、".join(dict.fromkeys(p.process for p in windows))
     return f"知识库里{name}的窗口只有{have}的，没有{'、'.join(other)}的。"
+
+
+_ASKING = re.compile(r"多少|几|多久|多长|多厚|多大|多高|怎么|什么|啥")
+
+
+def _topic_words(entry: KnowledgeIndex, text: str) -> list[str]:
+    """What a question is about, word by word: the knowledge base's words in it, without
+    numbers, the attribute asked (温度) and the asking words."""
+    return [w for w in entry.index.analyzer.words(text) if len(w) >= 2 and w in entry.index.vocab.ids
+            and not re.search(r"\d", w) and w not in ATTRIBUTES and not _ASKING.search(w)]
 
 
 def _term_defined(answer: Answer | None, intent: Intent, entry: KnowledgeIndex) -> bool:

@@ -10,7 +10,7 @@ import re
 
 from ..search import SentenceHit, UnitHit
 from ..text import split_sentences
-from ..units import QA, Citation, Parameter, Procedure, Rule, Section, Term, Unit
+from ..units import QA, Citation, Note, Parameter, Procedure, Rule, Section, Term, Unit
 from .intent import Intent
 from .model import Answer, ProcedureSteps, QuotedSentence, Related, RuleAdvice, WindowRow
 
@@ -92,7 +92,8 @@ def _quotable_span(unit: Unit) -> tuple[int, int]:
     """The part of ``search_text()`` that is the master's prose (not lists of names, nor
     the apprentice's question a ``qa`` answers)."""
     text = unit.search_text()
-    if isinstance(unit, (Parameter, Term, QA)) and unit.body:
+    if isinstance(unit, (Parameter, Term, QA, Note)) and unit.body:
+        # (a note's context says when it applies; it is a label, not the master's words)
         start = text.rfind(unit.body)
         return (start, start + len(unit.body)) if start >= 0 else (0, 0)
     return 0, len(text)
@@ -134,7 +135,7 @@ def _quotes(top: list[Unit], hits: list[SentenceHit], citations: _Citations, ski
         start, end = _quotable_span(unit)
         if not (start <= hit.start and hit.end <= end):
             continue
-        text = unit.search_text()[hit.start:hit.end].strip()
+        text = _whole(unit.search_text(), hit.start, hit.end, end)
         if not text or text in seen:
             continue
         seen.add(text)
@@ -150,6 +151,26 @@ def _quotes(top: list[Unit], hits: list[SentenceHit], citations: _Citations, ski
         if text:
             quotes.append(_quoted(unit, text, citations))
     return quotes
+
+
+# A sentence that ends in "；" or "：" is half a thought; one that ends in "？" is the master
+# asking himself what the next sentence answers ("为什么不放在脱碳前面？因为……").
+_UNFINISHED = re.compile(r"[；;：:，,]$")
+_ASKS_ITSELF = re.compile(r"[？?]$")
+MAX_QUOTE_CHARS = 240
+
+
+def _whole(text: str, start: int, end: int, limit: int) -> str:
+    """The hit's sentence as a whole thought, a verbatim slice of ``text``: carried on to
+    the end of the sentence it began (not past a line break), or, when it is a question,
+    the answer that follows it."""
+    following = [(end + s.start, end + s.end) for s in split_sentences(text[end:limit])]
+    if _ASKS_ITSELF.search(text[start:end].strip()) and following:
+        start, end = following.pop(0)
+    while _UNFINISHED.search(text[start:end].strip()) and following and \
+            "\n" not in text[end:following[0][0]] and following[0][1] - start <= MAX_QUOTE_CHARS:
+        end = following.pop(0)[1]
+    return text[start:end].strip()
 
 
 def related(unit_hits: list[UnitHit], limit: int = 5) -> list[Related]:

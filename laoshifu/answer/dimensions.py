@@ -80,8 +80,13 @@ NAMES_ZH = {"time": "时间", "length": "尺寸", "pressure": "压力", "tempera
             "count": "数量", "money": "价格", "person": "人名", "speed": "速度"}
 
 
+# "好几度", "十几度", "几十度" say "several", they ask nothing.
+_SEVERAL = re.compile(r"好几|[十百千]几|几[十百千]")
+
+
 def asked_dimensions(text: str) -> set[str]:
     """The dimensions ``text`` (normalised) asks a number of, in so many words."""
+    text = _SEVERAL.sub("", text)
     asked = {dim for dim, pattern in _ASK_PATTERNS.items() if pattern.search(text)}
     if "rate" in asked:
         asked.discard("temperature")  # 每秒升多少度 asks a rate, not a temperature
@@ -163,6 +168,22 @@ def unheld_reading(text: str, answer: Answer) -> str:
     if figures & set(re.findall(r"\d+(?:\.\d+)?", normalize(shown_text))):
         return ""
     return sorted(stated)[0]
+
+
+def unfocused_dimension(text: str, topic_words: list[str], answer: Answer) -> str:
+    """For an answer of quoted sentences only: the dimension the question asks a number of
+    when no sentence giving such a number speaks of the question's topic, or "". "辐射管排烟
+    温度多少度" answered with a sentence about the decarburising temperature has a
+    temperature, of something else."""
+    asked = asked_dimensions(text)
+    if not asked or not topic_words or answer.windows or answer.rules or answer.procedures:
+        return ""
+    for sentence in answer.sentences:
+        said = normalize(sentence.text)
+        if any(_SHOWN_PATTERNS[dim].search(said) for dim in asked) and \
+                any(word in said for word in topic_words):
+            return ""
+    return sorted(asked)[0]
 
 
 def dimension_note(dimension: str, answer: Answer) -> str:

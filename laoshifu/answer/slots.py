@@ -159,7 +159,7 @@ def window_covers(param: Parameter, slots: Slots) -> bool:
 
 # What a value question can ask about a thing. The knowledge base's own parameter names
 # add theirs (温度, 压力, 比例 …); these are common ones it may not have at all.
-_ATTRIBUTES = ("浓度", "流量", "直径", "长度", "宽度", "型号", "厂家", "品牌", "寿命", "周期", "价格",
+ATTRIBUTES = ("浓度", "流量", "直径", "长度", "宽度", "型号", "厂家", "品牌", "寿命", "周期", "价格",
                "成本", "纯度", "比重", "密度", "硬度", "电阻", "功率", "电流", "电压", "频率", "粒度",
                "产量", "重量", "含量", "温度", "压力", "时间", "速度", "速率", "比例", "露点", "张力",
                "厚度", "间距", "深度", "湿度", "转速", "能耗", "用量", "次数", "多久")
@@ -169,7 +169,7 @@ def _attribute_table(entry: KnowledgeIndex) -> PhraseTable:
     cached = entry.extras.get("attribute_table")
     if cached is not None:
         return cached
-    words = set(_ATTRIBUTES)
+    words = set(ATTRIBUTES)
     for key, name in entry.vocabulary.names.items():
         folded = normalize(name)
         words.add(folded if len(folded) <= 3 else folded[-2:])

@@ -5,7 +5,8 @@ import pytest
 
 from laoshifu.answer import ask
 from laoshifu.answer.dimensions import (asked_dimensions, missing_dimension, missing_property,
-                                         shown_dimensions, stated_dimensions, unheld_reading)
+                                         shown_dimensions, stated_dimensions, unfocused_dimension,
+                                         unheld_reading)
 from laoshifu.answer.model import Answer, QuotedSentence, WindowRow
 from laoshifu.text import normalize
 
@@ -26,6 +27,8 @@ from laoshifu.text import normalize
     ("How long is the soak?", {"time"}),
     ("露点到72度了怎么办", set()),  # a reading, not a question about a number
     ("同样厚度的铁损差多少", set()),  # 厚度 is mentioned, not asked for
+    ("读数突然掉了好几度，为啥", set()),  # several degrees, not a question about them
+    ("差了十几度要紧吗", set()),
 ])
 def test_asked_dimensions(question, dimensions):
     assert asked_dimensions(normalize(question)) == dimensions
@@ -133,3 +136,23 @@ def test_a_reading_nothing_in_the_kb_judges_is_refused_with_its_kind(kb):
     assert answer.refused and "温度读数" in answer.note
     speed = ask(store, "DCL带速开到130米了怎么办", record=False, index_dir=index_dir, threshold=0.0)
     assert not speed.refused and speed.rules
+
+
+def test_a_number_of_the_kind_asked_must_be_said_of_the_topic():
+    other = _answer(["脱碳段带温常见在800到870℃之间。", "烟气从辐射管里排出。"])
+    topic = ["辐射管", "排烟"]
+    assert unfocused_dimension(normalize("辐射管排烟温度多少度"), topic, other) == "temperature"
+    said = _answer(["辐射管排烟温度一般在500℃上下。"])
+    assert unfocused_dimension(normalize("辐射管排烟温度多少度"), topic, said) == ""
+    window = WindowRow("p", "带温", "脱碳退火", 840.0, 800.0, 870.0, "℃", "", 1)
+    # a window is the parameter's own number: judged by the window checks, not here
+    assert unfocused_dimension(normalize("辐射管排烟温度多少度"), topic,
+                               _answer(windows=[window])) == ""
+
+
+def test_a_temperature_of_something_else_is_not_an_answer(kb):
+    store, index_dir = kb
+    # The example knowledge base has furnace and strip temperatures, not the flue gas's.
+    answer = ask(store, "辐射管的排烟温度一般是多少度？", record=False, index_dir=index_dir,
+                 threshold=0.0)
+    assert answer.refused and "温度" in answer.note, answer.sentences

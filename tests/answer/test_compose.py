@@ -1,0 +1,33 @@
+"""Quoted sentences are whole thoughts: a clause ending in "；" carries on, and the master's
+own question is answered by what follows it (texts written for these tests)."""
+
+from laoshifu.answer.compose import _whole
+
+TEXT = ("渗氮放在脱碳之后。为什么不放在前面？因为两段气氛不同；而且晶粒要先定下来。"
+        "列表如下：\n1. 第一步。")
+
+
+def _hit(sentence: str) -> tuple[int, int]:
+    start = TEXT.index(sentence)
+    return start, start + len(sentence)
+
+
+def test_a_question_in_the_text_is_answered_by_the_next_sentence_carried_to_its_end():
+    start, end = _hit("为什么不放在前面？")
+    assert _whole(TEXT, start, end, len(TEXT)) == "因为两段气氛不同；而且晶粒要先定下来。"
+
+
+def test_a_clause_carries_on_and_a_finished_sentence_stays():
+    assert _whole(TEXT, *_hit("因为两段气氛不同；"), len(TEXT)) == "因为两段气氛不同；而且晶粒要先定下来。"
+    assert _whole(TEXT, *_hit("渗氮放在脱碳之后。"), len(TEXT)) == "渗氮放在脱碳之后。"
+
+
+def test_not_past_a_line_break_nor_the_quotable_end():
+    assert _whole(TEXT, *_hit("列表如下："), len(TEXT)) == "列表如下："
+    start, end = _hit("因为两段气氛不同；")
+    assert _whole(TEXT, start, end, end) == "因为两段气氛不同；"
+
+
+def test_every_quote_is_a_slice_of_its_text():
+    for sentence in ("为什么不放在前面？", "因为两段气氛不同；", "列表如下："):
+        assert _whole(TEXT, *_hit(sentence), len(TEXT)) in TEXT
