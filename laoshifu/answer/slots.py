@@ -256,9 +256,22 @@ def contrasts(text: str, param: Parameter) -> bool:
     """Does the (normalised) question name the other side of a pair the window's name takes?"""
     english = re.findall(r"[a-z]+", (param.english or "").lower())
     name = normalize(param.name) + " " + " ".join(_CONTRAST_ENGLISH.get(w, "") for w in english)
+    return other_side_named(text, name)
+
+
+# In running text these say other things too ("保一段时间", "一次改好几样", "第一步").
+_LOOSE_IN_SENTENCES = {"一段", "一次", "第一"}
+
+
+def other_side_named(question: str, said: str, sentence: bool = False) -> bool:
+    """Does ``said`` (a window's name, or with ``sentence`` a quoted sentence) take one side
+    of a pair whose other side the question names, and not the question's? ("二次再结晶段
+    升快了" for a question about the 低温段)."""
     for a, b in _CONTRASTS:
+        if sentence and {a, b} & _LOOSE_IN_SENTENCES:
+            continue
         for mine, other in ((a, b), (b, a)):
-            if mine in name and other not in name and other in text and mine not in text:
+            if mine in said and other not in said and other in question and mine not in question:
                 return True
     return False
 
