@@ -4,13 +4,13 @@ from __future__ import annotations
 
 _ALIASES = {
     "°c": "℃", "℃": "℃", "度": "℃", "摄氏度": "℃", "degc": "℃", "c": "℃",
-    "k": "K", "°f": "°F",
+    "k": "K", "°f": "°F", "℉": "°F",
     "%": "%", "％": "%", "ppm": "ppm", "‰": "‰",
     "mm": "mm", "μm": "μm", "um": "μm", "µm": "μm",
     "s": "s", "秒": "s", "min": "min", "分钟": "min", "h": "h", "小时": "h",
     "pa": "Pa", "kpa": "kPa", "mpa": "MPa", "mbar": "mbar",
     "m/min": "m/min", "米/分": "m/min", "m/s": "m/s",
-    "g/m2": "g/m²", "g/m²": "g/m²",
+    "g/m2": "g/m²", "g/m²": "g/m²", "mg/m2": "mg/m²", "mg/m²": "mg/m²",
     "℃/h": "℃/h", "°c/h": "℃/h", "℃/min": "℃/min", "℃/s": "℃/s",
     "n/mm²": "N/mm²", "n/mm2": "N/mm²",
 }
@@ -35,6 +35,8 @@ _LINEAR = {
     "mbar": ("pressure", 100.0, 0.0),
     "m/min": ("speed", 1 / 60, 0.0),
     "m/s": ("speed", 1.0, 0.0),
+    "g/m²": ("coating weight", 1.0, 0.0),
+    "mg/m²": ("coating weight", 1e-3, 0.0),
 }
 
 

@@ -18,6 +18,7 @@ from .asker import IndexCache, KnowledgeIndex, cache_for
 from .english import english_gloss, respelled
 from ..text.english import is_english
 from .compose import compose, related
+from .conversion import conversions
 from .dimensions import (NAMES_ZH, asked_dimensions, dimension_note, missing_dimension,
                          missing_property, shown_dimensions, unfocused_dimension, unheld_reading)
 from .confidence import entry_mode, load_calibration, signals
@@ -127,6 +128,7 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
         answer = draft
         answer.confidence = confidence
         answer.readings = readings_summary(diagnosis)
+        answer.conversions = conversions(asked, answer)  # "多少K" of a ℃ window
     else:
         answer = Answer(question=asked, refused=True, confidence=confidence,
                         related=related(unit_hits), note=uncovered)

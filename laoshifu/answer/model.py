@@ -83,6 +83,8 @@ class Answer:
     dismissed: str = ""
     semantic: Any = None  # retrieval.SemanticEvidence in hybrid mode, else None
     elapsed_ms: float = 0.0
+    # The answer's figures in the unit the question asks for (conversion.Conversion).
+    conversions: list = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
@@ -99,6 +101,7 @@ class Answer:
             "queued_question_id": self.queued_question_id,
             "ranking": list(self.ranking),
             "readings": self.readings,
+            "conversions": [c.to_dict() for c in self.conversions],
             "note": self.note,
             "dismissed": self.dismissed,
             "elapsed_ms": round(self.elapsed_ms, 2),

@@ -224,3 +224,11 @@ def test_ask_page_lists_a_procedures_steps(world):
     answer = client.post("/ask", data={"csrf": csrf, "question": "配MgO浆子一步一步怎么弄？"})
     steps = world.store.get_unit("main", "proc-mg-slurry-prep").steps
     assert all(step in answer.text for step in steps)
+
+
+def test_ask_page_shows_the_window_in_the_unit_asked(world):
+    client = world.login("xiao")
+    csrf = csrf_of(client.get("/").text)
+    answer = client.post("/ask", data={"csrf": csrf, "question": "Hi-B常化一段炉温合多少K？"})
+    assert answer.status_code == 200
+    assert "换算成问的单位" in answer.text and "≈ 1373～1423 K" in answer.text
