@@ -22,7 +22,7 @@ _STOP = frozenset("""
 a an the of on in at to for from by with and or is are was were be been being do does did
 we our us i my me you your it its this that these those there here should must can could
 would will shall run use used using give gives get got have has had any some into than as
-about what's whats what how
+about what's whats what how they them their goes
 """.split())
 _VALUE_WORDS = re.compile(r"多少|窗口|范围|目标|最低|最高|上限|下限|限值|多久|多高|温度|压力|浓度|纯度|含量|"
                           r"\d")
@@ -87,7 +87,9 @@ class EnglishGloss:
 
 
 def _words(text: str) -> list[str]:
-    return [_singular(w.strip()) for w in _WORD.findall(text.lower().replace("’", "'")) if w.strip()]
+    # (a stop word stays as it is: "does" is no plural of "doe")
+    return [w if w in _STOP else _singular(w)
+            for w in (w.strip() for w in _WORD.findall(text.lower().replace("’", "'"))) if w]
 
 
 def _singular(word: str) -> str:

@@ -34,6 +34,8 @@ def test_plurals_and_possessives_match_the_singular():
     gloss = EnglishGloss()
     assert gloss.gloss("thermocouples") == "热电偶"
     assert gloss.gloss("hydrogen's") == "氢气"
+    # a stop word is no plural: "does" and "this" go, not "doe" and "thi"
+    assert gloss.gloss("Why does this slurry have to be kept cold?") == "为什么浆料保持低温"
 
 
 def test_knowledge_base_names_are_added_and_unknown_words_stay():
