@@ -78,11 +78,16 @@ _CAUSAL = re.compile(r"因为|由于|所以|因此|否则|不然|才能|才会|�
                      r"就会|会使|使得|容易|一旦|要不|结果|原因|道理|because|so that|otherwise|causes?")
 
 
+_ASKS_WHY = re.compile(r"(?:为什么|为啥|何以|怎么会).{0,30}[？?]\s*$")
+
+
 def _prefer(hits: list[SentenceHit], intent: Intent) -> list[SentenceHit]:
     """For a value question, sentences that give a number come first; for a why question,
     sentences that explain (stable otherwise)."""
     if intent.wants_reason:
-        return sorted(hits, key=lambda h: not _CAUSAL.search(h.text))
+        # The master asking himself why ("为什么要急冷？") is followed by his reason: first;
+        # then sentences that explain.
+        return sorted(hits, key=lambda h: (not _ASKS_WHY.search(h.text), not _CAUSAL.search(h.text)))
     if not intent.wants_value:
         return hits
     return sorted(hits, key=lambda h: not _NUMBER.search(h.text))

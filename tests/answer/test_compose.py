@@ -31,3 +31,18 @@ def test_not_past_a_line_break_nor_the_quotable_end():
 def test_every_quote_is_a_slice_of_its_text():
     for sentence in ("为什么不放在前面？", "因为两段气氛不同；", "列表如下："):
         assert _whole(TEXT, *_hit(sentence), len(TEXT)) in TEXT
+
+
+def test_a_why_question_puts_the_masters_own_why_first_then_explanations():
+    from laoshifu.answer.compose import _prefer
+    from laoshifu.answer.intent import Intent
+    from laoshifu.search import SentenceHit
+
+    def hit(text, score):
+        return SentenceHit("u", text, 0, score, score, score, 0, len(text), "section", "")
+
+    hits = [hit("出炉后喷水快冷。", 1.0), hit("所以喷嘴要勤看。", 0.9), hit("为什么要急冷？", 0.8)]
+    why = Intent("为啥要急冷", frozenset(), (), False, False, wants_reason=True)
+    assert [h.text for h in _prefer(hits, why)] == ["为什么要急冷？", "所以喷嘴要勤看。", "出炉后喷水快冷。"]
+    plain = Intent("急冷多少度", frozenset(), (), True, False)
+    assert [h.text for h in _prefer(hits, plain)][0] == "出炉后喷水快冷。"
