@@ -73,6 +73,8 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
     ranked, windows, rule, procedure = _rank(question, intent, entry, unit_hits, slots, diagnosis)
     uncovered = _uncovered(intent, slots, entry, ranked) if not windows else \
         _elsewhere(intent, windows, entry)
+    if windows and not uncovered:
+        uncovered = _no_special_window(intent, slots, windows)
     if windows and not uncovered and (owner := other_owner(intent.text, intent.mentions, windows, entry)):
         have = "、".join(dict.fromkeys(p.process for p in windows))
         uncovered = f"知识库里{windows[0].name}的窗口是{have}的，没有{owner}的。"  # 氢气纯度
@@ -273,6 +275,24 @@ def _topic_words(entry: KnowledgeIndex, text: str) -> list[str]:
     numbers, the attribute asked (温度) and the asking words."""
     return [w for w in entry.index.analyzer.words(text) if len(w) >= 2 and w in entry.index.vocab.ids
             and not re.search(r"\d", w) and w not in ATTRIBUTES and not _ASKING.search(w)]
+
+
+# "薄规格专用的升温速率": a window kept for that thickness alone is asked for.
+_SPECIAL = re.compile(r"专用|专门|单独的|特定的|特有")
+
+
+def _no_special_window(intent: Intent, slots: Slots, windows: list[Parameter]) -> str:
+    """A question after the window kept for a thickness when the knowledge base's windows
+    do not depend on thickness: say so rather than give the general one as if it were."""
+    from ..review.material import material_field
+    from ..validate import material_condition
+
+    if slots.thickness is None or not _SPECIAL.search(intent.text):
+        return ""
+    if any(material_field(key) == "thickness" for w in windows
+           for key, _op, _value in material_condition(w.condition)):
+        return ""
+    return (f"知识库里{windows[0].name}的窗口不分厚度，没有{slots.thickness:g} mm专用的。")
 
 
 def _term_defined(answer: Answer | None, intent: Intent, entry: KnowledgeIndex) -> bool:

@@ -38,6 +38,8 @@ _ASKS: dict[str, str] = {
     "flow": r"多少(?:m3/h|m³/h|立方)|几(?:个)?(?:立方|方)(?!向)",
     "count": r"几台|多少台|几根|多少根|装几个|用多少炉|用几炉|多少炉次|how many (?:units|sensors|detectors|heats)",
     "money": r"多少钱|什么价|价格|how much does .* cost",
+    # mass per volume (an exposure limit, a dust load): no window of this knowledge base is
+    "density": r"(?:多少|几)\s*(?:mg/m[3³]|毫克每立方|毫克/立方|g/m[3³](?![a-z]))",
     "person": r"是谁|谁是|哪位|谁来|谁负责|谁管|谁值班|(?<![a-z])who(?![a-z])",
 }
 _TIME_LENGTH = re.compile(r"(?:时间|时长|周期|寿命)[^，,。?？]{0,4}多长")
@@ -57,6 +59,7 @@ _SHOWN: dict[str, str] = {
     "speed": rf"{_NUM}\s*(?:m/min|米/分|米每分|米(?!/|每))",
     "count": rf"{_NUM}\s*(?:台|根|个|套|只|处|炉|次)",
     "money": rf"{_NUM}\s*(?:元|块|万元)",
+    "density": rf"{_NUM}\s*(?:mg/m[3³]|g/m[3³](?![a-z])|毫克每立方)",
     # a person by name: a surname and how the shop calls him (王师傅, 李工)
     "person": r"[王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
               r"苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚"
@@ -77,7 +80,8 @@ _UNIT_DIMENSION = {
 
 NAMES_ZH = {"time": "时间", "length": "尺寸", "pressure": "压力", "temperature": "温度",
             "rate": "升降温速度", "fraction": "含量或比例", "power": "功率", "flow": "流量",
-            "count": "数量", "money": "价格", "person": "人名", "speed": "速度"}
+            "count": "数量", "money": "价格", "person": "人名", "speed": "速度",
+            "density": "每立方米含量"}
 
 
 # "好几度", "十几度", "几十度" say "several", they ask nothing.

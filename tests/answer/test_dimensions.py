@@ -24,6 +24,7 @@ from laoshifu.text import normalize
     ("感应器功率多少千瓦", {"power"}),
     ("保护气流量多少立方", {"flow"}),
     ("一吨要多少钱", {"money"}),
+    ("氨气接触限值多少mg/m³", {"density"}),  # mass per volume: no window is
     ("How long is the soak?", {"time"}),
     ("露点到72度了怎么办", set()),  # a reading, not a question about a number
     ("同样厚度的铁损差多少", set()),  # 厚度 is mentioned, not asked for

@@ -291,6 +291,14 @@ def test_a_window_not_for_what_is_named_is_refused_with_what_the_kb_has(kb, ques
     assert all(word in answer.note for word in named)
 
 
+def test_a_window_kept_for_one_thickness_is_asked_where_none_is(kb):
+    # the example's heating-rate windows depend on the grade, not on thickness
+    special = _ask(kb, "0.20mm薄料专用的高温退火升温速率是多少？", threshold=0.0)
+    assert special.refused and "不分厚度" in special.note
+    # the soaking-time windows do depend on thickness: answered
+    assert not _ask(kb, "0.23mm的料专用的均热时间给多少？", threshold=0.0).refused
+
+
 def test_a_thing_the_window_is_of_by_another_name_is_its_own(kb):
     # 氧化镁 is MgO (the glossary says so), 热平整 the 热拉伸平整退火 line
     for question in ("氧化镁纯度要多少？", "热平整张力多少？"):
