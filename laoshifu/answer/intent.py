@@ -136,6 +136,13 @@ def process_aliases(entry: KnowledgeIndex) -> dict[str, str]:
     return aliases
 
 
+# An instrument named by what it measures (露点仪, 张力计, 氧分析仪), and words saying the
+# instrument itself is in question: broken, out of calibration, reading falsely.
+_INSTRUMENT = re.compile(r"仪|计(?!算|划)|表(?!面|示|明)|分析仪|传感器|探头")
+_INSTRUMENT_TROUBLE = re.compile(r"坏|故障|失灵|不准|校准|标定|校验|漂移|假|可疑|清洗|维护|检修|更换|换探头|"
+                                 r"突然掉|突然跳|乱跳|不动|卡死")
+
+
 def read_intent(question: str, entry: KnowledgeIndex) -> Intent:
     text = normalize(question)
     process_table, quantity_table, _terms = _tables(entry)
@@ -146,6 +153,11 @@ def read_intent(question: str, entry: KnowledgeIndex) -> Intent:
     terms = [(s, e) for s, e, spelling in _terms.find(text) if spelling not in quantity_table.phrases]
     matches = [m for m in matches if not any(s <= m[0] and m[1] <= e and e - s > m[1] - m[0]
                                              for s, e in terms)]
+    if _INSTRUMENT_TROUBLE.search(text):
+        # "露点仪坏了": the instrument is what the question is about, not the dew point
+        # (a number read off it is still the quantity's: "张力表突然跳到13兆帕")
+        matches = [m for m in matches if not _INSTRUMENT.match(text, m[1])
+                   or re.search(r"\d", text[m[1]:m[1] + 12])]
     short = entry.extras.get("quantity_abbreviations", set())
     if any(m[2] in short for m in matches):
         # 冷速 is 冷却速度 when it is a word of its own, not in 进水温度's "水温"

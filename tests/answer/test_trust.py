@@ -212,6 +212,18 @@ def test_several_degrees_is_not_a_question_about_a_value(kb):
     assert read_intent("露点控几度？", entry).wants_value
 
 
+@pytest.mark.parametrize("question, named", [
+    ("露点仪坏了，这段时间咋生产？", False),  # the instrument is in question
+    ("张力计校准以后还是不准，怎么办？", False),
+    ("露点表显示才50度，怎么办？", True),  # a reading on it is the dew point's
+    ("张力表突然跳到13兆帕了", True),
+])
+def test_an_instrument_in_trouble_is_not_its_quantity(kb, question, named):
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+    assert bool(read_intent(question, entry).quantities) == named
+
+
 def test_a_stage_the_window_is_not_for_is_refused(kb):
     # 升温速率's windows are for the secondary-recrystallization range, not the low stage.
     answer = _ask(kb, "Hi-B低温段升温速率给多少？", threshold=0.0)
