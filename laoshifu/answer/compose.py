@@ -140,7 +140,7 @@ def _quotes(top: list[Unit], hits: list[SentenceHit], citations: _Citations, ski
         start, end = _quotable_span(unit)
         if not (start <= hit.start and hit.end <= end):
             continue
-        text = _whole(unit.search_text(), hit.start, hit.end, end)
+        text = _whole(unit.search_text(), hit.start, hit.end, end, begin=start)
         if not text or text in seen:
             continue
         seen.add(text)
@@ -165,13 +165,18 @@ _ASKS_ITSELF = re.compile(r"[？?]$")
 MAX_QUOTE_CHARS = 240
 
 
-def _whole(text: str, start: int, end: int, limit: int) -> str:
-    """The hit's sentence as a whole thought, a verbatim slice of ``text``: carried on to
-    the end of the sentence it began (not past a line break), or, when it is a question,
-    the answer that follows it."""
+def _whole(text: str, start: int, end: int, limit: int, begin: int = 0) -> str:
+    """The hit's sentence as a whole thought, a verbatim slice of ``text[begin:limit]``:
+    begun where its sentence begins and carried on to where it ends (not across a line
+    break), or, when it is a question, the answer that follows it."""
     following = [(end + s.start, end + s.end) for s in split_sentences(text[end:limit])]
     if _ASKS_ITSELF.search(text[start:end].strip()) and following:
         start, end = following.pop(0)
+    else:
+        before = [(begin + s.start, begin + s.end) for s in split_sentences(text[begin:start])]
+        while before and _UNFINISHED.search(text[before[-1][0]:before[-1][1]].strip()) and \
+                "\n" not in text[before[-1][1]:start] and end - before[-1][0] <= MAX_QUOTE_CHARS:
+            start = before.pop()[0]
     while _UNFINISHED.search(text[start:end].strip()) and following and \
             "\n" not in text[end:following[0][0]] and following[0][1] - start <= MAX_QUOTE_CHARS:
         end = following.pop(0)[1]

@@ -46,3 +46,10 @@ def test_a_why_question_puts_the_masters_own_why_first_then_explanations():
     assert [h.text for h in _prefer(hits, why)] == ["为什么要急冷？", "所以喷嘴要勤看。", "出炉后喷水快冷。"]
     plain = Intent("急冷多少度", frozenset(), (), True, False)
     assert [h.text for h in _prefer(hits, plain)][0] == "出炉后喷水快冷。"
+
+
+def test_the_second_half_of_a_sentence_is_quoted_with_its_first():
+    assert _whole(TEXT, *_hit("而且晶粒要先定下来。"), len(TEXT)) == "因为两段气氛不同；而且晶粒要先定下来。"
+    # not before the quotable part begins
+    start, end = _hit("而且晶粒要先定下来。")
+    assert _whole(TEXT, start, end, len(TEXT), begin=start) == "而且晶粒要先定下来。"
