@@ -25,7 +25,7 @@ _CN_DIGITS = "一二两三四五六七八九十百千半"
 
 # dimension -> words that ask for a number of it (text is normalised: lower case, simplified).
 _ASKS: dict[str, str] = {
-    "time": r"多久|多长时间|多少时间|多少(?:秒|分钟|小时|个小时|天|年|个月|周|min(?![a-z])|s(?![a-z])|h(?![a-z]))|"
+    "time": r"多久|多长时间|多少时间|多少个?(?:秒|分钟|小时|钟头|天|年|月|周|min(?![a-z])|s(?![a-z])|h(?![a-z]))|"
             r"几(?:个)?(?:秒|分钟|小时|钟头|天|年|月|周)|哪一?年|how long|how many (?:seconds|minutes|hours|days|years)",
     "length": r"多厚|多宽|多深|多长(?!时间)|多少(?:毫米|mm(?![a-z])|微米|μm|um(?![a-z])|丝|米(?!/|每))|几(?:个)?(?:毫米|mm(?![a-z])|微米|μm|丝)|"
               r"how (?:thick|wide|deep)",
@@ -33,10 +33,11 @@ _ASKS: dict[str, str] = {
     "temperature": r"多少(?:度(?!/)|(?:°c|℃)(?!/)|摄氏度|华氏度|°f|k(?![a-z]))|几(?:度(?!/)|(?:°c|℃)(?!/))|what temperature|how hot",
     "rate": r"多少(?:°c|℃)/(?:h|s|min)|几(?:°c|℃)/(?:h|s|min)|每(?:小时|秒|分钟)[^，,。?？]{0,4}(?:几|多少)度|"
             r"(?:几|多少)度一?(?:秒|小时|分钟)|一(?:秒|小时|分钟)(?:几|多少)度",
-    "fraction": r"多少(?:ppm|%)|百分之几|几成|百分数|多少个点|几个点|what percent",
+    "fraction": r"多少个?(?:ppm|%)|百分之几|几成|百分数|多少个点|几个点|what percent",
     "power": r"多少(?:kw(?![a-z])|千瓦|瓦)|几(?:kw(?![a-z])|千瓦)",
     "flow": r"多少(?:m3/h|m³/h|立方)|几(?:个)?(?:立方|方)(?!向)",
-    "count": r"几台|多少台|几根|多少根|装几个|用多少炉|用几炉|多少炉次|how many (?:units|sensors|detectors|heats)",
+    "count": r"(?:几|多少)(?:个|支|根|台|套|只|处|把|条)(?!小时|钟头|月|点|班|百分点|ppm|%|mm|毫米|微米|μm|字|度|秒)|"
+             r"用多少炉|用几炉|多少炉次|how many (?:units|sensors|detectors|heats)",
     "money": r"多少钱|什么价|价格|how much does .* cost",
     # mass per volume (an exposure limit, a dust load): no window of this knowledge base is
     "density": r"(?:多少|几)\s*(?:mg/m[3³]|毫克每立方|毫克/立方|g/m[3³](?![a-z]))",

@@ -25,6 +25,10 @@ from laoshifu.text import normalize
     ("保护气流量多少立方", {"flow"}),
     ("一吨要多少钱", {"money"}),
     ("氨气接触限值多少mg/m³", {"density"}),  # mass per volume: no window is
+    ("均热段每个区装几支热电偶", {"count"}),
+    ("How many thermocouples per zone?", {"count"}),  # glossed 多少个
+    ("保温多少个钟头", {"time"}),  # 几个/多少个 before a unit ask that unit, no count
+    ("差了几个点", {"fraction"}),
     ("How long is the soak?", {"time"}),
     ("露点到72度了怎么办", set()),  # a reading, not a question about a number
     ("同样厚度的铁损差多少", set()),  # 厚度 is mentioned, not asked for
@@ -32,7 +36,10 @@ from laoshifu.text import normalize
     ("差了十几度要紧吗", set()),
 ])
 def test_asked_dimensions(question, dimensions):
-    assert asked_dimensions(normalize(question)) == dimensions
+    from laoshifu.text.english import EnglishGloss, is_english
+
+    text = EnglishGloss().gloss(question) if is_english(question) else question
+    assert asked_dimensions(normalize(text)) == dimensions
 
 
 def _answer(sentences=(), windows=()):
