@@ -36,7 +36,7 @@ _ASKS: dict[str, str] = {
     "fraction": r"多少个?(?:ppm|%)|百分之几|几成|百分数|多少个点|几个点|what percent",
     "power": r"多少(?:kw(?![a-z])|千瓦|瓦)|几(?:kw(?![a-z])|千瓦)",
     "flow": r"多少(?:m3/h|m³/h|立方)|几(?:个)?(?:立方|方)(?!向)",
-    "count": r"(?:几|多少)(?:个|支|根|台|套|只|处|把|条)(?!小时|钟头|月|点|班|百分点|ppm|%|mm|毫米|微米|μm|字|度|秒)|"
+    "count": r"(?:几|多少)(?:个|支|根|台|套|只|处|把|条)(?!小时|钟头|月|点|班|百分点|ppm|%|mm|毫米|微米|μm|丝|字|度|秒)|"
              r"用多少炉|用几炉|多少炉次|how many (?:units|sensors|detectors|heats)",
     "money": r"多少钱|什么价|价格|how much does .* cost",
     # mass per volume (an exposure limit, a dust load): no window of this knowledge base is
