@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import warnings
-
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from threading import Thread
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -99,6 +100,9 @@ def review_day(path: Path | str, units: Sequence[Unit], options: ReviewOptions |
                ) -> DayReview:
     """Open the data under ``path`` and review one day of one line."""
     options = options or ReviewOptions()
+    if options.charts and not options.windows_only:
+        # Charts are drawn last: matplotlib is imported meanwhile, while DuckDB reads.
+        Thread(target=_import_charting, name="laoshifu-import-charting").start()
     vocab = Vocabulary.from_units(units)
     data = open_data(path, vocab, options.process, threads=options.threads,
                      memory_limit=options.memory_limit)
@@ -106,6 +110,12 @@ def review_day(path: Path | str, units: Sequence[Unit], options: ReviewOptions |
         return review_data(data, units, vocab, options, str(path))
     finally:
         data.con.close()
+
+
+def _import_charting() -> None:
+    from .report_html import import_charting
+
+    import_charting()
 
 
 def review_data(data: ProductionData, units: Sequence[Unit], vocab: Vocabulary,
@@ -215,13 +225,16 @@ def review_data(data: ProductionData, units: Sequence[Unit], vocab: Vocabulary,
             keep = {c.sql for c in data.columns if c.key in set(rule_keys)}
             day_minutes = drift.DayMinutes.of(time_ms, material.get("grade") if grades is not None
                                               else None, thickness)
-        for begin in range(0, len(to_read), chunk_size):
-            report(options.progress, "columns", begin, len(to_read))
-            chunk = to_read[begin:begin + chunk_size]
+        def read(chunk) -> dict[str, np.ndarray]:
             arrays = fetch(data, [c.sql for c in chunk], line, day_start, day_end, dedupe,
                            sort=not in_order)
             if in_order and not np.array_equal(arrays["time"], time_ms):
                 arrays = fetch(data, [c.sql for c in chunk], line, day_start, day_end, dedupe)
+            return arrays
+
+        chunks = [to_read[b:b + chunk_size] for b in range(0, len(to_read), chunk_size)]
+        for k, (chunk, arrays) in enumerate(zip(chunks, _read_ahead(read, chunks))):
+            report(options.progress, "columns", k * chunk_size, len(to_read))
             found = check.columns(chunk, arrays, day_minutes)
             flagged = {f.key for f in found}
             cache.update({c.sql: arrays[c.sql] for c in chunk if c.sql in keep or c.key in flagged})
@@ -246,6 +259,23 @@ def review_data(data: ProductionData, units: Sequence[Unit], vocab: Vocabulary,
         review.series = _series(data, review, vocab, line, day_start, day_end, dedupe, time_ms,
                                 grades, thickness, options.charts, cache)
     return review
+
+
+def _read_ahead(read: Callable[[Any], Any], items: Sequence[Any]) -> Iterator[Any]:
+    """``read(item)`` for each item in order, the next one read while the caller works on
+    the last: DuckDB releases the GIL as it decodes, so numpy's checks of one chunk of
+    columns run on the other core. Only this thread's worker uses the connection."""
+    if len(items) < 2:
+        yield from map(read, items)
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="laoshifu-read") as pool:
+        pending = pool.submit(read, items[0])
+        for item in items[1:]:
+            done = pending.result()
+            pending = pool.submit(read, item)
+            yield done
+            del done
+        yield pending.result()
 
 
 @dataclass

@@ -625,7 +625,36 @@ def numeric_arrays(con, sql: str, params: Sequence[Any]) -> dict[str, np.ndarray
     half the time of ``fetchnumpy`` for a day of wide columns, with a third of its page
     faults. The arrays may be read-only views of Arrow's buffers."""
     table = con.sql(sql, params=list(params)).to_arrow_table()
-    return {name: table.column(name).to_numpy() for name in table.column_names}
+    return {name: _numpy(table.column(name)) for name in table.column_names}
+
+
+_NUMPY_TYPES = {"double": np.float64, "float": np.float32, "int64": np.int64, "int32": np.int32}
+
+
+def _numpy(column) -> np.ndarray:
+    """An Arrow column of numbers as one numpy array, NULL as NaN in floats.
+
+    Read from Arrow's buffers: pyarrow's own ``to_numpy`` imports pandas on first use
+    (0.4 s CPU, a tenth of a day's review) for conversions these columns never need.
+    """
+    dtype = _NUMPY_TYPES.get(str(column.type))
+    if dtype is None or (column.null_count and dtype not in (np.float64, np.float32)):
+        return column.to_numpy()  # other types, or integers with NULL (as floats)
+    parts = [_chunk_numpy(chunk, np.dtype(dtype)) for chunk in column.chunks]
+    if len(parts) == 1:
+        return parts[0]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype)
+
+
+def _chunk_numpy(chunk, dtype: np.dtype) -> np.ndarray:
+    validity, data = chunk.buffers()[:2]
+    values = np.frombuffer(data, dtype=dtype, count=len(chunk),
+                           offset=chunk.offset * dtype.itemsize)
+    if not chunk.null_count:
+        return values  # a read-only view
+    bits = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), count=chunk.offset + len(chunk),
+                         bitorder="little")[chunk.offset:]
+    return np.where(bits.astype(bool), values, np.nan)
 
 
 def fetch_material(data: ProductionData, line: str | None, start: str, end: str,
