@@ -23,6 +23,7 @@ from .days import DayChoice, choose_day, count_days, implausible_issue, insuffic
 from .load import DataIssue, ProductionData, fetch, fetch_material, line_filter, open_data
 from .material import GradeCodes
 from .model import Finding, ParameterSummary, iso
+from .parquet import ParquetDay
 from .plan import Plan, make_plan
 
 KIND_ORDER = {"insufficient_data": -1, "rule": 0, "excursion": 1, "drift": 2, "stuck_sensor": 3,
@@ -225,9 +226,11 @@ def review_data(data: ProductionData, units: Sequence[Unit], vocab: Vocabulary,
             keep = {c.sql for c in data.columns if c.key in set(rule_keys)}
             day_minutes = drift.DayMinutes.of(time_ms, material.get("grade") if grades is not None
                                               else None, thickness)
+        parquet = ParquetDay.of(data, material)  # Parquet columns decoded by pyarrow
+
         def read(chunk) -> dict[str, np.ndarray]:
             arrays = fetch(data, [c.sql for c in chunk], line, day_start, day_end, dedupe,
-                           sort=not in_order)
+                           sort=not in_order, rows=parquet)
             if in_order and not np.array_equal(arrays["time"], time_ms):
                 arrays = fetch(data, [c.sql for c in chunk], line, day_start, day_end, dedupe)
             return arrays
