@@ -25,7 +25,7 @@ import numpy as np
 
 from laoshifu.search.hits import SentenceHit, UnitHit
 from laoshifu.search.index import Index, _top
-from laoshifu.search.semantic.retriever import SemanticIndex
+from laoshifu.search.semantic.retriever import SemanticIndex, dense_top
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ def best_rows(fused: np.ndarray, k: int, allowed: np.ndarray | None = None) -> n
     positive = fused - fused.min() + 1.0
     if allowed is not None:
         positive = np.where(allowed, positive, 0.0)
-    return _top(positive, k)
+    return dense_top(positive, k)
 
 
 class HybridSearch:

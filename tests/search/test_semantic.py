@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from laoshifu.search import build_index
+from laoshifu.search.index import _top
 from laoshifu.store import Store
 from laoshifu.search.hybrid import FusionParams, HybridSearch, best_rows, fused_scores, shortfall
 from laoshifu.search.semantic import (
@@ -18,6 +19,7 @@ from laoshifu.search.semantic import (
 )
 from laoshifu.search.semantic.embedder import _pinned_openmp
 from laoshifu.search.semantic.mode import AUTO_MAX_SENTENCES, decide
+from laoshifu.search.semantic.retriever import dense_top
 from laoshifu.search.semantic.vectors import SeedMismatch, embedding_text, text_key
 
 from .fakes import FakeEmbedder
@@ -169,6 +171,42 @@ def test_semantic_index_ranks_units_by_their_best_sentence(index, units):
     assert semantic.best_sentence_similarity("钢卷粘在一起", "note-coil") == pytest.approx(1.0, abs=1e-5)
     assert semantic.best_sentence_similarity("钢卷粘在一起", "no-such-unit") == 0.0
     assert all(h.kind == "rule" for h in semantic.search("钢卷粘在一起", k=3, kinds=["rule"]))
+
+
+def test_an_ask_combines_unit_similarities_once(index, units, monkeypatch):
+    embedder = FakeEmbedder()
+    semantic = SemanticIndex(index, embedder, index_vectors(index, units, embedder))
+    combined = []
+    real = semantic.combine
+    monkeypatch.setattr(semantic, "combine", lambda *a: combined.append(1) or real(*a))
+    sims = semantic.similarities("露点")
+    first = semantic.unit_similarities("露点")
+    assert semantic.unit_similarities("露点", sims) is first and semantic.unit_similarities("露点") is first
+    assert len(combined) == 1 and not first.flags.writeable  # shared: no caller may change it
+    assert np.array_equal(first, real(sims, embedder.query("露点")))
+    semantic.unit_similarities("露点", sims.copy())  # other similarities: combined afresh
+    semantic.unit_similarities("卷取")
+    assert len(combined) == 3
+    for u in range(len(index)):  # a unit's sentence rows, grouped once, in row order
+        assert semantic._unit_rows(u).tolist() == np.flatnonzero(semantic.sentence_unit == u).tolist()
+
+
+def test_dense_top_ranks_as_top():
+    scores = np.zeros(8192, np.float32)
+    scores[[5, 300, 301, 4000, 8000, 8191]] = [0.5, 0.9, 0.9, 0.7, 0.9, 0.2]
+    assert dense_top(scores, 3).tolist() == [300, 301, 8000]  # ties by row
+    assert dense_top(scores, 5, block=64).tolist() == [300, 301, 8000, 4000, 5]
+    assert dense_top(scores, 10, block=64).tolist() == [300, 301, 8000, 4000, 5, 8191]  # only positive
+    rng = np.random.default_rng(3)
+    for trial in range(60):
+        n = int(rng.integers(1000, 20000))
+        dense = rng.standard_normal(n).astype(np.float32) + (trial % 3)
+        tied = rng.integers(0, 4, n).astype(np.float32)
+        nan = dense.copy()
+        nan[rng.integers(0, n, 2)] = np.nan
+        for array in (dense, tied, nan):
+            for k in (1, 5, 10):
+                assert dense_top(array, k, block=16).tolist() == _top(array, k).tolist()
 
 
 def test_semantic_index_answers_nothing_while_its_index_is_mid_update(index, units):
