@@ -70,7 +70,8 @@ def _windows(params: list[Parameter], intent: Intent, citations: _Citations) -> 
                       citations.cite(p)) for p in params]
 
 
-_NUMBER = re.compile(r"\d")
+# A number, in figures or in words with a unit ("超过两毫米").
+_NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千]+\s*(?:毫米|度|秒|分钟|个?小时|个?钟头|天|米|克|帕|兆帕|千帕|成|个点|ppm)")
 
 
 # Words that explain: because, so, otherwise, leads to, in order to.
@@ -138,9 +139,11 @@ def _quotes(top: list[Unit], hits: list[SentenceHit], citations: _Citations, ski
         if unit is None or per_unit.get(hit.unit_id, 0) >= MAX_PER_UNIT:
             continue
         start, end = _quotable_span(unit)
-        if not (start <= hit.start and hit.end <= end):
+        # A parameter's first sentence begins with its name and symbol: its prose is quoted.
+        first = max(hit.start, start) if isinstance(unit, Parameter) else hit.start
+        if not (start <= first < hit.end <= end):
             continue
-        text = _whole(unit.search_text(), hit.start, hit.end, end, begin=start)
+        text = _whole(unit.search_text(), first, hit.end, end, begin=start)
         if not text or text in seen:
             continue
         seen.add(text)

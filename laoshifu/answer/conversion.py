@@ -1,8 +1,10 @@
-"""The answer's numbers in the unit the question asks for.
+"""The answer's numbers in the unit the question asks for, and in digits.
 
 "常化第二段多少K？" is answered from a window in ℃ and a sentence saying "900到950℃":
 the apprentice asked in kelvin, so the answer adds each figure converted (≈ 1173～1223 K),
 beside the master's own figure and its citation — a worked conversion, never a new value.
+The master often says a figure in words ("超过十五毫米就得纠"): it is added in digits
+(十五 = 15 mm), so it reads at a glance and compares with a gauge.
 """
 
 from __future__ import annotations
@@ -62,11 +64,12 @@ def asked_unit(text: str) -> str:
 
 
 def conversions(question: str, answer: Answer) -> list[Conversion]:
-    """Each window and quoted figure whose unit converts to the one asked, converted."""
+    """Each window and quoted figure whose unit converts to the one asked, converted; and a
+    figure the master said in words (超过十五毫米) also in digits, whatever was asked."""
     unit = asked_unit(normalize(question))
+    out: list[Conversion] = _worded_figures(answer, unit)
     if not unit:
-        return []
-    out: list[Conversion] = []
+        return out
     for w in answer.windows:
         values = [v for v in (w.lower, w.upper) if v is not None] or \
             ([w.target] if w.target is not None else [])
@@ -85,6 +88,23 @@ def conversions(question: str, answer: Answer) -> list[Conversion]:
     return list({(c.given, c.converted): c for c in out}.values())
 
 
+def _worded_figures(answer: Answer, unit: str) -> list[Conversion]:
+    """"十五毫米" → 15 mm (or in the unit asked): the master's figures in words, in digits."""
+    from ..llm.numbers import NumberReader
+
+    reader = NumberReader()
+    out = []
+    for sentence in answer.sentences:
+        for quantity in reader.read(normalize(sentence.text)):
+            if re.search(r"\d", quantity.text) or not quantity.unit or quantity.value != quantity.value:
+                continue
+            digits = f"= {_fmt(quantity.value)} {quantity.unit}"
+            converted = _converted([quantity.value], quantity.unit, unit) if unit else ""
+            out.append(Conversion("", quantity.text, converted or digits,
+                                  sentence.citations[0] if sentence.citations else 0))
+    return out
+
+
 def _converted(values: list[float], given_unit: str, unit: str) -> str:
     source = normalize_unit(given_unit)
     if not values or not source or source == unit:
@@ -98,4 +118,4 @@ def _converted(values: list[float], given_unit: str, unit: str) -> str:
 
 def _fmt(value: float) -> str:
     """Four significant figures, no trailing zeros: 1173.15 → 1173, 0.0023 → 0.0023."""
-    return f"{value:.4g}" if abs(value) < 1e6 else f"{value:.0f}"
+    return f"{value:.4g}" if abs(value) < 1000 else f"{value:.0f}"

@@ -27,7 +27,8 @@ _CN_DIGITS = "一二两三四五六七八九十百千半"
 _ASKS: dict[str, str] = {
     "time": r"多久|多长时间|多少时间|多少个?(?:秒|分钟|小时|钟头|天|年|月|周|min(?![a-z])|s(?![a-z])|h(?![a-z]))|"
             r"几(?:个)?(?:秒|分钟|小时|钟头|天|年|月|周)|哪一?年|how long|how many (?:seconds|minutes|hours|days|years)",
-    "length": r"多厚|多宽|多深|多长(?!时间)|多少(?:毫米|mm(?![a-z])|微米|μm|um(?![a-z])|丝|米(?!/|每))|几(?:个)?(?:毫米|mm(?![a-z])|微米|μm|丝)|"
+    "length": r"多厚|多宽|多深|多长(?!时间)|多少(?:毫米|mm(?![a-z])|微米|μm|um(?![a-z])|丝|米(?!/|每))|"
+              r"几(?:个)?(?:毫米|mm(?![a-z])|微米|μm|丝)|"
               r"how (?:thick|wide|deep)",
     "pressure": r"多少(?:k?pa(?![a-z])|mpa(?![a-z])|兆帕|千帕|帕|n/mm)|几(?:个)?(?:k?pa(?![a-z])|mpa(?![a-z])|兆帕|千帕|帕)",
     "temperature": r"多少(?:度(?!/)|(?:°c|℃)(?!/)|摄氏度|华氏度|°f|k(?![a-z]))|几(?:度(?!/)|(?:°c|℃)(?!/))|what temperature|how hot",
@@ -36,6 +37,7 @@ _ASKS: dict[str, str] = {
     "fraction": r"多少个?(?:ppm|%)|百分之几|几成|百分数|多少个点|几个点|what percent",
     "power": r"多少(?:kw(?![a-z])|千瓦|瓦)|几(?:kw(?![a-z])|千瓦)",
     "flow": r"多少(?:m3/h|m³/h|立方)|几(?:个)?(?:立方|方)(?!向)",
+    "speed": r"(?:每|一)(?:秒|分钟?)[^，,。?？]{0,3}多少米|多少(?:米每|米/|m/min|m/s)",
     "count": r"(?:几|多少)(?:个|支|根|台|套|只|处|把|条)(?!小时|钟头|月|点|班|百分点|ppm|%|mm|毫米|微米|μm|丝|字|度|秒)|"
              r"用多少炉|用几炉|多少炉次|how many (?:units|sensors|detectors|heats)",
     "money": r"多少钱|什么价|价格|how much does .* cost",
@@ -89,12 +91,19 @@ NAMES_ZH = {"time": "时间", "length": "尺寸", "pressure": "压力", "tempera
 _SEVERAL = re.compile(r"好几|[十百千]几|几[十百千]")
 
 
+def unit_dimension(unit: str) -> str:
+    """The kind of number a unit measures ("s" → time), or the unit itself."""
+    return _UNIT_DIMENSION.get(normalize_unit(unit), unit)
+
+
 def asked_dimensions(text: str) -> set[str]:
     """The dimensions ``text`` (normalised) asks a number of, in so many words."""
     text = _SEVERAL.sub("", text)
     asked = {dim for dim, pattern in _ASK_PATTERNS.items() if pattern.search(text)}
     if "rate" in asked:
         asked.discard("temperature")  # 每秒升多少度 asks a rate, not a temperature
+    if "speed" in asked:
+        asked.discard("length")  # 每秒走多少米 asks a speed
     if "length" in asked and _TIME_LENGTH.search(text):
         asked.discard("length")  # 时间给多长
         asked.add("time")

@@ -100,8 +100,11 @@ def _tables(entry: KnowledgeIndex) -> tuple[PhraseTable, PhraseTable, PhraseTabl
 
 def _abbreviation(name: str) -> str:
     """The shop's short form of a four-character name made of two words: 冷却速度 → 冷速,
-    氢气比例 → 氢比 (each word's first character)."""
-    return name[0] + name[2] if len(name) == 4 and all("\u4e00" <= c <= "\u9fff" for c in name) else ""
+    氢气比例 → 氢比 (each word's first character); not of a numbered one (一段炉温 is no
+    "一炉")."""
+    if len(name) != 4 or not all("\u4e00" <= c <= "\u9fff" for c in name) or name[0] in "一二三四五六七八九十头首末":
+        return ""
+    return name[0] + name[2]
 
 
 _LINE = re.compile(r"\(([A-Za-z]{2,6})\)")
@@ -231,7 +234,23 @@ def _named_otherwise(text: str, entry: KnowledgeIndex, processes: frozenset[str]
             keys = _best_by_words(text, keys, entry)
         if len(keys) == 1:
             return keys
-    return []
+    return _by_word_and_dimension(text, entry, processes)
+
+
+def _by_word_and_dimension(text: str, entry: KnowledgeIndex, processes: frozenset[str]) -> list[str]:
+    """"均热得给几秒": the first two characters of exactly one parameter's name, said in
+    the question, with the kind of number it is measured in asked (均热时间, in s)."""
+    from .dimensions import asked_dimensions, unit_dimension
+
+    asked = asked_dimensions(text)
+    if not asked:
+        return []
+    vocabulary = entry.vocabulary
+    keys = sorted(k for k, name in vocabulary.names.items()
+                  if len(normalize(name)) > 2 and normalize(name)[:2] in text
+                  and (not processes or vocabulary.processes.get(k) in processes)
+                  and unit_dimension(vocabulary.units.get(k, "")) in asked)
+    return keys if len({normalize(vocabulary.names[k]) for k in keys}) == 1 else []
 
 
 def _best_by_words(text: str, keys: list[str], entry: KnowledgeIndex) -> list[str]:

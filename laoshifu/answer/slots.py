@@ -180,7 +180,9 @@ def _attribute_table(entry: KnowledgeIndex) -> PhraseTable:
 
 def asked_attributes(text: str, entry: KnowledgeIndex, skip: tuple[tuple[int, int], ...] = ()
                      ) -> set[str]:
-    """Attribute words of a normalised question outside the spans of names it uses."""
+    """Attribute words of a normalised question outside the spans of names it uses
+    (磁感 inside the grade's name 高磁感 is no attribute asked)."""
+    skip = (*skip, *((a, b) for a, b, _p in _grade_table(entry).find(text)))
     out = set()
     for start, end, word in _attribute_table(entry).find(text):
         if not any(a <= start and end <= b for a, b in skip):

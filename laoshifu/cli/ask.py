@@ -125,10 +125,6 @@ def render_answer(result: Answer) -> str:
         for w in result.windows:
             lines.append(f"  {w.name:<8} {w.process:<8} {_num(w.lower):>6} {_num(w.target):>6} "
                          f"{_num(w.upper):>6}  {w.unit:<6} {w.condition or '—'} [{w.citation}]")
-    if result.conversions:
-        lines.append("换算成问的单位 (in the unit asked):")
-        lines += [f"  {c.what + '：' if c.what else ''}{c.given} {c.converted} [{c.citation}]"
-                  for c in result.conversions]
     for rule in result.rules:
         lines.append(f"判断 (diagnosis) [{rule.citation}]: {rule.diagnosis}")
         lines.append("先做什么 (actions):")
@@ -141,6 +137,10 @@ def render_answer(result: Answer) -> str:
         if quoted:
             lines.append(heading)
             lines += [f"  「{s.text}」" + "".join(f"[{n}]" for n in s.citations) for s in quoted]
+    if result.conversions:
+        lines.append("数字与换算 (figures, in the unit asked):")
+        lines += [f"  {c.what + '：' if c.what else ''}{c.given} {c.converted} [{c.citation}]"
+                  for c in result.conversions]
     lines.append("出处 (sources):")
     for c in result.citations:
         lines.append(f"  [{c.n}] {c.unit_id}  {c.kind}  {c.title}  v{c.version}  {c.source or '—'}")

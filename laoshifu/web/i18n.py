@@ -40,7 +40,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ask.related": ("可能相关的知识", "Possibly related"),
     "ask.sources": ("出处", "Sources"),
     "ask.windows": ("工艺窗口", "Operating windows"),
-    "ask.conversions": ("换算成问的单位", "In the unit asked"),
+    "ask.conversions": ("数字与换算", "Figures, in the unit asked"),
     "ask.readings": ("你给的读数", "Your readings"),
     "ask.reading.high": ("偏高，超出上限", "high, above the upper limit"),
     "ask.reading.low": ("偏低，低于下限", "low, below the lower limit"),

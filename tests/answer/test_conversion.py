@@ -58,3 +58,14 @@ def test_a_question_in_kelvin_gets_the_window_in_kelvin(kb):
     answer = ask(store, "Hi-B常化一段炉温合多少K？", record=False, index_dir=index_dir, threshold=0.0)
     assert not answer.refused
     assert any(c.converted == "≈ 1373～1423 K" for c in answer.conversions), answer.conversions
+
+
+def test_a_figure_said_in_words_is_added_in_digits():
+    worded = Answer(question="q", refused=False, confidence=1.0,
+                    sentences=[QuotedSentence("带钢偏离中心超过十五毫米就得纠。", (1,))])
+    assert [(c.given, c.converted) for c in conversions("偏出多少就得纠", worded)] == [
+        ("十五", "= 15 mm")]
+    assert [(c.given, c.converted) for c in conversions("偏出多少微米就得纠", worded)] == [
+        ("十五", "≈ 15000 μm")]
+    # digits already, no unit asked: nothing to add
+    assert conversions("偏出多少就得纠", _answer()) == []

@@ -231,4 +231,4 @@ def test_ask_page_shows_the_window_in_the_unit_asked(world):
     csrf = csrf_of(client.get("/").text)
     answer = client.post("/ask", data={"csrf": csrf, "question": "Hi-B常化一段炉温合多少K？"})
     assert answer.status_code == 200
-    assert "换算成问的单位" in answer.text and "≈ 1373～1423 K" in answer.text
+    assert "数字与换算" in answer.text and "≈ 1373～1423 K" in answer.text
