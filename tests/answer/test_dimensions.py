@@ -27,7 +27,8 @@ from laoshifu.text import normalize
     ("氨气接触限值多少mg/m³", {"density"}),  # mass per volume: no window is
     ("均热段每个区装几支热电偶", {"count"}),
     ("How many thermocouples per zone?", {"count"}),  # glossed 多少个
-    ("保温多少个钟头", {"time"}),  # 几个/多少个 before a unit ask that unit, no count
+    ("保温多少个钟头", {"time"}),
+    ("带钢每分钟走多少米", {"speed"}),  # a line speed, not a length  # 几个/多少个 before a unit ask that unit, no count
     ("差了几个点", {"fraction"}),
     ("How long is the soak?", {"time"}),
     ("露点到72度了怎么办", set()),  # a reading, not a question about a number

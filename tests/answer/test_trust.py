@@ -303,6 +303,25 @@ def test_a_window_not_for_what_is_named_is_refused_with_what_the_kb_has(kb, ques
     assert all(word in answer.note for word in named)
 
 
+def test_a_parameter_named_by_its_first_word_and_the_kind_of_number_asked(kb):
+    # "均热" with seconds asked is 均热时间 (the only 均热 parameter in seconds)
+    answer = _ask(kb, "0.27 mm的料，脱碳均热要给几秒？", threshold=0.0)
+    assert [w.name for w in answer.windows][:1] == ["均热时间"]
+
+
+def test_a_grade_named_in_words_asks_no_attribute(kb):
+    # 磁感 in 高磁感 is the grade's name, not the magnetic induction asked for
+    answer = _ask(kb, "高磁感的料常化一段炉温要烧到几度？", threshold=0.0)
+    assert [w.unit_id for w in answer.windows] == ["na-t1-temp"]
+
+
+def test_a_numbered_name_has_no_short_form(kb):
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+    # 一段炉温 would shorten to 一炉, which is "one furnace load"
+    assert read_intent("高温退火一炉要几天？", entry).quantities == ()
+
+
 def test_a_window_kept_for_one_thickness_is_asked_where_none_is(kb):
     # the example's heating-rate windows depend on the grade, not on thickness
     special = _ask(kb, "0.20mm薄料专用的高温退火升温速率是多少？", threshold=0.0)
