@@ -20,15 +20,16 @@ from ..text.english import is_english
 from .compose import compose, related
 from .conversion import conversions
 from .dimensions import (NAMES_ZH, asked_dimensions, dimension_note, missing_dimension,
-                         missing_property, shown_dimensions, unfocused_dimension, unheld_reading)
+                         missing_difference, missing_property, shown_dimensions, unfocused_dimension,
+                         unheld_reading)
 from .confidence import entry_mode, load_calibration, signals
 from .intent import (Intent, parameter_ranked, parameters_for, read_intent, rule_directions,
                      term_named)
 from .model import Answer
 from .readings import diagnose_readings, fired_rules, readings_summary
 from .support import answer_text, words_covered
-from .slots import (ATTRIBUTES, Slots, asked_attributes, contrasts, other_owner, read_slots, unlisted_processes,
-                    window_covers, window_has_attributes)
+from .slots import (ATTRIBUTES, Slots, asked_attributes, contrasts, other_owner, other_test_condition,
+                    read_slots, spread_not_asked, unlisted_processes, window_covers, window_has_attributes)
 from .retrieval import semantic_evidence, sentence_hits as retrieve_sentences, unit_hits as retrieve_units
 
 MAX_QUESTION_CHARS = 500
@@ -75,6 +76,8 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
         _elsewhere(intent, windows, entry)
     if windows and not uncovered:
         uncovered = _no_special_window(intent, slots, windows)
+    if windows and not uncovered and (condition := other_test_condition(intent.text, windows[0])):
+        uncovered = f"知识库里{windows[0].name}的窗口不是在{condition}下测的。"  # 60 Hz of P1.7/50
     if windows and not uncovered and (owner := other_owner(intent.text, intent.mentions, windows, entry)):
         have = "、".join(dict.fromkeys(p.process for p in windows))
         uncovered = f"知识库里{windows[0].name}的窗口是{have}的，没有{owner}的。"  # 氢气纯度
@@ -121,6 +124,8 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
             uncovered = dimension_note(gap, draft)
         elif prop := missing_property(intent.text, draft, intent.wants_value):
             uncovered = f"知识库里没有讲到这个问题问的{prop}。"  # 炉辊的材质
+        elif missing_difference(intent.text, draft):
+            uncovered = "知识库里没有找到这个问题问的差值。"  # 两面涂布量允许差几克
         elif kind := unfocused_dimension(intent.text, _topic_words(entry, intent.text), draft):
             uncovered = f"知识库里没有找到这个问题问的{NAMES_ZH[kind]}数值。"
         elif diagnosis is None and (kind := unheld_reading(intent.text, draft)):
@@ -174,11 +179,11 @@ def _rank(question: str, intent: Intent, entry: KnowledgeIndex, unit_hits: list[
     # not answered by the 乳化液温度 window, nor "露点仪型号" by the 露点 window.
     attributes = asked_attributes(intent.text, entry)
     windows = [p for p in windows if window_has_attributes(p, attributes, entry)
-               and not contrasts(intent.text, p)]
+               and not contrasts(intent.text, p) and not spread_not_asked(intent.text, p)]
     if not windows and diagnosis is None and intent.wants_value and not intent.wants_reason:
         found = parameter_ranked(intent, ranked)
         if found is not None and window_has_attributes(found, attributes, entry) and \
-                not contrasts(intent.text, found) and (
+                not contrasts(intent.text, found) and not spread_not_asked(intent.text, found) and (
                 attributes or words_covered(entry.index, question, found.search_text()) >= 0.6):
             key = quantity_key(found.process, found.name)
             windows = [p for p in entry.vocabulary.parameters.get(key, [found])

@@ -60,7 +60,8 @@ _SHOWN: dict[str, str] = {
     "power": rf"{_NUM}\s*(?:kw(?![a-z])|千瓦|瓦)",
     "flow": rf"{_NUM}\s*(?:m3/h|m³/h|nm3|立方)",
     "speed": rf"{_NUM}\s*(?:m/min|米/分|米每分|米(?!/|每))",
-    "count": rf"{_NUM}\s*(?:台|根|个|套|只|处|炉|次)",
+    # (not "一": "这一炉", "一次改好几样" count nothing)
+    "count": rf"(?:\d+|[二两三四五六七八九十百千]|[一二两三四五六七八九十百千]{{2,}})\s*(?:台|根|个|套|只|处|炉|次)",
     "money": rf"{_NUM}\s*(?:元|块|万元)",
     "density": rf"{_NUM}\s*(?:mg/m[3³]|g/m[3³](?![a-z])|毫克每立方)",
     # a person by name: a surname and how the shop calls him (王师傅, 李工)
@@ -200,6 +201,25 @@ def unfocused_dimension(text: str, topic_words: list[str], answer: Answer) -> st
                 any(word in said for word in topic_words) and not other_side_named(text, said, sentence=True):
             return ""
     return sorted(asked)[0]
+
+
+# "两面最多允许差几克", "比0.23的低多少": a difference between two things is asked.
+_DIFFERENCE_ASKED = re.compile(r"差(?:几|多少)|相差|差值|差(?:别|距)(?:多大|多少)|差多大|"
+                               r"比[^，,。？?；;]{1,12}?(?:高|低|多|少|大|小|厚|薄|快|慢|重|轻)(?:多少|几)(?!倍)")
+# ... and a shown clause that states one: a spread, a gap, a tolerance, with a number.
+_DIFFERENCE_SAID = re.compile(r"差|波动|正负|±|高出|低出|多出|倍|比[^，,。；;]{1,12}?(?:高|低|多|少|大|小|厚|薄)")
+
+
+def missing_difference(text: str, answer: Answer) -> bool:
+    """The (normalised) question asks a difference and nothing shown states one with a
+    number: windows of two levels are not the allowed gap between them."""
+    if not _DIFFERENCE_ASKED.search(text):
+        return False
+    if any(re.search(r"偏差|波动|温差|公差|误差", w.name) for w in answer.windows):
+        return False
+    clauses = [normalize(c) for c in re.split(r"[\n，,；;。]", _shown_text(answer))]
+    return not any(_DIFFERENCE_SAID.search(c) and re.search(r"\d|[一二两三四五六七八九十]", c)
+                   for c in clauses)
 
 
 def dimension_note(dimension: str, answer: Answer) -> str:

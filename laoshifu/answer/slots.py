@@ -23,9 +23,9 @@ from .asker import KnowledgeIndex
 
 # After a parameter's name: a few filler characters ("表显示才", "跳到", "化验出来"), then
 # the number and what unit the apprentice wrote. A number is not a reading when it is
-# part of a name (P17/50, T1) or a thickness ("0.23的料").
+# part of a name (P17/50, T1), a thickness ("0.23的料") or what it is compared with ("比0.23的").
 _READING = re.compile(
-    r"^(?:(?!几|多少|多高|多大|多长)[^\d\-−?？，,。；;!！]){0,8}?(?<![a-z\d.])([-−]?\d+(?:\.\d+)?)\s*"
+    r"^(?:(?!几|多少|多高|多大|多长|比)[^\d\-−?？，,。；;!！]){0,8}?(?<![a-z\d.])([-−]?\d+(?:\.\d+)?)\s*"
     r"(℃|°f|℉|k(?![a-z])|kpa|mpa|pa|兆帕|千帕|帕|%|ppm|m/min|米|mm|μm|s(?![a-z])|秒|h(?![a-z])|"
     r"min|分钟|g/m2|g/m²|克|t(?![a-z])|特|w/kg)?")
 _WRITTEN_UNITS = {"°f": "°F", "℉": "°F", "k": "K", "kpa": "kPa", "mpa": "MPa", "pa": "Pa",
@@ -261,6 +261,17 @@ def contrasts(text: str, param: Parameter) -> bool:
     return other_side_named(text, name)
 
 
+# A window of a spread (厚度偏差, 炉温波动, 卷内温差) is not the quantity itself.
+_SPREAD = re.compile(r"(?:偏差|波动|温差|公差|误差)$")
+_SPREAD_ASKED = re.compile(r"偏差|波动|差|公差|误差|精度|±|正负|deviation|fluctuat|tolerance")
+
+
+def spread_not_asked(text: str, param: Parameter) -> bool:
+    """"第一次要轧到多厚": the 厚度偏差 window measures the thickness's spread, not the
+    thickness, unless the (normalised) question speaks of a spread."""
+    return bool(_SPREAD.search(normalize(param.name))) and not _SPREAD_ASKED.search(text)
+
+
 # In running text these say other things too ("保一段时间", "一次改好几样", "第一步").
 _LOOSE_IN_SENTENCES = {"一段", "一次", "第一"}
 
@@ -330,4 +341,25 @@ def other_owner(text: str, mentions, windows: list[Parameter], entry: KnowledgeI
                       if before[-n:] in owners), "")
         if owner and not any(name in record for record in records for name in owners[owner]):
             return owner
+    return ""
+
+
+# Magnetic properties hold at a test condition: P1.7/50 is the loss at 1.7 T and 50 Hz.
+_HZ_SAID = re.compile(r"(?<![\d.])(\d{2,3})\s*hz")
+_TESLA_SAID = re.compile(r"(?<![\d.])([01]\.\d{1,2})\s*t(?![a-z])")
+_P_NOTATION = re.compile(r"p\s*([01]\.\d{1,2})\s*/\s*(\d{2,3})")
+
+
+def other_test_condition(text: str, param: Parameter) -> str:
+    """A frequency or induction the (normalised) question names that the window is not
+    measured at ("60 Hz" of a P1.7/50 window), or ""."""
+    record = normalize(" ".join(x for x in (param.english, param.symbol, param.condition, param.body) if x))
+    tesla = {float(t) for t, _hz in _P_NOTATION.findall(record)} | {float(t) for t in _TESLA_SAID.findall(record)}
+    hertz = {int(hz) for _t, hz in _P_NOTATION.findall(record)} | {int(h) for h in _HZ_SAID.findall(record)}
+    for said in _HZ_SAID.findall(text):
+        if hertz and int(said) not in hertz:
+            return f"{said} Hz"
+    for said in _TESLA_SAID.findall(text):
+        if tesla and float(said) not in tesla:
+            return f"{said} T"
     return ""

@@ -4,9 +4,9 @@ another kind (questions written for these tests)."""
 import pytest
 
 from laoshifu.answer import ask
-from laoshifu.answer.dimensions import (asked_dimensions, missing_dimension, missing_property,
-                                         shown_dimensions, stated_dimensions, unfocused_dimension,
-                                         unheld_reading)
+from laoshifu.answer.dimensions import (asked_dimensions, missing_difference, missing_dimension,
+                                         missing_property, shown_dimensions, stated_dimensions,
+                                         unfocused_dimension, unheld_reading)
 from laoshifu.answer.model import Answer, QuotedSentence, WindowRow
 from laoshifu.text import normalize
 
@@ -169,3 +169,25 @@ def test_a_temperature_of_something_else_is_not_an_answer(kb):
     answer = ask(store, "辐射管的排烟温度一般是多少度？", record=False, index_dir=index_dir,
                  threshold=0.0)
     assert answer.refused and "温度" in answer.note, answer.sentences
+
+
+def test_a_difference_asked_needs_a_difference_said():
+    levels = _answer(["每面涂布量4～6 g/m²。"])
+    assert missing_difference(normalize("上下两面涂布量最多允许差几克"), levels)
+    assert missing_difference(normalize("0.27的比0.23的铁损高多少"), levels)
+    gap = _answer(["两面涂布量差不超过0.5 g/m²。"])
+    assert not missing_difference(normalize("上下两面涂布量最多允许差几克"), gap)
+    times = _answer(["喷氮渗进去的氮是不喷的2.5倍。"])
+    assert not missing_difference(normalize("喷氮比不喷，氮多几倍"), times)  # a ratio, said
+    assert not missing_difference(normalize("每面涂多少克"), levels)  # no difference asked
+    # a window of a spread is a difference
+    spread = _answer(windows=[WindowRow("p", "卷内温差", "高温退火", None, None, 50.0, "℃", "", 1)])
+    assert not missing_difference(normalize("外圈和中心最多差几度"), spread)
+
+
+def test_a_reading_is_not_what_a_question_compares_with(kb):
+    # "比0.23的低多少": 0.23 is the thickness compared with, not a B8 reading of 0.23 T
+    store, index_dir = kb
+    answer = ask(store, "0.18 mm Hi-B成品B8一般比0.23的低多少？", record=False,
+                 index_dir=index_dir, threshold=0.0)
+    assert not answer.readings and not answer.signals.fired

@@ -322,6 +322,20 @@ def test_a_numbered_name_has_no_short_form(kb):
     assert read_intent("高温退火一炉要几天？", entry).quantities == ()
 
 
+def test_a_window_measured_at_another_test_condition_is_refused(kb):
+    # the example's core-loss windows are P1.7/50: 1.7 T, 50 Hz
+    at_60 = _ask(kb, "27QG095在60 Hz下铁损最大多少？", threshold=0.0)
+    assert at_60.refused and "60 Hz" in at_60.note
+    assert _ask(kb, "30Q120在1.5 T下铁损多少？", threshold=0.0).refused
+    assert not _ask(kb, "27QG095铁损最大多少？", threshold=0.0).refused
+
+
+def test_a_window_of_a_spread_is_not_the_quantity(kb):
+    # 厚度偏差 is how far the thickness may stray, not a thickness to roll to
+    assert not _ask(kb, "CGO第一次冷轧要轧到多厚？", threshold=0.0).windows
+    assert [w.name for w in _ask(kb, "冷轧厚度偏差允许多少？", threshold=0.0).windows] == ["厚度偏差"]
+
+
 def test_a_window_kept_for_one_thickness_is_asked_where_none_is(kb):
     # the example's heating-rate windows depend on the grade, not on thickness
     special = _ask(kb, "0.20mm薄料专用的高温退火升温速率是多少？", threshold=0.0)
