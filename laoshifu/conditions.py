@@ -109,41 +109,46 @@ class Quantity:
 Resolver = Callable[[str], "Quantity | None"]
 
 
-@functools.cache
-def _to_ast() -> type:
-    """The parse tree → AST transformer class (made with the parser, at the first parse)."""
-    from .condition_parser import Transformer, v_args
+def _to_ast(tree: "Tree") -> Expr:
+    """The parse tree → AST, one function per grammar rule (_AST_RULES). A plain walk,
+    not lark's Transformer: its per-node wrappers were a quarter of checking an import's
+    rules. Recursive like the Transformer; ``_check_nesting`` bounds the depth first."""
+    # A child is a token (a str) or a subtree.
+    children = [child if isinstance(child, str) else _to_ast(child) for child in tree.children]
+    return _AST_RULES[tree.data](tree.meta, children)
 
-    # v_args wraps only the methods a class itself defines: the rules are copied in.
-    rules = {name: rule for name, rule in vars(_AstRules).items() if not name.startswith("_")}
-    return v_args(meta=True)(type("ToAst", (Transformer,), rules))
+
+def _name(meta, children) -> Name:
+    token = children[0]
+    return Name(str(token), token.column)
 
 
-class _AstRules:
-    """One method per grammar rule: its children → an AST node."""
+def _number(meta, children) -> Number:
+    token = children[0]
+    unit = str(children[1]) if len(children) > 1 else ""
+    return Number(float(token), unit, token.column)
 
-    def name(self, meta, children):
-        token = children[0]
-        return Name(str(token), token.column)
 
-    def number(self, meta, children):
-        token = children[0]
-        unit = str(children[1]) if len(children) > 1 else ""
-        return Number(float(token), unit, token.column)
+def _compare(meta, children) -> Compare:
+    left, op, right = children
+    return Compare(left, _OPS.get(str(op), str(op)), right, op.column)
 
-    def compare(self, meta, children):
-        left, op, right = children
-        return Compare(left, _OPS.get(str(op), str(op)), right, op.column)
 
-    # The grammar's aliases always fire; a single child is not a real and/or.
-    def and_(self, meta, children):
-        return children[0] if len(children) == 1 else And(tuple(children))
+# The grammar's aliases always fire; a single child is not a real and/or.
+def _and(meta, children) -> Expr:
+    return children[0] if len(children) == 1 else And(tuple(children))
 
-    def or_(self, meta, children):
-        return children[0] if len(children) == 1 else Or(tuple(children))
 
-    def not_(self, meta, children):
-        return Not(children[0], meta.column if not meta.empty else 1)
+def _or(meta, children) -> Expr:
+    return children[0] if len(children) == 1 else Or(tuple(children))
+
+
+def _not(meta, children) -> Not:
+    return Not(children[0], meta.column if not meta.empty else 1)
+
+
+_AST_RULES = {"name": _name, "number": _number, "compare": _compare,
+              "and_": _and, "or_": _or, "not_": _not}
 
 
 @dataclass(frozen=True)
@@ -207,7 +212,7 @@ def parse(text: str, resolver: Resolver | None = None) -> Condition:
     except UnexpectedInput as exc:  # pragma: no cover - other lark errors
         raise ConditionError(str(exc), getattr(exc, "column", None)) from None
     _check_nesting(tree)
-    expr = _to_ast()().transform(tree)
+    expr = _to_ast(tree)
     expr = _check(expr, resolver, boolean=True)
     return Condition(written, expr)
 
