@@ -46,14 +46,13 @@ _BODY_FROM = {"parameter": "rationale", "term": "definition"}
 
 # Per kind, computed once (an import builds 100,000 units): the fields a unit may have,
 # the ones filled in (in a fixed order, so problems come in one order), each field's value
-# when it is left out, and the fields a unit's class takes.
+# when it is left out.
 _ALLOWED = {kind: frozenset(COMMON_FIELDS + fields + ("body",)) for kind, fields in KIND_FIELDS.items()}
 _FILLED = {kind: tuple(sorted(allowed - {"kind"})) for kind, allowed in _ALLOWED.items()}
 _TEXT_FIELDS = frozenset(name for allowed in _ALLOWED.values() for name in allowed
                          if name not in _LIST_FIELDS | _NUMBER_FIELDS | set(_WHOLE_FIELDS))
 _LEFT_OUT: dict[str, Any] = {**{name: None for name in _NUMBER_FIELDS}, **{name: 0 for name in _WHOLE_FIELDS}}
 _LISTS = {kind: tuple(sorted(_LIST_FIELDS & set(filled))) for kind, filled in _FILLED.items()}
-_INIT_FIELDS = {kind: frozenset(UNIT_CLASSES[kind].__dataclass_fields__) for kind in KIND_FIELDS}
 
 _MATERIAL_CONDITION = re.compile(r"^\s*([^=<>!\s][^=<>!]*?)\s*(<=|>=|==|!=|=|<|>)\s*(\S.*?)\s*$")
 
@@ -90,8 +89,11 @@ def build_unit(data: Mapping[str, Any], where: Where, body: str = "",
                kind: str | None = None) -> tuple[Unit | None, list[Problem]]:
     """Check one unit's fields; return the unit, or None and every problem found."""
     problems: list[Problem] = []
-    values = dict(defaults or {})
-    values.update({k: v for k, v in data.items() if v is not None})
+    if defaults:
+        values = dict(defaults)
+        values.update({k: v for k, v in data.items() if v is not None})
+    else:
+        values = data  # only read: an empty value (None) counts as left out below too
     kind = kind or _text(values.get("kind"))
     if not kind:
         return None, [where.problem("missing required field", "kind",
@@ -99,7 +101,7 @@ def build_unit(data: Mapping[str, Any], where: Where, body: str = "",
     if kind not in UNIT_CLASSES:
         return None, [where.problem(f"unknown kind {kind!r}", "kind", _did_you_mean(kind, KINDS))]
     allowed = _ALLOWED[kind]
-    for name in data:
+    for name in () if allowed.issuperset(data) else data:
         if name not in allowed:
             shown = str(name)  # YAML keys may be numbers, dates or null
             problems.append(where.problem(f"unknown field {shown!r} for a {kind}", shown,
@@ -112,7 +114,7 @@ def build_unit(data: Mapping[str, Any], where: Where, body: str = "",
             out[name] = [] if name in _LIST_FIELDS else _LEFT_OUT.get(name, "")
             continue
         if type(raw) is str and name in _TEXT_FIELDS:  # the common case, made short
-            out[name] = _text(raw)
+            out[name] = raw.strip("\n") if "\r" not in raw else _text(raw)
             continue
         shape_error = _shape_error(name, raw)
         if shape_error:
@@ -160,9 +162,8 @@ def build_unit(data: Mapping[str, Any], where: Where, body: str = "",
     for name in _LISTS[kind]:
         out[name] = tuple(out[name])
     out["source_file"], out["source_line"] = where.file, where.line
-    cls = UNIT_CLASSES[kind]
-    names = _INIT_FIELDS[kind]
-    unit = cls(**{k: v for k, v in out.items() if k in names})
+    # ``out`` holds exactly the fields the kind's class takes: each allowed one, filled.
+    unit = UNIT_CLASSES[kind](**out)
     # Where each field was written, for checks across units (not a field: no content).
     object.__setattr__(unit, "_where", where)
     return unit, []
