@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from ..answer.asker import search_mode
 from ..config import load_settings
 from ..progress import Progress
 from ..search.semantic import shared_embedder
@@ -52,4 +51,7 @@ def describe_prepare(report: PrepareReport) -> str:
 
 
 def mode_for_status(store: Store, base: str) -> SearchMode:
+    # The answering side is loaded only here: `import` has no use for it (~0.1 s at start).
+    from ..answer.asker import search_mode
+
     return search_mode(store, base, load_settings().index_dir)
