@@ -27,6 +27,9 @@ about what's whats what how they them their goes
 _VALUE_WORDS = re.compile(r"多少|窗口|范围|目标|最低|最高|上限|下限|限值|多久|多高|温度|压力|浓度|纯度|含量|"
                           r"\d")
 _ASKS_FOR = re.compile(r"^\s*what\b.*\bfor\s*\??\s*$")
+# "What furnace pressure do we hold…": what + the thing asked, a value.
+_ASKS_WHICH_VALUE = re.compile(r"^\s*what\s+(?!is\b|are\b|does\b|do\b|did\b|was\b|were\b|should\b|can\b|"
+                               r"happen|if\b|for\b|kind\b|type\b)[a-z]")
 _ASKS_WHAT = re.compile(r"^\s*(?:what\s+is|what's|whats|what\s+are|what\s+does|what\s+do\s+they\s+mean\s+by)\b")
 
 
@@ -81,7 +84,8 @@ class EnglishGloss:
             glossed += "有什么用"  # "What is laser scribing for?"
         elif _ASKS_WHAT.match(text.lower()) and not _VALUE_WORDS.search(glossed):
             glossed += "是什么"  # "What is coil sticking?" asks what a term means
-        elif _ASKS_WHAT.match(text.lower()) and "多少" not in glossed:
+        elif (_ASKS_WHAT.match(text.lower()) or _ASKS_WHICH_VALUE.match(text.lower())) \
+                and "多少" not in glossed:
             glossed += "是多少"  # "What is the target line speed on the FCL?"
         return glossed
 

@@ -28,6 +28,9 @@ def test_question_words_become_the_chinese_that_asks_them():
     assert gloss.gloss("What is pitting?") == "麻点是什么"  # a term: what it means
     assert gloss.gloss("What is the minimum purity?") == "最低纯度是多少"  # a value
     assert gloss.gloss("What is laser scribing for?") == "激光刻痕有什么用"
+    # "what" + the thing asked is a value; "hold" a pressure keeps it, "hold the coils" soaks
+    assert gloss.gloss("What furnace pressure do we hold?") == "炉压保持是多少"
+    assert gloss.gloss("How long do we hold the coils?").startswith("多久保温")
 
 
 def test_plurals_and_possessives_match_the_singular():
