@@ -166,6 +166,11 @@ def _quotes(top: list[Unit], hits: list[SentenceHit], citations: _Citations, ski
 _UNFINISHED = re.compile(r"[；;：:，,]$")
 _ASKS_ITSELF = re.compile(r"[？?]$")
 MAX_QUOTE_CHARS = 240
+# A sentence that announces a list of so many things, and the items that follow it.
+_ANNOUNCES = re.compile(r"[两二三四五六七八九几]\s*(?:个|条|点|件|样|类|种|方面|步|大)(?:作用|原因|要求|问题|毛病|"
+                        r"用处|好处|目的|因素|方面|步|事)?[^，,]{0,6}[：:。]\s*$")
+_ITEM = re.compile(r"\s*(?:第[一二三四五六七八九十]|[一二三四五六七八九]是|[一二三四五六七八九][、.]|\d[、.)]|首先|其次|再次|最后|另外)")
+MAX_LIST_CHARS = 600
 
 
 def _whole(text: str, start: int, end: int, limit: int, begin: int = 0) -> str:
@@ -183,6 +188,14 @@ def _whole(text: str, start: int, end: int, limit: int, begin: int = 0) -> str:
     while _UNFINISHED.search(text[start:end].strip()) and following and \
             "\n" not in text[end:following[0][0]] and following[0][1] - start <= MAX_QUOTE_CHARS:
         end = following.pop(0)[1]
+    if _ANNOUNCES.search(text[start:end]):
+        # "要起三个作用。" announces a list: its items follow ("第一是…第二是…"), with what
+        # is said of each, to the last item within reach
+        within = [(a, b) for a, b in following
+                  if b - start <= MAX_LIST_CHARS and "\n" not in text[end:a]]
+        items = [b for a, b in within if _ITEM.match(text[a:b])]
+        if items:
+            end = items[-1]
     return text[start:end].strip()
 
 

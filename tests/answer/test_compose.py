@@ -53,3 +53,12 @@ def test_the_second_half_of_a_sentence_is_quoted_with_its_first():
     # not before the quotable part begins
     start, end = _hit("而且晶粒要先定下来。")
     assert _whole(TEXT, start, end, len(TEXT), begin=start) == "而且晶粒要先定下来。"
+
+
+def test_a_sentence_announcing_a_list_brings_its_items():
+    text = "它有三个作用。第一是隔离，防粘。这层很要紧。第二是成膜。别的不说了。\n下一段。"
+    start = 0
+    end = text.index("。") + 1
+    assert _whole(text, start, end, len(text)) == "它有三个作用。第一是隔离，防粘。这层很要紧。第二是成膜。"
+    # a sentence that announces nothing stays alone
+    assert _whole(text, text.index("这层"), text.index("第二"), len(text)) == "这层很要紧。"
