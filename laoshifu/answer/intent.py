@@ -93,9 +93,21 @@ def _tables(entry: KnowledgeIndex) -> tuple[PhraseTable, PhraseTable, PhraseTabl
             quantity_spellings[short] = keys
             abbreviations.add(short)
     entry.extras["quantity_abbreviations"] = abbreviations
+    entry.extras["quantity_tails"] = _tails(quantity_spellings, term_spellings)
     tables = (PhraseTable(process_spellings), PhraseTable(quantity_spellings), PhraseTable(term_spellings))
     entry.extras["phrase_tables"] = tables
     return tables
+
+
+def _tails(quantity_spellings: dict, term_spellings: dict) -> PhraseTable:
+    """The last two characters of a parameter's name that no other name ends with (温差 of
+    卷内温差): how the shop names it inside its own process ("罩式炉…温差到60度")."""
+    ends: dict[str, set] = {}
+    for spelling, keys in quantity_spellings.items():
+        if len(spelling) >= 4 and all("\u4e00" <= c <= "\u9fff" for c in spelling[-2:]):
+            ends.setdefault(spelling[-2:], set()).update(keys)
+    return PhraseTable({tail: tuple(sorted(keys)) for tail, keys in ends.items()
+                        if len(keys) == 1 and tail not in quantity_spellings and tail not in term_spellings})
 
 
 def _abbreviation(name: str) -> str:
@@ -161,6 +173,13 @@ def read_intent(question: str, entry: KnowledgeIndex) -> Intent:
         # (a number read off it is still the quantity's: "张力表突然跳到13兆帕")
         matches = [m for m in matches if not _INSTRUMENT.match(text, m[1])
                    or re.search(r"\d", text[m[1]:m[1] + 12])]
+    lookup = quantity_table.phrases
+    if not matches and processes:
+        # "罩式炉…温差到60度": a name's own ending, said in the process that has it
+        tails = entry.extras["quantity_tails"]
+        matches = [(a, b, tail) for a, b, tail in tails.find(text)
+                   if entry.vocabulary.processes.get(tails.phrases[tail][0]) in processes]
+        lookup = {**lookup, **tails.phrases}
     short = entry.extras.get("quantity_abbreviations", set())
     if any(m[2] in short for m in matches):
         # 冷速 is 冷却速度 when it is a word of its own, not in 进水温度's "水温"
@@ -171,7 +190,7 @@ def read_intent(question: str, entry: KnowledgeIndex) -> Intent:
     attached: list[str] = []
     mentions = []
     for start, end, spelling in matches:
-        keys = quantity_table.phrases[spelling]
+        keys = lookup[spelling]
         local = [k for k in keys if entry.vocabulary.processes.get(k) in processes]
         if processes and not local:
             foreign.append(spelling)

@@ -315,6 +315,13 @@ def test_a_grade_named_in_words_asks_no_attribute(kb):
     assert [w.unit_id for w in answer.windows] == ["na-t1-temp"]
 
 
+def test_a_names_own_ending_said_in_its_process_is_that_parameter(kb):
+    # 温差 ends only 卷内温差's name; said of the box furnace (高温退火) it is that reading
+    answer = _ask(kb, "罩式炉里卷子内外温差到了65度，还升不升？", threshold=0.0)
+    assert answer.readings and answer.readings[0]["parameter"] == "卷内温差"
+    assert answer.rules  # a rule on 卷内温差 > 50 fires
+
+
 def test_a_numbered_name_has_no_short_form(kb):
     store, index_dir = kb
     entry = cache_for(store, index_dir).get("main")
