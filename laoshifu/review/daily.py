@@ -101,9 +101,6 @@ def review_day(path: Path | str, units: Sequence[Unit], options: ReviewOptions |
                ) -> DayReview:
     """Open the data under ``path`` and review one day of one line."""
     options = options or ReviewOptions()
-    if options.charts and not options.windows_only:
-        # Charts are drawn last: matplotlib is imported meanwhile, while DuckDB reads.
-        Thread(target=_import_charting, name="laoshifu-import-charting").start()
     vocab = Vocabulary.from_units(units)
     data = open_data(path, vocab, options.process, threads=options.threads,
                      memory_limit=options.memory_limit)
@@ -177,6 +174,10 @@ def review_data(data: ProductionData, units: Sequence[Unit], vocab: Vocabulary,
     gap_ms = max(int(options.gap_seconds * 1000), 10 * step_ms)
     merge_ms = max(int(options.merge_seconds * 1000), step_ms)
     windows_only = options.windows_only
+    if options.charts and not windows_only:
+        # Charts are drawn last: matplotlib is imported meanwhile, as the day's readings are
+        # decoded (DuckDB and pyarrow release the GIL).
+        Thread(target=_import_charting, name="laoshifu-import-charting").start()
     findings: list[Finding] = [] if windows_only else quality.gaps(time_ms, step_ms, gap_ms)
     thin = insufficient(choice, review.rows, review.step_seconds)
     if thin:
