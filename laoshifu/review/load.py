@@ -564,9 +564,11 @@ def _count_bad_time(data: ProductionData, f: _File, roles: dict[str, str]) -> No
 def _build_long(data: ProductionData, files: list[_File], vocab: Vocabulary,
                 process: str | None) -> None:
     selects, texts = [], []
+    # Each file's place among the names, as min() orders them (UTF-8 bytes: code points).
+    by_name = sorted(f.path.name for f in files)
     for f in files:
         roles = _role_columns(f)
-        parts = _role_select(f, roles, data)
+        parts = _role_select(f, roles, data) + [f"{by_name.index(f.path.name)} AS file_rank"]
         value = _quote(roles["value"])
         parts.append(f"CAST({_quote(roles['parameter'])} AS VARCHAR) AS parameter")
         if f.types[f.names.index(roles["value"])] == "VARCHAR":
@@ -598,12 +600,15 @@ def _build_long(data: ProductionData, files: list[_File], vocab: Vocabulary,
     low, high, with_line, rows = con.execute(
         "SELECT min(line), max(line), count(line), count(*) FROM long_raw").fetchone()
     one_line = with_line == 0 or (low == high and with_line == rows)
+    # The first file's name from the least rank: min() of a name for each reading was a
+    # third of this pass.
+    names = "[" + ", ".join(_literal(n) for n in by_name) + "]"
     con.execute(
         "CREATE TEMP TABLE data AS SELECT time, "
         + ("any_value(line) AS line" if one_line else "line")
         + ", any_value(coil) AS coil, any_value(grade) AS grade, any_value(thickness) AS thickness, "
-        "min(file) AS file, min(row) AS row FROM long_raw WHERE time IS NOT NULL GROUP BY time"
-        + ("" if one_line else ", line"))
+        f"{names}[min(file_rank) + 1] AS file, min(row) AS row FROM long_raw "
+        "WHERE time IS NOT NULL GROUP BY time" + ("" if one_line else ", line"))
 
 
 def fetch(data: ProductionData, sql_columns: Sequence[str], line: str | None, start: str,
