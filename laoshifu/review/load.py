@@ -85,6 +85,7 @@ class ProductionData:
     readings: str = "long_raw"  # long data: the readings (a de-duplicated view once reviewed)
     tags: list[str] = field(default_factory=list)  # long data: every distinct parameter tag
     fetched: dict[tuple, np.ndarray] = field(default_factory=dict)  # long data: columns read
+    only_line: str | None = None  # long data: the line every reading names, if just one
     # Parquet files: path → each column's name and type as DuckDB reads them.
     parquet_columns: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
@@ -100,8 +101,8 @@ class ProductionData:
 
 
 def line_filter(data: ProductionData, line: str | None) -> tuple[str, list]:
-    if line is None or "line" not in data.roles:
-        return "", []
+    if line is None or "line" not in data.roles or data.only_line == str(line):
+        return "", []  # no filter, or one that every row passes (a compare per reading)
     return " AND line = ?", [str(line)]
 
 
@@ -600,6 +601,8 @@ def _build_long(data: ProductionData, files: list[_File], vocab: Vocabulary,
     low, high, with_line, rows = con.execute(
         "SELECT min(line), max(line), count(line), count(*) FROM long_raw").fetchone()
     one_line = with_line == 0 or (low == high and with_line == rows)
+    if with_line and one_line:
+        data.only_line = str(low)
     # The first file's name from the least rank: min() of a name for each reading was a
     # third of this pass.
     names = "[" + ", ".join(_literal(n) for n in by_name) + "]"
