@@ -127,9 +127,11 @@ def cold_ask(home: Path, question: str, mode: str, repeat: int = 5) -> float:
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "laoshifu.cli", "ask", "--no-record", question],
-                       check=True, env=env, capture_output=True, cwd=ROOT)
+        proc = subprocess.run([sys.executable, "-m", "laoshifu.cli", "ask", "--no-record", question],
+                              env=env, capture_output=True, text=True, cwd=ROOT)
         times.append(time.perf_counter() - started)
+        if proc.returncode:
+            raise SystemExit(f"cold ask ({mode}) failed:\n{proc.stderr[-3000:]}")
     return statistics.median(times)
 
 
