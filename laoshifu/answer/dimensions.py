@@ -185,20 +185,21 @@ def unheld_reading(text: str, answer: Answer) -> str:
     return sorted(stated)[0]
 
 
-def unfocused_dimension(text: str, topic_words: list[str], answer: Answer) -> str:
+def unfocused_dimension(text: str, speaks_of_topic, answer: Answer) -> str:
     """For an answer of quoted sentences only: the dimension the question asks a number of
-    when no sentence giving such a number speaks of the question's topic (and of the side
+    when no sentence giving such a number speaks of the question's topic (``speaks_of_topic``
+    tells, or None when the question has no topic words) and of the side
     of a pair it names: 低温段, not 二次再结晶段), or "". "辐射管排烟温度多少度" answered
     with a sentence about the decarburising temperature has a temperature, of something else."""
     asked = asked_dimensions(text)
-    if not asked or not topic_words or answer.windows or answer.rules or answer.procedures:
+    if not asked or speaks_of_topic is None or answer.windows or answer.rules or answer.procedures:
         return ""
     from .slots import other_side_named
 
     for sentence in answer.sentences:
         said = normalize(sentence.text)
         if any(_SHOWN_PATTERNS[dim].search(said) for dim in asked) and \
-                any(word in said for word in topic_words) and not other_side_named(text, said, sentence=True):
+                speaks_of_topic(sentence.text) and not other_side_named(text, said, sentence=True):
             return ""
     return sorted(asked)[0]
 

@@ -322,6 +322,26 @@ def test_a_names_own_ending_said_in_its_process_is_that_parameter(kb):
     assert answer.rules  # a rule on 卷内温差 > 50 fires
 
 
+def test_a_why_answered_by_the_claim_said_again_is_not_explained(kb):
+    from laoshifu.answer import _restated_not_explained
+    from laoshifu.answer.model import Answer, QuotedSentence
+    from laoshifu.text import normalize
+
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+
+    def said(*sentences):
+        return Answer("q", False, 1.0, sentences=[QuotedSentence(t, (1,)) for t in sentences])
+
+    question = normalize("为什么钢里铬到一定量以上，附着就更均匀？")
+    restated = said("钢里铬含量达到约0.45%以上时，底层的颜色和附着更均匀。", "合格的底层是深褐色的。")
+    assert _restated_not_explained(question, entry, restated)
+    reason = said("钢里铬含量高时附着更均匀，因为铬让氧化层长得更匀。")
+    assert not _restated_not_explained(question, entry, reason)
+    # a question that asks no why is not judged so
+    assert not _restated_not_explained(normalize("铬含量高了底层怎样？"), entry, restated)
+
+
 def test_a_numbered_name_has_no_short_form(kb):
     store, index_dir = kb
     entry = cache_for(store, index_dir).get("main")
