@@ -20,8 +20,8 @@ from ..text.english import is_english
 from .compose import compose, related
 from .conversion import conversions
 from .dimensions import (NAMES_ZH, asked_dimensions, dimension_note, missing_dimension,
-                         missing_difference, missing_property, shown_dimensions, unfocused_dimension,
-                         unheld_reading)
+                         left_to_plant_rules, missing_difference, missing_property, shown_dimensions,
+                         unfocused_dimension, unheld_reading)
 from .confidence import entry_mode, load_calibration, signals
 from .intent import (Intent, parameter_ranked, parameters_for, read_intent, rule_directions,
                      term_named)
@@ -126,6 +126,8 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
             uncovered = f"知识库里没有讲到这个问题问的{prop}。"  # 炉辊的材质
         elif intent.wants_reason and _restated_not_explained(intent.text, entry, draft):
             uncovered = "知识库里只说了这一点，没有讲为什么。"  # 为什么铬到0.45%底层更均匀
+        elif intent.wants_value and left_to_plant_rules(intent.text, draft):
+            uncovered = "知识库里这个数只写了“按规定/按本厂规程”，没有具体数值。"
         elif missing_difference(intent.text, draft):
             uncovered = "知识库里没有找到这个问题问的差值。"  # 两面涂布量允许差几克
         elif kind := unfocused_dimension(intent.text, _speaks_of(entry, intent.text), draft):

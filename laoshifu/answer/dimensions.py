@@ -223,6 +223,32 @@ def missing_difference(text: str, answer: Answer) -> bool:
                    for c in clauses)
 
 
+# "压力下降不超过规定值", "具体按规程": the master leaves the number to the plant's rules.
+_PER_RULES = re.compile(r"规定值|按规程|规程为准|按本厂规程|按厂里规定|规定的(?:值|范围|数)")
+_ATTRIBUTE_WORDS = ("压力", "温度", "时间", "浓度", "比例", "含量", "厚度", "深度", "宽度", "速度", "流量",
+                    "温差", "压差", "张力", "露点", "下降", "降")
+
+
+_DOWN_WORDS = re.compile(r"降|掉|跌|下降|减少")
+_UP_WORDS = re.compile(r"升|涨|上升|提高|增加")
+
+
+def left_to_plant_rules(text: str, answer: Answer) -> bool:
+    """The (normalised) value question's attribute is given in what is shown only as "per
+    the plant's rules", with no number: the knowledge base has no value to give."""
+    asked = [w for w in _ATTRIBUTE_WORDS if w in text]
+    if not asked:
+        return False
+    clauses = [normalize(c) for c in re.split(r"[\n，,；;。]", _shown_text(answer))]
+    # "压力最多允许掉多少" is about the drop, not "压力升到5 kPa" in the same sentence
+    for way in (_DOWN_WORDS, _UP_WORDS):
+        if way.search(text):
+            clauses = [c for c in clauses if way.search(c)]
+    about = [c for c in clauses if any(w in c for w in asked)]
+    return any(_PER_RULES.search(c) and not re.search(r"\d", c) for c in about) and \
+        not any(re.search(r"\d", c) for c in about)
+
+
 def dimension_note(dimension: str, answer: Answer) -> str:
     """Why the answer is withheld: what was asked for, and what the knowledge base has."""
     asked = NAMES_ZH.get(dimension, dimension)

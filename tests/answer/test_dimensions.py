@@ -4,7 +4,8 @@ another kind (questions written for these tests)."""
 import pytest
 
 from laoshifu.answer import ask
-from laoshifu.answer.dimensions import (asked_dimensions, missing_difference, missing_dimension,
+from laoshifu.answer.dimensions import (asked_dimensions, left_to_plant_rules, missing_difference,
+                                         missing_dimension,
                                          missing_property, shown_dimensions, stated_dimensions,
                                          unfocused_dimension, unheld_reading)
 from laoshifu.answer.model import Answer, QuotedSentence, WindowRow
@@ -192,3 +193,11 @@ def test_a_reading_is_not_what_a_question_compares_with(kb):
     answer = ask(store, "0.18 mm Hi-B成品B8一般比0.23的低多少？", record=False,
                  index_dir=index_dir, threshold=0.0)
     assert not answer.readings and not answer.signals.fired
+
+
+def test_a_number_left_to_the_plants_rules_is_no_number():
+    shown = _answer(["内罩压力升到5 kPa后关阀，观察一刻钟压力下降不超过规定值。"])
+    assert left_to_plant_rules(normalize("保压时压力最多允许掉多少"), shown)
+    # the rise is given: 5 kPa
+    assert not left_to_plant_rules(normalize("保压时压力升到多少"), shown)
+    assert not left_to_plant_rules(normalize("保压看多久"), shown)  # no attribute of it asked
