@@ -258,7 +258,8 @@ def _named_otherwise(text: str, entry: KnowledgeIndex, processes: frozenset[str]
 
 def _by_word_and_dimension(text: str, entry: KnowledgeIndex, processes: frozenset[str]) -> list[str]:
     """"均热得给几秒": the first two characters of exactly one parameter's name, said in
-    the question, with the kind of number it is measured in asked (均热时间, in s)."""
+    the question, with the kind of number it is measured in asked (均热时间, in s); or the
+    one parameter of the process named that is measured in that kind."""
     from .dimensions import asked_dimensions, unit_dimension
 
     asked = asked_dimensions(text)
@@ -269,7 +270,42 @@ def _by_word_and_dimension(text: str, entry: KnowledgeIndex, processes: frozense
                   if len(normalize(name)) > 2 and normalize(name)[:2] in text
                   and (not processes or vocabulary.processes.get(k) in processes)
                   and unit_dimension(vocabulary.units.get(k, "")) in asked)
-    return keys if len({normalize(vocabulary.names[k]) for k in keys}) == 1 else []
+    if len({normalize(vocabulary.names[k]) for k in keys}) == 1:
+        return keys
+    if len(processes) == 1:
+        # "渗氮区保持多少度": the one parameter of the named process measured so, whose name
+        # says that kind (炉温 a temperature), when the question names nothing else
+        keys = sorted(k for k, process in vocabulary.processes.items() if process in processes
+                      and unit_dimension(vocabulary.units.get(k, "")) in asked
+                      and _NAME_OF_KIND.get(unit_dimension(vocabulary.units.get(k, "")), _NOTHING)
+                      .search(vocabulary.names[k]))
+        if len({normalize(vocabulary.names[k]) for k in keys}) == 1 and \
+                not _other_subject(text, entry, processes):
+            return keys
+    return []
+
+
+_NOTHING = re.compile(r"(?!)")
+# How a parameter's name says what kind of number it is.
+_NAME_OF_KIND = {"temperature": re.compile(r"温"), "time": re.compile(r"时间|时长|周期"),
+                 "pressure": re.compile(r"压"), "length": re.compile(r"厚|宽|长度|深|直径"),
+                 "speed": re.compile(r"速"), "rate": re.compile(r"速率|速度"),
+                 "fraction": re.compile(r"比例|含量|浓度|率")}
+
+
+def _other_subject(text: str, entry: KnowledgeIndex, processes: frozenset[str]) -> bool:
+    """Does the question name a thing besides the process (废气燃烧装置, 炉子): words the
+    knowledge base does not use, or that are not the process's own name?"""
+    from .slots import ATTRIBUTES
+
+    process_words = {w for p in processes for w in entry.index.analyzer.words(p)} | set(processes)
+    for word in entry.index.analyzer.words(text):
+        if len(word) < 2 or word in process_words or word in ATTRIBUTES or re.search(r"\d", word):
+            continue
+        if re.search(r"多少|几|保持|一般|控制|要求|应该|大概|合适|正常|段|区", word):
+            continue
+        return True
+    return False
 
 
 def _best_by_words(text: str, keys: list[str], entry: KnowledgeIndex) -> list[str]:

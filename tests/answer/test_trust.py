@@ -309,6 +309,13 @@ def test_a_parameter_named_by_its_first_word_and_the_kind_of_number_asked(kb):
     assert [w.name for w in answer.windows][:1] == ["均热时间"]
 
 
+def test_the_one_parameter_of_a_named_process_measured_in_the_kind_asked(kb):
+    # 渗氮 has one temperature parameter (炉温): "保持多少度" of the nitriding section is it
+    assert [w.name for w in _ask(kb, "渗氮段一般要保持多少度？", threshold=0.0).windows] == ["炉温"]
+    # ... but not when the question names another thing of that section
+    assert not _ask(kb, "渗氮段废气燃烧装置要烧到多少度？", threshold=0.0).windows
+
+
 def test_a_grade_named_in_words_asks_no_attribute(kb):
     # 磁感 in 高磁感 is the grade's name, not the magnetic induction asked for
     answer = _ask(kb, "高磁感的料常化一段炉温要烧到几度？", threshold=0.0)
