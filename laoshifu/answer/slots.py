@@ -209,6 +209,10 @@ _NAMED_EQUIPMENT = re.compile(r"([^\W\d_的了在是这那个哪一每各该本�
                               r"(?:炉|线|机组))(?![温压内口辊子气况次台底门体膛顶管膛])")
 
 
+# Words ending in 线 that name no line: 中心线, 曲线, 在线, 路线…
+_NOT_A_LINE = re.compile(r"(?:中心|曲|直|界|红|底|基|连|在|离|电|管|视|光|路|上|下|全|沿|一|二|边|导|引|警戒|虚|实)线$")
+
+
 def unlisted_processes(text: str, windows: list[Parameter], entry: KnowledgeIndex) -> list[str]:
     """Process, furnace or line names in the (normalised) question that none of the windows
     is for: "中间退火的露点" is not answered by 脱碳退火's or 高温退火's 露点. A name counts as
@@ -229,7 +233,7 @@ def unlisted_processes(text: str, windows: list[Parameter], entry: KnowledgeInde
     found = []
     words = [w for w in entry.index.analyzer.words(text) if len(w) >= 3 and _PROCESS_LIKE.search(w)]
     # Segmentation may split an unfamiliar name (平整线 → 平整 / 线): read it off the text too.
-    words += _NAMED_EQUIPMENT.findall(text)
+    words += [w for w in _NAMED_EQUIPMENT.findall(text) if not _NOT_A_LINE.search(w)]
     for word in words:
         stem = _PROCESS_LIKE.sub("", word)  # 脱碳炉 → 脱碳, which 脱碳退火 starts with
         if not any(word in names or word in record or any(n in word for n in names if len(n) >= 2)

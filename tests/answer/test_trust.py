@@ -316,6 +316,11 @@ def test_the_one_parameter_of_a_named_process_measured_in_the_kind_asked(kb):
     assert not _ask(kb, "渗氮段废气燃烧装置要烧到多少度？", threshold=0.0).windows
 
 
+def test_a_centre_line_is_no_production_line(kb):
+    answer = _ask(kb, "脱碳炉带钢偏离中心线多少毫米就得纠偏？", threshold=0.0)
+    assert "中心线" not in answer.note
+
+
 def test_a_grade_named_in_words_asks_no_attribute(kb):
     # 磁感 in 高磁感 is the grade's name, not the magnetic induction asked for
     answer = _ask(kb, "高磁感的料常化一段炉温要烧到几度？", threshold=0.0)
