@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..quantities import UnitMismatch, convert, normalize_unit
 from ..text import normalize
@@ -90,9 +91,7 @@ def conversions(question: str, answer: Answer) -> list[Conversion]:
 
 def _worded_figures(answer: Answer, unit: str) -> list[Conversion]:
     """"十五毫米" → 15 mm (or in the unit asked): the master's figures in words, in digits."""
-    from ..llm.numbers import NumberReader
-
-    reader = NumberReader()
+    reader = _reader()
     out = []
     for sentence in answer.sentences:
         for quantity in reader.read(normalize(sentence.text)):
@@ -103,6 +102,13 @@ def _worded_figures(answer: Answer, unit: str) -> list[Conversion]:
             out.append(Conversion("", quantity.text, converted or digits,
                                   sentence.citations[0] if sentence.citations else 0))
     return out
+
+
+@lru_cache(maxsize=1)
+def _reader():
+    from ..llm.numbers import NumberReader
+
+    return NumberReader()
 
 
 def _converted(values: list[float], given_unit: str, unit: str) -> str:

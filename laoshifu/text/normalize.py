@@ -35,6 +35,22 @@ def normalize(text: str) -> str:
     """Half-width, simplified, lower-case text with one spelling per unit (℃, ppm, m/min…)."""
     if not text:
         return ""
+    if len(text) <= _CACHED_CHARS:
+        # an answer's sentences are read again by several checks, and again next question
+        return _normalized(text)
+    return _normalize(text)
+
+
+# Sentences and names, not documents: those are normalised once, at import.
+_CACHED_CHARS = 400
+
+
+@lru_cache(maxsize=32768)
+def _normalized(text: str) -> str:
+    return _normalize(text)
+
+
+def _normalize(text: str) -> str:
     # NFKC folds full-width forms (Ａ１，？) and compatibility symbols (℃ → °C, ㎜ → mm);
     # CJK 。、「」 are untouched, and ？！； become ?!; which the splitter also knows.
     text = unicodedata.normalize("NFKC", text)
