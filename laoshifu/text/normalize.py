@@ -45,7 +45,7 @@ def normalize(text: str) -> str:
 _CACHED_CHARS = 400
 
 
-@lru_cache(maxsize=32768)
+@lru_cache(maxsize=8192)  # a few MB at most
 def _normalized(text: str) -> str:
     return _normalize(text)
 
