@@ -107,7 +107,8 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
                        rule_matched=bool(fired_rules(diagnosis)) or _rule_matches(rule, intent, entry),
                        dimension_shown=draft is not None and bool(
                            asked_dimensions(intent.text) & shown_dimensions(draft)),
-                       term_defined=_term_defined(draft, intent, entry))
+                       term_defined=_term_defined(draft, intent, entry),
+                       english=is_english(asked))
     confidence = calibration.probability(evidence)
     cut = calibration.threshold if threshold is None else threshold
     if evidence.fired and threshold is None:

@@ -76,6 +76,7 @@ class Signals:
     dimension_shown: float = 0.0  # the question asks a kind of number (多少秒) the answer shows
     sentence_coverage: float = 0.0  # how much of the question the best quoted sentence covers
     term_defined: float = 0.0  # a what-is question led by the glossary entry of the term it names
+    english: float = 0.0  # asked in English: read through its gloss, whose leftovers cover nothing
     semantic_similarity: float = 0.0  # hybrid mode only
     semantic_agreement: float = 0.0
 
@@ -86,7 +87,8 @@ class Signals:
 def signals(index: Index, question: str, unit_ids: Sequence[str], top_score: float,
             named: bool, *, answer=None, wants_value: bool = False, fired: bool = False,
             semantic=None, named_quantity: bool = False, rule_matched: bool = False,
-            dimension_shown: bool = False, term_defined: bool = False) -> Signals:
+            dimension_shown: bool = False, term_defined: bool = False,
+            english: bool = False) -> Signals:
     from .support import (answer_coverage, focused_number, missing_focus, sentence_coverage,
                           unseen_share, value_support)
 
@@ -110,7 +112,8 @@ def signals(index: Index, question: str, unit_ids: Sequence[str], top_score: flo
                              and answer.citations[0].kind in ("term", "qa")),
             dimension_shown=float(dimension_shown),
             sentence_coverage=sentence_coverage(index, question, answer),
-            term_defined=float(term_defined))
+            term_defined=float(term_defined),
+            english=float(english))
     if semantic is not None:
         extra.update(semantic_similarity=float(semantic.similarity),
                      semantic_agreement=float(semantic.agreement))
