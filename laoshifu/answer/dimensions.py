@@ -131,13 +131,14 @@ def _shown_text(answer: Answer) -> str:
 
 def missing_dimension(text: str, answer: Answer) -> str:
     """The dimension the question asks a number of that nothing shown measures, or ""."""
-    asked = asked_dimensions(text)
-    if not asked:
+    return _unshown(asked_dimensions(text), answer)
+
+
+def _unshown(kinds: set[str], answer: Answer) -> str:
+    """The first of ``kinds`` when the answer shows a number of none of them, else ""."""
+    if not kinds or kinds & shown_dimensions(answer):
         return ""
-    shown = shown_dimensions(answer)
-    if asked & shown:
-        return ""
-    return sorted(asked)[0]
+    return sorted(kinds)[0]
 
 
 # A reading the question states is judged against a window or a rule of its kind; these
@@ -169,11 +170,8 @@ def stated_dimensions(text: str) -> set[str]:
 def unheld_reading(text: str, answer: Answer) -> str:
     """A kind of reading the question states that nothing shown measures, or "": "冷却水进水
     温度32℃超不超" answered with the cooling-water pressure rule judges nothing of it."""
-    stated = stated_dimensions(text)
-    if not stated:
-        return ""
-    shown = shown_dimensions(answer)
-    if stated & shown:
+    kind = _unshown(stated_dimensions(text), answer)
+    if not kind:
         return ""
     # the very figure the question says, shown back ("换成75%的氢" answered at 75%)
     figures = set(re.findall(r"\d+(?:\.\d+)?", text))
@@ -182,7 +180,7 @@ def unheld_reading(text: str, answer: Answer) -> str:
                                                   if v is not None)])
     if figures & set(re.findall(r"\d+(?:\.\d+)?", normalize(shown_text))):
         return ""
-    return sorted(stated)[0]
+    return kind
 
 
 def unfocused_dimension(text: str, speaks_of_topic, answer: Answer) -> str:
