@@ -61,7 +61,7 @@ _SHOWN: dict[str, str] = {
     "flow": rf"{_NUM}\s*(?:m3/h|m³/h|nm3|立方)",
     "speed": rf"{_NUM}\s*(?:m/min|米/分|米每分|米(?!/|每))",
     # (not "一": "这一炉", "一次改好几样" count nothing)
-    "count": rf"(?:\d+|[二两三四五六七八九十百千]|[一二两三四五六七八九十百千]{{2,}})\s*(?:台|根|个|套|只|处|炉|次)",
+    "count": r"(?:\d+|[二两三四五六七八九十百千]|[一二两三四五六七八九十百千]{2,})\s*(?:台|根|个|套|只|处|炉|次)",
     "money": rf"{_NUM}\s*(?:元|块|万元)",
     "density": rf"{_NUM}\s*(?:mg/m[3³]|g/m[3³](?![a-z])|毫克每立方)",
     # a person by name: a surname and how the shop calls him (王师傅, 李工)
