@@ -72,22 +72,7 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
     slots = read_slots(intent.text, list(intent.mentions), entry, intent.processes)
     diagnosis = diagnose_readings(slots, entry, intent.processes)
     ranked, windows, rule, procedure = _rank(question, intent, entry, unit_hits, slots, diagnosis)
-    uncovered = _uncovered(intent, slots, entry, ranked) if not windows else \
-        _elsewhere(intent, windows, entry)
-    if windows and not uncovered:
-        uncovered = _no_special_window(intent, slots, windows)
-    if windows and not uncovered and (condition := other_test_condition(intent.text, windows[0])):
-        uncovered = f"知识库里{windows[0].name}的窗口不是在{condition}下测的。"  # 60 Hz of P1.7/50
-    if windows and not uncovered and (owner := other_owner(intent.text, intent.mentions, windows, entry)):
-        have = "、".join(dict.fromkeys(p.process for p in windows))
-        uncovered = f"知识库里{windows[0].name}的窗口是{have}的，没有{owner}的。"  # 氢气纯度
-    if not windows and not uncovered and diagnosis is None:
-        # 常化炉压多少 / 常化炉炉压偏低: a process that has no such parameter
-        said = intent.foreign if intent.wants_value else intent.foreign_attached if intent.direction else ()
-        if said:
-            uncovered = _not_in_process(said[0], intent, entry)
-    if not windows and not uncovered and diagnosis is None and intent.wants_value:
-        uncovered = _other_side(intent, slots, entry)
+    uncovered = _slot_gap(intent, slots, entry, ranked, windows, diagnosis)
     semantic = semantic_evidence(question, entry, ranked[0].id if ranked else None)
     # Compose first (cheap), then judge the answer the apprentice would read: retrieval
     # finds a topic, but only the shown sentences and windows can answer the question.
@@ -119,23 +104,7 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
             slots.other_material not in normalize(answer_text(draft)):
         uncovered = f"知识库讲的是取向硅钢，没有关于“{slots.other_material}”的内容。"
     if draft is not None and not uncovered and not evidence.fired:
-        # "烘多少秒" answered with the dryer's temperature is not an answer.
-        gap = missing_dimension(intent.text, draft)
-        if gap:
-            uncovered = dimension_note(gap, draft)
-        elif prop := missing_property(intent.text, draft, intent.wants_value):
-            uncovered = f"知识库里没有讲到这个问题问的{prop}。"  # 炉辊的材质
-        elif intent.wants_reason and _restated_not_explained(intent.text, entry, draft):
-            uncovered = "知识库里只说了这一点，没有讲为什么。"  # 为什么铬到0.45%底层更均匀
-        elif intent.wants_value and left_to_plant_rules(intent.text, draft):
-            uncovered = "知识库里这个数只写了“按规定/按本厂规程”，没有具体数值。"
-        elif missing_difference(intent.text, draft):
-            uncovered = "知识库里没有找到这个问题问的差值。"  # 两面涂布量允许差几克
-        elif kind := unfocused_dimension(intent.text, _speaks_of(entry, intent.text), draft):
-            uncovered = f"知识库里没有找到这个问题问的{NAMES_ZH[kind]}数值。"
-        elif diagnosis is None and (kind := unheld_reading(intent.text, draft)):
-            # 冷却水进水温度32℃ answered with the cooling-water pressure rule
-            uncovered = f"知识库里没有找到能判断问题里这个{NAMES_ZH[kind]}读数的窗口或规程。"
+        uncovered = _answer_gap(intent, entry, draft, diagnosis)
     if draft is not None and confidence >= cut and not uncovered:
         answer = draft
         answer.confidence = confidence
@@ -159,6 +128,53 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
     answer.semantic = semantic
     answer.elapsed_ms = (time.perf_counter() - started) * 1000
     return answer
+
+
+def _slot_gap(intent: Intent, slots: Slots, entry: KnowledgeIndex, ranked: list[Unit],
+              windows: list[Parameter], diagnosis: Diagnosis | None) -> str:
+    """What the question names that the windows found are not for (a grade, a process, a
+    thing, a test condition), said as what the knowledge base has instead; or ""."""
+    if windows:
+        gap = _elsewhere(intent, windows, entry) or _no_special_window(intent, slots, windows)
+        if gap:
+            return gap
+        if condition := other_test_condition(intent.text, windows[0]):
+            return f"知识库里{windows[0].name}的窗口不是在{condition}下测的。"  # 60 Hz of P1.7/50
+        if owner := other_owner(intent.text, intent.mentions, windows, entry):
+            have = "、".join(dict.fromkeys(p.process for p in windows))
+            return f"知识库里{windows[0].name}的窗口是{have}的，没有{owner}的。"  # 氢气纯度
+        return ""
+    gap = _uncovered(intent, slots, entry, ranked)
+    if gap or diagnosis is not None:
+        return gap
+    # 常化炉压多少 / 常化炉炉压偏低: a process that has no such parameter
+    said = intent.foreign if intent.wants_value else intent.foreign_attached if intent.direction else ()
+    if said:
+        return _not_in_process(said[0], intent, entry)
+    return _other_side(intent, slots, entry) if intent.wants_value else ""
+
+
+def _answer_gap(intent: Intent, entry: KnowledgeIndex, draft: Answer,
+                diagnosis: Diagnosis | None) -> str:
+    """What the question asks that the composed answer does not show, said; or "".
+    ("烘多少秒" answered with the dryer's temperature is not an answer.)"""
+    text = intent.text
+    if gap := missing_dimension(text, draft):
+        return dimension_note(gap, draft)
+    if prop := missing_property(text, draft, intent.wants_value):
+        return f"知识库里没有讲到这个问题问的{prop}。"  # 炉辊的材质
+    if intent.wants_reason and _restated_not_explained(text, entry, draft):
+        return "知识库里只说了这一点，没有讲为什么。"  # 为什么铬到0.45%底层更均匀
+    if intent.wants_value and left_to_plant_rules(text, draft):
+        return "知识库里这个数只写了“按规定/按本厂规程”，没有具体数值。"
+    if missing_difference(text, draft):
+        return "知识库里没有找到这个问题问的差值。"  # 两面涂布量允许差几克
+    if kind := unfocused_dimension(text, _speaks_of(entry, text), draft):
+        return f"知识库里没有找到这个问题问的{NAMES_ZH[kind]}数值。"
+    if diagnosis is None and (kind := unheld_reading(text, draft)):
+        # 冷却水进水温度32℃ answered with the cooling-water pressure rule
+        return f"知识库里没有找到能判断问题里这个{NAMES_ZH[kind]}读数的窗口或规程。"
+    return ""
 
 
 def _rank(question: str, intent: Intent, entry: KnowledgeIndex, unit_hits: list[UnitHit],
