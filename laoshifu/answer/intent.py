@@ -260,29 +260,50 @@ def _by_word_and_dimension(text: str, entry: KnowledgeIndex, processes: frozense
     """"均热得给几秒": the first two characters of exactly one parameter's name, said in
     the question, with the kind of number it is measured in asked (均热时间, in s); or the
     one parameter of the process named that is measured in that kind."""
-    from .dimensions import asked_dimensions, unit_dimension
+    from .dimensions import asked_dimensions
 
     asked = asked_dimensions(text)
     if not asked:
         return []
-    vocabulary = entry.vocabulary
-    keys = sorted(k for k, name in vocabulary.names.items()
-                  if len(normalize(name)) > 2 and normalize(name)[:2] in text
-                  and (not processes or vocabulary.processes.get(k) in processes)
-                  and unit_dimension(vocabulary.units.get(k, "")) in asked)
-    if len({normalize(vocabulary.names[k]) for k in keys}) == 1:
+    named = _names_by_kind(entry)
+    keys = sorted(k for first, entries in named.items() if first and first in text
+                  for k, kind, name, process in entries
+                  if kind in asked and (not processes or process in processes))
+    if len({named_name(entry, k) for k in keys}) == 1:
         return keys
     if len(processes) == 1:
         # "渗氮区保持多少度": the one parameter of the named process measured so, whose name
         # says that kind (炉温 a temperature), when the question names nothing else
-        keys = sorted(k for k, process in vocabulary.processes.items() if process in processes
-                      and unit_dimension(vocabulary.units.get(k, "")) in asked
-                      and _NAME_OF_KIND.get(unit_dimension(vocabulary.units.get(k, "")), _NOTHING)
-                      .search(vocabulary.names[k]))
-        if len({normalize(vocabulary.names[k]) for k in keys}) == 1 and \
+        keys = sorted(k for entries in named.values() for k, kind, name, process in entries
+                      if process in processes and kind in asked
+                      and _NAME_OF_KIND.get(kind, _NOTHING).search(name))
+        if len({named_name(entry, k) for k in keys}) == 1 and \
                 not _other_subject(text, entry, processes):
             return keys
     return []
+
+
+def _names_by_kind(entry: KnowledgeIndex) -> dict[str, list[tuple[str, str, str, str]]]:
+    """Parameters by the first two characters of their (normalised) name, each as (key,
+    kind of number, name, process); built once per index (100,000 names are many)."""
+    cached = entry.extras.get("names_by_kind")
+    if cached is None:
+        from .dimensions import unit_dimension
+
+        vocabulary = entry.vocabulary
+        cached = {}
+        for key, name in vocabulary.names.items():
+            folded = normalize(name)
+            # (a two-character name is its own word: found by name, never by its start)
+            cached.setdefault(folded[:2] if len(folded) > 2 else "", []).append(
+                (key, unit_dimension(vocabulary.units.get(key, "")), folded,
+                 vocabulary.processes.get(key)))
+        entry.extras["names_by_kind"] = cached
+    return cached
+
+
+def named_name(entry: KnowledgeIndex, key: str) -> str:
+    return normalize(entry.vocabulary.names[key])
 
 
 _NOTHING = re.compile(r"(?!)")
