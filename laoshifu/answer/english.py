@@ -12,6 +12,7 @@ from ..units import Parameter, Term
 from .asker import KnowledgeIndex
 
 # "line speed (DCL)": the line is named apart; the name is the quantity's.
+_CUT_TERMS_UP_TO = 20_000
 _LINE = re.compile(r"\s*\([^)]*\)\s*$")
 
 
@@ -31,14 +32,24 @@ def english_gloss(entry: KnowledgeIndex) -> EnglishGloss:
 
 def respelled(question: str, entry: KnowledgeIndex) -> str:
     """The question with same-sounding slips (乳话液) put right (乳化液), in simplified script."""
+    text = normalize(question)
+    vocabulary = entry.index.vocab.ids
+    if not HomophoneFixer.may_hold_slips(text, vocabulary.__contains__):
+        return text  # every piece is one the knowledge base writes: no word list needed
     fixer = entry.extras.get("homophones")
     if fixer is None:
         analyzer = entry.index.analyzer
         # Whole terms, and the words inside them of three characters or more (乳化液 in
         # 乳化液温度): a two-character piece of a longer term is too easily a slip's neighbour.
-        words = {w for term in analyzer.terms for w in analyzer.words(term) if len(w) >= 3}
+        # Cutting every term takes seconds in a very large base: there, the inner words
+        # are those that are terms themselves.
+        if len(analyzer.terms) <= _CUT_TERMS_UP_TO:
+            words = {w for term in analyzer.terms for w in analyzer.words(term) if len(w) >= 3}
+        else:
+            terms = set(analyzer.terms)
+            words = {term[i:j] for term in terms for i in range(len(term))
+                     for j in range(i + 3, len(term)) if term[i:j] in terms}
         words.update(analyzer.terms)
         words.update(entry.processes)
         fixer = entry.extras["homophones"] = HomophoneFixer(words)
-    vocabulary = entry.index.vocab.ids
-    return fixer.fix(normalize(question), lambda piece: piece in vocabulary)
+    return fixer.fix(text, vocabulary.__contains__)

@@ -60,6 +60,13 @@ class HomophoneFixer:
             self._by_sound = table
         return self._by_sound
 
+    @staticmethod
+    def may_hold_slips(text: str, known: Callable[[str], bool]) -> bool:
+        """Does ``text`` hold a two-character piece the knowledge base never writes? Only
+        then can it hold a slip (and the fixer's word list is worth building)."""
+        return any(not known(run.group()[i:i + 2])
+                   for run in _HAN.finditer(text) for i in range(len(run.group()) - 1))
+
     def fix(self, text: str, known: Callable[[str], bool]) -> str:
         """``text`` with each slip replaced; ``known(piece)`` says whether the knowledge base
         writes a two-character piece (a slip holds at least one piece it never writes)."""

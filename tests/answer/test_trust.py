@@ -399,3 +399,16 @@ def test_a_thing_the_window_is_of_by_another_name_is_its_own(kb):
 def test_a_window_of_the_other_side_of_a_pair_is_not_shown(kb, other_side, this_side, unit_id):
     assert unit_id not in [w.unit_id for w in _ask(kb, other_side, threshold=0.0).windows]
     assert unit_id in [w.unit_id for w in _ask(kb, this_side, threshold=0.0).windows]
+
+
+def test_slips_are_put_right_in_a_very_large_base_too(kb, monkeypatch):
+    # past 20,000 terms the fixer's inner words are the terms inside terms (cutting every
+    # term with jieba took seconds at 100,000 units)
+    from laoshifu.answer import english
+
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+    monkeypatch.setattr(english, "_CUT_TERMS_UP_TO", 0)
+    monkeypatch.setitem(entry.extras, "homophones", None)  # rebuilt here, restored after
+    assert "乳化液" in english.respelled("乳话液温度控多少？", entry)
+    assert english.respelled("露点控多少？", entry) == "露点控多少?"  # nothing to put right
