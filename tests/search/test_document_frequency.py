@@ -31,6 +31,13 @@ def test_the_same_as_counting_the_distinct_rows_of_each_term():
     assert document_frequency(fields).tolist() == expected.tolist()
 
 
+def test_one_field_counts_its_rows_without_a_sort():
+    rng = np.random.default_rng(11)
+    field = sp.random(80, 30, density=0.15, format="csc", random_state=rng, dtype=np.float32)
+    expected = np.asarray((field != 0).sum(axis=0)).ravel().astype(np.float32)
+    assert document_frequency([field]).tolist() == expected.tolist()
+
+
 def test_an_empty_index_has_no_frequencies():
     empty = Columns(np.zeros(0, np.float32), np.zeros(0, np.int32), np.zeros(4, np.int64), (0, 3))
     assert document_frequency([empty]).tolist() == [0.0, 0.0, 0.0]
