@@ -69,6 +69,20 @@ class _Tables:
     sentence_text: list[str] = field(default_factory=list)
 
 
+# Look-ups of a unit's terms by scanning before row-major copies are made (a cold ask makes
+# three; a server makes them on its second question).
+_SCANS_BEFORE_ROWS = 6
+
+
+def _columns_holding(matrix, rows: np.ndarray) -> np.ndarray:
+    """The columns of a column-major matrix with an entry in any of ``rows``."""
+    cols = matrix.tocsc()
+    if not len(rows) or not len(cols.indices):
+        return np.zeros(0, np.int64)
+    hit = np.flatnonzero(np.isin(cols.indices, rows))
+    return np.searchsorted(cols.indptr, hit, side="right") - 1
+
+
 class Index:
     """Lexical retriever over units. Build with ``build_index``; ``Index.load`` to reopen."""
 
@@ -187,15 +201,22 @@ class Index:
         """Vocabulary columns that occur anywhere in a unit (any field, any passage)."""
         cache = self.__dict__.get("_rows_cache")
         if cache is None:
-            # Row-major copies and each unit's passage rows, made once after a change.
+            # Each unit's passage rows, made once after a change.
             order = np.argsort(self.t.passage_unit, kind="stable")
             bounds = np.searchsorted(self.t.passage_unit[order], np.arange(len(self) + 1))
-            cache = self.__dict__["_rows_cache"] = ([m.tocsr() for m in self.fields], order, bounds)
-        rows_major, order, bounds = cache
+            cache = self.__dict__["_rows_cache"] = [None, order, bounds, 0]
         position = self._positions().get(unit_id)
         if position is None:
             return set()
+        rows_major, order, bounds, calls = cache
         rows = order[bounds[position]:bounds[position + 1]]
+        if rows_major is None and calls < _SCANS_BEFORE_ROWS:
+            # The first few look-ups (one cold ask makes three) scan the column-major
+            # matrices; row-major copies of a large index take longer than many scans.
+            cache[3] = calls + 1
+            return {int(term) for matrix in self.fields for term in _columns_holding(matrix, rows)}
+        if rows_major is None:
+            rows_major = cache[0] = [m.tocsr() for m in self.fields]
         terms: set[int] = set()
         for matrix in rows_major:
             for row in rows:

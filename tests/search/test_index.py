@@ -123,3 +123,18 @@ def test_untitled_unit_takes_its_lead_as_title():
     assert index.search_sentences(question, k=1)[0].text == "花期从10月起至翌年5月。"
     plain = build_index(units, Analyzer(), replace(RankingParams(), lead_as_title=False))
     assert plain.search_sentences(question, k=1)[0].text == "六耳铃是菊科艾纳香属的植物。"
+
+
+def test_a_units_terms_are_the_same_scanned_or_from_row_major_copies(index, tmp_path, monkeypatch):
+    from laoshifu.search import index as index_module
+    from laoshifu.search.persist import load_index, save_index
+
+    save_index(index, tmp_path)
+    scanned = load_index(tmp_path)  # column-major, as a cold ask has it
+    unit_ids = list(scanned.t.unit_ids)
+    by_scan = {u: scanned.unit_terms(u) for u in unit_ids[:3]}
+    monkeypatch.setattr(index_module, "_SCANS_BEFORE_ROWS", 0)
+    copied = load_index(tmp_path)
+    assert {u: copied.unit_terms(u) for u in unit_ids[:3]} == by_scan
+    assert all(by_scan.values())
+    assert scanned.unit_terms("no-such-unit") == set()
