@@ -97,7 +97,8 @@ def document_frequency(fields: Sequence[Matrix]) -> np.ndarray:
     # sorting from scratch (0.7 → 0.5 s for three fields of 2 M entries).
     present = np.concatenate(keys)
     present.sort(kind="stable")
-    present = present[np.concatenate(([True], present[1:] != present[:-1]))]
+    if len(present) > 1:
+        present = present[np.concatenate(([True], present[1:] != present[:-1]))]
     return np.bincount(present // max(n_rows, 1), minlength=n_cols).astype(np.float32)
 
 
@@ -156,6 +157,15 @@ def idf(df: np.ndarray, n_docs: int) -> np.ndarray:
     return np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
 
 
+@dataclass(frozen=True)
+class ScorerStats:
+    """What BM25F needs besides the matrices: each field's row lengths, each term's
+    document frequency."""
+
+    lengths: list[np.ndarray]
+    df: np.ndarray
+
+
 class FieldScorer:
     """BM25F over one or more fields sharing rows: per-field length normalisation and
     weight, one saturation per term (Robertson & Zaragoza 2009)."""
@@ -166,17 +176,20 @@ class FieldScorer:
         weights: Sequence[float],
         bs: Sequence[float],
         k1: float,
+        stats: "ScorerStats | None" = None,
     ) -> None:
         self.n_docs = fields[0].shape[0]
         self.k1 = k1
         self.weights = [float(w) for w in weights]
         self.columns = [m.tocsc() for m in fields]  # no copy when already column-major
+        # The statistics of a saved index are saved with it (a large one's take a second)
+        self.stats = stats or ScorerStats([row_sums(cols) for cols in self.columns],
+                                          document_frequency(self.columns))
         self.norms = []
-        for cols, b in zip(self.columns, bs):
-            lengths = row_sums(cols)
+        for lengths, b in zip(self.stats.lengths, bs):
             avg = float(lengths.mean()) if self.n_docs and lengths.mean() > 0 else 1.0
             self.norms.append((1.0 - b + b * lengths / avg).astype(np.float32))
-        self.idf = idf(document_frequency(self.columns), self.n_docs)
+        self.idf = idf(self.stats.df, self.n_docs)
 
     def score(self, query: Counter[int], scale: Callable[[int, np.ndarray], np.ndarray] | None = None) -> np.ndarray:
         """Scores of every row for a query given as {column: count}.

@@ -186,6 +186,7 @@ class Index:
 
     def _changed(self) -> None:
         self._scorers = None
+        self.__dict__.pop("_saved_stats", None)  # the saved statistics are of the old rows
         self.__dict__.pop("_rows_cache", None)
         self.__dict__.pop("_position_cache", None)
 
@@ -235,9 +236,10 @@ class Index:
         # add/remove calls costs one rebuild.
         if self._scorers is None:
             p = self.params
+            saved = self.__dict__.get("_saved_stats") or (None, None)
             self._scorers = (
-                FieldScorer(self.fields, p.field_weights, p.field_bs, p.k1),
-                FieldScorer([self.sentences], [1.0], [p.sentence_b], p.sentence_k1),
+                FieldScorer(self.fields, p.field_weights, p.field_bs, p.k1, saved[0]),
+                FieldScorer([self.sentences], [1.0], [p.sentence_b], p.sentence_k1, saved[1]),
             )
         return self._scorers
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from laoshifu.search.bm25 import Columns, Vocabulary
+from laoshifu.search.bm25 import Columns, ScorerStats, Vocabulary
 from laoshifu.search.documents import FIELDS
 from laoshifu.search.index import Index, RankingParams, _strings
 from laoshifu.text.segment import Analyzer
@@ -38,6 +38,11 @@ def save_index(index: Index, directory: str | Path) -> None:
         arrays[f"{name}.indptr"] = matrix.indptr
         arrays[f"{name}.shape"] = np.asarray(matrix.shape, np.int64)
     arrays["sentence_text_ends"] = np.cumsum([len(x) for x in index.t.sentence_text], dtype=np.int64)
+    # The ranking statistics, so a loaded index scores its first question at once.
+    for name, scorer in zip(("fields", "sentences"), index._ready()):
+        arrays[f"stats.{name}.df"] = scorer.stats.df
+        for i, lengths in enumerate(scorer.stats.lengths):
+            arrays[f"stats.{name}.length{i}"] = lengths
     np.savez(path / "arrays.npz", **arrays)
     meta = {
         "format": FORMAT,
@@ -104,4 +109,9 @@ def load_index(directory: str | Path, analyzer: Analyzer | None = None) -> Index
 
         index.fields = [matrix(name) for name in FIELDS]
         index.sentences = matrix("sentences")
+        if "stats.fields.df" in arrays.files:  # (an index saved before they were kept: computed)
+            index.__dict__["_saved_stats"] = tuple(
+                ScorerStats([arrays[f"stats.{name}.length{i}"] for i in range(count)],
+                            arrays[f"stats.{name}.df"])
+                for name, count in (("fields", len(FIELDS)), ("sentences", 1)))
     return index

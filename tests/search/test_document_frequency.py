@@ -41,6 +41,7 @@ def test_one_field_counts_its_rows_without_a_sort():
 def test_an_empty_index_has_no_frequencies():
     empty = Columns(np.zeros(0, np.float32), np.zeros(0, np.int32), np.zeros(4, np.int64), (0, 3))
     assert document_frequency([empty]).tolist() == [0.0, 0.0, 0.0]
+    assert document_frequency([empty, empty, empty]).tolist() == [0.0, 0.0, 0.0]
 
 
 def test_distinct_is_np_unique():

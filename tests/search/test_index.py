@@ -138,3 +138,26 @@ def test_a_units_terms_are_the_same_scanned_or_from_row_major_copies(index, tmp_
     assert {u: copied.unit_terms(u) for u in unit_ids[:3]} == by_scan
     assert all(by_scan.values())
     assert scanned.unit_terms("no-such-unit") == set()
+
+
+def test_a_loaded_index_scores_with_its_saved_statistics(index, tmp_path, monkeypatch):
+    import numpy as np
+
+    from laoshifu.search import bm25
+    from laoshifu.search.persist import load_index, save_index
+
+    expected = index.unit_scores("露点控制")
+    save_index(index, tmp_path)
+    loaded = load_index(tmp_path)
+
+    def recomputed(fields):
+        raise AssertionError("a loaded index recomputed its statistics")
+
+    monkeypatch.setattr(bm25, "document_frequency", recomputed)
+    assert np.allclose(loaded.unit_scores("露点控制"), expected)
+    # changed, the saved statistics no longer hold: they are computed again
+    monkeypatch.undo()
+    loaded.remove([loaded.t.unit_ids[0]])
+    assert "_saved_stats" not in loaded.__dict__
+    fresh = loaded.unit_scores("露点控制")
+    assert len(fresh) == len(expected) - 1
