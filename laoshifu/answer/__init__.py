@@ -28,7 +28,8 @@ from .intent import (Intent, parameter_ranked, parameters_for, read_intent, rule
 from .model import Answer
 from .readings import diagnose_readings, fired_rules, readings_summary
 from .support import answer_text, words_covered
-from .slots import (ATTRIBUTES, Slots, asked_attributes, contrasts, other_owner, other_test_condition,
+from .topic import restated_not_explained, speaks_of
+from .slots import (Slots, asked_attributes, contrasts, other_owner, other_test_condition,
                     read_slots, spread_not_asked, unlisted_processes, window_covers, window_has_attributes)
 from .retrieval import semantic_evidence, sentence_hits as retrieve_sentences, unit_hits as retrieve_units
 
@@ -163,13 +164,13 @@ def _answer_gap(intent: Intent, entry: KnowledgeIndex, draft: Answer,
         return dimension_note(gap, draft)
     if prop := missing_property(text, draft, intent.wants_value):
         return f"知识库里没有讲到这个问题问的{prop}。"  # 炉辊的材质
-    if intent.wants_reason and _restated_not_explained(text, entry, draft):
+    if intent.wants_reason and restated_not_explained(text, entry, draft):
         return "知识库里只说了这一点，没有讲为什么。"  # 为什么铬到0.45%底层更均匀
     if intent.wants_value and left_to_plant_rules(text, draft):
         return "知识库里这个数只写了“按规定/按本厂规程”，没有具体数值。"
     if missing_difference(text, draft):
         return "知识库里没有找到这个问题问的差值。"  # 两面涂布量允许差几克
-    if kind := unfocused_dimension(text, _speaks_of(entry, text), draft):
+    if kind := unfocused_dimension(text, speaks_of(entry, text), draft):
         return f"知识库里没有找到这个问题问的{NAMES_ZH[kind]}数值。"
     if diagnosis is None and (kind := unheld_reading(text, draft)):
         # 冷却水进水温度32℃ answered with the cooling-water pressure rule
@@ -291,53 +292,6 @@ def _elsewhere(intent: Intent, windows: list[Parameter], entry: KnowledgeIndex) 
     name = windows[0].name
     have = "、".join(dict.fromkeys(p.process for p in windows))
     return f"知识库里{name}的窗口只有{have}的，没有{'、'.join(other)}的。"
-
-
-_WHY = re.compile(r"为什么|为啥|为何|why")
-# Words that give a reason or a consequence, in the master's speech too ("快了…推迟",
-# "一热…就水化", "拉过了铁损就上去了").
-_EXPLAINS = re.compile(r"因为|由于|所以|因此|否则|不然|才能|才会|为了|为的是|导致|造成|引起|以免|防止|避免|"
-                       r"会|使得|容易|一旦|要不|结果|原因|道理|一.{1,6}就|就|"
-                       r"[快慢高低多少大小急热冷过长短厚薄松紧猛]了|反过来|才")
-
-
-def _restated_not_explained(text: str, entry: KnowledgeIndex, answer: Answer) -> bool:
-    """A why-question answered only by the knowledge base saying the same thing again: a
-    quoted sentence holds the question's own words and no reason, and no sentence that
-    gives a reason speaks of its topic. The knowledge base states it; it does not explain."""
-    if not _WHY.search(text) or answer.windows or answer.rules or answer.procedures:
-        return False
-    words = _topic_words(entry, text)
-    if not words:
-        return False
-    restated = any(_said_of(entry, words, s.text) >= 0.75 * len(words) and not _EXPLAINS.search(s.text)
-                   for s in answer.sentences)
-    explained = any(_EXPLAINS.search(s.text) and _said_of(entry, words, s.text) >= 2
-                    for s in answer.sentences)
-    return restated and not explained
-
-
-def _said_of(entry: KnowledgeIndex, words: list[str], sentence: str) -> int:
-    """How many of the question's topic words a sentence says as written (another name
-    for the same thing is too loose a match for these checks: 底层 is in many sentences)."""
-    said = normalize(sentence)
-    return sum(w in said for w in words)
-
-
-def _speaks_of(entry: KnowledgeIndex, text: str):
-    """Whether a sentence speaks of the question's topic, or None if it has no topic words."""
-    words = _topic_words(entry, text)
-    return (lambda sentence: _said_of(entry, words, sentence) > 0) if words else None
-
-
-_ASKING = re.compile(r"多少|几|多久|多长|多厚|多大|多高|怎么|什么|啥")
-
-
-def _topic_words(entry: KnowledgeIndex, text: str) -> list[str]:
-    """What a question is about, word by word: the knowledge base's words in it, without
-    numbers, the attribute asked (温度) and the asking words."""
-    return [w for w in entry.index.analyzer.words(text) if len(w) >= 2 and w in entry.index.vocab.ids
-            and not re.search(r"\d", w) and w not in ATTRIBUTES and not _ASKING.search(w)]
 
 
 # "薄规格专用的升温速率": a window kept for that thickness alone is asked for.

@@ -144,13 +144,19 @@ class Analyzer:
             bounds.add(at)
         return bounds
 
-    def words(self, text: str) -> list[str]:
-        """Content words of ``text`` (no bigrams): what a question is about, word by word."""
+    def words(self, text: str, *, canonical: bool = True) -> list[str]:
+        """Content words of ``text`` (no bigrams): what a question is about, word by word;
+        each as its synonym group's canonical name, or as written (``canonical=False``)."""
         text = normalize(text)
         if not text:
             return []
-        return [self._canonical.get(w, w) for w in self._jieba.cut(text)
-                if w not in STOPWORDS and _CONTENT.search(w) and w.strip()]
+        words = [w for w in self._jieba.cut(text)
+                 if w not in STOPWORDS and _CONTENT.search(w) and w.strip()]
+        return [self._canonical.get(w, w) for w in words] if canonical else words
+
+    def canonical(self, word: str) -> str:
+        """The name a word's synonym group goes by (the word itself if it has none)."""
+        return self._canonical.get(word, word)
 
     def _bigrams(self, text: str) -> list[str]:
         # Bigrams over runs of CJK content words, so an unseen term still matches however

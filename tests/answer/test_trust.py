@@ -335,7 +335,7 @@ def test_a_names_own_ending_said_in_its_process_is_that_parameter(kb):
 
 
 def test_a_why_answered_by_the_claim_said_again_is_not_explained(kb):
-    from laoshifu.answer import _restated_not_explained
+    from laoshifu.answer.topic import restated_not_explained
     from laoshifu.answer.model import Answer, QuotedSentence
     from laoshifu.text import normalize
 
@@ -347,11 +347,11 @@ def test_a_why_answered_by_the_claim_said_again_is_not_explained(kb):
 
     question = normalize("为什么钢里铬到一定量以上，附着就更均匀？")
     restated = said("钢里铬含量达到约0.45%以上时，底层的颜色和附着更均匀。", "合格的底层是深褐色的。")
-    assert _restated_not_explained(question, entry, restated)
+    assert restated_not_explained(question, entry, restated)
     reason = said("钢里铬含量高时附着更均匀，因为铬让氧化层长得更匀。")
-    assert not _restated_not_explained(question, entry, reason)
+    assert not restated_not_explained(question, entry, reason)
     # a question that asks no why is not judged so
-    assert not _restated_not_explained(normalize("铬含量高了底层怎样？"), entry, restated)
+    assert not restated_not_explained(normalize("铬含量高了底层怎样？"), entry, restated)
 
 
 def test_a_numbered_name_has_no_short_form(kb):
@@ -412,3 +412,26 @@ def test_slips_are_put_right_in_a_very_large_base_too(kb, monkeypatch):
     monkeypatch.setitem(entry.extras, "homophones", None)  # rebuilt here, restored after
     assert "乳化液" in english.respelled("乳话液温度控多少？", entry)
     assert english.respelled("露点控多少？", entry) == "露点控多少?"  # nothing to put right
+
+
+def test_a_why_is_not_explained_by_a_reason_for_something_else(kb):
+    from laoshifu.answer.topic import restated_not_explained
+    from laoshifu.answer.model import Answer, QuotedSentence
+    from laoshifu.text import normalize
+
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+
+    def said(*sentences):
+        return Answer("q", False, 1.0, sentences=[QuotedSentence(t, (1,)) for t in sentences])
+
+    # written in traditional characters, 底层 by its group's name too; the 就 of the
+    # coating-weight sentence explains a colour difference, not chromium
+    for question in ("為什麼鉻含量到0.45%以上底層會更均勻？", "为什么钢里铬到0.45%以上底层就更均匀？"):
+        restated = said("两面的涂布量要一致，边部和中部差太多，成品底层就会出现色差。",
+                        "钢里铬含量达到约0.45%以上时，底层的颜色、厚度和附着性更均匀。")
+        assert restated_not_explained(normalize(question), entry, restated), question
+    # B8 said as the question wrote it (its synonym group is named 磁感)
+    claim = Answer("q", False, 1.0, sentences=[QuotedSentence(
+        "上世纪八十年代商用取向钢的B8约1.92 T，加铋的试验钢能到1.98 T以上。", (1,))])
+    assert restated_not_explained(normalize("为什么加铋的试验钢B8能到1.98 T以上？"), entry, claim)

@@ -1,0 +1,80 @@
+"""What a question is about, and whether a quoted sentence says it: the checks that keep a
+why-question from being "answered" by the knowledge base restating the question."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ..text import normalize
+from .asker import KnowledgeIndex
+from .model import Answer
+from .slots import ATTRIBUTES
+
+WHY = re.compile(r"为什么|为啥|为何|why")
+# Words that give a reason or a consequence, in the master's speech too ("快了…推迟",
+# "一热…就水化", "拉过了铁损就上去了").
+EXPLAINS = re.compile(r"因为|由于|所以|因此|否则|不然|才能|才会|为了|为的是|导致|造成|引起|以免|防止|避免|"
+                      r"会|使得|容易|一旦|要不|结果|原因|道理|一.{1,6}就|就|"
+                      r"[快慢高低多少大小急热冷过长短厚薄松紧猛]了|反过来|才")
+_ASKING = re.compile(r"多少|几|多久|多长|多厚|多大|多高|怎么|什么|啥")
+# One character, yet the whole topic of "铬高了为什么底层更匀": the alloying and
+# impurity elements a grain-oriented steel's chemistry is written in.
+_ELEMENTS = frozenset("碳硅锰硫磷氮氢氧铝铜锡铬铋锑钛硼镁钒铌")
+
+# A topic word: how the question wrote it and its synonym group's name (B8 / 磁感).
+TopicWord = tuple[str, str]
+
+
+def topic_words(entry: KnowledgeIndex, text: str) -> list[TopicWord]:
+    """What a question is about, word by word: the knowledge base's words in it (and the
+    elements it names), without numbers, the attribute asked (温度) and the asking words."""
+    analyzer = entry.index.analyzer
+    out = []
+    for surface in analyzer.words(text, canonical=False):
+        name = analyzer.canonical(surface)
+        if surface in _ELEMENTS or (
+                len(name) >= 2 and name in entry.index.vocab.ids and not re.search(r"\d", name)
+                and name not in ATTRIBUTES and not _ASKING.search(surface)):
+            out.append((surface, name))
+    return out
+
+
+def said_of(words: list[TopicWord], sentence: str) -> int:
+    """How many of the question's topic words a sentence says, as the question wrote them
+    or by their group's name (not by every synonym: 底层 is in many sentences)."""
+    said = normalize(sentence)
+    return sum(surface in said or name in said for surface, name in words)
+
+
+def speaks_of(entry: KnowledgeIndex, text: str) -> Callable[[str], bool] | None:
+    """Whether a sentence speaks of the question's topic, or None if it has no topic words."""
+    words = topic_words(entry, text)
+    return (lambda sentence: said_of(words, sentence) > 0) if words else None
+
+
+def restated_not_explained(text: str, entry: KnowledgeIndex, answer: Answer) -> bool:
+    """A why-question answered only by the knowledge base saying the same thing again: a
+    quoted sentence holds the question's own words and no reason, and no sentence that
+    gives a reason speaks of its topic. The knowledge base states it; it does not explain.
+    A rule or a procedure may carry its reason; a window never does."""
+    if not WHY.search(text) or answer.rules or answer.procedures:
+        return False
+    words = topic_words(entry, text)
+    if not words:
+        return False
+    restated = any(said_of(words, s.text) >= 0.75 * len(words) and not EXPLAINS.search(s.text)
+                   for s in answer.sentences)
+    # A reason given for something else (涂布量…就会色差, beside 铬…底层更均匀) is none:
+    # it must speak of the question's rarest word and of half its topic.
+    rarest = max(words, key=lambda w: _idf(entry, w[1]))
+    explained = any(EXPLAINS.search(s.text) and said_of([rarest], s.text)
+                    and said_of(words, s.text) >= max(2, len(words) / 2)
+                    for s in answer.sentences)
+    return restated and not explained
+
+
+def _idf(entry: KnowledgeIndex, name: str) -> float:
+    column = entry.index.vocab.ids.get(name)
+    idf = entry.index.idf()
+    return float(idf[column]) if column is not None and column < len(idf) else float("inf")
