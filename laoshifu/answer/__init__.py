@@ -21,10 +21,10 @@ from .compose import compose, related
 from .conversion import conversions
 from .dimensions import (NAMES_ZH, asked_dimensions, dimension_note, missing_dimension,
                          left_to_plant_rules, missing_difference, missing_property, shown_dimensions,
-                         unfocused_dimension, unheld_reading)
+                         stated_dimensions, unfocused_dimension, unfocused_reading, unheld_reading)
 from .confidence import entry_mode, load_calibration, signals
-from .intent import (Intent, parameter_ranked, parameters_for, read_intent, rule_directions,
-                     term_named)
+from .intent import (Intent, parameter_ranked, parameters_for, processes_named, read_intent,
+                     rule_directions, term_named)
 from .model import Answer
 from .readings import diagnose_readings, fired_rules, readings_summary
 from .support import answer_text, words_covered
@@ -162,20 +162,31 @@ def _answer_gap(intent: Intent, entry: KnowledgeIndex, draft: Answer,
     text = intent.text
     if gap := missing_dimension(text, draft):
         return dimension_note(gap, draft)
-    if prop := missing_property(text, draft, intent.wants_value):
+    # a property asked (碱液浓度控多少) or read (电导率到了300 μS/cm) needs a number said of it
+    if prop := missing_property(text, draft, intent.wants_value or bool(stated_dimensions(text))):
         return f"知识库里没有讲到这个问题问的{prop}。"  # 炉辊的材质
     if intent.wants_reason and restated_not_explained(text, entry, draft):
         return "知识库里只说了这一点，没有讲为什么。"  # 为什么铬到0.45%底层更均匀
-    if intent.wants_value and left_to_plant_rules(text, draft):
+    if (intent.wants_value or stated_dimensions(text)) and left_to_plant_rules(text, draft):
         return "知识库里这个数只写了“按规定/按本厂规程”，没有具体数值。"
     if missing_difference(text, draft):
         return "知识库里没有找到这个问题问的差值。"  # 两面涂布量允许差几克
-    if kind := unfocused_dimension(text, speaks_of(entry, text), draft):
+    if kind := unfocused_dimension(text, speaks_of(entry, text), draft, _elsewhere_said(intent, entry)):
         return f"知识库里没有找到这个问题问的{NAMES_ZH[kind]}数值。"
-    if diagnosis is None and (kind := unheld_reading(text, draft)):
+    # (a why's figure is the threshold it asks about: 为啥非得30ppm以下)
+    if diagnosis is None and (kind := unheld_reading(text, draft) or (
+            not intent.wants_reason and unfocused_reading(text, speaks_of(entry, text), draft,
+                                                          _elsewhere_said(intent, entry)))):
         # 冷却水进水温度32℃ answered with the cooling-water pressure rule
         return f"知识库里没有找到能判断问题里这个{NAMES_ZH[kind]}读数的窗口或规程。"
     return ""
+
+
+def _elsewhere_said(intent: Intent, entry: KnowledgeIndex):
+    """Whether a (normalised) sentence is said of processes, none of them the question's."""
+    if not intent.processes:
+        return None
+    return lambda said: bool((named := processes_named(said, entry)) and not named & intent.processes)
 
 
 def _rank(question: str, intent: Intent, entry: KnowledgeIndex, unit_hits: list[UnitHit],

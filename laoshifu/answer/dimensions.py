@@ -30,7 +30,8 @@ _ASKS: dict[str, str] = {
     "length": r"多厚|多宽|多深|多长(?!时间)|多少(?:毫米|mm(?![a-z])|微米|μm|um(?![a-z])|丝|米(?!/|每))|"
               r"几(?:个)?(?:毫米|mm(?![a-z])|微米|μm|丝)|"
               r"how (?:thick|wide|deep)",
-    "pressure": r"多少(?:k?pa(?![a-z])|mpa(?![a-z])|兆帕|千帕|帕|n/mm)|几(?:个)?(?:k?pa(?![a-z])|mpa(?![a-z])|兆帕|千帕|帕)",
+    "pressure": r"多少(?:k?pa(?![a-z])|mpa(?![a-z])|兆帕|千帕|帕|n/mm|m?bar(?![a-z]))|"
+                r"几(?:个)?(?:k?pa(?![a-z])|mpa(?![a-z])|兆帕|千帕|帕|m?bar(?![a-z]))",
     "temperature": r"多少(?:度(?!/)|(?:°c|℃)(?!/)|摄氏度|华氏度|°f|k(?![a-z]))|几(?:度(?!/)|(?:°c|℃)(?!/))|what temperature|how hot",
     "rate": r"多少(?:°c|℃)/(?:h|s|min)|几(?:°c|℃)/(?:h|s|min)|每(?:小时|秒|分钟)[^，,。?？]{0,4}(?:几|多少)度|"
             r"(?:几|多少)度一?(?:秒|小时|分钟)|一(?:秒|小时|分钟)(?:几|多少)度",
@@ -44,6 +45,9 @@ _ASKS: dict[str, str] = {
     # mass per volume (an exposure limit, a dust load): no window of this knowledge base is
     "density": r"(?:多少|几)\s*(?:mg/m[3³]|毫克每立方|毫克/立方|g/m[3³](?![a-z]))",
     "person": r"是谁|谁是|哪位|谁来|谁负责|谁管|谁值班|(?<![a-z])who(?![a-z])",
+    "conductivity": r"(?:多少|几)\s*(?:μs/cm|us/cm|ms/cm)|电导率[^，,。?？]{0,6}(?:多少|几)",
+    "acidity": r"(?<![a-z])ph(?![a-z0-9])\s*值?[^，,。?？]{0,6}(?:多少|几)",
+    "gravity": r"比重[^，,。?？]{0,8}(?:多少|几)",
 }
 _TIME_LENGTH = re.compile(r"(?:时间|时长|周期|寿命)[^，,。?？]{0,4}多长")
 _ASK_PATTERNS = {dim: re.compile(p) for dim, p in _ASKS.items()}
@@ -53,7 +57,7 @@ _NUM = rf"(?:\d+(?:\.\d+)?|[{_CN_DIGITS}]+)"
 _SHOWN: dict[str, str] = {
     "time": rf"{_NUM}\s*(?:s(?![a-z])|秒|min(?![a-z])|分钟|h(?![a-z])|小时|个小时|钟头|天|年|个月|周|班|个班)",
     "length": rf"{_NUM}\s*(?:mm(?![a-z])|毫米|μm|um(?![a-z])|微米|丝|m(?![a-z])(?!/)|米(?!/|每))",
-    "pressure": rf"{_NUM}\s*(?:k?pa(?![a-z])|mpa(?![a-z])|兆帕|千帕|帕|n/mm)",
+    "pressure": rf"{_NUM}\s*(?:k?pa(?![a-z])|mpa(?![a-z])|兆帕|千帕|帕|n/mm|m?bar(?![a-z]))",
     "temperature": rf"{_NUM}\s*(?:(?:°c|℃)(?!/)|度(?!/)|k(?![a-z])|°f)",
     "rate": rf"{_NUM}\s*(?:(?:°c|℃)|度)\s*/\s*(?:h|s|min|小时|秒)|每(?:小时|秒|分钟){_NUM}\s*(?:(?:°c|℃)|度)",
     "fraction": rf"{_NUM}\s*(?:%|ppm|‰|成)|百分之{_NUM}|千分之{_NUM}",
@@ -68,6 +72,10 @@ _SHOWN: dict[str, str] = {
     "person": r"[王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
               r"苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚"
               r"邵万钱严武戴莫孔汤](?:师傅|工(?![艺序作])|班长|主任|经理|总(?![是之结]))",
+    # what instruments read in units of their own, or in none (a pH, a specific gravity)
+    "conductivity": rf"{_NUM}\s*(?:μs/cm|us/cm|ms/cm)",
+    "acidity": rf"(?<![a-z])ph(?![a-z0-9])\s*值?[^，,。；;\d]{{0,6}}{_NUM}",
+    "gravity": rf"比重[^，,。；;\d]{{0,12}}{_NUM}|{_NUM}\s*g/cm[3³]",
 }
 _SHOWN_PATTERNS = {dim: re.compile(p) for dim, p in _SHOWN.items()}
 
@@ -85,7 +93,7 @@ _UNIT_DIMENSION = {
 NAMES_ZH = {"time": "时间", "length": "尺寸", "pressure": "压力", "temperature": "温度",
             "rate": "升降温速度", "fraction": "含量或比例", "power": "功率", "flow": "流量",
             "count": "数量", "money": "价格", "person": "人名", "speed": "速度",
-            "density": "每立方米含量"}
+            "density": "每立方米含量", "conductivity": "电导率", "acidity": "pH", "gravity": "比重"}
 
 
 # "好几度", "十几度", "几十度" say "several", they ask nothing.
@@ -144,7 +152,7 @@ def _unshown(kinds: set[str], answer: Answer) -> str:
 # A reading the question states is judged against a window or a rule of its kind; these
 # kinds only (counts and money are said in passing: "第3卷", "两个班").
 _READING_KINDS = ("temperature", "pressure", "fraction", "time", "rate", "flow", "power", "speed",
-                  "length")
+                  "length", "conductivity", "acidity", "gravity")
 # 0.23 mm and 0.23的料 name the material, not a reading (0.2% and 0.4 MPa are readings).
 _THICKNESS_SAID = re.compile(r"(?<![\d.])0\.\d+(?=\s*(?:mm(?![a-z])|毫米|厚|的|规格)|[^\d.%‰a-z℃°度/\s]|$)"
                              r"\s*(?:mm(?![a-z])|毫米)?")
@@ -183,23 +191,39 @@ def unheld_reading(text: str, answer: Answer) -> str:
     return kind
 
 
-def unfocused_dimension(text: str, speaks_of_topic, answer: Answer) -> str:
+def unfocused_dimension(text: str, speaks_of_topic, answer: Answer, said_elsewhere=None) -> str:
     """For an answer of quoted sentences only: the dimension the question asks a number of
     when no sentence giving such a number speaks of the question's topic (``speaks_of_topic``
-    tells, or None when the question has no topic words) and of the side
-    of a pair it names: 低温段, not 二次再结晶段), or "". "辐射管排烟温度多少度" answered
-    with a sentence about the decarburising temperature has a temperature, of something else."""
-    asked = asked_dimensions(text)
-    if not asked or speaks_of_topic is None or answer.windows or answer.rules or answer.procedures:
+    tells, or None when the question has no topic words) and of the side of a pair it names
+    (低温段, not 二次再结晶段), or "". "辐射管排烟温度多少度" answered with a sentence about
+    the decarburising temperature has a temperature, of something else. ``said_elsewhere``
+    tells a sentence said of another process than the question's (脱碳炉's 氢气比例 for the
+    flattening furnace)."""
+    return _unfocused(asked_dimensions(text), text, speaks_of_topic, answer, said_elsewhere)
+
+
+def unfocused_reading(text: str, speaks_of_topic, answer: Answer, said_elsewhere=None) -> str:
+    """The same for a reading the question states and no window or rule judged: "低温段升温
+    速率设50℃/h可以吗" is not judged by a sentence on the 二次再结晶段's rate."""
+    return _unfocused(stated_dimensions(text), text, speaks_of_topic, answer, said_elsewhere)
+
+
+def _unfocused(kinds: set[str], text: str, speaks_of_topic, answer: Answer, said_elsewhere) -> str:
+    if not kinds or speaks_of_topic is None or answer.windows or answer.rules or answer.procedures:
         return ""
     from .slots import other_side_named
 
     for sentence in answer.sentences:
         said = normalize(sentence.text)
-        if any(_SHOWN_PATTERNS[dim].search(said) for dim in asked) and \
-                speaks_of_topic(sentence.text) and not other_side_named(text, said, sentence=True):
+        # a sentence is read with the title it is quoted from: a rule's "降回15℃/h" is of
+        # the stage its title names
+        context = " ".join([said, *(normalize(c.title) for c in answer.citations
+                                    if c.n in sentence.citations)])
+        if any(_SHOWN_PATTERNS[dim].search(said) for dim in kinds) and \
+                speaks_of_topic(sentence.text) and not other_side_named(text, context, sentence=True) \
+                and not (said_elsewhere and said_elsewhere(said)):
             return ""
-    return sorted(asked)[0]
+    return sorted(kinds)[0]
 
 
 # "两面最多允许差几克", "比0.23的低多少": a difference between two things is asked.
@@ -235,14 +259,15 @@ def left_to_plant_rules(text: str, answer: Answer) -> bool:
     """The (normalised) value question's attribute is given in what is shown only as "per
     the plant's rules", with no number: the knowledge base has no value to give."""
     asked = [w for w in _ATTRIBUTE_WORDS if w in text]
-    if not asked:
+    ways = [way for way in (_DOWN_WORDS, _UP_WORDS) if way.search(text)]
+    if not asked and not ways:
         return False
     clauses = [normalize(c) for c in re.split(r"[\n，,；;。]", _shown_text(answer))]
     # "压力最多允许掉多少" is about the drop, not "压力升到5 kPa" in the same sentence
-    for way in (_DOWN_WORDS, _UP_WORDS):
-        if way.search(text):
-            clauses = [c for c in clauses if way.search(c)]
-    about = [c for c in clauses if any(w in c for w in asked)]
+    for way in ways:
+        clauses = [c for c in clauses if way.search(c)]
+    # "15分钟掉了0.4 kPa": a drop is what is asked when nothing else is named
+    about = [c for c in clauses if any(w in c for w in asked)] if asked else clauses
     return any(_PER_RULES.search(c) and not re.search(r"\d", c) for c in about) and \
         not any(re.search(r"\d", c) for c in about)
 
@@ -270,7 +295,7 @@ def missing_property(text: str, answer: Answer, wants_value: bool = False) -> st
     """A property the (normalised) question asks about that nothing shown mentions, or "".
     When the question asks its value (碱液浓度控多少), a clause naming it must hold a number
     ("查碱液浓度" names it and gives none)."""
-    asked = [p for p in _PROPERTIES if p in text]
+    asked = [p for p in _PROPERTIES if re.search(f"{p}(?!性)", text)]  # 周期性小坑 asks no period
     if not asked:
         return ""
     lines = [normalize(clause) for clause in re.split(r"[\n，,；;。]", _shown_text(answer))]

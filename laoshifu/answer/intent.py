@@ -158,6 +158,12 @@ _INSTRUMENT_TROUBLE = re.compile(r"坏|故障|失灵|不准|校准|标定|校验
                                  r"突然掉|突然跳|乱跳|不动|卡死")
 
 
+def processes_named(text: str, entry: KnowledgeIndex) -> frozenset[str]:
+    """The processes a (normalised) text names, by any of their names (脱碳炉, FCL, 罩式炉)."""
+    process_table = _tables(entry)[0]
+    return frozenset(process_table.phrases[p] for _s, _e, p in process_table.find(text))
+
+
 def read_intent(question: str, entry: KnowledgeIndex) -> Intent:
     text = normalize(question)
     process_table, quantity_table, _terms = _tables(entry)

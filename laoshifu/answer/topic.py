@@ -18,6 +18,8 @@ EXPLAINS = re.compile(r"因为|由于|所以|因此|否则|不然|才能|才会|
                       r"会|使得|容易|一旦|要不|结果|原因|道理|一.{1,6}就|就|"
                       r"[快慢高低多少大小急热冷过长短厚薄松紧猛]了|反过来|才")
 _ASKING = re.compile(r"多少|几|多久|多长|多厚|多大|多高|怎么|什么|啥")
+# A unit is what a number is counted in, not what it is of ("现在3 bar，正常多少MPa").
+_UNIT_WORD = re.compile(r"(?:k?pa|mpa|bar|ppm|mm|μm|um|℃|°c|分钟|秒|小时|钟头|min|m/min|kw|w/kg|t)")
 # One character, yet the whole topic of "铬高了为什么底层更匀": the alloying and
 # impurity elements a grain-oriented steel's chemistry is written in.
 _ELEMENTS = frozenset("碳硅锰硫磷氮氢氧铝铜锡铬铋锑钛硼镁钒铌")
@@ -35,7 +37,8 @@ def topic_words(entry: KnowledgeIndex, text: str) -> list[TopicWord]:
         name = analyzer.canonical(surface)
         if surface in _ELEMENTS or (
                 len(name) >= 2 and name in entry.index.vocab.ids and not re.search(r"\d", name)
-                and name not in ATTRIBUTES and not _ASKING.search(surface)):
+                and name not in ATTRIBUTES and not _ASKING.search(surface)
+                and not _UNIT_WORD.fullmatch(surface)):
             out.append((surface, name))
     return out
 

@@ -7,8 +7,9 @@ from laoshifu.answer import ask
 from laoshifu.answer.dimensions import (asked_dimensions, left_to_plant_rules, missing_difference,
                                          missing_dimension,
                                          missing_property, shown_dimensions, stated_dimensions,
-                                         unfocused_dimension, unheld_reading)
+                                         unfocused_dimension, unfocused_reading, unheld_reading)
 from laoshifu.answer.model import Answer, QuotedSentence, WindowRow
+from laoshifu.units import Citation
 from laoshifu.text import normalize
 
 
@@ -124,6 +125,11 @@ def test_a_property_whose_value_is_asked_needs_a_number_beside_it():
     ("0.23的料", set()),
     ("冷速得多少度一秒", set()),  # how a rate is asked, not a time stated
     ("露点多少", set()),
+    ("清洗段漂洗水电导率测着有150 μS/cm", {"conductivity"}),
+    ("碱液pH 12.5了还行吗", {"acidity"}),
+    ("涂液比重读出来1.32", {"gravity"}),
+    ("氮气总管才2 bar", {"pressure"}),
+    ("PH2O/PH2到0.5了", set()),  # the oxidation potential, not a pH
 ])
 def test_stated_dimensions(question, dimensions):
     assert stated_dimensions(normalize(question)) == dimensions
@@ -201,3 +207,45 @@ def test_a_number_left_to_the_plants_rules_is_no_number():
     # the rise is given: 5 kPa
     assert not left_to_plant_rules(normalize("保压时压力升到多少"), shown)
     assert not left_to_plant_rules(normalize("保压看多久"), shown)  # no attribute of it asked
+
+
+def test_a_reading_of_an_instruments_own_unit_needs_a_number_of_it(kb):
+    store, index_dir = kb
+    # the example knowledge base lists the rinse water's conductivity as a check, with no
+    # limit; and gives a specific gravity for the insulating coating, not the MgO slurry
+    for question in ("酸洗后漂洗水电导率到了180 μS/cm，要不要停？",
+                     "氧化镁浆子比重量出来1.08，能上涂辊吗？"):
+        answer = ask(store, question, record=False, index_dir=index_dir, threshold=0.0)
+        assert answer.refused, (question, answer.sentences, answer.rules)
+    coating = ask(store, "绝缘涂液比重测出来1.26，行不行？", record=False, index_dir=index_dir,
+                  threshold=0.0)
+    assert not coating.refused
+
+
+def test_a_reading_must_be_judged_by_something_said_of_it():
+    topic = lambda sentence: "升温" in sentence  # noqa: E731
+    other_stage = Answer("q", False, 1.0, sentences=[QuotedSentence("先把升温速率降回15℃/h。", (1,))],
+                         citations=[Citation(1, "r", "rule", "二次再结晶段升温过快", 1, "rules.md:3")])
+    # the sentence's own title says which stage its rate is of
+    assert unfocused_reading(normalize("低温段升温给到40℃/h行吗"), topic, other_stage) == "rate"
+    assert unfocused_reading(normalize("二次再结晶段升温给到40℃/h行吗"), topic, other_stage) == ""
+    # a sentence of another process than the question's judges nothing of it
+    hydrogen = lambda sentence: "氢" in sentence  # noqa: E731
+    decarb = _answer(["脱碳炉的氢气比例一般在50%到70%。"])
+    elsewhere = lambda said: "脱碳" in said  # noqa: E731
+    assert unfocused_reading(normalize("平整炉含氢5%正常吗"), hydrogen, decarb, elsewhere) == "fraction"
+    assert unfocused_reading(normalize("平整炉含氢5%正常吗"), hydrogen, decarb) == ""
+
+
+def test_a_drop_left_to_the_plants_rules_judges_no_reading():
+    shown = _answer(["内罩压力升到5 kPa后关阀，观察一刻钟压力下降不超过规定值。"])
+    assert left_to_plant_rules(normalize("检漏时十分钟掉了0.6 kPa，过不过关"), shown)
+    assert not left_to_plant_rules(normalize("检漏时升到5 kPa对不对"), _answer(
+        ["内罩压力升到5 kPa后关阀。"]))
+
+
+def test_a_property_word_used_as_an_adjective_is_not_asked():
+    answer = _answer(["碱洗槽温度低了，板面清洗不净。"])
+    assert missing_property(normalize("碱洗槽才60℃，板面有周期性的印子咋办"), answer,
+                            wants_value=True) == ""
+    assert missing_property(normalize("换辊周期多长"), answer, wants_value=True) == "周期"
