@@ -29,7 +29,7 @@ from .model import Answer
 from .readings import diagnose_readings, fired_rules, readings_summary
 from .support import answer_text, words_covered
 from .topic import restated_not_explained, speaks_of
-from .slots import (Slots, asked_attributes, contrasts, other_owner, other_test_condition,
+from .slots import (Slots, asked_attributes, contrasts, other_owner, other_test_condition, side_siblings,
                     read_slots, spread_not_asked, unlisted_processes, window_covers, window_has_attributes)
 from .retrieval import semantic_evidence, sentence_hits as retrieve_sentences, unit_hits as retrieve_units
 
@@ -71,7 +71,7 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
     unit_hits = retrieve_units(question, entry, RETRIEVE_UNITS)
     intent = read_intent(question, entry)
     slots = read_slots(intent.text, list(intent.mentions), entry, intent.processes)
-    diagnosis = diagnose_readings(slots, entry, intent.processes)
+    diagnosis = diagnose_readings(slots, entry, intent.processes, intent.text)
     ranked, windows, rule, procedure = _rank(question, intent, entry, unit_hits, slots, diagnosis)
     uncovered = _slot_gap(intent, slots, entry, ranked, windows, diagnosis)
     semantic = semantic_evidence(question, entry, ranked[0].id if ranked else None)
@@ -211,6 +211,9 @@ def _rank(question: str, intent: Intent, entry: KnowledgeIndex, unit_hits: list[
     # A window shows only when it measures what the question asks about: "乳化液浓度" is
     # not answered by the 乳化液温度 window, nor "露点仪型号" by the 露点 window.
     attributes = asked_attributes(intent.text, entry)
+    if windows and all(contrasts(intent.text, p) for p in windows):
+        # 低温段脱水保温几度: not the 净化段 保温温度 but its sibling, 脱水保温温度
+        windows = [p for p in side_siblings(intent.text, windows, entry) if window_covers(p, slots)]
     windows = [p for p in windows if window_has_attributes(p, attributes, entry)
                and not contrasts(intent.text, p) and not spread_not_asked(intent.text, p)]
     if not windows and diagnosis is None and intent.wants_value and not intent.wants_reason:

@@ -205,6 +205,8 @@ def read_intent(question: str, entry: KnowledgeIndex) -> Intent:
             if any(0 <= start - e <= 3 for _s, e, _p in process_spans):
                 attached.append(spelling)
         ordered = sorted(local or keys)
+        if not processes and len({entry.vocabulary.processes.get(k) for k in ordered}) > 1:
+            ordered = _by_context(ordered, text, entry)
         mentions.append((start, end, tuple(ordered)))
         for key in ordered:
             if key not in found:
@@ -226,6 +228,31 @@ _PROPORTION = re.compile(r"占(?:多少|几成|百分之几|比)|占比")
 # "每面涂多少克": the unit asked for names the parameter where one parameter has it.
 _UNIT_ASKED = re.compile(r"(?:多少|几)\s*(克|g/m2|g/m²|米每分|m/min|兆帕|mpa|千帕|kpa|帕|pa|ppm)(?![a-z])")
 _ASKED_UNITS = {"克": "g/m²", "g/m2": "g/m²", "米每分": "m/min", "兆帕": "MPa", "千帕": "kPa", "帕": "Pa"}
+
+
+def _by_context(keys: list[str], text: str, entry: KnowledgeIndex) -> list[str]:
+    """A parameter of several processes, no process named: the ones whose process's own
+    records alone use the question's other words ("内罩排气露点", "脱水段…露点" are the
+    box anneal's 露点, whose records speak of 内罩 and 脱水); all of them when no word tells."""
+    records = entry.extras.get("process_records")
+    if records is None:
+        records = {}
+        for params in entry.vocabulary.parameters.values():
+            for param in params:
+                records[param.process] = records.get(param.process, "") + normalize(
+                    f" {param.name} {param.condition or ''} {param.rationale or ''}")
+        entry.extras["process_records"] = records
+    words = {w for w in entry.index.analyzer.words(text, canonical=False) if len(w) >= 2}
+    names = {normalize(entry.vocabulary.names.get(k, "")) for k in keys}
+    words -= names
+
+    def said(key: str) -> int:
+        record = records.get(entry.vocabulary.processes.get(key), "")
+        others = [records.get(entry.vocabulary.processes.get(k), "") for k in keys if k != key]
+        return sum(1 for w in words if w in record and not any(w in o for o in others))
+    scores = {k: said(k) for k in keys}
+    best = max(scores.values())
+    return [k for k in keys if scores[k] == best] if best else keys
 
 
 def _named_otherwise(text: str, entry: KnowledgeIndex, processes: frozenset[str],

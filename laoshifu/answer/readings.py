@@ -12,13 +12,19 @@ from .asker import KnowledgeIndex
 from .slots import Slots
 
 
-def diagnose_readings(slots: Slots, entry: KnowledgeIndex, processes: frozenset[str] = frozenset()
-                      ) -> Diagnosis | None:
+def diagnose_readings(slots: Slots, entry: KnowledgeIndex, processes: frozenset[str] = frozenset(),
+                      text: str = "") -> Diagnosis | None:
     """The diagnosis of the question's readings, or None when it has none (or they can't
     be judged). A reading's process is the one its parameter key names; a reading of a
-    parameter the named process does not have (常化炉压) is not judged by another's."""
+    parameter the named process does not have (常化炉压) is not judged by another's, nor
+    one the (normalised) question says of another stage than its window's (脱水段's dew
+    point by the 净化段 window)."""
+    from .slots import contrasts
+
     readings = [r for r in slots.readings
-                if not processes or entry.vocabulary.processes.get(r.key) in processes]
+                if (not processes or entry.vocabulary.processes.get(r.key) in processes)
+                and not (text and entry.vocabulary.parameters.get(r.key)
+                         and all(contrasts(text, p) for p in entry.vocabulary.parameters[r.key]))]
     if not readings:
         return None
     slots = replace(slots, readings=tuple(readings))

@@ -249,7 +249,8 @@ _CONTRASTS = (("升温", "降温"), ("加热", "冷却"), ("加热", "均热"), 
               ("一次", "二次"), ("一段", "二段"), ("头段", "二段"), ("内罩", "外罩"), ("上涂", "下涂"),
               ("第一", "第二"), ("进水", "回水"), ("供水", "回水"),
               # the stages of the high-temperature anneal's cycle
-              ("低温", "二次再结晶"), ("脱水", "二次再结晶"), ("净化", "二次再结晶"), ("冷却", "二次再结晶"))
+              ("低温", "二次再结晶"), ("脱水", "二次再结晶"), ("净化", "二次再结晶"), ("冷却", "二次再结晶"),
+              ("低温", "净化"), ("脱水", "净化"), ("净化", "冷却"))
 
 
 # The same sides in a window's English name ("second-stage cold reduction").
@@ -263,6 +264,19 @@ def contrasts(text: str, param: Parameter) -> bool:
     english = re.findall(r"[a-z]+", (param.english or "").lower())
     name = normalize(param.name) + " " + " ".join(_CONTRAST_ENGLISH.get(w, "") for w in english)
     return other_side_named(text, name)
+
+
+def side_siblings(text: str, windows: list[Parameter], entry: KnowledgeIndex) -> list[Parameter]:
+    """For windows of the other side of a pair the (normalised) question names: the same
+    processes' parameters whose name says the question's side and ends as theirs does
+    (脱水保温温度 for a 脱水段 question that found the 净化段's 保温温度)."""
+    sides = {mine for a, b in _CONTRASTS for mine, other in ((a, b), (b, a))
+             if mine in text and other not in text}
+    endings = {normalize(p.name)[-2:] for p in windows}
+    processes = {p.process for p in windows}
+    return [p for params in entry.vocabulary.parameters.values() for p in params
+            if p.process in processes and normalize(p.name)[-2:] in endings
+            and any(side in normalize(p.name) for side in sides)]
 
 
 # A window of a spread (厚度偏差, 炉温波动, 卷内温差) is not the quantity itself.

@@ -295,7 +295,8 @@ def test_what_to_check_is_an_action_question_and_how_fast_names_a_rate(kb):
     ("CGO料渗氮温度控多少？", ("HiB", "CGO")),
     # the 纯度 window is MgO's; the question asks the ammonia's
     ("氨气的纯度要求多少？", ("MgO涂层", "氨气")),
-    ("冷却水露点给多少？", ("高温退火", "冷却水")),
+    # 冷却水 is a word of the decarburising line's records: its 露点 is the one meant
+    ("冷却水露点给多少？", ("脱碳退火", "冷却水")),
 ])
 def test_a_window_not_for_what_is_named_is_refused_with_what_the_kb_has(kb, question, named):
     answer = _ask(kb, question, threshold=0.0)
@@ -435,3 +436,26 @@ def test_a_why_is_not_explained_by_a_reason_for_something_else(kb):
     claim = Answer("q", False, 1.0, sentences=[QuotedSentence(
         "上世纪八十年代商用取向钢的B8约1.92 T，加铋的试验钢能到1.98 T以上。", (1,))])
     assert restated_not_explained(normalize("为什么加铋的试验钢B8能到1.98 T以上？"), entry, claim)
+
+
+def test_a_parameter_of_several_processes_goes_by_the_words_around_it(kb):
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+    # 内罩 and 脱水 are words of the box anneal's records only
+    assert read_intent("内罩里露点多少合适", entry).quantities == ("高温退火:露点",)
+    # no word tells: every process's 露点, one row each
+    assert set(read_intent("露点多少合适", entry).quantities) == {"脱碳退火:露点", "高温退火:露点"}
+
+
+def test_a_reading_of_another_stage_is_not_judged_by_this_stages_window(kb):
+    # the box anneal's dew point window is for the purification stage
+    answer = _ask(kb, "罩式炉脱水段内罩露点还有0℃，得降到多少才行？", threshold=0.0)
+    assert answer.refused and not answer.readings, (answer.readings, answer.sentences)
+    purification = _ask(kb, "罩式炉净化段露点到了-10℃，咋办？", threshold=0.0)
+    assert purification.readings and purification.readings[0]["status"] == "high"
+
+
+def test_a_window_of_the_other_stage_gives_way_to_its_sibling_of_this_stage(kb):
+    # 保温 found the purification soak; the dewatering stage has its own soak temperature
+    answer = _ask(kb, "罩式炉低温段脱水那一段保温是几度？", threshold=0.0)
+    assert [w.name for w in answer.windows] == ["脱水保温温度"], answer.windows
