@@ -48,6 +48,7 @@ _ASKS: dict[str, str] = {
     "conductivity": r"(?:多少|几)\s*(?:μs/cm|us/cm|ms/cm)|电导率[^，,。?？]{0,6}(?:多少|几)",
     "acidity": r"(?<![a-z])ph(?![a-z0-9])\s*值?[^，,。?？]{0,6}(?:多少|几)",
     "gravity": r"比重[^，,。?？]{0,8}(?:多少|几)",
+    "parts": r"(?:多少|几)份",
 }
 _TIME_LENGTH = re.compile(r"(?:时间|时长|周期|寿命)[^，,。?？]{0,4}多长")
 _ASK_PATTERNS = {dim: re.compile(p) for dim, p in _ASKS.items()}
@@ -76,6 +77,8 @@ _SHOWN: dict[str, str] = {
     "conductivity": rf"{_NUM}\s*(?:μs/cm|us/cm|ms/cm)",
     "acidity": rf"(?<![a-z])ph(?![a-z0-9])\s*值?[^，,。；;\d]{{0,6}}{_NUM}",
     "gravity": rf"比重[^，,。；;\d]{{0,12}}{_NUM}|{_NUM}\s*g/cm[3³]",
+    # parts by weight of a recipe ("每100份MgO加5份TiO2")
+    "parts": rf"{_NUM}\s*份",
 }
 _SHOWN_PATTERNS = {dim: re.compile(p) for dim, p in _SHOWN.items()}
 
@@ -93,7 +96,8 @@ _UNIT_DIMENSION = {
 NAMES_ZH = {"time": "时间", "length": "尺寸", "pressure": "压力", "temperature": "温度",
             "rate": "升降温速度", "fraction": "含量或比例", "power": "功率", "flow": "流量",
             "count": "数量", "money": "价格", "person": "人名", "speed": "速度",
-            "density": "每立方米含量", "conductivity": "电导率", "acidity": "pH", "gravity": "比重"}
+            "density": "每立方米含量", "conductivity": "电导率", "acidity": "pH", "gravity": "比重",
+            "parts": "配比份数"}
 
 
 # "好几度", "十几度", "几十度" say "several", they ask nothing.
@@ -241,6 +245,9 @@ def missing_difference(text: str, answer: Answer) -> bool:
     if any(re.search(r"偏差|波动|温差|公差|误差", w.name) for w in answer.windows):
         return False
     clauses = [normalize(c) for c in re.split(r"[\n，,；;。]", _shown_text(answer))]
+    # a spread with a name of its own (卷内温差) is no gap between the two things compared
+    own = [w for w in ("温差", "压差") if w not in text]
+    clauses = [re.sub("|".join(own), "", c) if own else c for c in clauses]
     return not any(_DIFFERENCE_SAID.search(c) and re.search(r"\d|[一二两三四五六七八九十]", c)
                    for c in clauses)
 

@@ -178,12 +178,16 @@ def _attribute_table(entry: KnowledgeIndex) -> PhraseTable:
     return table
 
 
+# "刻多深" asks a depth: the 刻痕间距 window is a spacing, in the same mm.
+_ASKED_SIZE = {"多深": "深度", "多宽": "宽度", "多厚": "厚度"}
+
+
 def asked_attributes(text: str, entry: KnowledgeIndex, skip: tuple[tuple[int, int], ...] = ()
                      ) -> set[str]:
     """Attribute words of a normalised question outside the spans of names it uses
     (磁感 inside the grade's name 高磁感 is no attribute asked)."""
     skip = (*skip, *((a, b) for a, b, _p in _grade_table(entry).find(text)))
-    out = set()
+    out = {attribute for asked, attribute in _ASKED_SIZE.items() if asked in text}
     for start, end, word in _attribute_table(entry).find(text):
         if not any(a <= start and end <= b for a, b in skip):
             out.add(word)

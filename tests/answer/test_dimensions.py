@@ -249,3 +249,25 @@ def test_a_property_word_used_as_an_adjective_is_not_asked():
     assert missing_property(normalize("碱洗槽才60℃，板面有周期性的印子咋办"), answer,
                             wants_value=True) == ""
     assert missing_property(normalize("换辊周期多长"), answer, wants_value=True) == "周期"
+
+
+def test_parts_of_a_recipe_are_a_kind_of_number():
+    assert asked_dimensions(normalize("磷酸盐涂液里胶体二氧化硅加几份")) == {"parts"}
+    recipe = _answer(["每100份MgO加5份TiO2。"])
+    assert missing_dimension(normalize("TiO2加几份"), recipe) == ""
+    tension = _answer(windows=[WindowRow("p", "张力", "热拉伸平整退火", 8.0, 5.0, 12.0, "MPa", "", 1)])
+    assert missing_dimension(normalize("涂液里铬酐加几份"), tension) == "parts"
+
+
+def test_a_spread_of_its_own_is_no_difference_between_two_things():
+    rule = _answer(["让卷内温差缩小到50℃以内再升。"])
+    assert missing_difference(normalize("0.20的料升温要比0.27的慢多少"), rule)
+    assert not missing_difference(normalize("外圈和中心温差差多少算正常"), rule)
+
+
+def test_how_deep_asks_a_depth_not_a_spacing(kb):
+    store, index_dir = kb
+    answer = ask(store, "激光刻痕的槽刻多深？", record=False, index_dir=index_dir, threshold=0.0)
+    assert not any(w.name == "刻痕间距" for w in answer.windows), answer.windows
+    crack = ask(store, "冷轧边裂有多深就得切边？", record=False, index_dir=index_dir, threshold=0.0)
+    assert [w.name for w in crack.windows] == ["边裂深度"]
