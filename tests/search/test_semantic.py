@@ -19,6 +19,7 @@ from laoshifu.search.semantic import (
 )
 from laoshifu.search.semantic.embedder import _pinned_openmp
 from laoshifu.search.semantic.mode import AUTO_MAX_SENTENCES, decide
+from laoshifu.search.semantic.quantised import SLACK
 from laoshifu.search.semantic.retriever import dense_top
 from laoshifu.search.semantic.vectors import SeedMismatch, embedding_text, text_key
 
@@ -166,9 +167,10 @@ def test_semantic_index_ranks_units_by_their_best_sentence(index, units):
     # a unit scores as the mean of its best sentence's and its label's similarity
     note = next(u for u in units if u.id == "note-coil")
     label = float(FakeEmbedder.vector(embedding_text(unit_label(note))) @ FakeEmbedder.vector(embedding_text(sentence)))
-    assert hits[0].unit_id == "note-coil" and hits[0].score == pytest.approx((1.0 + label) / 2, abs=1e-5)
+    # vectors are kept in float16 (as the store keeps them): close to the computed ones
+    assert hits[0].unit_id == "note-coil" and hits[0].score == pytest.approx((1.0 + label) / 2, abs=1e-3)
     assert semantic.search_sentences("钢卷粘在一起", k=1)[0].text == sentence
-    assert semantic.best_sentence_similarity("钢卷粘在一起", "note-coil") == pytest.approx(1.0, abs=1e-5)
+    assert semantic.best_sentence_similarity("钢卷粘在一起", "note-coil") == pytest.approx(1.0, abs=1e-3)
     assert semantic.best_sentence_similarity("钢卷粘在一起", "no-such-unit") == 0.0
     assert all(h.kind == "rule" for h in semantic.search("钢卷粘在一起", k=3, kinds=["rule"]))
 
@@ -177,16 +179,17 @@ def test_an_ask_combines_unit_similarities_once(index, units, monkeypatch):
     embedder = FakeEmbedder()
     semantic = SemanticIndex(index, embedder, index_vectors(index, units, embedder))
     combined = []
-    real = semantic.combine
-    monkeypatch.setattr(semantic, "combine", lambda *a: combined.append(1) or real(*a))
+    real = semantic._combine
+    monkeypatch.setattr(semantic, "_combine", lambda *a: combined.append(1) or real(*a))
     sims = semantic.similarities("露点")
     first = semantic.unit_similarities("露点")
     assert semantic.unit_similarities("露点", sims) is first and semantic.unit_similarities("露点") is first
     assert len(combined) == 1 and not first.flags.writeable  # shared: no caller may change it
-    assert np.array_equal(first, real(sims, embedder.query("露点")))
     semantic.unit_similarities("露点", sims.copy())  # other similarities: combined afresh
     semantic.unit_similarities("卷取")
     assert len(combined) == 3
+    # the labels' int8 pass: within the slack of the exact labels' combination
+    assert np.abs(first - semantic.combine(sims, embedder.query("露点"))).max() <= SLACK
     for u in range(len(index)):  # a unit's sentence rows, grouped once, in row order
         assert semantic._unit_rows(u).tolist() == np.flatnonzero(semantic.sentence_unit == u).tolist()
 

@@ -19,9 +19,13 @@ import numpy as np
 from laoshifu.text.normalize import normalize
 
 from .embedder import Embedder
+from .quantised import Int8Rows, quantise, requantise
 
 VECTORS_FILE = "vectors.npz"
-FORMAT = 2
+# 3: the rows' int8 copies saved too (quantising 500,000 rows at every load takes ~1 s);
+# a format-2 file still loads, quantised then
+FORMAT = 3
+READABLE_FORMATS = (2, 3)
 SEED_FORMAT = 1
 
 
@@ -71,15 +75,27 @@ class SentenceVectors:
 
     model: str
     keys: list[str]
-    matrix: np.ndarray  # (rows, dim) float32, L2-normalised
+    # (rows, dim), L2-normalised; float16, as the store and the saved index keep them
+    # (half the memory of float32; a search reads them upcast to float32)
+    matrix: np.ndarray
     # raw sentence → key, so a refresh normalises only new sentences (not saved)
     memo: dict[str, str] = field(default_factory=dict, repr=False)
+    # the same rows in int8 for a search's pass over all of them (made when first needed)
+    int8: Int8Rows | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self.matrix = np.asarray(self.matrix, np.float16)
 
     def __len__(self) -> int:
         return len(self.keys)
 
     def by_key(self) -> dict[str, np.ndarray]:
         return dict(zip(self.keys, self.matrix))
+
+    def quantised(self) -> Int8Rows:
+        if self.int8 is None or len(self.int8) != len(self.matrix):
+            self.int8 = quantise(self.matrix)
+        return self.int8
 
 
 @dataclass(frozen=True)
@@ -110,10 +126,17 @@ def build_vectors(sentences: Sequence[str], source: VectorSource,
         keys.append(key)
     fetched, embedded = source.fetch(wanted, progress) if wanted else ({}, 0)
     known.update(fetched)
-    matrix = np.zeros((len(keys), source.embedder.dim), dtype=np.float32)
+    matrix = np.zeros((len(keys), source.embedder.dim), dtype=np.float16)
     for row, key in enumerate(keys):
         matrix[row] = known[key]
-    return SentenceVectors(model, keys, matrix, memo), BuildReport(len(keys), embedded)
+    int8 = None
+    if (previous is not None and previous.model == model and previous.int8 is not None
+            and len(previous.int8) == len(previous.keys)):
+        # a kept text keeps its int8 row: only new ones are quantised (1 s for 500,000)
+        was = {key: row for row, key in enumerate(previous.keys)}
+        int8 = requantise(previous.int8, np.fromiter((was.get(k, -1) for k in keys), np.int64, len(keys)),
+                          matrix)
+    return SentenceVectors(model, keys, matrix, memo, int8), BuildReport(len(keys), embedded)
 
 
 @dataclass
@@ -154,12 +177,15 @@ def save_vectors(vectors: IndexVectors, directory: Path, store_version: int) -> 
     """Beside the lexical index; ``store_version`` ties the rows to the index saved with them."""
     directory.mkdir(parents=True, exist_ok=True)
     tmp = directory / (VECTORS_FILE + ".tmp.npz")
+    sentences, labels = vectors.sentences.quantised(), vectors.labels.quantised()
     np.savez(tmp, format=np.int64(FORMAT), model=np.str_(vectors.model),
              store_version=np.int64(store_version),
              keys=np.asarray(vectors.sentences.keys, dtype="S40"),
-             vectors=vectors.sentences.matrix.astype(np.float16),
+             vectors=np.asarray(vectors.sentences.matrix, np.float16),
+             codes=sentences.codes, scales=sentences.scales,
              label_keys=np.asarray(vectors.labels.keys, dtype="S40"),
-             label_vectors=vectors.labels.matrix.astype(np.float16),
+             label_vectors=np.asarray(vectors.labels.matrix, np.float16),
+             label_codes=labels.codes, label_scales=labels.scales,
              label_texts=np.asarray(vectors.label_texts, dtype=str),
              unit_ids=np.asarray(vectors.unit_ids, dtype=str))
     tmp.replace(directory / VECTORS_FILE)
@@ -171,19 +197,30 @@ def load_vectors(directory: Path, model: str, store_version: int, rows: int,
     path = directory / VECTORS_FILE
     try:
         with np.load(path, allow_pickle=False) as data:
-            if (int(data["format"]) != FORMAT or str(data["model"]) != model
+            if (int(data["format"]) not in READABLE_FORMATS or str(data["model"]) != model
                     or int(data["store_version"]) != store_version or len(data["keys"]) != rows
                     or len(data["label_keys"]) != units):
                 return None
-            sentences = SentenceVectors(model, [k.decode("ascii") for k in data["keys"]],
-                                        data["vectors"].astype(np.float32))
-            labels = SentenceVectors(model, [k.decode("ascii") for k in data["label_keys"]],
-                                     data["label_vectors"].astype(np.float32))
+            sentences = _saved_rows(data, model, "keys", "vectors", "codes", "scales")
+            labels = _saved_rows(data, model, "label_keys", "label_vectors", "label_codes", "label_scales")
             texts = [str(t) for t in data["label_texts"]]
             ids = [str(u) for u in data["unit_ids"]]
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
         return None
     return IndexVectors(sentences, labels, ids, texts)
+
+
+def _saved_rows(data, model: str, keys: str, vectors: str, codes: str, scales: str) -> SentenceVectors:
+    """Saved rows with their int8 copy when it was saved (format 3) and fits them; else
+    that copy is made again when first needed."""
+    matrix = data[vectors]
+    int8 = None
+    if codes in data.files and scales in data.files:
+        saved = Int8Rows(data[codes], data[scales])
+        if (saved.codes.dtype == np.int8 and saved.codes.shape == matrix.shape
+                and saved.scales.shape == (len(matrix),)):
+            int8 = Int8Rows(saved.codes, saved.scales.astype(np.float32))
+    return SentenceVectors(model, [k.decode("ascii") for k in data[keys]], matrix, int8=int8)
 
 
 # -- a precomputed cache shipped with a knowledge folder -------------------------------
