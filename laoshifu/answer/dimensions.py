@@ -219,14 +219,16 @@ def _unfocused(kinds: set[str], text: str, speaks_of_topic, answer: Answer, said
 
     for sentence in answer.sentences:
         said = normalize(sentence.text)
+        if not speaks_of_topic(sentence.text) or (said_elsewhere and said_elsewhere(said)):
+            continue
         # a sentence is read with the title it is quoted from: a rule's "降回15℃/h" is of
-        # the stage its title names
-        context = " ".join([said, *(normalize(c.title) for c in answer.citations
-                                    if c.n in sentence.citations)])
-        if any(_SHOWN_PATTERNS[dim].search(said) for dim in kinds) and \
-                speaks_of_topic(sentence.text) and not other_side_named(text, context, sentence=True) \
-                and not (said_elsewhere and said_elsewhere(said)):
-            return ""
+        # the stage its title names; and clause by clause, as a cycle's stages are said in
+        # one sentence ("…二次再结晶区…900到1100℃；…冷却时…降到较低温度后换成氮气")
+        titles = [normalize(c.title) for c in answer.citations if c.n in sentence.citations]
+        for clause in re.split(r"[；;]", said):
+            if any(_SHOWN_PATTERNS[dim].search(clause) for dim in kinds) and \
+                    not other_side_named(text, " ".join([clause, *titles]), sentence=True):
+                return ""
     return sorted(kinds)[0]
 
 

@@ -24,6 +24,12 @@ _UNIT_WORD = re.compile(r"(?:k?pa|mpa|bar|ppm|mm|μm|um|℃|°c|分钟|秒|小�
 # impurity elements a grain-oriented steel's chemistry is written in.
 _ELEMENTS = frozenset("碳硅锰硫磷氮氢氧铝铜锡铬铋锑钛硼镁钒铌")
 
+# Words of the knowledge base that say nothing of what a question is about.
+_FILLER = frozenset("""还是 现在 正常 一般 应该 需要 可以 就是 是不是 时候 里面 这个 那个 大概 具体 到底
+左右 上下 以上 以下 之间 多少 一下 一点 有点 这样 那样 怎样 如果 还要 要是 能不能 行不行 算不算""".split())
+# "段里", "炉里": a place word with its preposition, too short to name anything.
+_PLACE = re.compile(r"^.[里中上内]$")
+
 # A topic word: how the question wrote it and its synonym group's name (B8 / 磁感).
 TopicWord = tuple[str, str]
 
@@ -38,7 +44,8 @@ def topic_words(entry: KnowledgeIndex, text: str) -> list[TopicWord]:
         if surface in _ELEMENTS or (
                 len(name) >= 2 and name in entry.index.vocab.ids and not re.search(r"\d", name)
                 and name not in ATTRIBUTES and not _ASKING.search(surface)
-                and not _UNIT_WORD.fullmatch(surface)):
+                and not _UNIT_WORD.fullmatch(surface) and surface not in _FILLER
+                and not _PLACE.match(surface)):
             out.append((surface, name))
     return out
 
@@ -51,9 +58,19 @@ def said_of(words: list[TopicWord], sentence: str) -> int:
 
 
 def speaks_of(entry: KnowledgeIndex, text: str) -> Callable[[str], bool] | None:
-    """Whether a sentence speaks of the question's topic, or None if it has no topic words."""
+    """Whether a sentence speaks of the question's topic, or None if it has no topic words.
+    The process named is where the topic is; when two words or more say what, a sentence
+    naming the process alone does not speak of it ("高温退火冷却时降到多少度换成氮气" is not
+    answered by "高温退火最高温度1200℃"; "渗氮段里待多久" is by "渗氮时间60～120 s")."""
+    from .intent import processes_named
+
     words = topic_words(entry, text)
-    return (lambda sentence: said_of(words, sentence) > 0) if words else None
+    if not words:
+        return None
+    things = [w for w in words if not processes_named(w[0], entry)]
+    if len(things) >= 2:
+        return lambda sentence: said_of(things, sentence) > 0
+    return lambda sentence: said_of(words, sentence) > 0
 
 
 def restated_not_explained(text: str, entry: KnowledgeIndex, answer: Answer) -> bool:

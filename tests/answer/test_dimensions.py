@@ -271,3 +271,26 @@ def test_how_deep_asks_a_depth_not_a_spacing(kb):
     assert not any(w.name == "刻痕间距" for w in answer.windows), answer.windows
     crack = ask(store, "冷轧边裂有多深就得切边？", record=False, index_dir=index_dir, threshold=0.0)
     assert [w.name for w in crack.windows] == ["边裂深度"]
+
+
+def test_a_cycle_said_in_one_sentence_is_read_clause_by_clause():
+    cycle = _answer(["先升温到600到700℃排水；进入900到1100℃的二次再结晶区慢慢升温；"
+                     "升到1200℃后换纯氢做净化；冷却时降到较低温度后换成氮气。"])
+    topic = lambda sentence: "氮气" in sentence  # noqa: E731
+    # every figure is of another stage than the cooling the question asks about
+    assert unfocused_dimension(normalize("冷却时降到多少度换氮气"), topic, cycle) == "temperature"
+    assert unfocused_dimension(normalize("净化时升到多少度"), topic, cycle) == ""
+
+
+def test_a_sentence_naming_only_the_process_does_not_speak_of_the_topic(kb):
+    from laoshifu.answer import cache_for
+    from laoshifu.answer.topic import speaks_of
+
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+    speaks = speaks_of(entry, normalize("高温退火冷却的时候降到几度把氢气换掉？"))
+    assert not speaks("高温退火整个周期大约6到7天，最高温度一般在1200℃左右。")
+    assert speaks("冷却时前段仍保持氢气。")
+    # one word besides the process: the process is part of what is asked
+    short = speaks_of(entry, normalize("钢带在渗氮段里待多久？"))
+    assert short("按带速核算渗氮时间在60～120 s之间。")
