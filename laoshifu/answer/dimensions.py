@@ -60,7 +60,8 @@ _SHOWN: dict[str, str] = {
     "length": rf"{_NUM}\s*(?:mm(?![a-z])|毫米|μm|um(?![a-z])|微米|丝|m(?![a-z])(?!/)|米(?!/|每))",
     "pressure": rf"{_NUM}\s*(?:k?pa(?![a-z])|mpa(?![a-z])|兆帕|千帕|帕|n/mm|m?bar(?![a-z]))",
     "temperature": rf"{_NUM}\s*(?:(?:°c|℃)(?!/)|度(?!/)|k(?![a-z])|°f)",
-    "rate": rf"{_NUM}\s*(?:(?:°c|℃)|度)\s*/\s*(?:h|s|min|小时|秒)|每(?:小时|秒|分钟){_NUM}\s*(?:(?:°c|℃)|度)",
+    "rate": rf"{_NUM}\s*(?:(?:°c|℃)|度)\s*/\s*(?:h|s|min|小时|秒)|每(?:小时|秒|分钟){_NUM}\s*(?:(?:°c|℃)|度)|"
+            rf"{_NUM}\s*(?:(?:°c|℃)|度)每(?:小时|秒|分钟)",
     "fraction": rf"{_NUM}\s*(?:%|ppm|‰|成)|百分之{_NUM}|千分之{_NUM}",
     "power": rf"{_NUM}\s*(?:kw(?![a-z])|千瓦|瓦)",
     "flow": rf"{_NUM}\s*(?:m3/h|m³/h|nm3|立方)",
@@ -213,22 +214,28 @@ def unfocused_reading(text: str, speaks_of_topic, answer: Answer, said_elsewhere
 
 
 def _unfocused(kinds: set[str], text: str, speaks_of_topic, answer: Answer, said_elsewhere) -> str:
+    # A window is its parameter's own number, a procedure's steps are in order, a rule is
+    # the judgement of its trigger: the other checks see to those.
     if not kinds or speaks_of_topic is None or answer.windows or answer.rules or answer.procedures:
         return ""
     from .slots import other_side_named
 
     for sentence in answer.sentences:
         said = normalize(sentence.text)
-        if not speaks_of_topic(sentence.text) or (said_elsewhere and said_elsewhere(said)):
+        if said_elsewhere and said_elsewhere(said):
             continue
         # a sentence is read with the title it is quoted from: a rule's "降回15℃/h" is of
         # the stage its title names; and clause by clause, as a cycle's stages are said in
-        # one sentence ("…二次再结晶区…900到1100℃；…冷却时…降到较低温度后换成氮气")
+        # one sentence ("…二次再结晶区…900到1100℃；…冷却时…降到较低温度后换成氮气"),
+        # each number with what is said before it ("低温段…升到650℃，保温12 h": 低温段's)
         titles = [normalize(c.title) for c in answer.citations if c.n in sentence.citations]
         for clause in re.split(r"[；;]", said):
-            if any(_SHOWN_PATTERNS[dim].search(clause) for dim in kinds) and \
-                    not other_side_named(text, " ".join([clause, *titles]), sentence=True):
-                return ""
+            parts = re.split(r"[，,]", clause)
+            for i, part in enumerate(parts):
+                if any(_SHOWN_PATTERNS[dim].search(part) for dim in kinds) and \
+                        speaks_of_topic("，".join(parts[:i + 1])) and \
+                        not other_side_named(text, " ".join([clause, *titles]), sentence=True):
+                    return ""
     return sorted(kinds)[0]
 
 

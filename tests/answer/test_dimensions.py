@@ -294,3 +294,16 @@ def test_a_sentence_naming_only_the_process_does_not_speak_of_the_topic(kb):
     # one word besides the process: the process is part of what is asked
     short = speaks_of(entry, normalize("钢带在渗氮段里待多久？"))
     assert short("按带速核算渗氮时间在60～120 s之间。")
+
+
+def test_a_number_is_said_of_what_comes_before_it_in_its_sentence():
+    topic = lambda sentence: "氢气" in sentence  # noqa: E731
+    nitrogen = _answer(["确认氮气压力不低于0.4 MPa，然后关闭氢气调节阀和氢气总阀。"])
+    # the pressure is the nitrogen's: the hydrogen comes after it
+    assert unfocused_dimension(normalize("氢气总管压力正常多少MPa"), topic, nitrogen) == "pressure"
+    hydrogen = _answer(["氢气总管减压后，压力保持在0.2 MPa左右。"])
+    assert unfocused_dimension(normalize("氢气总管压力正常多少MPa"), topic, hydrogen) == ""
+
+
+def test_degrees_per_hour_in_words_is_a_rate():
+    assert shown_dimensions(_answer(["二次再结晶段15度每小时。"])) == {"rate"}
