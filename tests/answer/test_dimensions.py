@@ -306,4 +306,5 @@ def test_a_number_is_said_of_what_comes_before_it_in_its_sentence():
 
 
 def test_degrees_per_hour_in_words_is_a_rate():
-    assert shown_dimensions(_answer(["二次再结晶段15度每小时。"])) == {"rate"}
+    assert "rate" in shown_dimensions(_answer(["升温按15度每小时走。"]))
+    assert "rate" not in shown_dimensions(_answer(["保温15小时。"]))
