@@ -94,12 +94,15 @@ def _worded_figures(answer: Answer, unit: str) -> list[Conversion]:
     reader = _reader()
     out = []
     for sentence in answer.sentences:
+        worded: dict[tuple[str, str], list[float]] = {}  # 六七天 reads as two values
         for quantity in reader.read(normalize(sentence.text)):
             if re.search(r"\d", quantity.text) or not quantity.unit or quantity.value != quantity.value:
                 continue
-            digits = f"= {_fmt(quantity.value)} {quantity.unit}"
-            converted = _converted([quantity.value], quantity.unit, unit) if unit else ""
-            out.append(Conversion("", quantity.text, converted or digits,
+            worded.setdefault((quantity.text, quantity.unit), []).append(quantity.value)
+        for (text, given_unit), values in worded.items():
+            digits = "= " + "～".join(_fmt(v) for v in values) + f" {given_unit}"
+            converted = _converted(values, given_unit, unit) if unit else ""
+            out.append(Conversion("", text, converted or digits,
                                   sentence.citations[0] if sentence.citations else 0))
     return out
 

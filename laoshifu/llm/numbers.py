@@ -16,9 +16,10 @@ from ..quantities import UnitMismatch, convert, normalize_unit
 _BASE_UNITS = (
     "℃/h", "℃/min", "℃/s", "℃", "°c", "°f", "k", "%", "‰", "ppm", "mm", "μm", "um", "s", "秒",
     "min", "分钟", "h", "小时", "pa", "kpa", "mpa", "mbar", "m/min", "m/s", "g/m2", "g/m²",
-    "n/mm²", "n/mm2", "kn", "nm³/h", "m³/h", "l/min", "kw", "rpm", "度", "毫米", "微米",
+    "n/mm²", "n/mm2", "kn", "nm³/h", "m³/h", "l/min", "kw", "rpm", "度", "毫米", "微米", "钟头", "天",
 )
-_CHINESE_UNITS = {"度": "℃", "毫米": "mm", "微米": "μm", "分钟": "min", "秒": "s", "小时": "h"}
+_CHINESE_UNITS = {"度": "℃", "毫米": "mm", "微米": "μm", "分钟": "min", "秒": "s", "小时": "h",
+                  "钟头": "h"}
 _RANGE = r"\s*(?:~|〜|-|–|—|到|至)\s*"
 _DIGITS = "零〇一二两三四五六七八九"
 _CN_RUN = re.compile(rf"[{_DIGITS}十百千万亿]+(?:点[{_DIGITS}]+)?")
@@ -53,7 +54,7 @@ class NumberReader:
         unit = unit_pattern(extra_units).pattern
         number = r"(?<![a-z_\d.])([-+±]?)(\d+(?:\.\d+)?)"
         self._arabic = re.compile(rf"{number}(?:{_RANGE}(\d+(?:\.\d+)?))?\s*({unit})?")
-        self._unit_after = re.compile(rf"\s*[多来余]?\s*({unit})")
+        self._unit_after = re.compile(rf"\s*[多来余]?\s*个?\s*({unit})")  # 二十个钟头
 
     def read(self, text: str, *, all_chinese: bool = False) -> list[Quantity]:
         """Every number in ``text``. Chinese numerals count when they are clearly a quantity
@@ -77,7 +78,7 @@ class NumberReader:
             if any(idiom in text[max(0, match.start() - 3):match.end() + 3] and run in idiom
                    for idiom in _IDIOMS):
                 continue
-            unit_match = self._unit_after.match(text, match.end())
+            unit_match = self._unit_after.match(text, match.end()) or self._range_unit(text, match.end())
             unit = _canonical(unit_match.group(1)) if unit_match else ""
             if text[max(0, match.start() - 3):match.start()] == "百分之":
                 unit = "%"
@@ -85,9 +86,22 @@ class NumberReader:
                 continue
             value = chinese_number(run)
             decimals = len(run.split("点", 1)[1]) if "点" in run else 0
-            # An unreadable run (三四, 一两百) is kept as text: it must then appear as written.
+            if value is None and (pair := chinese_pair(run)):
+                # 六七天, 二三十个: "six or seven", read as the range it says
+                out += [Quantity(v, unit, 0, run) for v in pair]
+                continue
+            # An unreadable run (一两百, 三五) is kept as text: it must then appear as written.
             out.append(Quantity(value if value is not None else float("nan"), unit, decimals, run))
         return out
+
+
+    def _range_unit(self, text: str, end: int) -> re.Match[str] | None:
+        """二十到三十个钟头: the first number of a range has the unit said after the second."""
+        second = _CN_RANGE_END.match(text, end)
+        return self._unit_after.match(text, second.end()) if second else None
+
+
+_CN_RANGE_END = re.compile(rf"{_RANGE}[{_DIGITS}十百千万]+")
 
 
 def _canonical(unit: str) -> str:
@@ -112,12 +126,27 @@ def chinese_number(run: str) -> float | None:
     return float(value)
 
 
+def chinese_pair(run: str) -> tuple[float, float] | None:
+    """Two neighbouring numerals, "this or the next": 六七 → (6, 7), 两三 → (2, 3), 二三十 →
+    (20, 30), 七八百 → (700, 800); None for anything else."""
+    match = re.fullmatch(r"([一二两三四五六七八])([二三四五六七八九])([十百千万]?)", run)
+    if not match:
+        return None
+    low, high = _CN_VALUES[match.group(1)], _CN_VALUES[match.group(2)]
+    if high != low + 1:
+        return None
+    scale = _CN_SCALES.get(match.group(3), 1)
+    return float(low * scale), float(high * scale)
+
+
 def _chinese_integer(text: str) -> int | None:
     if not text:
         return None
-    total, section, digit, last_scale = 0, 0, None, None
+    total, section, digit, last_scale, zero = 0, 0, None, None, False
     for char in text:
-        if char in _CN_VALUES:
+        if char in "零〇" and last_scale is not None:
+            zero = True  # 一百零五: the digit after it is units, not tens
+        elif char in _CN_VALUES:
             if digit is not None:
                 return None  # 三四: two digits in a row is a guess, not a number
             digit = _CN_VALUES[char]
@@ -131,10 +160,12 @@ def _chinese_integer(text: str) -> int | None:
                 if last_scale is not None and scale >= last_scale and total == 0 and section:
                     return None  # 百十: scales out of order
                 section += (1 if digit is None else digit) * scale
-                last_scale = scale
+            last_scale, zero = scale, False
             digit = None
         else:
             return None
+    if digit is not None and last_scale is not None and last_scale >= 100 and not zero:
+        digit *= last_scale // 10  # 七百五 is 750, 一千二 is 1200: the next place down
     return total + section + (digit or 0)
 
 

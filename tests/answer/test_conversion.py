@@ -69,3 +69,11 @@ def test_a_figure_said_in_words_is_added_in_digits():
         ("十五", "≈ 15000 μm")]
     # digits already, no unit asked: nothing to add
     assert conversions("偏出多少就得纠", _answer()) == []
+
+
+def test_worded_ranges_are_shown_in_digits():
+    worded = Answer(question="q", refused=False, confidence=1.0,
+                    sentences=[QuotedSentence("高温退火一炉就是六七天。", (1,)),
+                               QuotedSentence("纯氢里保温二十到三十个钟头。", (2,))])
+    assert [(c.given, c.converted) for c in conversions("一炉要几天", worded)] == [
+        ("六七", "= 6～7 天"), ("二十", "= 20 h"), ("三十", "= 30 h")]

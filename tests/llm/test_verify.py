@@ -119,3 +119,27 @@ def test_same_quantity_converts_and_respects_precision():
     assert not same_quantity(q(60, "℃"), q(60, ""))  # a unit the source never gave
     assert same_quantity(q(600000, "ppm"), q(60, "%"))
     assert not same_quantity(q(60, "mm"), q(60, "℃"))  # no conversion between dimensions
+
+
+@pytest.mark.parametrize("run, value", [
+    ("七百五", 750.0),  # the next place down: seven hundred and fifty
+    ("一千二", 1200.0),
+    ("一百零五", 105.0),  # 零 keeps the digit in the units
+    ("八百四十", 840.0),
+    ("三十五", 35.0),
+])
+def test_chinese_numbers_as_the_shop_says_them(run, value):
+    from laoshifu.llm.numbers import chinese_number
+
+    assert chinese_number(run) == value
+
+
+def test_neighbouring_numerals_read_as_a_range_with_the_unit_after_them():
+    from laoshifu.llm.numbers import NumberReader
+
+    reader = NumberReader()
+    assert [(q.value, q.unit) for q in reader.read("一炉就是六七天")] == [(6.0, "天"), (7.0, "天")]
+    assert [(q.value, q.unit) for q in reader.read("纯氢里保温二十到三十个钟头")] == [
+        (20.0, "h"), (30.0, "h")]
+    assert [q.value for q in reader.read("二三十个")] == [20.0, 30.0]
+    assert reader.read("三五")[0].value != reader.read("三五")[0].value  # not neighbours: unread
