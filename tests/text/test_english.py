@@ -45,3 +45,60 @@ def test_knowledge_base_names_are_added_and_unknown_words_stay():
     gloss = EnglishGloss([("humidifier water temperature", "加湿水温")])
     assert gloss.gloss("humidifier water temperature") == "加湿水温"
     assert gloss.gloss("Vaisala probe") == "vaisala probe"
+
+
+def test_articles_do_not_hide_a_knowledge_base_name():
+    gloss = EnglishGloss([("temperature difference across coil", "卷内温差")])
+    assert gloss.gloss("temperature difference across the coil") == "卷内温差"
+
+
+def test_a_long_name_is_not_lost_to_a_short_phrase_that_starts_earlier():
+    gloss = EnglishGloss([("temperature difference across coil", "卷内温差")])
+    # "what temperature" (多少度) starts first, the base's name is longer: the fewest pieces win
+    assert gloss.gloss("What temperature difference across coil is allowed?") == "卷内温差允许是多少"
+
+
+def test_a_minus_sign_and_a_grade_stay_whole():
+    gloss = EnglishGloss()
+    assert "-15°c" in gloss.gloss("Dew point in the purification stage climbed to -15°C, what now?")
+    assert gloss.gloss("What core loss must 27QG095 meet?") == "铁损27qg095是多少"
+
+
+@pytest.mark.parametrize("text, glossed", [
+    # zones, stages and holds in the knowledge base's 段 and 保温
+    ("What temperature should the nitriding zone be held at?", "多少度渗氮段保持在"),
+    ("How long is the dewatering hold in the low-temperature stage of the high-temperature anneal?",
+     "多久脱水保温在低温段高温退火"),
+    # function words go or say what they mean (never … go negative → 不能负压)
+    ("Why must the decarburizing furnace pressure never be allowed to go negative?",
+     "为什么脱碳炉炉压不能负压"),
+    ("What is the flammable (explosive) range of hydrogen in air?", "可燃爆炸范围氢气在空气是多少"),
+])
+def test_the_knowledge_base_words_replace_english_ones(text, glossed):
+    assert EnglishGloss().gloss(text) == glossed
+
+
+@pytest.mark.parametrize("text, glossed", [
+    # the table already asks (什么原因, 查什么, 什么意思): nothing is added after it
+    ("What causes bare spots in the base coating?", "什么原因露晶在底层"),
+    ("What has to be checked before introducing hydrogen?", "查什么通氢前"),
+    ("What does an oxygen analyzer alarm mean?", "氧分析仪报警什么意思"),
+    # a value is asked: of a quantity with its modifier, or "what should … be"
+    ("What's the normal line speed on the APL?", "正常带速apl是多少"),
+    ("What should the dew point be?", "露点是多少"),
+    ("What is the alarm setpoint of the hydrogen detector?", "报警值测氢仪是多少"),
+])
+def test_what_is_asked_is_said_once(text, glossed):
+    assert EnglishGloss().gloss(text) == glossed
+
+
+def test_every_shipped_phrase_is_used():
+    """A second line for the same words (after case, articles and plurals) would never be read."""
+    from laoshifu.text.english import _shipped, _words
+
+    seen: dict[tuple[str, ...], str] = {}
+    for english, chinese in _shipped():
+        words = tuple(_words(english))
+        assert words and chinese, english
+        assert words not in seen, f"{english!r} repeats {seen[words]!r}"
+        seen[words] = english
