@@ -19,12 +19,12 @@ from .english import english_gloss, respelled
 from ..text.english import is_english
 from .compose import compose, related
 from .conversion import conversions
-from .dimensions import (NAMES_ZH, asked_dimensions, dimension_note, missing_dimension,
+from .dimensions import (NAMES_ZH, asked_dimensions, unit_dimension, dimension_note, missing_dimension,
                          left_to_plant_rules, missing_difference, missing_property, shown_dimensions,
                          stated_dimensions, unfocused_dimension, unfocused_reading, unheld_reading)
 from .confidence import entry_mode, load_calibration, signals
-from .intent import (Intent, parameter_ranked, parameters_for, processes_named, read_intent,
-                     rule_directions, term_named)
+from .intent import (Intent, by_word_and_dimension, parameter_ranked, parameters_for,
+                     processes_named, read_intent, rule_directions, term_named)
 from .model import Answer
 from .readings import diagnose_readings, fired_rules, readings_summary
 from .support import answer_text, words_covered
@@ -182,6 +182,19 @@ def _answer_gap(intent: Intent, entry: KnowledgeIndex, draft: Answer,
     return ""
 
 
+def _of_kind_asked(intent: Intent, windows: list[Parameter], entry: KnowledgeIndex,
+                   slots: Slots) -> list[Parameter]:
+    """Windows of the kind of number asked: "纯氢净化要保温多少小时" found 保温温度 by 保温 and
+    asks a time, which 净化时间 is. Unchanged when none of that kind is named otherwise."""
+    asked = asked_dimensions(intent.text)
+    if not asked or any(unit_dimension(w.unit) in asked for w in windows):
+        return windows
+    processes = intent.processes or frozenset(w.process for w in windows)
+    keys = by_word_and_dimension(intent.text, entry, processes)
+    found = [p for k in keys for p in entry.vocabulary.parameters.get(k, []) if window_covers(p, slots)]
+    return found or windows
+
+
 def _elsewhere_said(intent: Intent, entry: KnowledgeIndex):
     """Whether a (normalised) sentence is said of processes, none of them the question's."""
     if not intent.processes:
@@ -211,6 +224,8 @@ def _rank(question: str, intent: Intent, entry: KnowledgeIndex, unit_hits: list[
     # A window shows only when it measures what the question asks about: "乳化液浓度" is
     # not answered by the 乳化液温度 window, nor "露点仪型号" by the 露点 window.
     attributes = asked_attributes(intent.text, entry)
+    if windows and intent.wants_value:
+        windows = _of_kind_asked(intent, windows, entry, slots)
     if windows and all(contrasts(intent.text, p) for p in windows):
         # 低温段脱水保温几度: not the 净化段 保温温度 but its sibling, 脱水保温温度
         windows = [p for p in side_siblings(intent.text, windows, entry) if window_covers(p, slots)]

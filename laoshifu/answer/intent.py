@@ -286,10 +286,10 @@ def _named_otherwise(text: str, entry: KnowledgeIndex, processes: frozenset[str]
             keys = _best_by_words(text, keys, entry)
         if len(keys) == 1:
             return keys
-    return _by_word_and_dimension(text, entry, processes)
+    return by_word_and_dimension(text, entry, processes)
 
 
-def _by_word_and_dimension(text: str, entry: KnowledgeIndex, processes: frozenset[str]) -> list[str]:
+def by_word_and_dimension(text: str, entry: KnowledgeIndex, processes: frozenset[str]) -> list[str]:
     """"均热得给几秒": the first two characters of exactly one parameter's name, said in
     the question, with the kind of number it is measured in asked (均热时间, in s); or the
     one parameter of the process named that is measured in that kind."""

@@ -459,3 +459,11 @@ def test_a_window_of_the_other_stage_gives_way_to_its_sibling_of_this_stage(kb):
     # 保温 found the purification soak; the dewatering stage has its own soak temperature
     answer = _ask(kb, "罩式炉低温段脱水那一段保温是几度？", threshold=0.0)
     assert [w.name for w in answer.windows] == ["脱水保温温度"], answer.windows
+
+
+def test_a_window_of_the_kind_asked_replaces_one_found_by_a_shared_word(kb):
+    # 保温 finds the purification soak temperature; hours are asked, which 净化时间 is
+    answer = _ask(kb, "罩式炉纯氢净化那段要保几个钟头？", threshold=0.0)
+    assert [w.name for w in answer.windows] == ["净化时间"], answer.windows
+    temperature = _ask(kb, "罩式炉纯氢净化那段保温多少度？", threshold=0.0)
+    assert [w.name for w in temperature.windows] == ["保温温度"]
