@@ -21,7 +21,8 @@ from .compose import compose, related
 from .conversion import conversions
 from .dimensions import (NAMES_ZH, asked_dimensions, unit_dimension, dimension_note, missing_dimension,
                          left_to_plant_rules, missing_difference, missing_property, shown_dimensions,
-                         stated_dimensions, unfocused_dimension, unfocused_reading, unheld_reading)
+                         stated_dimensions, unanswered_choice, unfocused_dimension, unfocused_reading,
+                         unheld_reading)
 from .confidence import entry_mode, load_calibration, signals
 from .intent import (Intent, by_word_and_dimension, parameter_ranked, parameters_for,
                      processes_named, read_intent, rule_directions, term_named)
@@ -165,6 +166,8 @@ def _answer_gap(intent: Intent, entry: KnowledgeIndex, draft: Answer,
     # a property asked (碱液浓度控多少) or read (电导率到了300 μS/cm) needs a number said of it
     if prop := missing_property(text, draft, intent.wants_value or bool(stated_dimensions(text))):
         return f"知识库里没有讲到这个问题问的{prop}。"  # 炉辊的材质
+    if choice := unanswered_choice(text, draft):
+        return f"知识库里没有讲到是{choice}。"  # 热电偶用S型还是B型
     if intent.wants_reason and restated_not_explained(text, entry, draft):
         return "知识库里只说了这一点，没有讲为什么。"  # 为什么铬到0.45%底层更均匀
     if (intent.wants_value or stated_dimensions(text)) and left_to_plant_rules(text, draft):

@@ -49,6 +49,9 @@ _ASKS: dict[str, str] = {
     "acidity": r"(?<![a-z])ph(?![a-z0-9])\s*值?[^，,。?？]{0,6}(?:多少|几)",
     "gravity": r"比重[^，,。?？]{0,8}(?:多少|几)",
     "parts": r"(?:多少|几)份",
+    # mass per area: a residue, a coating weight asked in so many words
+    "areal": r"(?:多少|几)\s*(?:mg/m[2²]|g/m[2²]|毫克每平方|克每平方)",
+    "organization": r"哪(?:个|家|一家)(?:钢厂|厂|公司|企业|厂家|供应商)|which (?:plant|mill|company|supplier)",
 }
 _TIME_LENGTH = re.compile(r"(?:时间|时长|周期|寿命)[^，,。?？]{0,4}多长")
 _ASK_PATTERNS = {dim: re.compile(p) for dim, p in _ASKS.items()}
@@ -80,6 +83,9 @@ _SHOWN: dict[str, str] = {
     "gravity": rf"比重[^，,。；;\d]{{0,12}}{_NUM}|{_NUM}\s*g/cm[3³]",
     # parts by weight of a recipe ("每100份MgO加5份TiO2")
     "parts": rf"{_NUM}\s*份",
+    "areal": rf"{_NUM}\s*(?:mg/m[2²]|g/m[2²]|毫克每平方|克每平方)",
+    # a plant or a company by name (新日铁, JFE, 宝钢…)
+    "organization": r"新日铁|日本制铁|川崎|jfe|nsc|宝钢|武钢|首钢|鞍钢|太钢|[\u4e00-\u9fff]{2,4}(?:钢铁|钢厂|公司)",
 }
 _SHOWN_PATTERNS = {dim: re.compile(p) for dim, p in _SHOWN.items()}
 
@@ -92,13 +98,14 @@ _UNIT_DIMENSION = {
     "Pa": "pressure", "kPa": "pressure", "MPa": "pressure", "N/mm²": "pressure", "mbar": "pressure",
     "m/min": "speed", "m/s": "speed",
     "℃/h": "rate", "℃/s": "rate", "℃/min": "rate",
+    "g/m²": "areal", "mg/m²": "areal", "g/cm³": "gravity",
 }
 
 NAMES_ZH = {"time": "时间", "length": "尺寸", "pressure": "压力", "temperature": "温度",
             "rate": "升降温速度", "fraction": "含量或比例", "power": "功率", "flow": "流量",
             "count": "数量", "money": "价格", "person": "人名", "speed": "速度",
             "density": "每立方米含量", "conductivity": "电导率", "acidity": "pH", "gravity": "比重",
-            "parts": "配比份数"}
+            "parts": "配比份数", "areal": "每平方米的量", "organization": "厂名"}
 
 
 # "好几度", "十几度", "几十度" say "several", they ask nothing.
@@ -288,11 +295,35 @@ def left_to_plant_rules(text: str, answer: Answer) -> bool:
         not any(re.search(r"\d", c) for c in about)
 
 
+# "控温热电偶用S型还是B型": a choice between two things, the shorter of them said after 还是.
+_CHOICE = re.compile(r"还是([^\s，,。？?！!；;吗呢啊]{1,6})[吗呢啊]?(?:[？?，,。！!；;]|$)")
+_NOT_A_THING = re.compile(r"几|多|不|没|别|要|能|会")  # 几十秒还是几分钟, 能装还是不能装
+
+
+def unanswered_choice(text: str, answer: Answer) -> str:
+    """A choice the (normalised) question offers ("S型还是B型") that nothing shown names
+    either side of, said as "S型还是B型"; or "". Amounts and yes-or-no are not choices."""
+    match = _CHOICE.search(text)
+    if not match:
+        return ""
+    second = match.group(1)
+    first = text[max(0, match.start() - len(second)):match.start()]
+    if _NOT_A_THING.search(first + second):
+        return ""
+    shown = normalize(_shown_text(answer) + " " + " ".join(w.name for w in answer.windows))
+    # each side as said, or without the verb or particle it starts with (先加氮 / 加氮)
+    sides = {side for raw in (first, second) for side in (raw, raw.lstrip("先后用是在"))
+             if len(side) >= 2}
+    return "" if any(side in shown for side in sides) else f"{first}还是{second}"
+
+
 def dimension_note(dimension: str, answer: Answer) -> str:
     """Why the answer is withheld: what was asked for, and what the knowledge base has."""
     asked = NAMES_ZH.get(dimension, dimension)
     if dimension == "person":
         return "知识库里没有讲到这个问题问的是哪个人。"
+    if dimension == "organization":
+        return "知识库里没有讲到这个问题问的是哪个厂。"
     have = "、".join(dict.fromkeys(f"{w.process}{w.name}" for w in answer.windows))
     if have:
         return f"知识库里有{have}的窗口，没有这个问题要的{asked}数值。"

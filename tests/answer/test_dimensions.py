@@ -7,7 +7,8 @@ from laoshifu.answer import ask
 from laoshifu.answer.dimensions import (asked_dimensions, left_to_plant_rules, missing_difference,
                                          missing_dimension,
                                          missing_property, shown_dimensions, stated_dimensions,
-                                         unfocused_dimension, unfocused_reading, unheld_reading)
+                                         unanswered_choice, unfocused_dimension, unfocused_reading,
+                                         unheld_reading)
 from laoshifu.answer.model import Answer, QuotedSentence, WindowRow
 from laoshifu.units import Citation
 from laoshifu.text import normalize
@@ -308,3 +309,23 @@ def test_a_number_is_said_of_what_comes_before_it_in_its_sentence():
 def test_degrees_per_hour_in_words_is_a_rate():
     assert "rate" in shown_dimensions(_answer(["升温按15度每小时走。"]))
     assert "rate" not in shown_dimensions(_answer(["保温15小时。"]))
+
+
+def test_mass_per_area_and_a_plant_by_name_are_kinds_of_number_or_name():
+    assert asked_dimensions(normalize("板面残油允许多少mg/m²")) == {"areal"}
+    coating = _answer(windows=[WindowRow("p", "涂布量", "MgO涂层", 5.0, 4.0, 6.0, "g/m²", "", 1)])
+    assert missing_dimension(normalize("每面涂多少g/m²"), coating) == ""
+    assert missing_dimension(normalize("板面残油允许多少mg/m²"), _answer(["板面残油要吹干净。"])) == "areal"
+    lesson = _answer(["有厂子的成品表面出现白条。"])
+    assert missing_dimension(normalize("白条是哪家钢厂出的"), lesson) == "organization"
+    assert missing_dimension(normalize("白条是哪家钢厂出的"), _answer(["新日铁早年出过白条。"])) == ""
+
+
+def test_a_choice_needs_one_of_its_sides_named():
+    said = _answer(["先加氮、后关氢，顺序一次也不能错。"])
+    assert unanswered_choice(normalize("停炉时先加氮还是先关氢？"), said) == ""
+    thermocouples = _answer(["控温热电偶和监测热电偶都要接好。"])
+    assert unanswered_choice(normalize("控温热电偶用S型还是B型？"), thermocouples) == "s型还是b型"
+    # an amount or a yes-or-no is no choice between things
+    assert unanswered_choice(normalize("待几十秒还是几分钟？"), thermocouples) == ""
+    assert unanswered_choice(normalize("这卷能装还是不能装？"), thermocouples) == ""
