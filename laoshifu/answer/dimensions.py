@@ -51,7 +51,7 @@ _ASKS: dict[str, str] = {
     "parts": r"(?:多少|几)份",
     # mass per area: a residue, a coating weight asked in so many words
     "areal": r"(?:多少|几)\s*(?:mg/m[2²]|g/m[2²]|毫克每平方|克每平方)",
-    "organization": r"哪(?:个|家|一家)(?:钢厂|厂|公司|企业|厂家|供应商)|which (?:plant|mill|company|supplier)",
+    "organization": r"哪(?:个|家|一家)(?:钢厂|厂(?!家)|公司|企业)|which (?:plant|mill|company)",
 }
 _TIME_LENGTH = re.compile(r"(?:时间|时长|周期|寿命)[^，,。?？]{0,4}多长")
 _ASK_PATTERNS = {dim: re.compile(p) for dim, p in _ASKS.items()}
