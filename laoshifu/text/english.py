@@ -86,7 +86,7 @@ class EnglishGloss:
     def gloss(self, text: str) -> str:
         words = _words(text)
         out = [chinese if chinese is not None else word
-               for chinese, word in self._segments(words)
+               for chinese, word in _owner_first(self._segments(words))
                if chinese is not None or (word not in _STOP and re.search(r"\w", word))]
         glossed = _join(out)
         lowered = text.lower()
@@ -120,6 +120,37 @@ class EnglishGloss:
             pieces.append((self.phrases.get(tuple(words[i:j])), words[i]))
             i = j
         return pieces
+
+
+_RELATIONS = frozenset("in at on with during after before to from by when if into under over".split())
+
+
+def _owner_first(pieces: list[tuple[str | None, str]]) -> list[tuple[str | None, str]]:
+    """"the purity spec of the hydrogen" is 氢气纯度要求 in Chinese: the words before "of"
+    or "for" and the words after it trade places (owner first, as the knowledge base names
+    what belongs to what) when both sides hold a glossed word."""
+    def content(piece: tuple[str | None, str]) -> bool:
+        if piece[1] in _RELATIONS:  # "hydrogen in air": the phrase ends at "in"
+            return False
+        return piece[0] is not None or (piece[1] not in _STOP and bool(re.search(r"[a-z]", piece[1])))
+
+    out = list(pieces)
+    k = 1
+    while k < len(out) - 1:
+        if out[k][0] is None and out[k][1] in ("of", "for"):
+            start = k
+            while start > 0 and content(out[start - 1]):
+                start -= 1
+            end = k + 1
+            while end < len(out) and content(out[end]):
+                end += 1
+            before, after = out[start:k], out[k + 1:end]
+            if any(p[0] for p in before) and any(p[0] for p in after):
+                out[start:end] = [*after, out[k], *before]
+                k = end
+                continue
+        k += 1
+    return out
 
 
 def _words(text: str) -> list[str]:

@@ -467,3 +467,9 @@ def test_a_window_of_the_kind_asked_replaces_one_found_by_a_shared_word(kb):
     assert [w.name for w in answer.windows] == ["净化时间"], answer.windows
     temperature = _ask(kb, "罩式炉纯氢净化那段保温多少度？", threshold=0.0)
     assert [w.name for w in temperature.windows] == ["保温温度"]
+
+
+def test_an_english_window_of_another_thing_is_refused(kb):
+    # "of/for the hydrogen" puts the owner first (氢气纯度): the 纯度 window is MgO's
+    answer = _ask(kb, "What purity is required for the hydrogen in the box furnace?", threshold=0.0)
+    assert answer.refused and "氢气" in answer.note, (answer.note, answer.windows)
