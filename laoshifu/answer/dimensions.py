@@ -203,6 +203,24 @@ def unheld_reading(text: str, answer: Answer) -> str:
     return kind
 
 
+# The kind of number an attribute asked in words is ("清洗水温度控多少" a temperature):
+# read for quoted sentences only, where no window says what is measured.
+_ATTRIBUTE_ASKED = {
+    "temperature": re.compile(r"温度[^，,。?？、]{0,6}(?:多少|几)(?!度?/)"),
+    "pressure": re.compile(r"压力[^，,。?？、]{0,6}(?:多少|几)"),
+    "speed": re.compile(r"(?<!升温)(?<!冷却)速度[^，,。?？、]{0,6}(?:多少|几)"),
+    "fraction": re.compile(r"(?:浓度|比例|含量|纯度)[^，,。?？、]{0,6}(?:多少|几)|占(?:多少|几成)"),
+}
+
+
+def implied_dimensions(text: str) -> set[str]:
+    """What a (normalised) question asks a number of, in so many words or by its attribute."""
+    asked = asked_dimensions(text)
+    if not asked:
+        asked = {dim for dim, pattern in _ATTRIBUTE_ASKED.items() if pattern.search(text)}
+    return asked
+
+
 def unfocused_dimension(text: str, speaks_of_topic, answer: Answer, said_elsewhere=None) -> str:
     """For an answer of quoted sentences only: the dimension the question asks a number of
     when no sentence giving such a number speaks of the question's topic (``speaks_of_topic``
@@ -211,7 +229,7 @@ def unfocused_dimension(text: str, speaks_of_topic, answer: Answer, said_elsewhe
     the decarburising temperature has a temperature, of something else. ``said_elsewhere``
     tells a sentence said of another process than the question's (脱碳炉's 氢气比例 for the
     flattening furnace)."""
-    return _unfocused(asked_dimensions(text), text, speaks_of_topic, answer, said_elsewhere)
+    return _unfocused(implied_dimensions(text), text, speaks_of_topic, answer, said_elsewhere)
 
 
 def unfocused_reading(text: str, speaks_of_topic, answer: Answer, said_elsewhere=None) -> str:

@@ -329,3 +329,16 @@ def test_a_choice_needs_one_of_its_sides_named():
     # an amount or a yes-or-no is no choice between things
     assert unanswered_choice(normalize("待几十秒还是几分钟？"), thermocouples) == ""
     assert unanswered_choice(normalize("这卷能装还是不能装？"), thermocouples) == ""
+
+
+def test_an_attribute_asked_in_words_implies_its_kind_for_quoted_sentences():
+    from laoshifu.answer.dimensions import implied_dimensions
+
+    assert implied_dimensions(normalize("入口清洗水温度控多少")) == {"temperature"}
+    assert implied_dimensions(normalize("保护气里氢气占多少")) == {"fraction"}
+    assert implied_dimensions(normalize("升温速度多少合适")) == set()  # a rate, not a line speed
+    alkali = _answer(["先把碱洗液温度升回80℃左右。"])
+    topic = lambda sentence: "清洗水" in sentence  # noqa: E731
+    assert unfocused_dimension(normalize("入口清洗水温度控多少"), topic, alkali) == "temperature"
+    rinse = _answer(["清洗水温度保持在60℃上下。"])
+    assert unfocused_dimension(normalize("入口清洗水温度控多少"), topic, rinse) == ""
