@@ -342,3 +342,14 @@ def test_an_attribute_asked_in_words_implies_its_kind_for_quoted_sentences():
     assert unfocused_dimension(normalize("入口清洗水温度控多少"), topic, alkali) == "temperature"
     rinse = _answer(["清洗水温度保持在60℃上下。"])
     assert unfocused_dimension(normalize("入口清洗水温度控多少"), topic, rinse) == ""
+
+
+def test_a_thing_asked_for_by_its_kind_must_be_named():
+    annealing = _answer(["测之前要做消除应力退火，800℃保温2 h随炉冷。"])
+    assert missing_property(normalize("消除应力退火用什么保护气？"), annealing) == "保护气"
+    nitrogen = _answer(["退火在氮气保护气里做。"])
+    assert missing_property(normalize("消除应力退火用什么保护气？"), nitrogen) == ""
+    # a kind too wide to be named as such: 露点仪 answers "用什么仪器"
+    assert missing_property(normalize("测露点用什么仪器？"), _answer(["用露点仪测。"])) == ""
+    rolls = _answer(["停炉时逐根测量辊面粗糙度和直径。"])
+    assert missing_property(normalize("辊面粗糙度超过多少要换？"), rolls, wants_value=True) == "粗糙度"
