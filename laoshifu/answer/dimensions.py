@@ -206,7 +206,7 @@ def unheld_reading(text: str, answer: Answer) -> str:
 # The kind of number an attribute asked in words is ("清洗水温度控多少" a temperature):
 # read for quoted sentences only, where no window says what is measured.
 _ATTRIBUTE_ASKED = {
-    "temperature": re.compile(r"温度[^，,。?？、]{0,6}(?:多少|几)(?!度?/)"),
+    "temperature": re.compile(r"(?:温度|带温|炉温|水温)[^，,。?？、]{0,6}(?:多少|几)(?!度?/)"),
     "pressure": re.compile(r"压力[^，,。?？、]{0,6}(?:多少|几)"),
     "speed": re.compile(r"(?<!升温)(?<!冷却)速度[^，,。?？、]{0,6}(?:多少|几)"),
     "fraction": re.compile(r"(?:浓度|比例|含量|纯度)[^，,。?？、]{0,6}(?:多少|几)|占(?:多少|几成)"),

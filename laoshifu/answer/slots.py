@@ -254,7 +254,9 @@ _CONTRASTS = (("升温", "降温"), ("加热", "冷却"), ("加热", "均热"), 
               ("第一", "第二"), ("进水", "回水"), ("供水", "回水"),
               # the stages of the high-temperature anneal's cycle
               ("低温", "二次再结晶"), ("脱水", "二次再结晶"), ("净化", "二次再结晶"), ("冷却", "二次再结晶"),
-              ("低温", "净化"), ("脱水", "净化"), ("净化", "冷却"), ("升温", "冷却"))
+              ("低温", "净化"), ("脱水", "净化"), ("净化", "冷却"), ("升温", "冷却"),
+              # the sections of the decarburising line
+              ("脱碳段", "冷却段"), ("渗氮段", "冷却段"), ("加热段", "冷却段"))
 
 
 # The same sides in a window's English name ("second-stage cold reduction").

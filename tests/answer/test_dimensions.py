@@ -353,3 +353,10 @@ def test_a_thing_asked_for_by_its_kind_must_be_named():
     assert missing_property(normalize("测露点用什么仪器？"), _answer(["用露点仪测。"])) == ""
     rolls = _answer(["停炉时逐根测量辊面粗糙度和直径。"])
     assert missing_property(normalize("辊面粗糙度超过多少要换？"), rolls, wants_value=True) == "粗糙度"
+
+
+def test_the_decarburising_lines_sections_are_each_others_other_side():
+    strip = _answer(["工业上脱碳段带温常见在800到870℃之间。"])
+    topic = lambda sentence: "带温" in sentence  # noqa: E731
+    assert unfocused_dimension(normalize("冷却段出口带温降到多少"), topic, strip) == "temperature"
+    assert unfocused_dimension(normalize("脱碳段带温控多少"), topic, strip) == ""
