@@ -40,6 +40,13 @@ def _readings(char: str) -> frozenset[str]:
                      for r in marked.split(","))
 
 
+@lru_cache(maxsize=8192)
+def _first_reading(char: str) -> str:
+    """A character's usual reading, tones aside (pypinyin lists it first)."""
+    marked = _readings_table().get(ord(char), char).split(",")[0]
+    return "".join(c for c in unicodedata.normalize("NFD", marked) if not unicodedata.combining(c))
+
+
 def _sound_alike_chars(a: str, b: str) -> bool:
     return a == b or bool(_readings(a) & _readings(b))
 
@@ -105,6 +112,11 @@ class HomophoneFixer:
         candidates = [w for w in seen if w != piece
                       and sum(a != b for a, b in zip(w, piece)) * 2 <= len(piece)
                       and all(_sound_alike_chars(a, b) for a, b in zip(w, piece))]
+        if len(candidates) > 1:
+            # 路晶: 露晶 and 裸晶 both sound like it; 路 is read lu first, as 露 is, and luo
+            # only rarely: the word whose characters share their first readings wins
+            candidates = [w for w in candidates
+                          if all(a == b or _first_reading(a) == _first_reading(b) for a, b in zip(w, piece))]
         return candidates[0] if len(candidates) == 1 else None
 
 

@@ -473,3 +473,11 @@ def test_an_english_window_of_another_thing_is_refused(kb):
     # "of/for the hydrogen" puts the owner first (氢气纯度): the 纯度 window is MgO's
     answer = _ask(kb, "What is the purity spec for the hydrogen?", threshold=0.0)
     assert answer.refused and "氢气" in answer.note and "MgO" in answer.note, answer.note
+
+
+def test_what_a_term_says_is_asked_as_a_definition(kb):
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+    assert read_intent("水氢比讲的是哪两样东西的比？", entry).wants_definition
+    answer = _ask(kb, "水氢比说的是啥和啥的比？", threshold=0.0)
+    assert "分压" in answer.sentences[0].text, answer.sentences

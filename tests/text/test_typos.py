@@ -29,3 +29,9 @@ def test_no_word_or_two_words_sounding_alike_leave_the_text():
     two = HomophoneFixer(["露点", "路点"])  # both sound lu dian: no guess
     assert two.fix("炉点", lambda p: False) == "炉点"
     assert two.fix("鹿点", lambda p: False) == "鹿点"
+
+
+def test_of_two_words_sounding_alike_the_one_read_as_usual_wins():
+    # 路 is read lu (luo only rarely), as 露 is; 裸 is luo
+    fixer = HomophoneFixer(["露晶", "裸晶"])
+    assert fixer.fix("有路晶", lambda p: False) == "有露晶"
