@@ -481,3 +481,11 @@ def test_what_a_term_says_is_asked_as_a_definition(kb):
     assert read_intent("水氢比讲的是哪两样东西的比？", entry).wants_definition
     answer = _ask(kb, "水氢比说的是啥和啥的比？", threshold=0.0)
     assert "分压" in answer.sentences[0].text, answer.sentences
+
+
+def test_an_order_asked_is_answered_by_the_procedure(kb):
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+    assert read_intent("关炉子时氢和氮哪个先关？", entry).wants_procedure
+    answer = _ask(kb, "脱碳炉停下来的时候，氢气氮气谁先动？", threshold=0.0)
+    assert answer.procedures and "停炉" in answer.procedures[0].title, (answer.procedures, answer.rules)
