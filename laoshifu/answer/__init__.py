@@ -174,7 +174,9 @@ def _answer_gap(intent: Intent, entry: KnowledgeIndex, draft: Answer,
         return "知识库里这个数只写了“按规定/按本厂规程”，没有具体数值。"
     if missing_difference(text, draft):
         return "知识库里没有找到这个问题问的差值。"  # 两面涂布量允许差几克
-    if kind := unfocused_dimension(text, speaks_of(entry, text), draft, _elsewhere_said(intent, entry)):
+    quoted_rule = intent.wants_value and not intent.wants_action and not fired_rules(diagnosis)
+    if kind := unfocused_dimension(text, speaks_of(entry, text), draft, _elsewhere_said(intent, entry),
+                                   rules_quoted=quoted_rule):
         return f"知识库里没有找到这个问题问的{NAMES_ZH[kind]}数值。"
     # (a why's figure is the threshold it asks about: 为啥非得30ppm以下)
     if diagnosis is None and (kind := unheld_reading(text, draft) or (

@@ -221,7 +221,8 @@ def implied_dimensions(text: str) -> set[str]:
     return asked
 
 
-def unfocused_dimension(text: str, speaks_of_topic, answer: Answer, said_elsewhere=None) -> str:
+def unfocused_dimension(text: str, speaks_of_topic, answer: Answer, said_elsewhere=None,
+                        rules_quoted: bool = False) -> str:
     """For an answer of quoted sentences only: the dimension the question asks a number of
     when no sentence giving such a number speaks of the question's topic (``speaks_of_topic``
     tells, or None when the question has no topic words) and of the side of a pair it names
@@ -229,7 +230,8 @@ def unfocused_dimension(text: str, speaks_of_topic, answer: Answer, said_elsewhe
     the decarburising temperature has a temperature, of something else. ``said_elsewhere``
     tells a sentence said of another process than the question's (脱碳炉's 氢气比例 for the
     flattening furnace)."""
-    return _unfocused(implied_dimensions(text), text, speaks_of_topic, answer, said_elsewhere)
+    return _unfocused(implied_dimensions(text), text, speaks_of_topic, answer, said_elsewhere,
+                      rules_quoted)
 
 
 def unfocused_reading(text: str, speaks_of_topic, answer: Answer, said_elsewhere=None) -> str:
@@ -238,10 +240,13 @@ def unfocused_reading(text: str, speaks_of_topic, answer: Answer, said_elsewhere
     return _unfocused(stated_dimensions(text), text, speaks_of_topic, answer, said_elsewhere)
 
 
-def _unfocused(kinds: set[str], text: str, speaks_of_topic, answer: Answer, said_elsewhere) -> str:
+def _unfocused(kinds: set[str], text: str, speaks_of_topic, answer: Answer, said_elsewhere,
+               rules_quoted: bool = False) -> str:
     # A window is its parameter's own number, a procedure's steps are in order, a rule is
-    # the judgement of its trigger: the other checks see to those.
-    if not kinds or speaks_of_topic is None or answer.windows or answer.rules or answer.procedures:
+    # the judgement of its trigger: the other checks see to those. A rule shown for a
+    # value nobody said went wrong (事故水箱能顶多久) is only quoted (``rules_quoted``).
+    if not kinds or speaks_of_topic is None or answer.windows or answer.procedures or \
+            (answer.rules and not rules_quoted):
         return ""
     from .slots import other_side_named
 

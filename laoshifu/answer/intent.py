@@ -312,7 +312,7 @@ def by_word_and_dimension(text: str, entry: KnowledgeIndex, processes: frozenset
                       if process in processes and kind in asked
                       and _NAME_OF_KIND.get(kind, _NOTHING).search(name))
         if len({named_name(entry, k) for k in keys}) == 1 and \
-                not _other_subject(text, entry, processes):
+                not _other_subject(text, entry, processes, _described_by(entry, keys[0])):
             return keys
     return []
 
@@ -348,16 +348,32 @@ _NAME_OF_KIND = {"temperature": re.compile(r"温"), "time": re.compile(r"时间|
                  "fraction": re.compile(r"比例|含量|浓度|率")}
 
 
-def _other_subject(text: str, entry: KnowledgeIndex, processes: frozenset[str]) -> bool:
+def _described_by(entry: KnowledgeIndex, key: str) -> str:
+    """A parameter's record and its glossary entry's definition (带速: 带钢在机组里走的速度)."""
+    texts = [normalize(p.search_text()) for p in entry.vocabulary.parameters.get(key, [])]
+    name = normalize(entry.vocabulary.names.get(key, ""))
+    definitions = entry.extras.get("definitions")
+    if definitions is None:
+        definitions = entry.extras["definitions"] = {
+            normalize(u.title): normalize(u.body or "") for u in entry.units.structured_units()
+            if isinstance(u, Term)}
+    return " ".join([*texts, definitions.get(name, "")])
+
+
+def _other_subject(text: str, entry: KnowledgeIndex, processes: frozenset[str],
+                   described: str = "") -> bool:
     """Does the question name a thing besides the process (废气燃烧装置, 炉子): words the
-    knowledge base does not use, or that are not the process's own name?"""
+    knowledge base does not use, or that are not the process's own name, nor words the
+    parameter is described by (带钢 of 带速)?"""
     from .slots import ATTRIBUTES
 
     process_words = {w for p in processes for w in entry.index.analyzer.words(p)} | set(processes)
     for word in entry.index.analyzer.words(text):
         if len(word) < 2 or word in process_words or word in ATTRIBUTES or re.search(r"\d", word):
             continue
-        if re.search(r"多少|几|保持|一般|控制|要求|应该|大概|合适|正常|段|区", word):
+        if (described and word in described) or processes_named(word, entry) & processes:
+            continue  # 带钢 of 带速; 脱碳线, the process by another name
+        if re.search(r"多少|几|保持|一般|控制|要求|应该|大概|合适|正常|段|区|^每(?:秒|分钟?|小时)$", word):
             continue
         return True
     return False

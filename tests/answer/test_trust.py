@@ -489,3 +489,16 @@ def test_an_order_asked_is_answered_by_the_procedure(kb):
     assert read_intent("关炉子时氢和氮哪个先关？", entry).wants_procedure
     answer = _ask(kb, "脱碳炉停下来的时候，氢气氮气谁先动？", threshold=0.0)
     assert answer.procedures and "停炉" in answer.procedures[0].title, (answer.procedures, answer.rules)
+
+
+def test_the_one_parameter_of_the_kind_asked_is_found_by_its_definition(kb):
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+    # 带钢 is in 带速's glossary definition, 脱碳线 is the process by another name
+    assert read_intent("脱碳线上带钢每秒跑多少米？", entry).quantities == ("脱碳退火:带速",)
+
+
+def test_a_rule_shown_for_a_value_nobody_said_went_wrong_is_only_quoted(kb):
+    # the power-failure rule names the emergency water tank and gives no time for it
+    answer = _ask(kb, "高位水箱的水能撑多长时间？", threshold=0.0)
+    assert answer.refused, (answer.rules, answer.sentences)
