@@ -207,6 +207,9 @@ def _elsewhere_said(intent: Intent, entry: KnowledgeIndex):
     return lambda said: bool((named := processes_named(said, entry)) and not named & intent.processes)
 
 
+_STEPS_SAID = re.compile(r"步骤|顺序|流程|一步步|一步一步|规程|程序|steps|procedure")
+
+
 def _rank(question: str, intent: Intent, entry: KnowledgeIndex, unit_hits: list[UnitHit],
           slots: Slots = Slots(), diagnosis: Diagnosis | None = None,
           ) -> tuple[list[Unit], list[Parameter], Rule | None, Procedure | None]:
@@ -245,7 +248,11 @@ def _rank(question: str, intent: Intent, entry: KnowledgeIndex, unit_hits: list[
             windows = [p for p in entry.vocabulary.parameters.get(key, [found])
                        if window_covers(p, slots)]
     term = term_named(intent, entry) if intent.wants_definition else None
-    procedure = _best_of_kind(question, entry, unit_hits, "procedure") if intent.wants_procedure else None
+    # "测氢仪显示0.6%，我先干啥": a reading's first move is its rule's, not a procedure's,
+    # unless steps are asked in so many words
+    steps_asked = intent.wants_procedure and not (stated_dimensions(intent.text)
+                                                  and not _STEPS_SAID.search(intent.text))
+    procedure = _best_of_kind(question, entry, unit_hits, "procedure") if steps_asked else None
     fired = fired_rules(diagnosis)
     # "怎么弄" asks for a procedure as often as for a fault's remedy: a found procedure wins.
     rule = None

@@ -59,7 +59,7 @@ _ASK_PATTERNS = {dim: re.compile(p) for dim, p in _ASKS.items()}
 _NUM = rf"(?:\d+(?:\.\d+)?|[{_CN_DIGITS}]+)"
 # dimension -> a number followed by a unit of it, in the shown text.
 _SHOWN: dict[str, str] = {
-    "time": rf"{_NUM}\s*(?:s(?![a-z])|秒|min(?![a-z])|分钟|h(?![a-z])|小时|个小时|钟头|天|年|个月|周|班|个班)",
+    "time": rf"{_NUM}\s*(?:s(?![a-z])|秒|min(?![a-z])|分钟|h(?![a-z])|小时|个小时|个?钟头|天|年|个月|周|班|个班)",
     "length": rf"{_NUM}\s*(?:mm(?![a-z])|毫米|μm|um(?![a-z])|微米|丝|m(?![a-z])(?!/)|米(?!/|每))",
     "pressure": rf"{_NUM}\s*(?:k?pa(?![a-z])|mpa(?![a-z])|兆帕|千帕|帕|n/mm|m?bar(?![a-z]))",
     "temperature": rf"{_NUM}\s*(?:(?:°c|℃)(?!/)|度(?!/)|k(?![a-z])|°f)",

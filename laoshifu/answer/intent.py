@@ -373,7 +373,7 @@ def _other_subject(text: str, entry: KnowledgeIndex, processes: frozenset[str],
             continue
         if (described and word in described) or processes_named(word, entry) & processes:
             continue  # 带钢 of 带速; 脱碳线, the process by another name
-        if re.search(r"多少|几|保持|一般|控制|要求|应该|大概|合适|正常|段|区|^每(?:秒|分钟?|小时)$", word):
+        if re.search(r"多少|几|保持|一般|控制|要求|应该|大概|合适|正常|段|区|^每(?:秒|分钟?|小时)$|^炉子?$", word):
             continue
         return True
     return False

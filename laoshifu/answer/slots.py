@@ -209,7 +209,7 @@ def window_has_attributes(param: Parameter, attributes: set[str], entry: Knowled
 _PROCESS_LIKE = re.compile(r"(?:退火|炉|线|机组|工序)$")
 # A furnace or line named in the text: two name characters, then 炉/线/机组, not followed by
 # what makes 炉 part of another word (炉温, 炉压: 均热段炉温 names no 段炉).
-_NAMED_EQUIPMENT = re.compile(r"([^\W\d_的了在是这那个哪一每各该本段前后进候时要入里停开关出装]{2}"
+_NAMED_EQUIPMENT = re.compile(r"([^\W\d_的了在是这那个哪一每各该本段前后进候时要入里停开关出装往到回从向给把再]{2}"
                               r"(?:炉|线|机组))(?![温压内口辊子气况次台底门体膛顶管膛])")
 
 

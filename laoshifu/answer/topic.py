@@ -83,12 +83,16 @@ def restated_not_explained(text: str, entry: KnowledgeIndex, answer: Answer) -> 
     words = topic_words(entry, text)
     if not words:
         return False
-    restated = any(said_of(words, s.text) >= 0.75 * len(words) and not EXPLAINS.search(s.text)
+    # (a word the question itself says explains nothing: "不容易团聚" restated)
+    def explains(sentence: str) -> bool:
+        return any(m.group() not in text for m in EXPLAINS.finditer(normalize(sentence)))
+
+    restated = any(said_of(words, s.text) >= 0.75 * len(words) and not explains(s.text)
                    for s in answer.sentences)
     # A reason given for something else (涂布量…就会色差, beside 铬…底层更均匀) is none:
     # it must speak of the question's rarest word and of half its topic.
     rarest = max(words, key=lambda w: _idf(entry, w[1]))
-    explained = any(EXPLAINS.search(s.text) and said_of([rarest], s.text)
+    explained = any(explains(s.text) and said_of([rarest], s.text)
                     and said_of(words, s.text) >= max(2, len(words) / 2)
                     for s in answer.sentences)
     return restated and not explained

@@ -360,3 +360,7 @@ def test_the_decarburising_lines_sections_are_each_others_other_side():
     topic = lambda sentence: "带温" in sentence  # noqa: E731
     assert unfocused_dimension(normalize("冷却段出口带温降到多少"), topic, strip) == "temperature"
     assert unfocused_dimension(normalize("脱碳段带温控多少"), topic, strip) == ""
+
+
+def test_hours_in_words_with_a_measure_word_are_a_time():
+    assert "time" in shown_dimensions(_answer(["配好的浆子四个钟头用不完就倒掉。"]))

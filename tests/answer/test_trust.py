@@ -502,3 +502,34 @@ def test_a_rule_shown_for_a_value_nobody_said_went_wrong_is_only_quoted(kb):
     # the power-failure rule names the emergency water tank and gives no time for it
     answer = _ask(kb, "高位水箱的水能撑多长时间？", threshold=0.0)
     assert answer.refused, (answer.rules, answer.sentences)
+
+
+def test_a_reading_with_what_first_is_answered_by_its_rule(kb):
+    # "先干啥" asks for a procedure's first step as often as for the remedy of a reading
+    answer = _ask(kb, "炉子边上测氢仪读数到0.7%了，我先干啥？", threshold=0.0)
+    assert answer.rules and not answer.procedures, (answer.rules, answer.procedures)
+
+
+def test_into_the_furnace_names_no_furnace(kb):
+    # 往炉里 is where the hydrogen goes, not a furnace called 再往炉
+    answer = _ask(kb, "氮气压力低到几MPa就不能再往炉里通氢？", threshold=0.0)
+    assert answer.windows and answer.windows[0].name == "氮气压力", (answer.note, answer.windows)
+
+
+def test_the_furnace_itself_is_no_other_subject(kb):
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+    assert read_intent("渗氮那段炉子得烧到多少度？", entry).quantities == ("渗氮:炉温",)
+
+
+def test_a_word_the_question_says_is_no_reason_given(kb):
+    from laoshifu.answer.topic import restated_not_explained
+    from laoshifu.answer.model import Answer, QuotedSentence
+    from laoshifu.text import normalize
+
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+    said = Answer("q", False, 1.0, sentences=[QuotedSentence(
+        "球状颗粒不容易团聚，涂得匀，片状颗粒容易抱团。", (1,))])
+    # 容易 explains elsewhere; here the question says it itself
+    assert restated_not_explained(normalize("为什么球状的MgO颗粒不容易团聚？"), entry, said)
