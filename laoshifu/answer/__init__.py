@@ -29,7 +29,7 @@ from .intent import (Intent, by_word_and_dimension, parameter_ranked, parameters
 from .model import Answer
 from .readings import diagnose_readings, fired_rules, readings_summary
 from .support import answer_text, words_covered
-from .topic import restated_not_explained, speaks_of
+from .topic import restated_not_explained, speaks_of, undefined_term
 from .slots import (Slots, asked_attributes, contrasts, other_owner, other_test_condition, side_siblings,
                     read_slots, spread_not_asked, unlisted_processes, window_covers, window_has_attributes)
 from .retrieval import semantic_evidence, sentence_hits as retrieve_sentences, unit_hits as retrieve_units
@@ -106,7 +106,7 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
             slots.other_material not in normalize(answer_text(draft)):
         uncovered = f"知识库讲的是取向硅钢，没有关于“{slots.other_material}”的内容。"
     if draft is not None and not uncovered and not evidence.fired:
-        uncovered = _answer_gap(intent, entry, draft, diagnosis)
+        uncovered = _answer_gap(intent, entry, draft, diagnosis, english=is_english(asked))
     if draft is not None and confidence >= cut and not uncovered:
         answer = draft
         answer.confidence = confidence
@@ -157,7 +157,7 @@ def _slot_gap(intent: Intent, slots: Slots, entry: KnowledgeIndex, ranked: list[
 
 
 def _answer_gap(intent: Intent, entry: KnowledgeIndex, draft: Answer,
-                diagnosis: Diagnosis | None) -> str:
+                diagnosis: Diagnosis | None, english: bool = False) -> str:
     """What the question asks that the composed answer does not show, said; or "".
     ("烘多少秒" answered with the dryer's temperature is not an answer.)"""
     text = intent.text
@@ -168,6 +168,10 @@ def _answer_gap(intent: Intent, entry: KnowledgeIndex, draft: Answer,
         return f"知识库里没有讲到这个问题问的{prop}。"  # 炉辊的材质
     if choice := unanswered_choice(text, draft):
         return f"知识库里没有讲到是{choice}。"  # 热电偶用S型还是B型
+    if intent.wants_definition and not (intent.wants_value or intent.wants_procedure) and \
+            not english and \
+            (asked := undefined_term(text, draft, _defined_spellings(draft, intent, entry))):
+        return f"知识库里用到了“{asked}”，但没有解释它是什么。"  # 镰刀弯 named as a cause only
     if intent.wants_reason and restated_not_explained(text, entry, draft):
         return "知识库里只说了这一点，没有讲为什么。"  # 为什么铬到0.45%底层更均匀
     if (intent.wants_value or stated_dimensions(text)) and left_to_plant_rules(text, draft):
@@ -351,6 +355,14 @@ def _no_special_window(intent: Intent, slots: Slots, windows: list[Parameter]) -
            for key, _op, _value in material_condition(w.condition)):
         return ""
     return (f"知识库里{windows[0].name}的窗口不分厚度，没有{slots.thickness:g} mm专用的。")
+
+
+def _defined_spellings(answer: Answer, intent: Intent, entry: KnowledgeIndex) -> tuple[str, ...]:
+    """The spellings of the glossary term the answer leads with, if it does."""
+    if not _term_defined(answer, intent, entry):
+        return ()
+    term = term_named(intent, entry)
+    return tuple(normalize(s) for s in (term.title, *term.synonyms, term.english) if s)
 
 
 def _term_defined(answer: Answer | None, intent: Intent, entry: KnowledgeIndex) -> bool:

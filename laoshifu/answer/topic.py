@@ -102,3 +102,36 @@ def _idf(entry: KnowledgeIndex, name: str) -> float:
     column = entry.index.vocab.ids.get(name)
     idf = entry.index.idf()
     return float(idf[column]) if column is not None and column < len(idf) else float("inf")
+
+
+# "镰刀弯是啥", "Blaine比表面积到底是什么意思": the thing a what-is question asks about.
+_ASKED_TERM = re.compile(r"([\u4e00-\u9fffa-z0-9/+\-]{2,12}?)[”\"'’]?(?:到底|究竟)?(?:是啥意思|是什么意思|什么意思|啥意思|"
+                         r"是啥|是什么|指的是什么|指什么|是指什么|是咋回事|是怎么回事)(?=[？?，,。!！\s]|$)")
+_FILLER_BEFORE = re.compile(r"^(?:那个|这个|说的|讲的|所谓|所谓的|叫|叫做|的)+")
+# A sentence that says what it is: "X是…", "X就是…", "X指…", "叫X", "X，即…" (not "X是5%").
+_DEFINES = r"(?:是(?![\d一二两三四五六七八九十百零多少每约大概])|就是|指|即|意思是|代表|表示|称为|叫做?)"
+
+
+def undefined_term(text: str, answer: Answer, defined: tuple[str, ...] = ()) -> str:
+    """The thing a (normalised) what-is question asks about when the glossary entry the
+    answer leads with (``defined``: its spellings) is not for it and no shown sentence says
+    what it is (镰刀弯 is only named, as a cause of running off; MgO's entry is not what
+    its Blaine specific surface means), or ""."""
+    match = _ASKED_TERM.search(text)
+    if not match:
+        return ""
+    asked = _FILLER_BEFORE.sub("", re.split(r"[，,。“”\"'‘’（）()：:]|里|的|那个|这个|后面|前面",
+                                            match.group(1))[-1])
+    asked = re.sub(r"(?:到底|究竟)?(?:是个?)?$", "", asked)  # "{110}<001>到底是个啥意思"
+    if len(asked) < 2 or any(asked in d or d in asked for d in defined):
+        return ""
+    shown = [normalize(s.text) for s in answer.sentences]
+    defining = re.compile(rf"{re.escape(asked)}[”\"']?\s*[，,]?\s*{_DEFINES}|"
+                          rf"(?:叫|称为|叫做|所谓)[“\"']?{re.escape(asked)}")
+    said = any(asked in s for s in shown)
+    return "" if any(defining.search(s) for s in shown) or (said and _glossed(asked, shown)) else asked
+
+
+def _glossed(asked: str, shown: list[str]) -> bool:
+    """The thing in brackets or after a dash beside its explanation: "coil burning（钢卷粘结）"."""
+    return any(re.search(rf"{re.escape(asked)}\s*[（(—]", s) for s in shown)

@@ -533,3 +533,26 @@ def test_a_word_the_question_says_is_no_reason_given(kb):
         "球状颗粒不容易团聚，涂得匀，片状颗粒容易抱团。", (1,))])
     # 容易 explains elsewhere; here the question says it itself
     assert restated_not_explained(normalize("为什么球状的MgO颗粒不容易团聚？"), entry, said)
+
+
+def test_a_term_the_knowledge_base_uses_without_saying_what_it_is(kb):
+    from laoshifu.answer.model import Answer, QuotedSentence
+    from laoshifu.answer.topic import undefined_term
+    from laoshifu.text import normalize
+
+    def said(*sentences):
+        return Answer("q", False, 1.0, sentences=[QuotedSentence(t, (1,)) for t in sentences])
+
+    cause = said("炉辊结瘤、纠偏失灵，或者来料有镰刀弯，带钢就跑偏。")
+    assert undefined_term(normalize("老听人说镰刀弯，镰刀弯是啥？"), cause) == "镰刀弯"
+    defined = said("镰刀弯就是带钢侧边弯成弧形。")
+    assert undefined_term(normalize("老听人说镰刀弯，镰刀弯是啥？"), defined) == ""
+    # a value beside the name says how much, not what it is
+    value = said("有专利给的Blaine比表面积是每公斤2.5到7.0乘10的3次方平方米。")
+    assert undefined_term(normalize("Blaine比表面积到底是什么意思？"), value) == "blaine比表面积"
+    # the glossary entry the answer leads with is for it
+    assert undefined_term(normalize("粘卷是啥？"), cause, defined=("粘卷", "钢卷粘结")) == ""
+    # not a what-is question: "主要是啥成分" asks which component
+    assert undefined_term(normalize("那层膜主要是啥成分？"), cause) == ""
+    answer = _ask(kb, "师傅说来料有“镰刀弯”，镰刀弯是啥意思？", threshold=0.0)
+    assert answer.refused and "镰刀弯" in answer.note
