@@ -186,6 +186,9 @@ def test_fused_rankings_are_settled_below_the_best(units):
             assert ours.search(query, 3) == theirs.search(query, 3)
             assert ours.search_sentences(query, 8) == theirs.search_sentences(query, 8)
     assert int8.search("无关", 3) == float32.search("无关", 3)
+    everyone = np.arange(len(index))
+    for query in ("无关", ""):  # exact unit similarities: float32's own, an empty question's too
+        assert np.array_equal(int8.exact_unit_similarities(query, everyone), float32.unit_similarities(query))
 
 
 def test_full_pass_must_be_known(units, monkeypatch):

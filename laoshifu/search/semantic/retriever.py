@@ -125,11 +125,10 @@ class SemanticIndex:
         computes it. Only sentences that may be their unit's best are recomputed: those
         within twice the slack of its best in the full pass."""
         units = np.asarray(units, np.int64)
-        if not self._aligned() or not query.strip() or not len(self):
+        if not self._aligned():
             return np.full(len(units), -1.0, np.float32)
         sims = self.similarities(query)
-        vector = self.query_vector(query)
-        labels = exact_dot(self.vectors.labels.matrix, vector, units)
+        labels = exact_dot(self.vectors.labels.matrix, self.query_vector(query), units)
         rows, owner = self._rows_of(units)
         if self.slack > 0 and len(rows):
             near = np.full(len(units), -np.inf, np.float32)
@@ -137,7 +136,7 @@ class SemanticIndex:
             keep = sims[rows] >= near[owner] - 2 * self.slack
             rows, owner = rows[keep], owner[keep]
         best = np.full(len(units), -np.inf, np.float32)
-        np.maximum.at(best, owner, exact_dot(self.vectors.sentences.matrix, vector, rows))
+        np.maximum.at(best, owner, self.exact_similarities(query, rows))
         return np.where(np.isfinite(best), (best + labels) / 2, labels).astype(np.float32)
 
     def best_sentence_similarity(self, query: str, unit_id: str) -> float:
