@@ -26,7 +26,8 @@ _ELEMENTS = frozenset("碳硅锰硫磷氮氢氧铝铜锡铬铋锑钛硼镁钒铌
 
 # Words of the knowledge base that say nothing of what a question is about.
 _FILLER = frozenset("""还是 现在 正常 一般 应该 需要 可以 就是 是不是 时候 里面 这个 那个 大概 具体 到底
-左右 上下 以上 以下 之间 多少 一下 一点 有点 这样 那样 怎样 如果 还要 要是 能不能 行不行 算不算""".split())
+左右 上下 以上 以下 之间 多少 一下 一点 有点 这样 那样 怎样 如果 还要 要是 能不能 行不行 算不算
+至少 最多 超过 低于 高于 允许 不能 不许 必须 一定 非得 要求""".split())
 # "段里", "炉里": a place word with its preposition, too short to name anything.
 _PLACE = re.compile(r"^.[里中上内]$")
 
@@ -83,9 +84,11 @@ def restated_not_explained(text: str, entry: KnowledgeIndex, answer: Answer) -> 
     words = topic_words(entry, text)
     if not words:
         return False
-    # (a word the question itself says explains nothing: "不容易团聚" restated)
+    # (a word the question itself says explains nothing: "不容易团聚" restated; 就, 会 are
+    # too common to tell)
     def explains(sentence: str) -> bool:
-        return any(m.group() not in text for m in EXPLAINS.finditer(normalize(sentence)))
+        return any(len(m.group()) < 2 or m.group() not in text
+                   for m in EXPLAINS.finditer(normalize(sentence)))
 
     restated = any(said_of(words, s.text) >= 0.75 * len(words) and not explains(s.text)
                    for s in answer.sentences)
@@ -93,7 +96,7 @@ def restated_not_explained(text: str, entry: KnowledgeIndex, answer: Answer) -> 
     # it must speak of the question's rarest word and of half its topic.
     rarest = max(words, key=lambda w: _idf(entry, w[1]))
     explained = any(explains(s.text) and said_of([rarest], s.text)
-                    and said_of(words, s.text) >= max(2, len(words) / 2)
+                    and said_of(words, s.text) >= max(min(2, len(words)), len(words) / 2)
                     for s in answer.sentences)
     return restated and not explained
 

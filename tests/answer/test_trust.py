@@ -556,3 +556,18 @@ def test_a_term_the_knowledge_base_uses_without_saying_what_it_is(kb):
     assert undefined_term(normalize("那层膜主要是啥成分？"), cause) == ""
     answer = _ask(kb, "师傅说来料有“镰刀弯”，镰刀弯是啥意思？", threshold=0.0)
     assert answer.refused and "镰刀弯" in answer.note
+
+
+def test_words_of_degree_and_permission_are_no_topic(kb):
+    from laoshifu.answer.topic import restated_not_explained, topic_words
+    from laoshifu.answer.model import Answer, QuotedSentence
+    from laoshifu.text import normalize
+
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+    question = normalize("为什么至少一个区超过760℃才允许通氢？")
+    assert [w[0] for w in topic_words(entry, question)] == ["通氢"]
+    # one topic word, said with its reason: explained
+    reason = Answer("q", False, 1.0, sentences=[QuotedSentence(
+        "水化率一高，结合水就多，干燥炉烘不掉。", (1,))])
+    assert not restated_not_explained(normalize("水化率超过4%为啥就不能用？"), entry, reason)
