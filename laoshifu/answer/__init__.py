@@ -150,7 +150,9 @@ def _slot_gap(intent: Intent, slots: Slots, entry: KnowledgeIndex, ranked: list[
     if gap or diagnosis is not None:
         return gap
     # 常化炉压多少 / 常化炉炉压偏低: a process that has no such parameter
-    said = intent.foreign if intent.wants_value else intent.foreign_attached if intent.direction else ()
+    # (常化线张力显示15 MPa: a reading of it asks its window as much as "多少" does)
+    asks_window = intent.wants_value or bool(stated_dimensions(intent.text))
+    said = intent.foreign if asks_window else intent.foreign_attached if intent.direction else ()
     if said:
         return _not_in_process(said[0], intent, entry)
     return _other_side(intent, slots, entry) if intent.wants_value else ""

@@ -571,3 +571,8 @@ def test_words_of_degree_and_permission_are_no_topic(kb):
     reason = Answer("q", False, 1.0, sentences=[QuotedSentence(
         "水化率一高，结合水就多，干燥炉烘不掉。", (1,))])
     assert not restated_not_explained(normalize("水化率超过4%为啥就不能用？"), entry, reason)
+
+
+def test_a_reading_of_a_parameter_the_named_process_lacks_is_refused(kb):
+    answer = _ask(kb, "常化炉那边带钢张力表上是14 MPa，算正常不？", threshold=0.0)
+    assert answer.refused and "常化" in answer.note, (answer.note, answer.rules)
