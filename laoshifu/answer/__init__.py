@@ -30,7 +30,8 @@ from .model import Answer
 from .readings import diagnose_readings, fired_rules, readings_summary
 from .support import answer_text, words_covered
 from .topic import restated_not_explained, speaks_of, undefined_term
-from .slots import (Slots, asked_attributes, contrasts, other_owner, other_test_condition, side_siblings,
+from .slots import (Slots, asked_attributes, condition_not_in, contrasts, other_owner, other_test_condition,
+                    side_siblings,
                     read_slots, spread_not_asked, unlisted_processes, window_covers, window_has_attributes)
 from .retrieval import semantic_evidence, sentence_hits as retrieve_sentences, unit_hits as retrieve_units
 
@@ -168,6 +169,8 @@ def _answer_gap(intent: Intent, entry: KnowledgeIndex, draft: Answer,
     # a property asked (碱液浓度控多少) or read (电导率到了300 μS/cm) needs a number said of it
     if prop := missing_property(text, draft, intent.wants_value or bool(stated_dimensions(text))):
         return f"知识库里没有讲到这个问题问的{prop}。"  # 炉辊的材质
+    if not draft.windows and (condition := condition_not_in(text, normalize(answer_text(draft)))):
+        return f"知识库里给的数不是在{condition}下测的。"  # 23QG085的P1.5/50
     if choice := unanswered_choice(text, draft):
         return f"知识库里没有讲到是{choice}。"  # 热电偶用S型还是B型
     if intent.wants_definition and not (intent.wants_value or intent.wants_procedure) and \

@@ -378,12 +378,20 @@ def other_test_condition(text: str, param: Parameter) -> str:
     """A frequency or induction the (normalised) question names that the window is not
     measured at ("60 Hz" of a P1.7/50 window), or ""."""
     record = normalize(" ".join(x for x in (param.english, param.symbol, param.condition, param.body) if x))
+    return condition_not_in(text, record)
+
+
+def condition_not_in(text: str, record: str) -> str:
+    """A test condition the (normalised) question names (P1.5/50, 60 Hz, 1.5 T) that the
+    (normalised) record, naming conditions of its own, does not, or "". Quoted sentences
+    are such a record too: "23QG085不大于0.85 (P1.7/50)" gives no P1.5/50."""
     tesla = {float(t) for t, _hz in _P_NOTATION.findall(record)} | {float(t) for t in _TESLA_SAID.findall(record)}
     hertz = {int(hz) for _t, hz in _P_NOTATION.findall(record)} | {int(h) for h in _HZ_SAID.findall(record)}
-    for said in _HZ_SAID.findall(text):
+    asked = _P_NOTATION.findall(text)
+    for said in [*_HZ_SAID.findall(text), *(hz for _t, hz in asked)]:
         if hertz and int(said) not in hertz:
             return f"{said} Hz"
-    for said in _TESLA_SAID.findall(text):
+    for said in [*_TESLA_SAID.findall(text), *(t for t, _hz in asked)]:
         if tesla and float(said) not in tesla:
             return f"{said} T"
     return ""

@@ -576,3 +576,16 @@ def test_words_of_degree_and_permission_are_no_topic(kb):
 def test_a_reading_of_a_parameter_the_named_process_lacks_is_refused(kb):
     answer = _ask(kb, "常化炉那边带钢张力表上是14 MPa，算正常不？", threshold=0.0)
     assert answer.refused and "常化" in answer.note, (answer.note, answer.rules)
+
+
+def test_a_loss_at_another_test_condition_is_not_given_by_sentences(kb):
+    from laoshifu.answer.slots import condition_not_in
+    from laoshifu.text import normalize
+
+    said = normalize("27QG095是0.27 mm高磁感，P1.7/50不大于0.95 W/kg。")
+    assert condition_not_in(normalize("27QG095的P1.5/50是多少"), said) == "1.5 T"
+    assert condition_not_in(normalize("27QG095在60 Hz下铁损多少"), said) == "60 Hz"
+    assert condition_not_in(normalize("27QG095的P1.7/50是多少"), said) == ""
+    assert condition_not_in(normalize("27QG095铁损多少"), said) == ""  # no condition named
+    answer = _ask(kb, "30Q120的P1.5/50多少？", threshold=0.0)
+    assert answer.refused, (answer.windows, answer.sentences)
