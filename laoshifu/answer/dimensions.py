@@ -84,6 +84,8 @@ _SHOWN: dict[str, str] = {
     # parts by weight of a recipe ("每100份MgO加5份TiO2")
     "parts": rf"{_NUM}\s*份",
     "areal": rf"{_NUM}\s*(?:mg/m[2²]|g/m[2²]|毫克每平方|克每平方)",
+    # any figure but a formula's (CrO3, TiO2): how much of something
+    "amount": rf"(?<![a-z\d.])\d+(?:\.\d+)?(?![a-z\d])|[{_CN_DIGITS}]+\s*(?:份|克|千克|公斤|升|毫升|成)",
     # a plant or a company by name (新日铁, JFE, 宝钢…)
     "organization": r"新日铁|日本制铁|川崎|jfe|nsc|宝钢|武钢|首钢|鞍钢|太钢|[\u4e00-\u9fff]{2,4}(?:钢铁|钢厂|公司)",
 }
@@ -105,7 +107,7 @@ NAMES_ZH = {"time": "时间", "length": "尺寸", "pressure": "压力", "tempera
             "rate": "升降温速度", "fraction": "含量或比例", "power": "功率", "flow": "流量",
             "count": "数量", "money": "价格", "person": "人名", "speed": "速度",
             "density": "每立方米含量", "conductivity": "电导率", "acidity": "pH", "gravity": "比重",
-            "parts": "配比份数", "areal": "每平方米的量", "organization": "厂名"}
+            "parts": "配比份数", "areal": "每平方米的量", "organization": "厂名", "amount": "用量"}
 
 
 # "好几度", "十几度", "几十度" say "several", they ask nothing.
@@ -210,6 +212,8 @@ _ATTRIBUTE_ASKED = {
     "pressure": re.compile(r"压力[^，,。?？、]{0,6}(?:多少|几)"),
     "speed": re.compile(r"(?<!升温)(?<!冷却)速度[^，,。?？、]{0,6}(?:多少|几)"),
     "fraction": re.compile(r"(?:浓度|比例|含量|纯度)[^，,。?？、]{0,6}(?:多少|几)|占(?:多少|几成)"),
+    # "铬酐加多少": an amount of an ingredient, in whatever unit
+    "amount": re.compile(r"(?:加|放|添|掺|配|兑)(?:多少|几)"),
 }
 
 

@@ -364,3 +364,14 @@ def test_the_decarburising_lines_sections_are_each_others_other_side():
 
 def test_hours_in_words_with_a_measure_word_are_a_time():
     assert "time" in shown_dimensions(_answer(["配好的浆子四个钟头用不完就倒掉。"]))
+
+
+def test_how_much_of_an_ingredient_needs_a_figure_said_of_it():
+    from laoshifu.answer.dimensions import implied_dimensions
+
+    assert implied_dimensions(normalize("涂液里铬酐加多少")) == {"amount"}
+    role = _answer(["传统涂层里铬酐CrO3帮涂层成膜。"])  # a formula's 3 is no amount
+    topic = lambda sentence: "铬酐" in sentence  # noqa: E731
+    assert unfocused_dimension(normalize("涂液里铬酐加多少"), topic, role) == "amount"
+    recipe = _answer(["铬酐每100份磷酸盐加5份。"])
+    assert unfocused_dimension(normalize("涂液里铬酐加多少"), topic, recipe) == ""
