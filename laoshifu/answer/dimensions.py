@@ -138,7 +138,8 @@ def shown_dimensions(answer: Answer) -> set[str]:
     with units in its quoted sentences, rule actions and procedure steps."""
     found = {_UNIT_DIMENSION.get(normalize_unit(w.unit), w.unit) for w in answer.windows}
     text = normalize(_shown_text(answer))
-    found |= {dim for dim, pattern in _SHOWN_PATTERNS.items() if pattern.search(text)}
+    # (any figure is an amount: that kind is looked for only where it is asked)
+    found |= {dim for dim, pattern in _SHOWN_PATTERNS.items() if dim != "amount" and pattern.search(text)}
     return found
 
 
