@@ -123,7 +123,7 @@ def test_saved_vectors_belong_to_one_store_version(tmp_path, index, units):
     assert load_vectors(tmp_path, "other-model", 7, rows, n) is None
     assert load_vectors(tmp_path, "fake", 7, rows + 1, n) is None
     assert load_vectors(tmp_path, "fake", 7, rows, n - 1) is None
-    (tmp_path / "vectors.npz").write_bytes(b"damaged")
+    (tmp_path / "vectors.json").write_bytes(b"damaged")
     assert load_vectors(tmp_path, "fake", 7, rows, n) is None
 
 

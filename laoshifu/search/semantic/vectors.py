@@ -8,24 +8,30 @@ in the store's ``embeddings`` table (filled by any worker), and only then comput
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from laoshifu.search.mapped import read_arrays, remove_stale, write_arrays
 from laoshifu.text.normalize import normalize
 
 from .embedder import Embedder
 from .quantised import Int8Rows, quantise, requantise
 
-VECTORS_FILE = "vectors.npz"
-# 3: the rows' int8 copies saved too (quantising 500,000 rows at every load takes ~1 s);
-# a format-2 file still loads, quantised then
-FORMAT = 3
-READABLE_FORMATS = (2, 3)
+# 4: ``vectors.json`` naming a folder of .npy files that a load maps (see ``mapped``: a
+# cold process reads none of the 760 MB at 100,000 units until a question touches them).
+# 3: one ``vectors.npz`` with the rows' int8 copies (quantising 500,000 rows at every
+# load takes ~1 s); 2: without them, quantised when first needed. Both still load.
+VECTORS_FILE = "vectors.json"
+VECTOR_ARRAYS = "vectors"  # the mapped folders' prefix
+OLD_VECTORS_FILE = "vectors.npz"
+FORMAT = 4
+READABLE_FORMATS = (2, 3)  # of OLD_VECTORS_FILE
 SEED_FORMAT = 1
 
 
@@ -74,7 +80,7 @@ class SentenceVectors:
     units' labels)."""
 
     model: str
-    keys: list[str]
+    keys: Sequence[str]  # a list, or SavedKeys as loaded
     # (rows, dim), L2-normalised; float16, as the store and the saved index keep them
     # (half the memory of float32; a search reads them upcast to float32)
     matrix: np.ndarray
@@ -173,36 +179,90 @@ def build_index_vectors(sentences: Sequence[str], unit_ids: Sequence[str], label
             BuildReport(len(sentences), one.embedded + two.embedded))
 
 
+class SavedKeys(Sequence[str]):
+    """Saved keys (40 ASCII bytes each), decoded when read: an ask never reads them, and
+    decoding 500,000 takes ~0.1 s. A refresh reads them all (``by_key``)."""
+
+    def __init__(self, raw: np.ndarray):
+        self.raw = raw
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [k.decode("ascii") for k in self.raw[i]]
+        return self.raw[i].decode("ascii")
+
+    def __iter__(self) -> Iterator[str]:
+        return (k.decode("ascii") for k in self.raw)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+
+def _keys_array(keys: Sequence[str]) -> np.ndarray:
+    return keys.raw if isinstance(keys, SavedKeys) else np.asarray(keys, dtype="S40")
+
+
 def save_vectors(vectors: IndexVectors, directory: Path, store_version: int) -> None:
-    """Beside the lexical index; ``store_version`` ties the rows to the index saved with them."""
+    """Beside the lexical index; ``store_version`` ties the rows to the index saved with
+    them. The arrays go into a new folder, then ``vectors.json`` naming it (by rename),
+    then the previous save's arrays are removed: cut short, the last save stays whole."""
     directory.mkdir(parents=True, exist_ok=True)
-    tmp = directory / (VECTORS_FILE + ".tmp.npz")
     sentences, labels = vectors.sentences.quantised(), vectors.labels.quantised()
-    np.savez(tmp, format=np.int64(FORMAT), model=np.str_(vectors.model),
-             store_version=np.int64(store_version),
-             keys=np.asarray(vectors.sentences.keys, dtype="S40"),
-             vectors=np.asarray(vectors.sentences.matrix, np.float16),
-             codes=sentences.codes, scales=sentences.scales,
-             label_keys=np.asarray(vectors.labels.keys, dtype="S40"),
-             label_vectors=np.asarray(vectors.labels.matrix, np.float16),
-             label_codes=labels.codes, label_scales=labels.scales,
-             label_texts=np.asarray(vectors.label_texts, dtype=str),
-             unit_ids=np.asarray(vectors.unit_ids, dtype=str))
+    saved = write_arrays(directory, VECTOR_ARRAYS, {
+        "keys": _keys_array(vectors.sentences.keys),
+        "vectors": np.asarray(vectors.sentences.matrix, np.float16),
+        "codes": sentences.codes, "scales": sentences.scales,
+        "label_keys": _keys_array(vectors.labels.keys),
+        "label_vectors": np.asarray(vectors.labels.matrix, np.float16),
+        "label_codes": labels.codes, "label_scales": labels.scales})
+    manifest = {"format": FORMAT, "model": vectors.model, "store_version": store_version,
+                "rows": len(vectors.sentences), "units": len(vectors.labels),
+                "unit_ids": list(vectors.unit_ids), "label_texts": list(vectors.label_texts),
+                "arrays": saved}
+    tmp = directory / (VECTORS_FILE + ".tmp")
+    tmp.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
     tmp.replace(directory / VECTORS_FILE)
+    remove_stale(directory, VECTOR_ARRAYS, keep=saved["folder"])
+    (directory / OLD_VECTORS_FILE).unlink(missing_ok=True)
 
 
 def load_vectors(directory: Path, model: str, store_version: int, rows: int,
                  units: int) -> IndexVectors | None:
-    """The saved vectors if they belong to this index (model, store version, row counts)."""
+    """The saved vectors if they belong to this index (model, store version, row counts),
+    mapped (format 4) or read from a ``vectors.npz`` saved before (formats 2 and 3)."""
     path = directory / VECTORS_FILE
+    if not path.exists():
+        return _load_npz(directory / OLD_VECTORS_FILE, model, store_version, rows, units)
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+        if (meta.get("format") != FORMAT or meta.get("model") != model
+                or meta.get("store_version") != store_version or meta.get("rows") != rows
+                or meta.get("units") != units):
+            return None
+        arrays = read_arrays(directory, meta["arrays"])
+        sentences = _saved_rows(arrays, model, "keys", "vectors", "codes", "scales")
+        labels = _saved_rows(arrays, model, "label_keys", "label_vectors", "label_codes", "label_scales")
+        ids, texts = [str(u) for u in meta["unit_ids"]], [str(t) for t in meta["label_texts"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if len(sentences) != rows or len(labels) != units or len(ids) != units or len(texts) != units:
+        return None
+    return IndexVectors(sentences, labels, ids, texts)
+
+
+def _load_npz(path: Path, model: str, store_version: int, rows: int, units: int) -> IndexVectors | None:
     try:
         with np.load(path, allow_pickle=False) as data:
             if (int(data["format"]) not in READABLE_FORMATS or str(data["model"]) != model
                     or int(data["store_version"]) != store_version or len(data["keys"]) != rows
                     or len(data["label_keys"]) != units):
                 return None
-            sentences = _saved_rows(data, model, "keys", "vectors", "codes", "scales")
-            labels = _saved_rows(data, model, "label_keys", "label_vectors", "label_codes", "label_scales")
+            saved = {name: data[name] for name in data.files}
+            sentences = _saved_rows(saved, model, "keys", "vectors", "codes", "scales")
+            labels = _saved_rows(saved, model, "label_keys", "label_vectors", "label_codes", "label_scales")
             texts = [str(t) for t in data["label_texts"]]
             ids = [str(u) for u in data["unit_ids"]]
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
@@ -210,17 +270,20 @@ def load_vectors(directory: Path, model: str, store_version: int, rows: int,
     return IndexVectors(sentences, labels, ids, texts)
 
 
-def _saved_rows(data, model: str, keys: str, vectors: str, codes: str, scales: str) -> SentenceVectors:
-    """Saved rows with their int8 copy when it was saved (format 3) and fits them; else
-    that copy is made again when first needed."""
+def _saved_rows(data: dict[str, np.ndarray], model: str, keys: str, vectors: str, codes: str,
+                scales: str) -> SentenceVectors:
+    """Saved rows with their int8 copy when it was saved (formats 3 and 4) and fits them;
+    else that copy is made again when first needed."""
     matrix = data[vectors]
+    if matrix.ndim != 2 or len(data[keys]) != len(matrix):
+        raise ValueError(f"{len(data[keys])} keys for {matrix.shape} vectors")
     int8 = None
-    if codes in data.files and scales in data.files:
+    if codes in data and scales in data:
         saved = Int8Rows(data[codes], data[scales])
         if (saved.codes.dtype == np.int8 and saved.codes.shape == matrix.shape
                 and saved.scales.shape == (len(matrix),)):
             int8 = Int8Rows(saved.codes, saved.scales.astype(np.float32))
-    return SentenceVectors(model, [k.decode("ascii") for k in data[keys]], matrix, int8=int8)
+    return SentenceVectors(model, SavedKeys(data[keys]), matrix, int8=int8)
 
 
 # -- a precomputed cache shipped with a knowledge folder -------------------------------
