@@ -36,7 +36,7 @@ def test_hybrid_index_embeds_once_saves_and_reloads(kb):
     embedder = FakeEmbedder()
     entry = IndexCache(store, index_dir, semantic="on", embedder=embedder).get("main")
     assert entry.mode.name == "hybrid" and entry.mode.vectors == len(entry.semantic) > 0
-    assert (index_dir / "main" / "vectors.npz").exists()
+    assert (index_dir / "main" / "vectors.json").exists()
     # Another process: index and vectors load from disk, nothing is embedded.
     again = FakeEmbedder()
     loaded = IndexCache(store, index_dir, semantic="on", embedder=again).get("main")
@@ -70,10 +70,10 @@ def test_a_changed_unit_embeds_only_its_new_sentence(kb):
 def test_vectors_saved_for_another_store_version_are_not_used(kb):
     store, index_dir = kb
     IndexCache(store, index_dir, semantic="on", embedder=FakeEmbedder()).get("main")
-    (index_dir / "main" / "vectors.npz").replace(index_dir / "old.npz")
+    (index_dir / "main" / "vectors.json").replace(index_dir / "old.json")
     IndexCache(store, index_dir, semantic="on", embedder=FakeEmbedder()).get("main")  # rebuilt
     store.set_status("main", "note-coil", "retired", actor="wang", change="retire")
-    (index_dir / "old.npz").replace(index_dir / "main" / "vectors.npz")
+    (index_dir / "old.json").replace(index_dir / "main" / "vectors.json")
     fresh = FakeEmbedder()
     entry = IndexCache(store, index_dir, semantic="on", embedder=fresh).get("main")
     # the old file had one unit more: its rows are not these; the store's vectors serve
