@@ -14,7 +14,7 @@ benchmark's generator). Questions are the example question set's. Side by side i
 Hybrid on the generated base uses SYNTHETIC sentence vectors: embedding its ~500,000
 sentence rows with the model would take hours here, so every distinct sentence and unit
 label gets a random unit vector of the model's dimension, stored as a real build stores
-them (``vectors.npz`` beside the index: float16 rows and their int8 copy).
+them (``save_vectors``, beside the index: float16 rows and their int8 copy).
 Same shapes, same matrix work per question, no meaning: that row measures speed only,
 never answer quality. Each question is still embedded by the real model.
 
@@ -163,7 +163,7 @@ def write_synthetic_vectors(home: Path, base: str = "main", seed: int = 0) -> in
     """Give the index saved in ``home`` sentence and label vectors without the model:
     random unit vectors of its dimension, one per distinct text (a repeated sentence
     shares its vector, as in a real build), stored as the real build stores them
-    (``vectors.npz`` beside the index: same keys, rows, dtype and store version). An ask
+    (``save_vectors``, beside the index: same keys, rows, dtype and store version). An ask
     then loads them and multiplies as it would real ones: same shape and cost, no
     meaning. Returns the sentence rows."""
     import numpy as np
