@@ -90,8 +90,16 @@ def restated_not_explained(text: str, entry: KnowledgeIndex, answer: Answer) -> 
         return any(len(m.group()) < 2 or m.group() not in text
                    for m in EXPLAINS.finditer(normalize(sentence)))
 
-    restated = any(said_of(words, s.text) >= 0.75 * len(words) and not explains(s.text)
-                   for s in answer.sentences)
+    restating = [s for s in answer.sentences
+                 if said_of(words, s.text) >= 0.75 * len(words) and not explains(s.text)]
+    # the master's reason right beside his claim, in the same note ("露点仪读数掉了先别调
+    # 加湿器…" then "伴热坏了，管子里一结水，读的就是假露点")
+    # (a marker of two characters or more: a lone 就 or 会 beside it proves nothing)
+    if any(any(len(m.group()) >= 2 and m.group() not in text for m in EXPLAINS.finditer(normalize(s.text)))
+           and set(s.citations) & set(r.citations)
+           for r in restating for s in answer.sentences if s is not r):
+        return False
+    restated = bool(restating)
     # A reason given for something else (涂布量…就会色差, beside 铬…底层更均匀) is none:
     # it must speak of the question's rarest word and of half its topic.
     rarest = max(words, key=lambda w: _idf(entry, w[1]))

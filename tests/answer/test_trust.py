@@ -589,3 +589,21 @@ def test_a_loss_at_another_test_condition_is_not_given_by_sentences(kb):
     assert condition_not_in(normalize("27QG095铁损多少"), said) == ""  # no condition named
     answer = _ask(kb, "30Q120的P1.5/50多少？", threshold=0.0)
     assert answer.refused, (answer.windows, answer.sentences)
+
+
+def test_a_claim_with_its_reason_beside_it_in_the_same_note_is_explained(kb):
+    from laoshifu.answer.topic import restated_not_explained
+    from laoshifu.answer.model import Answer, QuotedSentence
+    from laoshifu.text import normalize
+
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+    question = normalize("水氢比为啥比光看露点更能说明问题？")
+    claim = QuotedSentence("水氢比是露点和氢气比例合起来算的，比单看露点更说明问题。", (1,))
+    reason = QuotedSentence("太低脱碳慢，太高氧化颗粒多了反而堵住碳往外走。", (1,))
+    assert not restated_not_explained(question, entry, Answer("q", False, 1.0, sentences=[claim, reason]))
+    # the same sentence from another unit, or with a lone 就, is no reason for this claim
+    elsewhere = QuotedSentence(reason.text, (2,))
+    assert restated_not_explained(question, entry, Answer("q", False, 1.0, sentences=[claim, elsewhere]))
+    lone = QuotedSentence("这个数就是露点和氢气一起定的。", (1,))
+    assert restated_not_explained(question, entry, Answer("q", False, 1.0, sentences=[claim, lone]))
