@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from ..text import normalize
 from .asker import KnowledgeIndex
+from .intent import processes_named
 from .model import Answer
 from .slots import ATTRIBUTES
 
@@ -63,8 +64,6 @@ def speaks_of(entry: KnowledgeIndex, text: str) -> Callable[[str], bool] | None:
     The process named is where the topic is; when two words or more say what, a sentence
     naming the process alone does not speak of it ("高温退火冷却时降到多少度换成氮气" is not
     answered by "高温退火最高温度1200℃"; "渗氮段里待多久" is by "渗氮时间60～120 s")."""
-    from .intent import processes_named
-
     words = topic_words(entry, text)
     if not words:
         return None
