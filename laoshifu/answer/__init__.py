@@ -115,7 +115,7 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
         answer.conversions = conversions(asked, answer)  # "多少K" of a ℃ window
     else:
         answer = Answer(question=asked, refused=True, confidence=confidence,
-                        related=related(unit_hits), note=uncovered)
+                        related=related(unit_hits), note=_as_asked(uncovered, asked))
         if record:
             from ..knowledge import require_base
 
@@ -131,6 +131,18 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
     answer.semantic = semantic
     answer.elapsed_ms = (time.perf_counter() - started) * 1000
     return answer
+
+
+_LATIN = re.compile(r"[a-z][a-z0-9.\-/]*")
+
+
+def _as_asked(note: str, asked: str) -> str:
+    """The note quotes the question read in lower case (s型还是b型, blaine比表面积): put
+    back the apprentice's own capitals where the words are his."""
+    def restore(match: re.Match) -> str:
+        found = re.search(re.escape(match.group()), asked, re.IGNORECASE)
+        return found.group() if found else match.group()
+    return _LATIN.sub(restore, note)
 
 
 def _slot_gap(intent: Intent, slots: Slots, entry: KnowledgeIndex, ranked: list[Unit],

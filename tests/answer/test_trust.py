@@ -607,3 +607,8 @@ def test_a_claim_with_its_reason_beside_it_in_the_same_note_is_explained(kb):
     assert restated_not_explained(question, entry, Answer("q", False, 1.0, sentences=[claim, elsewhere]))
     lone = QuotedSentence("这个数就是露点和氢气一起定的。", (1,))
     assert restated_not_explained(question, entry, Answer("q", False, 1.0, sentences=[claim, lone]))
+
+
+def test_a_refusal_note_quotes_the_question_in_its_own_capitals(kb):
+    answer = _ask(kb, "HA控温热电偶用S型还是B型？", threshold=0.0)
+    assert answer.refused and "S型还是B型" in answer.note, answer.note
