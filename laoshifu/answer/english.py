@@ -42,13 +42,10 @@ def respelled(question: str, entry: KnowledgeIndex) -> str:
         # Whole terms, and the words inside them of three characters or more (乳化液 in
         # 乳化液温度): a two-character piece of a longer term is too easily a slip's neighbour.
         # Cutting every term takes seconds in a very large base: there, the inner words
-        # are those that are terms themselves.
+        # are those that are terms themselves, which the terms already hold.
+        words: set[str] = set()
         if len(analyzer.terms) <= _CUT_TERMS_UP_TO:
             words = {w for term in analyzer.terms for w in analyzer.words(term) if len(w) >= 3}
-        else:
-            terms = set(analyzer.terms)
-            words = {term[i:j] for term in terms for i in range(len(term))
-                     for j in range(i + 3, len(term)) if term[i:j] in terms}
         words.update(analyzer.terms)
         words.update(entry.processes)
         fixer = entry.extras["homophones"] = HomophoneFixer(words)
