@@ -403,8 +403,8 @@ def test_a_window_of_the_other_side_of_a_pair_is_not_shown(kb, other_side, this_
 
 
 def test_slips_are_put_right_in_a_very_large_base_too(kb, monkeypatch):
-    # past 20,000 terms the fixer's inner words are the terms inside terms (cutting every
-    # term with jieba took seconds at 100,000 units)
+    # past 20,000 terms the fixer's words are the terms themselves (cutting every term
+    # with jieba took seconds at 100,000 units)
     from laoshifu.answer import english
 
     store, index_dir = kb
