@@ -98,6 +98,8 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
                        term_defined=_term_defined(draft, intent, entry),
                        english=is_english(asked))
     confidence = calibration.probability(evidence)
+    if intent.wants_reason:
+        confidence = min(confidence, calibration.why_ceiling)
     cut = calibration.threshold if threshold is None else threshold
     if evidence.fired and threshold is None:
         # A rule whose condition holds on the readings the question gives is the master's

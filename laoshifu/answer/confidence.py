@@ -146,6 +146,10 @@ class Calibration:
     weights: tuple[float, ...]
     bias: float
     threshold: float
+    # How sure a why-answer may say it is: the share of out-of-fold dev why-answers at 0.9 or
+    # more that were right, when it falls short of 0.9 (their reasons are sentences the
+    # signals read as well-matched more often than they explain). 1.0: no ceiling.
+    why_ceiling: float = 1.0
 
     def probability(self, s: Signals) -> float:
         z = float(np.dot(self.weights, s.vector())) + self.bias
@@ -165,7 +169,7 @@ def load_calibration(path: Path | None = None, mode: str = "lexical") -> Calibra
             if len(data["weights"]) != len(Signals.__dataclass_fields__):
                 raise ValueError("fitted on other signals")  # an old file: refit it
             _loaded[path] = Calibration(tuple(data["weights"]), float(data["bias"]),
-                                        float(data["threshold"]))
+                                        float(data["threshold"]), float(data.get("why_ceiling", 1.0)))
         except (OSError, ValueError, KeyError, TypeError):
             _loaded[path] = _DEFAULT
     return _loaded[path]
@@ -173,6 +177,18 @@ def load_calibration(path: Path | None = None, mode: str = "lexical") -> Calibra
 
 def load_threshold(path: Path | None = None) -> float:
     return load_calibration(path).threshold
+
+
+def why_ceiling(probabilities: Sequence[float], right: Sequence[bool], threshold: float,
+                minimum: int = 5) -> float:
+    """The ceiling for why-answers' confidence: the share right of those at 0.9 or more
+    (out-of-fold), when there are enough of them and it is below 0.9; never below the cut,
+    so no answer is refused by it."""
+    high = [r for p, r in zip(probabilities, right) if p >= 0.9]
+    if len(high) < minimum:
+        return 1.0
+    share = sum(high) / len(high)
+    return 1.0 if share >= 0.9 else max(share, threshold)
 
 
 def fit(features: np.ndarray, labels: np.ndarray, l2: float = 0.01, steps: int = 5000
@@ -209,6 +225,7 @@ def save_calibration(calibration: Calibration, note: str, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({
         "weights": [round(w, 6) for w in calibration.weights], "bias": round(calibration.bias, 6),
-        "threshold": round(calibration.threshold, 6), "signals": list(Signals.__dataclass_fields__),
+        "threshold": round(calibration.threshold, 6), "why_ceiling": round(calibration.why_ceiling, 6),
+        "signals": list(Signals.__dataclass_fields__),
         "calibrated_on": note}, indent=2) + "\n", encoding="utf-8")
     _loaded.pop(path, None)

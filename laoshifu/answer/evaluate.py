@@ -17,7 +17,7 @@ import numpy as np
 
 from .confidence import (
     DEFAULT_THRESHOLD, Calibration, Signals, choose_threshold, fit,
-    save_calibration,
+    save_calibration, why_ceiling,
 )
 
 EXAMPLE_QUESTIONS = Path(__file__).resolve().parents[2] / "examples" / "go-silicon-steel" / "questions.yaml"
@@ -244,7 +244,11 @@ def calibrate_graded(store: Store, items: list, base: str, path: Path,
 
     if any(item.split == "held-out" for item in items):
         raise LaoshifuError("calibrate on the dev split only: the held-out split stays unseen")
-    rows, labels, outcomes = [], [], []
+    from .asker import cache_for
+    from .intent import read_intent
+
+    entry = cache_for(store, index_dir).get(base)
+    rows, labels, outcomes, whys = [], [], [], []
     for item in items:
         result = ask(store, item.question, base, record=False, index_dir=index_dir, threshold=-1.0)
         if result.refused:
@@ -253,16 +257,19 @@ def calibrate_graded(store: Store, items: list, base: str, path: Path,
         rows.append(result.signals.vector())
         labels.append(float(right))
         outcomes.append("right" if right else "wrong" if item.answerable else "trap")
+        whys.append(read_intent(item.question, entry).wants_reason)
     features, target = np.asarray(rows), np.asarray(labels)
     weights, bias = fit(features, target)
     answerable = sum(1 for item in items if item.answerable)
-    threshold = target_threshold(list(_out_of_fold(features, target)), outcomes, answerable,
-                                 len(items) - answerable)
+    out_of_fold = _out_of_fold(features, target)
+    threshold = target_threshold(list(out_of_fold), outcomes, answerable, len(items) - answerable)
     if threshold is None:
         model = Calibration(tuple(float(w) for w in weights), float(bias), DEFAULT_THRESHOLD)
         probabilities = [model.probability(Signals(*row)) for row in rows]
         threshold = graded_threshold(probabilities, [bool(x) for x in labels], wrong_cost)
-    calibration = Calibration(tuple(float(w) for w in weights), float(bias), threshold)
+    ceiling = why_ceiling([p for p, why in zip(out_of_fold, whys) if why],
+                          [bool(y) for y, why in zip(labels, whys) if why], threshold)
+    calibration = Calibration(tuple(float(w) for w in weights), float(bias), threshold, ceiling)
     save_calibration(calibration, f"{len(items)} dev questions graded by content", path)
     return calibration
 

@@ -108,3 +108,32 @@ def test_the_question_itself_is_not_part_of_the_answer_graded():
     answer = _answer("先查加湿器")
     answer.question = "露点到60了"
     assert verdict(answer, item) == "wrong"
+
+
+def test_why_answers_are_not_surer_than_they_have_been_right():
+    from laoshifu.answer.confidence import why_ceiling
+
+    # 9 why-answers at 0.9 or more, 7 right: they may say 0.78 at most
+    high = [0.95] * 9
+    assert why_ceiling(high, [True] * 7 + [False] * 2, threshold=0.6) == 7 / 9
+    assert why_ceiling(high, [True] * 9, threshold=0.6) == 1.0  # right as often as they say
+    assert why_ceiling(high[:3], [False] * 3, threshold=0.6) == 1.0  # too few to tell
+    # never below the cut: the ceiling refuses nothing
+    assert why_ceiling(high, [True] * 2 + [False] * 7, threshold=0.6) == 0.6
+
+
+def test_a_calibration_file_keeps_its_why_ceiling(tmp_path):
+    import json
+
+    from laoshifu.answer.confidence import Calibration, Signals, load_calibration, save_calibration
+
+    weights = (0.0,) * len(Signals.__dataclass_fields__)
+    path = tmp_path / "calibration.json"
+    save_calibration(Calibration(weights, 0.0, 0.6, 0.85), "test", path)
+    assert load_calibration(path).why_ceiling == 0.85
+    data = json.loads(path.read_text(encoding="utf-8"))
+    del data["why_ceiling"]  # a file from before the ceiling: none
+    path.write_text(json.dumps(data), encoding="utf-8")
+    from laoshifu.answer import confidence
+    confidence._loaded.pop(path, None)
+    assert load_calibration(path).why_ceiling == 1.0

@@ -612,3 +612,13 @@ def test_a_claim_with_its_reason_beside_it_in_the_same_note_is_explained(kb):
 def test_a_refusal_note_quotes_the_question_in_its_own_capitals(kb):
     answer = _ask(kb, "HA控温热电偶用S型还是B型？", threshold=0.0)
     assert answer.refused and "S型还是B型" in answer.note, answer.note
+
+
+def test_a_why_answer_is_no_surer_than_why_answers_have_been(kb):
+    from laoshifu.answer.confidence import entry_mode, load_calibration
+
+    store, index_dir = kb
+    calibration = load_calibration(mode=entry_mode(cache_for(store, index_dir).get("main")))
+    assert calibration.why_ceiling < 0.9  # the shipped fit found them over-sure
+    answer = _ask(kb, "Hi-B为啥非得一次大压下冷轧？")
+    assert not answer.refused and answer.confidence <= calibration.why_ceiling
