@@ -15,6 +15,8 @@ from .intent import Intent
 from .model import Answer, ProcedureSteps, QuotedSentence, Related, RuleAdvice, WindowRow
 
 MAX_SENTENCES = 3
+# A why is answered by a claim and its reason, often in different sentences of the note.
+MAX_WHY_SENTENCES = 4
 MAX_PER_UNIT = 2
 TOP_UNITS = 5
 
@@ -39,7 +41,7 @@ def compose(question: str, intent: Intent, ranked: list[Unit],
             sentence_hits: list[SentenceHit], confidence: float, reason: Unit | None = None
             ) -> Answer:
     """Windows first, then the rule's actions or the procedure's steps, then up to three
-    quoted sentences."""
+    quoted sentences (four for a why)."""
     citations = _Citations()
     answer = Answer(question=question, refused=False, confidence=confidence)
     if windows:
@@ -58,7 +60,8 @@ def compose(question: str, intent: Intent, ranked: list[Unit],
         lead = _lead(reason, citations)
     answer.sentences = lead + _quotes(ranked[:TOP_UNITS], _prefer(sentence_hits, intent),
                                       citations, skip={q.text for q in lead},
-                                      limit=MAX_SENTENCES - len(lead))
+                                      limit=(MAX_WHY_SENTENCES if intent.wants_reason else MAX_SENTENCES)
+                                      - len(lead))
     answer.citations = citations.items
     return answer
 

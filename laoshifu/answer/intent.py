@@ -46,7 +46,11 @@ _DEFINITION = re.compile(r"什么是|是什么|啥是|是啥|什么意思|啥意
                          r"干啥的|干嘛的|干嘛用|"
                          r"干什么的|干什么用|做什么用|有什么用|有啥用|起什么作用|起啥作用|啥样|什么样|"
                          r"啥区别|什么区别|差在哪|怎么读|是个什么|是个啥|什么量|什么毛病|啥毛病|什么东西|啥东西|"
+                         r"指的啥|指啥|啥叫|什么叫|何谓|怎么理解|解释一下|解释下|"
                          r"what is|what's|what does|meaning|stand for|mean\b")
+# "磁时效是怎么一回事": a thing's story is its definition; a fault's ("炉压突然升高是怎么回事")
+# is its cause.
+_THING_STORY = re.compile(r"^[^，,。？?\s]{1,10}?是(?:怎么一回事|怎么回事|咋回事|咋个回事|怎么个事)")
 
 
 @dataclass(frozen=True)
@@ -217,7 +221,10 @@ def read_intent(question: str, entry: KnowledgeIndex) -> Intent:
     up, down = bool(_UP.search(text)), bool(_DOWN.search(text))
     direction = "up" if up and not down else "down" if down and not up else ""
     return Intent(text, processes, tuple(found), bool(_VALUE.search(text)),
-                  bool(_FAULT.search(text)), bool(_DEFINITION.search(text)), direction,
+                  bool(_FAULT.search(text)),
+                  bool(_DEFINITION.search(text)) or bool(
+                      _THING_STORY.search(text) and not _FAULT.search(text) and not direction),
+                  direction,
                   bool(_PROCEDURE.search(text)), bool(_REASON.search(text)),
                   tuple(sorted(mentions)), tuple(dict.fromkeys(foreign)),
                   tuple(dict.fromkeys(attached)))

@@ -62,3 +62,30 @@ def test_a_sentence_announcing_a_list_brings_its_items():
     assert _whole(text, start, end, len(text)) == "它有三个作用。第一是隔离，防粘。这层很要紧。第二是成膜。"
     # a sentence that announces nothing stays alone
     assert _whole(text, text.index("这层"), text.index("第二"), len(text)) == "这层很要紧。"
+
+
+def test_a_why_is_answered_in_up_to_four_sentences_other_questions_in_three():
+    # a claim and its reason are often two sentences of a note, two of its units apart
+    from laoshifu.answer.compose import compose
+    from laoshifu.answer.intent import Intent
+    from laoshifu.search import SentenceHit
+    from laoshifu.units import Note
+
+    first = Note(id="n1", title="浆料", body="浆料要冷着。夏天最要紧。")
+    second = Note(id="n2", title="水化", body="热了就水化。水化了底层花。")
+    units = {u.id: u for u in (first, second)}
+
+    def hit(unit_id, sentence, score):
+        text = units[unit_id].search_text()
+        start = text.index(sentence)
+        return SentenceHit(unit_id, sentence, 0, score, score, score, start, start + len(sentence),
+                           "note", "")
+
+    hits = [hit("n1", "浆料要冷着。", 1.0), hit("n1", "夏天最要紧。", 0.9),
+            hit("n2", "热了就水化。", 0.8), hit("n2", "水化了底层花。", 0.7)]
+    why = Intent("浆料为啥要冷着", frozenset(), (), False, False, wants_reason=True)
+    value = Intent("浆料多少度", frozenset(), (), True, False)
+    shown = [s.text for s in compose("浆料为啥要冷着", why, [first, second], [], None, None,
+                                     hits, 0.0).sentences]
+    assert len(shown) == 4 and "热了就水化。" in shown and "水化了底层花。" in shown, shown
+    assert len(compose("浆料多少度", value, [first, second], [], None, None, hits, 0.0).sentences) == 3

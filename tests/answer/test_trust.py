@@ -479,6 +479,13 @@ def test_what_a_term_says_is_asked_as_a_definition(kb):
     store, index_dir = kb
     entry = cache_for(store, index_dir).get("main")
     assert read_intent("水氢比讲的是哪两样东西的比？", entry).wants_definition
+    for asked in ("B8指的啥", "啥叫净化", "什么叫花脸", "水氢比怎么理解", "解释一下叠装系数",
+                  "露晶是咋回事", "粘卷是怎么一回事"):
+        assert read_intent(asked, entry).wants_definition, asked
+    # a fault's story is its cause, not a definition of the thing
+    assert not read_intent("炉压突然升高是怎么回事", entry).wants_definition
+    answer = _ask(kb, "磁时效是怎么一回事？", threshold=0.0)
+    assert "碳化物" in answer.sentences[0].text, answer.sentences
     answer = _ask(kb, "水氢比说的是啥和啥的比？", threshold=0.0)
     assert "分压" in answer.sentences[0].text, answer.sentences
 
