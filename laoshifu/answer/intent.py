@@ -90,6 +90,10 @@ def _tables(entry: KnowledgeIndex) -> tuple[PhraseTable, PhraseTable, PhraseTabl
                         process_spellings.setdefault(normalize(spelling), unit.title)
     for alias, process in process_aliases(entry).items():
         process_spellings.setdefault(alias, process)
+    for process in processes:
+        # the shop calls an anneal's furnace by the anneal (高温退火 → 高温炉, 脱碳炉)
+        stem = process[:-2] if process.endswith("退火") and len(process) > 3 else process
+        process_spellings.setdefault(normalize(stem + "炉"), process)
     quantity_spellings = {normalize(s): keys for s, keys in entry.vocabulary.spellings.items()}
     abbreviations = set()
     for spelling, keys in list(quantity_spellings.items()):
@@ -230,6 +234,8 @@ def read_intent(question: str, entry: KnowledgeIndex) -> Intent:
                   tuple(dict.fromkeys(attached)))
 
 
+# "氨气通多少", "氢气给几成": a thing, then how much of it (straight after, or after a verb).
+_AMOUNT_OF = re.compile(r"([\u4e00-\u9fff]{2})(?:通|给|加|用|开|配|放|控|要|得|占)?(?:多少|几成|百分之几)")
 _HOW_FAST = re.compile(r"([\u4e00-\u9fff]{2})(?:最快|最慢|多快|多慢|快慢)")
 # "氢气占多少": the share of a thing is its 比例 parameter.
 _PROPORTION = re.compile(r"占(?:多少|几成|百分之几|比)|占比")
@@ -282,6 +288,15 @@ def _named_otherwise(text: str, entry: KnowledgeIndex, processes: frozenset[str]
             local = [k for k in keys or () if not processes or vocabulary.processes.get(k) in processes]
             if local:
                 return sorted(local)
+    if processes:
+        # "渗氮段氨气通多少": the one parameter of the named process whose name begins with
+        # the thing an amount is asked of (氨气比例), not one of several (浆料温度, 浆料浓度)
+        for match in _AMOUNT_OF.finditer(text):
+            keys = sorted(k for k, name in vocabulary.names.items()
+                          if vocabulary.processes.get(k) in processes
+                          and len(name) > 2 and normalize(name).startswith(match.group(1)))
+            if len({vocabulary.names[k] for k in keys}) == 1:
+                return keys
     match = _UNIT_ASKED.search(text)
     if match:
         unit = normalize_unit(_ASKED_UNITS.get(match.group(1), match.group(1)))
@@ -380,7 +395,9 @@ def _other_subject(text: str, entry: KnowledgeIndex, processes: frozenset[str],
             continue
         if (described and word in described) or processes_named(word, entry) & processes:
             continue  # 带钢 of 带速; 脱碳线, the process by another name
-        if re.search(r"多少|几|保持|一般|控制|要求|应该|大概|合适|正常|段|区|^每(?:秒|分钟?|小时)$|^炉子?$", word):
+        # (the strip itself is what every line's parameters are of: 钢带 is 带钢)
+        if re.search(r"多少|几|保持|一般|控制|要求|应该|大概|合适|正常|段|区|^每(?:秒|分钟?|小时)$|^炉子?$|"
+                     r"^(?:钢带|带钢|钢板)$|^.[里中内]$", word):  # (炉里: a place word)
             continue
         return True
     return False

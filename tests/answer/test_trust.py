@@ -629,3 +629,21 @@ def test_a_why_answer_is_no_surer_than_why_answers_have_been(kb):
     assert calibration.why_ceiling < 0.9  # the shipped fit found them over-sure
     answer = _ask(kb, "Hi-B为啥非得一次大压下冷轧？")
     assert not answer.refused and answer.confidence <= calibration.why_ceiling
+
+
+def test_a_parameter_asked_by_how_much_of_a_thing_or_how_fast(kb):
+    # questions written for this test: the shop asks "how much ammonia", "how fast it runs"
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+    assert read_intent("渗氮段氨气通多少？", entry).quantities == ("渗氮:氨气比例",)
+    assert read_intent("脱碳炉氢气给多少", entry).quantities == ("脱碳退火:氢气比例",)
+    # several of the process's parameters begin so (浆料温度, 浆料浓度…): none is chosen
+    assert read_intent("MgO涂层浆料要多少", entry).quantities == ()
+    answer = _ask(kb, "钢带在脱碳炉里走多快合适？", threshold=0.0)
+    assert [(w.process, w.name) for w in answer.windows] == [("脱碳退火", "带速")], answer.windows
+
+
+def test_an_anneals_furnace_is_named_by_the_anneal(kb):
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+    assert read_intent("高温炉保温多少度", entry).processes == {"高温退火"}
