@@ -445,7 +445,7 @@ def _fault_rule(question: str, intent: Intent, entry: KnowledgeIndex,
                 unit_hits: list[UnitHit]) -> Rule | None:
     """The rule for a fault question: one whose condition fires on the quantity the
     question names going the way it says; else the best rule if it matches well."""
-    rule_hits = entry.index.search(question, 10, kinds=["rule"])
+    rule_hits = retrieve_units(question, entry, 10, kinds=["rule"])
     rules = [r for r in (entry.units.get(h.unit_id) for h in rule_hits) if isinstance(r, Rule)]
     if intent.quantities and intent.direction:
         # not another process's rule for a name said of a process that lacks it (常化炉炉压)

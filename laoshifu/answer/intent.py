@@ -20,7 +20,8 @@ from .asker import KnowledgeIndex
 # Questions about what to do when something goes wrong.
 _FAULT = re.compile(r"怎么办|咋办|怎么处理|如何处理|怎么弄|咋弄|咋整|怎么搞|报警|异常|故障|偏高|偏低|太高|太低|"
                     r"过高|过低|超标|超了|超限|不够|不足|掉了|老是|总是|泄漏|漏气|漏水|着火|起火|停电|跑偏|"
-                    r"结垢|粘结|查啥|查什么|还要查|先查|先看啥|先看什么|what to do|what should|alarm|leak|fire")
+                    r"结垢|粘结|查啥|查什么|还要查|先查|先看啥|先看什么|漏了|坏了|断了|闻到|冒烟|第一件事|先干啥|先做啥|"
+                    r"先做什么|该干啥|咋处理|what to do|what should|alarm|leak|fire")
 # Questions asking for a value or window.
 # (好几度, 好几个 say "several", they do not ask)
 _VALUE = re.compile(r"多少|范围|控制在|(?<!好)几度|多高|多低|多大|多快|多长|(?<!好)几个|窗口|上限|下限|目标|"

@@ -3,6 +3,7 @@ fused with semantic search (hybrid mode, ``entry.semantic`` set)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 from ..search import SentenceHit, UnitHit
@@ -15,7 +16,8 @@ FUSION = FusionParams()
 AGREEMENT_DEPTH = 5
 
 
-def unit_hits(question: str, entry: KnowledgeIndex, k: int) -> list[UnitHit]:
+def unit_hits(question: str, entry: KnowledgeIndex, k: int, *, kinds: Collection[str] | None = None,
+              processes: Collection[str] | None = None) -> list[UnitHit]:
     """The ``k`` units that best answer ``question``, best first.
 
     In hybrid mode the order is the fused one, but every hit keeps its BM25F score (0
@@ -23,8 +25,9 @@ def unit_hits(question: str, entry: KnowledgeIndex, k: int) -> list[UnitHit]:
     it, and the confidence model was calibrated on BM25F scores.
     """
     if entry.semantic is None:
-        return entry.index.search(question, k)
-    fused = HybridSearch(entry.index, entry.semantic, FUSION).search(question, k)
+        return entry.index.search(question, k, kinds=kinds, processes=processes)
+    fused = HybridSearch(entry.index, entry.semantic, FUSION).search(question, k, kinds=kinds,
+                                                                     processes=processes)
     lexical = entry.index.unit_scores(question)
     positions = entry.index._positions()
     return [replace(h, score=float(lexical[positions[h.unit_id]])) for h in fused]

@@ -647,3 +647,11 @@ def test_an_anneals_furnace_is_named_by_the_anneal(kb):
     store, index_dir = kb
     entry = cache_for(store, index_dir).get("main")
     assert read_intent("高温炉保温多少度", entry).processes == {"高温退火"}
+
+
+def test_a_fault_asked_in_shop_words_asks_what_to_do(kb):
+    # "漏了…第一件事干啥", "断了", "坏了": what to do, the rule's actions
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+    for asked in ("氢气漏了第一件事干啥", "冷却水断了", "张力计坏了先做什么", "闻到氨味了"):
+        assert read_intent(asked, entry).wants_action, asked
