@@ -428,7 +428,7 @@ def _later(units: list[Unit], pred, by: int) -> list[Unit]:
 
 def _best_of_kind(question: str, entry: KnowledgeIndex, unit_hits: list[UnitHit],
                   kind: str) -> Unit | None:
-    hits = entry.index.search(question, 1, kinds=[kind])
+    hits = retrieve_units(question, entry, 1, kinds=[kind])
     if hits and unit_hits and hits[0].score >= 0.5 * unit_hits[0].score:
         return entry.units.get(hits[0].unit_id)
     return None

@@ -655,3 +655,10 @@ def test_a_fault_asked_in_shop_words_asks_what_to_do(kb):
     entry = cache_for(store, index_dir).get("main")
     for asked in ("氢气漏了第一件事干啥", "冷却水断了", "张力计坏了先做什么", "闻到氨味了"):
         assert read_intent(asked, entry).wants_action, asked
+
+
+def test_how_it_is_done_asked_in_shop_words_gets_the_procedure(kb):
+    # questions written for this test
+    for asked, title in (("高温退火装炉要注意啥？", "高温退火装炉"), ("热平整穿带怎么穿？", "热拉伸平整线穿带与张力建立")):
+        answer = _ask(kb, asked, threshold=0.0)
+        assert answer.procedures and answer.procedures[0].title == title, (asked, answer.procedures)
