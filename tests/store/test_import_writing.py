@@ -72,6 +72,32 @@ def test_writing_batch_by_batch_stores_the_same_rows(tmp_path):
     assert _rows(one) == _rows(two)
 
 
+def test_rows_made_as_tuples_store_what_each_column_should_hold(tmp_path):
+    # An import makes its rows as tuples in the tables' column order: each value must land
+    # in its own column (rows written here through SQLAlchemy, column by name, are the
+    # reference).
+    from sqlalchemy import insert
+
+    from laoshifu.store import Store
+
+    units = read_folder(EXAMPLE).units
+    fast = Store.open(f"sqlite:///{tmp_path / 'fast.db'}")
+    fast.apply_import("main", units, origin="folder:kb", actor="t")
+    plain = Store.open(f"sqlite:///{tmp_path / 'plain.db'}")
+    with plain.transaction() as conn:
+        conn.execute(insert(schema.units), [{
+            "base": "main", "id": u.id, "kind": u.kind, "version": 1, "status": u.status,
+            "title": u.title, "process": u.process, "content_hash": u.content_hash(),
+            "payload": _payload(u), "source_file": u.source_file, "source_line": u.source_line,
+            "origin": "folder:kb", "created_at": "t", "updated_at": "t",
+            "import_hash": u.content_hash()} for u in units])
+        conn.execute(insert(schema.unit_versions), [{
+            "base": "main", "id": u.id, "version": 1, "kind": u.kind, "status": u.status,
+            "content_hash": u.content_hash(), "payload": _payload(u), "changed_by": "t",
+            "changed_at": "t", "change": "import", "comment": ""} for u in units])
+    assert _rows(fast) == _rows(plain) and len(_rows(fast)[0]) == len(units)
+
+
 def test_a_failed_batch_fails_the_import_and_keeps_nothing(store, monkeypatch):
     from laoshifu.store import units as store_units
 
