@@ -236,7 +236,11 @@ def read_intent(question: str, entry: KnowledgeIndex) -> Intent:
 
 
 # "氨气通多少", "氢气给几成": a thing, then how much of it (straight after, or after a verb).
-_AMOUNT_OF = re.compile(r"([\u4e00-\u9fff]{2})(?:通|给|加|用|开|配|放|控|要|得|占)?(?:多少|几成|百分之几)")
+# (or the verb a name begins with: "涂多少" is 涂布量, "压多少" 压下率)
+# (every start tried: "一面涂多少" holds both 面涂 and 涂)
+_AMOUNT_OF = re.compile(r"(?=([\u4e00-\u9fff]{2}|[涂压](?=多少|几))(?:通|给|加|用|开|配|放|控|要|得|占)?"
+                        r"(?:多少|几成|百分之几|几克))")
+_PROPERTY_NAME = re.compile(r"(?:温度|比重|密度|浓度|压力|时间)$")
 _HOW_FAST = re.compile(r"([\u4e00-\u9fff]{2})(?:最快|最慢|多快|多慢|快慢)")
 # "氢气占多少": the share of a thing is its 比例 parameter.
 _PROPORTION = re.compile(r"占(?:多少|几成|百分之几|比)|占比")
@@ -289,15 +293,16 @@ def _named_otherwise(text: str, entry: KnowledgeIndex, processes: frozenset[str]
             local = [k for k in keys or () if not processes or vocabulary.processes.get(k) in processes]
             if local:
                 return sorted(local)
-    if processes:
-        # "渗氮段氨气通多少": the one parameter of the named process whose name begins with
-        # the thing an amount is asked of (氨气比例), not one of several (浆料温度, 浆料浓度)
-        for match in _AMOUNT_OF.finditer(text):
-            keys = sorted(k for k, name in vocabulary.names.items()
-                          if vocabulary.processes.get(k) in processes
-                          and len(name) > 2 and normalize(name).startswith(match.group(1)))
-            if len({vocabulary.names[k] for k in keys}) == 1:
-                return keys
+    # "渗氮段氨气通多少": the one parameter (of the processes named) whose name begins with
+    # the thing an amount is asked of (氨气比例), not one of several (浆料温度, 浆料浓度)
+    for match in _AMOUNT_OF.finditer(text):
+        keys = sorted(k for k, name in vocabulary.names.items()
+                      if (not processes or vocabulary.processes.get(k) in processes)
+                      and len(name) > 2 and normalize(name).startswith(match.group(1))
+                      # (what a verb puts on is an amount: 涂布量, not 涂液温度)
+                      and not (len(match.group(1)) == 1 and _PROPERTY_NAME.search(name)))
+        if len({vocabulary.names[k] for k in keys}) == 1:
+            return keys
     match = _UNIT_ASKED.search(text)
     if match:
         unit = normalize_unit(_ASKED_UNITS.get(match.group(1), match.group(1)))

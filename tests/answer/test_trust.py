@@ -639,6 +639,8 @@ def test_a_parameter_asked_by_how_much_of_a_thing_or_how_fast(kb):
     assert read_intent("脱碳炉氢气给多少", entry).quantities == ("脱碳退火:氢气比例",)
     # several of the process's parameters begin so (浆料温度, 浆料浓度…): none is chosen
     assert read_intent("MgO涂层浆料要多少", entry).quantities == ()
+    # what a verb puts on: 涂多少 is the coating weight (not 涂液温度), the process's by context
+    assert read_intent("绝缘涂层一面涂多少", entry).quantities == ("热拉伸平整退火:涂布量",)
     answer = _ask(kb, "钢带在脱碳炉里走多快合适？", threshold=0.0)
     assert [(w.process, w.name) for w in answer.windows] == [("脱碳退火", "带速")], answer.windows
 
