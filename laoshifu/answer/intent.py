@@ -302,7 +302,9 @@ def _named_otherwise(text: str, entry: KnowledgeIndex, processes: frozenset[str]
                       # (what a verb puts on is an amount: 涂布量, not 涂液温度)
                       and not (len(match.group(1)) == 1 and _PROPERTY_NAME.search(name)))
         if len({vocabulary.names[k] for k in keys}) == 1:
-            return keys
+            # one name in several processes: the one whose records share the question's
+            # words (氧化镁 is MgO's 涂布量), all when none tells
+            return _by_context(keys, text, entry) if len(keys) > 1 else keys
     match = _UNIT_ASKED.search(text)
     if match:
         unit = normalize_unit(_ASKED_UNITS.get(match.group(1), match.group(1)))
