@@ -16,7 +16,7 @@ from . import conditions
 from .errors import Problem
 from .units import (
     CATEGORIES, ID_PATTERN, KINDS, SEVERITIES, STATUSES, Procedure, Rule, Unit,
-    UNIT_CLASSES,
+    UNIT_CLASSES, make_unit,
 )
 from .vocabulary import Vocabulary
 
@@ -163,7 +163,7 @@ def build_unit(data: Mapping[str, Any], where: Where, body: str = "",
         out[name] = tuple(out[name])
     out["source_file"], out["source_line"] = where.file, where.line
     # ``out`` holds exactly the fields the kind's class takes: each allowed one, filled.
-    unit = UNIT_CLASSES[kind](**out)
+    unit = make_unit(UNIT_CLASSES[kind], out)
     # Where each field was written, for checks across units (not a field: no content).
     object.__setattr__(unit, "_where", where)
     return unit, []
