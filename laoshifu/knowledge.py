@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
+from . import collector
 from .errors import LaoshifuError, NotFound, Problem
 from .progress import Progress, report as report_progress
 from .store import ImportReport, Store, schema
@@ -32,26 +31,9 @@ def import_folder(store: Store, path: Path | str, base: str = DEFAULT_BASE,
     Units changed in the store since this folder's last import are not overwritten unless
     ``on_conflict="theirs"`` (see ``Store.apply_import``).
     """
-    with _collector_paused():
+    # An import makes millions of objects that all stay alive until it ends.
+    with collector.paused():
         return _import_folder(store, path, base, actor, dry_run, on_conflict, origin, progress)
-
-
-@contextmanager
-def _collector_paused():
-    """Python's cycle collector off while a folder is read and written: an import makes
-    millions of objects that all stay alive until it ends, and the collector walked them
-    over and over (about a quarter of reading 100,000 units). Nothing it makes is cyclic."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        # What is left goes to the oldest generation unwalked (freeze, then unfreeze):
-        # the first collection after would otherwise walk every object made (0.3 s).
-        gc.freeze()
-        gc.unfreeze()
-        if was_on:
-            gc.enable()
 
 
 def _import_folder(store: Store, path: Path | str, base: str, actor: str, dry_run: bool,

@@ -138,3 +138,23 @@ def test_a_new_store_has_16_kb_pages_and_an_older_store_keeps_its_own(tmp_path):
     old.close()
     with sqlite3.connect(tmp_path / "old.db") as conn:
         assert conn.execute("PRAGMA page_size").fetchone() == (4096,)
+
+
+def test_a_large_base_is_read_back_with_the_collector_paused_then_on_again(example_store, monkeypatch):
+    import gc
+
+    from laoshifu.store import units as store_units
+
+    seen = []
+    real = store_units._row_to_unit
+
+    def noting(row):
+        seen.append(gc.isenabled())
+        return real(row)
+    monkeypatch.setattr(store_units, "_row_to_unit", noting)
+    small = example_store.list_units("main")
+    assert seen and all(seen) and gc.isenabled()
+    seen.clear()
+    monkeypatch.setattr(store_units, "MANY_UNITS", len(small))
+    assert example_store.list_units("main") == small
+    assert seen and not any(seen) and gc.isenabled()
