@@ -47,7 +47,7 @@ _DEFINITION = re.compile(r"什么是|是什么|啥是|是啥|什么意思|啥意
                          r"干啥的|干嘛的|干嘛用|"
                          r"干什么的|干什么用|做什么用|有什么用|有啥用|起什么作用|起啥作用|啥样|什么样|"
                          r"啥区别|什么区别|差在哪|怎么读|是个什么|是个啥|什么量|什么毛病|啥毛病|什么东西|啥东西|"
-                         r"指的啥|指啥|啥叫|什么叫|何谓|怎么理解|解释一下|解释下|"
+                         r"指的啥|指啥|啥叫|什么叫|何谓|怎么理解|解释一下|解释下|怎样一种|怎么样一种|哪一种|"
                          r"what is|what's|what does|meaning|stand for|mean\b")
 # "磁时效是怎么一回事": a thing's story is its definition; a fault's ("炉压突然升高是怎么回事")
 # is its cause.
@@ -484,6 +484,16 @@ def term_named(intent: Intent, entry: KnowledgeIndex) -> Term | None:
     subjects = [m for m in matches if not _WHERE.search(intent.text[max(0, m[0] - 1):m[0]] + "|"
                                                         + intent.text[m[1]:m[1] + 1])]
     matches = subjects or matches
+    # "What is PH2O/PH2 on the decarb line": a process or its line is where, when a thing
+    # is named too
+    processes = _tables(entry)[0].phrases
+    things = [m for m in matches if m[2] not in processes and table.phrases[m[2]].title not in entry.processes]
+    matches = things or matches
+    asking = _DEFINITION.search(intent.text)
+    if asking:
+        # "氧化镁涂层灼减什么意思": the term just before the asking words is what is asked
+        before = sorted((m for m in matches if m[1] <= asking.start()), key=lambda m: -m[1])
+        matches = before or matches
     return table.phrases[matches[0][2]] if matches else None  # type: ignore[return-value]
 
 

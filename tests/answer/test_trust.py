@@ -6,7 +6,7 @@ whatever is found); refusals that the slots decide are checked as they are."""
 import pytest
 
 from laoshifu.answer import ask, cache_for
-from laoshifu.answer.intent import read_intent
+from laoshifu.answer.intent import read_intent, term_named
 from laoshifu.answer.slots import read_slots
 
 
@@ -664,3 +664,15 @@ def test_how_it_is_done_asked_in_shop_words_gets_the_procedure(kb):
     for asked, title in (("高温退火装炉要注意啥？", "高温退火装炉"), ("热平整穿带怎么穿？", "热拉伸平整线穿带与张力建立")):
         answer = _ask(kb, asked, threshold=0.0)
         assert answer.procedures and answer.procedures[0].title == title, (asked, answer.procedures)
+
+
+def test_the_term_asked_is_the_one_before_the_asking_words_and_not_a_line(kb):
+    # questions written for this test
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+    for asked, title in (("氧化镁里的灼减什么意思", "灼减"), ("脱碳线上的水氢比是什么", "水氢比"),
+                         ("高斯织构是怎样一种排列", "高斯织构"), ("常化是什么", "常化")):
+        intent = read_intent(asked, entry)
+        assert intent.wants_definition, asked
+        term = term_named(intent, entry)
+        assert term is not None and term.title == title, (asked, term)
