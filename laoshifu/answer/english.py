@@ -7,6 +7,7 @@ import re
 
 from ..text import normalize
 from ..text.english import EnglishGloss
+from ..text.shoptalk import ShopTalk
 from ..text.typos import HomophoneFixer
 from ..units import Parameter, Term
 from .asker import KnowledgeIndex
@@ -31,8 +32,9 @@ def english_gloss(entry: KnowledgeIndex) -> EnglishGloss:
 
 
 def respelled(question: str, entry: KnowledgeIndex) -> str:
-    """The question with same-sounding slips (乳话液) put right (乳化液), in simplified script."""
-    text = normalize(question)
+    """The question in simplified script, the shop's words put as the base writes them
+    (浆子 → 浆料) and same-sounding slips (乳话液) put right (乳化液)."""
+    text = shop_talk(entry).rewrite(normalize(question))
     vocabulary = entry.index.vocab.ids
     if not HomophoneFixer.may_hold_slips(text, vocabulary.__contains__):
         return text  # every piece is one the knowledge base writes: no word list needed
@@ -50,3 +52,18 @@ def respelled(question: str, entry: KnowledgeIndex) -> str:
         words.update(entry.processes)
         fixer = entry.extras["homophones"] = HomophoneFixer(words)
     return fixer.fix(text, vocabulary.__contains__)
+
+
+def shop_talk(entry: KnowledgeIndex) -> ShopTalk:
+    """Built once per index: the shipped shop words whose standard term the base writes
+    (every word of it is one of the base's)."""
+    talk = entry.extras.get("shop_talk")
+    if talk is None:
+        vocabulary, analyzer = entry.index.vocab.ids, entry.index.analyzer
+
+        def written(term: str) -> bool:
+            words = analyzer.words(term)
+            return term in vocabulary or (bool(words) and all(w in vocabulary for w in words))
+
+        talk = entry.extras["shop_talk"] = ShopTalk(written)
+    return talk

@@ -676,3 +676,11 @@ def test_the_term_asked_is_the_one_before_the_asking_words_and_not_a_line(kb):
         assert intent.wants_definition, asked
         term = term_named(intent, entry)
         assert term is not None and term.title == title, (asked, term)
+
+
+def test_shop_words_find_the_parameter_the_base_names_otherwise(kb):
+    # 浆子, 白灰, 烘箱: the shop's words for 浆料, 氧化镁, 干燥炉 (questions written for this test)
+    answer = _ask(kb, "白灰浆子配好以后温度要压在几度以内？", threshold=0.0)
+    assert [w.name for w in answer.windows] == ["浆料温度"], answer.windows
+    answer = _ask(kb, "进烘箱以后钢带烤到多少度？", threshold=0.0)
+    assert [w.name for w in answer.windows] == ["干燥带温"], answer.windows
