@@ -21,7 +21,7 @@ from .asker import KnowledgeIndex
 _FAULT = re.compile(r"怎么办|咋办|怎么处理|如何处理|怎么弄|咋弄|咋整|怎么搞|报警|异常|故障|偏高|偏低|太高|太低|"
                     r"过高|过低|超标|超了|超限|不够|不足|掉了|老是|总是|泄漏|漏气|漏水|着火|起火|停电|跑偏|"
                     r"结垢|粘结|查啥|查什么|还要查|先查|先看啥|先看什么|漏了|坏了|断了|闻到|冒烟|第一件事|先干啥|先做啥|"
-                    r"先做什么|该干啥|咋处理|what to do|what should|alarm|leak|fire")
+                    r"先做什么|该干啥|咋处理|头一件事|叫了|响了|what to do|what should|alarm|leak|fire")
 # Questions asking for a value or window.
 # (好几度, 好几个 say "several", they do not ask)
 _VALUE = re.compile(r"多少|范围|控制在|(?<!好)几度|多高|多低|多大|多快|多长|(?<!好)几个|窗口|上限|下限|目标|"
@@ -36,7 +36,8 @@ _DOWN = re.compile(r"低|下|降|掉|少|小|不够|不足|偏稀|too low|low|dr
 _PROCEDURE = re.compile(r"步骤|顺序|流程|一步一步|一步步|怎么做|怎么操作|如何操作|操作方法|怎么标定|怎么校|怎么洗|"
                         r"怎么换|怎么配|怎么开|怎么停|怎么检|怎么装|怎么扣|怎么摆|怎么吹|怎么投|第一步|头一步|"
                         r"先干啥|先做什么|先做啥|下一步|最后一步|规程|程序|how to|how do i|steps|procedure|"
-                        r"first step|谁先|哪个先|先后|which first|怎么穿|弄法|要注意啥|要注意什么|要注意哪些")  # an order asked is a procedure's
+                        r"first step|谁先|哪个先|先后|which first|怎么穿|弄法|要注意啥|要注意什么|要注意哪些|"
+                        r"怎么试|怎么确认|如何确认|怎么检查|如何检查")  # an order asked is a procedure's
 # Questions asking why.
 _REASON = re.compile(r"为什么|为啥|为何|干嘛|图个啥|图啥|原因|道理|why|reason|"
                      # what follows if…: the master's reason says it ("慢了析出物长粗")
@@ -404,7 +405,8 @@ def _other_subject(text: str, entry: KnowledgeIndex, processes: frozenset[str],
         if (described and word in described) or processes_named(word, entry) & processes:
             continue  # 带钢 of 带速; 脱碳线, the process by another name
         # (the strip itself is what every line's parameters are of: 钢带 is 带钢)
-        if re.search(r"多少|几|保持|一般|控制|要求|应该|大概|合适|正常|段|区|^每(?:秒|分钟?|小时)$|^炉子?$|"
+        if re.search(r"多少|几|保持|一般|控制|要求|应该|大概|合适|正常|比较|通常|大约|差不多|段|区|"
+                     r"^[每一](?:秒|分钟?|小时)$|^炉子?$|"
                      r"^(?:钢带|带钢|钢板)$|^.[里中内]$", word):  # (炉里: a place word)
             continue
         return True
