@@ -13,7 +13,7 @@ from .errors import LaoshifuError, NotFound, Problem
 from .progress import Progress, report as report_progress
 from .store import ImportReport, Store, schema
 from .store.core import check_base_name
-from .units import DEFAULT_BASE, KINDS, Parameter, Term
+from .units import DEFAULT_BASE, KINDS, Parameter, Term, Unit
 
 if TYPE_CHECKING:
     from .formats.folder import FolderContents
@@ -55,9 +55,7 @@ def _import_folder(store: Store, path: Path | str, base: str, actor: str, dry_ru
                  "(docs/authoring.md)"))
     # Units stored from elsewhere still count: a rule may name a parameter that the
     # master entered in the web app.
-    incoming = {u.id for u in contents.units}
-    others = [u for u in store.list_units(base, statuses=("approved", "draft"))
-              if u.id not in incoming]
+    others = _stored_elsewhere(store, base, {u.id for u in contents.units})
     context = [u for u in others if isinstance(u, (Parameter, Term))]
     # The checks across units run even when some files had errors, so that one check
     # (a --dry-run, an upload) reports everything to fix, not one stage at a time.
@@ -73,6 +71,14 @@ def _import_folder(store: Store, path: Path | str, base: str, actor: str, dry_ru
                                 on_conflict=on_conflict, same_origin=_same_origin(origin))
     report_progress(progress, "writing", 1, 1)
     return report, contents
+
+
+def _stored_elsewhere(store: Store, base: str, incoming: set[str]) -> list[Unit]:
+    """The base's approved and draft units that the folder does not hold (in ``list_units``'
+    order). Only those are read: a re-import of 100,000 units read them all back (1.7 s)
+    to keep none."""
+    ids = [i for i in store.versions_map(base, statuses=("approved", "draft")) if i not in incoming]
+    return sorted(store.get_units(base, ids).values(), key=lambda u: (u.kind, u.id))
 
 
 # More than this many problems in one import are counted, not listed: the first fifty

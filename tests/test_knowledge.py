@@ -239,3 +239,29 @@ def test_the_cycle_collector_is_back_on_after_an_import_that_worked_or_failed(st
         assert not gc.isenabled()  # left as the caller had it
     finally:
         gc.enable()
+
+
+def test_units_stored_elsewhere_count_and_only_they_are_read_back(store, tmp_path, monkeypatch):
+    from laoshifu.units import Parameter
+
+    rules = RULES.replace("露点温度 > 65", "露点温度 > 65 and 炉温 > 800")
+    kb = make_kb(tmp_path / "kb", **{"rules/r.md": rules, "procedures/p.md": PROC.replace(
+        "parameters: [dc-h2]", "parameters: [dc-h2, web-t]")})
+    with pytest.raises(LaoshifuError) as info:
+        import_folder(store, kb)
+    assert "refers to missing unit 'web-t'" in info.value.render()
+    assert "unknown name '炉温'" in info.value.render()
+    # The master enters the parameter in the web app; the folder's import now finds it.
+    store.save_unit("main", Parameter(id="web-t", title="炉温", name="炉温", process="脱碳退火",
+                                      unit="℃", lower=780, upper=820), actor="master")
+    import_folder(store, kb)
+    read_back = []
+    real = store.get_units
+
+    def noting(base, ids):
+        ids = list(ids)
+        read_back.append(ids)
+        return real(base, ids)
+    monkeypatch.setattr(store, "get_units", noting)
+    report, _ = import_folder(store, kb)  # again: only the web app's unit is read back
+    assert read_back == [["web-t"]] and len(report.unchanged) == 6
