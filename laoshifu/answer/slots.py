@@ -369,7 +369,7 @@ def other_owner(text: str, mentions, windows: list[Parameter], entry: KnowledgeI
 
 
 # Magnetic properties hold at a test condition: P1.7/50 is the loss at 1.7 T and 50 Hz.
-_HZ_SAID = re.compile(r"(?<![\d.])(\d{2,3})\s*hz")
+_HZ_SAID = re.compile(r"(?<![\d.])(\d{2,3})\s*(?:hz|赫兹|赫)")
 _TESLA_SAID = re.compile(r"(?<![\d.])([01]\.\d{1,2})\s*t(?![a-z])")
 _P_NOTATION = re.compile(r"p\s*([01]\.\d{1,2})\s*/\s*(\d{2,3})")
 

@@ -351,6 +351,10 @@ def test_a_thing_asked_for_by_its_kind_must_be_named():
     assert missing_property(normalize("消除应力退火用什么保护气？"), nitrogen) == ""
     # a kind too wide to be named as such: 露点仪 answers "用什么仪器"
     assert missing_property(normalize("测露点用什么仪器？"), _answer(["用露点仪测。"])) == ""
+    # a list goes on after the thing asked ("用什么焊条、怎么焊"); viscosity is a property
+    welding = _answer(["内罩送修检漏合格后再用。"])
+    assert missing_property(normalize("补焊用什么焊条、怎么焊？"), welding) == "焊条"
+    assert missing_property(normalize("涂液黏度控多少？"), _answer(["涂液比重1.25。"]), wants_value=True) == "黏度"
     rolls = _answer(["停炉时逐根测量辊面粗糙度和直径。"])
     assert missing_property(normalize("辊面粗糙度超过多少要换？"), rolls, wants_value=True) == "粗糙度"
 

@@ -592,6 +592,7 @@ def test_a_loss_at_another_test_condition_is_not_given_by_sentences(kb):
     said = normalize("27QG095是0.27 mm高磁感，P1.7/50不大于0.95 W/kg。")
     assert condition_not_in(normalize("27QG095的P1.5/50是多少"), said) == "1.5 T"
     assert condition_not_in(normalize("27QG095在60 Hz下铁损多少"), said) == "60 Hz"
+    assert condition_not_in(normalize("27QG095在60赫兹下铁损多少"), said) == "60 Hz"
     assert condition_not_in(normalize("27QG095的P1.7/50是多少"), said) == ""
     assert condition_not_in(normalize("27QG095铁损多少"), said) == ""  # no condition named
     answer = _ask(kb, "30Q120的P1.5/50多少？", threshold=0.0)
