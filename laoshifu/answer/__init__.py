@@ -19,7 +19,7 @@ from .english import english_gloss, respelled
 from ..text.english import is_english
 from .compose import compose, related
 from .conversion import conversions
-from .dimensions import (NAMES_ZH, asked_dimensions, unit_dimension, dimension_note, missing_dimension,
+from .dimensions import (NAMES_ZH, asked_dimensions, unnamed_instrument, unit_dimension, dimension_note, missing_dimension,
                          left_to_plant_rules, missing_difference, missing_property, shown_dimensions,
                          stated_dimensions, unanswered_choice, unfocused_dimension, unfocused_reading,
                          unheld_reading)
@@ -183,6 +183,8 @@ def _answer_gap(intent: Intent, entry: KnowledgeIndex, draft: Answer,
     # a property asked (碱液浓度控多少) or read (电导率到了300 μS/cm) needs a number said of it
     if prop := missing_property(text, draft, intent.wants_value or bool(stated_dimensions(text))):
         return f"知识库里没有讲到这个问题问的{prop}。"  # 炉辊的材质
+    if instrument := unnamed_instrument(text, draft):
+        return f"知识库里没有提到{instrument}。"  # 残碳用红外碳硫仪测吗
     if not draft.windows and (condition := condition_not_in(text, normalize(answer_text(draft)))):
         return f"知识库里给的数不是在{condition}下测的。"  # 23QG085的P1.5/50
     if choice := unanswered_choice(text, draft):

@@ -370,6 +370,22 @@ _WHICH_THING = re.compile(r"用(?:什么|哪种|哪个|哪一种|啥)([\u4e00-\u
 _ANY_THING = re.compile(r"方法|办法|东西|手段|仪器|仪表|设备|工具|气体|材料")  # kinds too wide to be named
 
 
+# "残碳化验用的是红外碳硫仪吗": an instrument the question names, asked whether it is the one.
+_INSTRUMENT_ASKED = re.compile(r"([\u4e00-\u9fffa-z]{2,8}?(?:分析仪|测定仪|仪|计|检测器))"
+                              r"[测量检化验的来出]{0,4}(?:吗|嘛|是不是|对不对|对吧)")
+
+
+def unnamed_instrument(text: str, answer: Answer) -> str:
+    """An instrument a (normalised) yes-or-no question names that nothing shown names,
+    or "": the answer says nothing of whether it is the one."""
+    shown = normalize(_shown_text(answer))
+    for match in _INSTRUMENT_ASKED.finditer(text):
+        name = re.split(r"是|用|拿|靠|的|在|个|台", match.group(1))[-1]  # the instrument's own name
+        if len(name) >= 3 and name not in shown:
+            return name
+    return ""
+
+
 def missing_property(text: str, answer: Answer, wants_value: bool = False) -> str:
     """A property the (normalised) question asks about that nothing shown mentions, or "".
     When the question asks its value (碱液浓度控多少), a clause naming it must hold a number

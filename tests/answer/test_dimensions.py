@@ -379,3 +379,15 @@ def test_how_much_of_an_ingredient_needs_a_figure_said_of_it():
     assert unfocused_dimension(normalize("涂液里铬酐加多少"), topic, role) == "amount"
     recipe = _answer(["铬酐每100份磷酸盐加5份。"])
     assert unfocused_dimension(normalize("涂液里铬酐加多少"), topic, recipe) == ""
+
+
+def test_an_instrument_asked_about_by_name_must_be_named_in_the_answer():
+    # questions written for this test
+    from laoshifu.answer.dimensions import unnamed_instrument
+
+    carbon = _answer(["残碳高会造成磁时效。"])
+    assert unnamed_instrument(normalize("残碳是用红外碳硫仪测的吗？"), carbon) == "红外碳硫仪"
+    assert unnamed_instrument(normalize("总氮化验用的是氧氮分析仪吗"), carbon) == "氧氮分析仪"
+    dew = _answer(["露点仪应定期与便携式仪器比对。"])
+    assert unnamed_instrument(normalize("露点是用露点仪测的吗"), dew) == ""
+    assert unnamed_instrument(normalize("露点多少"), carbon) == ""
