@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import replace
 
 import pytest
@@ -19,8 +20,9 @@ def test_a_unit_made_at_once_equals_the_one_init_makes():
         made = unit_from_dict(unit.to_dict())
         by_init = type(unit)(**vars(made))
         assert made == by_init and hash(made) == hash(by_init), unit.id
-        # every field there, in the class's order (defaults included)
+        # every field there, in the class's order (defaults included), in as little memory
         assert list(vars(made)) == list(vars(by_init)), unit.id
+        assert sys.getsizeof(vars(made)) == sys.getsizeof(vars(by_init)), unit.id
 
 
 def test_left_out_fields_take_their_defaults_and_the_unit_stays_frozen():
