@@ -687,3 +687,16 @@ def test_shop_words_find_the_parameter_the_base_names_otherwise(kb):
     assert [w.name for w in answer.windows] == ["浆料温度"], answer.windows
     answer = _ask(kb, "进烘箱以后钢带烤到多少度？", threshold=0.0)
     assert [w.name for w in answer.windows] == ["干燥带温"], answer.windows
+
+
+def test_the_verb_carrying_the_number_asked_and_place_words_are_no_topic(kb):
+    # "酸液要加热到几度": 加热 is how the number is asked; 后面 names nothing
+    from laoshifu.answer.topic import topic_words
+    from laoshifu.text import normalize
+
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+    words = [w[0] for w in topic_words(entry, normalize("常化后面的酸洗槽，酸液要加热到几度？"))]
+    assert "加热" not in words and "后面" not in words and "酸液" in words, words
+    answer = _ask(kb, "常化后面的酸洗槽，酸液要加热到几度？", threshold=0.0)
+    assert answer.refused and "温度" in answer.note, (answer.note, answer.sentences)
