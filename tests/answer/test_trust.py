@@ -664,7 +664,9 @@ def test_a_fault_asked_in_shop_words_asks_what_to_do(kb):
 
 def test_how_it_is_done_asked_in_shop_words_gets_the_procedure(kb):
     # questions written for this test
-    for asked, title in (("高温退火装炉要注意啥？", "高温退火装炉"), ("热平整穿带怎么穿？", "热拉伸平整线穿带与张力建立")):
+    for asked, title in (("高温退火装炉要注意啥？", "高温退火装炉"), ("热平整穿带怎么穿？", "热拉伸平整线穿带与张力建立"),
+                         ("MgO涂辊怎么清洗？", "MgO涂辊清洗与换辊"),
+                         ("Give me the step list for the MgO coating roll cleaning", "MgO涂辊清洗与换辊")):
         answer = _ask(kb, asked, threshold=0.0)
         assert answer.procedures and answer.procedures[0].title == title, (asked, answer.procedures)
 
