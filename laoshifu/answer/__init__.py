@@ -457,6 +457,10 @@ def _fault_rule(question: str, intent: Intent, entry: KnowledgeIndex,
         for rule in rules:
             if rule_directions(rule, entry) & wanted:
                 return rule
+        # never the rule for the other way (张力 < 12's "张力往上调" for a tension too high)
+        opposite = {(key, "down" if way == "up" else "up") for key, way in wanted}
+        kept = [(h, r) for h, r in zip(rule_hits, rules) if not rule_directions(r, entry) & opposite]
+        rule_hits, rules = [h for h, _ in kept], [r for _, r in kept]
     if rule_hits and unit_hits and rule_hits[0].score >= 0.5 * unit_hits[0].score:
         return rules[0] if rules else None
     return None

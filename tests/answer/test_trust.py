@@ -702,3 +702,12 @@ def test_the_verb_carrying_the_number_asked_and_place_words_are_no_topic(kb):
     assert "加热" not in words and "后面" not in words and "酸液" in words, words
     answer = _ask(kb, "常化后面的酸洗槽，酸液要加热到几度？", threshold=0.0)
     assert answer.refused and "温度" in answer.note, (answer.note, answer.sentences)
+
+
+def test_a_reading_too_high_never_gets_the_rule_for_too_low(kb):
+    # 22 MPa on thin strip is over its 12～20 MPa window: not 板形不良's "张力往上调" (张力 < 12)
+    answer = _ask(kb, "热平整张力给到22MPa，料是0.23的，行吗？", threshold=0.0)
+    assert answer.readings and answer.readings[0]["status"] == "high"
+    assert answer.rules and answer.rules[0].title != "热平整后板形不良", answer.rules
+    low = _ask(kb, "热平整张力才10MPa，行吗？", threshold=0.0)
+    assert low.rules and low.rules[0].title == "热平整后板形不良", low.rules
