@@ -30,7 +30,7 @@ from .model import Answer
 from .readings import diagnose_readings, fired_rules, readings_summary
 from .support import answer_text, words_covered
 from .topic import restated_not_explained, speaks_of, undefined_term
-from .slots import (Slots, asked_attributes, condition_not_in, contrasts, other_owner, other_test_condition,
+from .slots import (Slots, asked_attributes, owner_asked, condition_not_in, contrasts, other_owner, other_test_condition,
                     side_siblings,
                     read_slots, spread_not_asked, unlisted_processes, window_covers, window_has_attributes)
 from .retrieval import semantic_evidence, sentence_hits as retrieve_sentences, unit_hits as retrieve_units
@@ -82,6 +82,9 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
     draft = None
     if ranked:
         sentence_hits = retrieve_sentences(question, entry, RETRIEVE_SENTENCES)
+        if intent.wants_value and (owner := owner_asked(intent.text, entry)):
+            # the thing's own sentences first: 氨气's range, not 氢气's
+            sentence_hits = sorted(sentence_hits, key=lambda h: not any(o in normalize(h.text) for o in owner))
         reason = _reason(question, intent, entry, ranked, slots) if intent.wants_reason else None
         draft = compose(question, intent, ranked, windows, rule, procedure, sentence_hits, 0.0,
                         reason=reason)

@@ -348,6 +348,23 @@ def _owner_words(entry: KnowledgeIndex) -> dict[str, frozenset[str]]:
     return owners
 
 
+# "氨气的爆炸范围": a thing, then (的) the property asked of it.
+_OWNED = re.compile(r"的?(?:爆炸|可燃|燃烧|着火|闪点|沸点|熔点|密度|比重|浓度|纯度|含量|范围|下限|上限|温度|压力)")
+
+
+def owner_asked(text: str, entry: KnowledgeIndex) -> frozenset[str]:
+    """The spellings of the thing a (normalised) question asks a property of ("氨气的爆炸
+    范围" → 氨气's), or none: a sentence of another thing's property (氢气's range) is no
+    answer to it."""
+    owners = _owner_words(entry)
+    for match in _OWNED.finditer(text):
+        before = text[max(0, match.start() - 5):match.start()]
+        owner = next((before[-n:] for n in range(min(5, len(before)), 1, -1) if before[-n:] in owners), "")
+        if owner:
+            return owners[owner]
+    return frozenset()
+
+
 def other_owner(text: str, mentions, windows: list[Parameter], entry: KnowledgeIndex) -> str:
     """A thing the (normalised) question says a window's name is of that the window is not
     about: "氢气纯度" of the MgO purity window → "氢气". The thing counts as the window's

@@ -711,3 +711,10 @@ def test_a_reading_too_high_never_gets_the_rule_for_too_low(kb):
     assert answer.rules and answer.rules[0].title != "热平整后板形不良", answer.rules
     low = _ask(kb, "热平整张力才10MPa，行吗？", threshold=0.0)
     assert low.rules and low.rules[0].title == "热平整后板形不良", low.rules
+
+
+def test_a_property_of_one_thing_is_answered_by_that_things_sentence(kb):
+    # "氨气的爆炸范围": not hydrogen's 4%～75%, which matches the words better
+    answer = _ask(kb, "氨气的爆炸范围是多少？", threshold=0.0)
+    assert answer.sentences and "氨" in answer.sentences[0].text, answer.sentences
+    assert "15%" in answer.sentences[0].text, answer.sentences
