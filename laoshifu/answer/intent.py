@@ -224,6 +224,10 @@ def read_intent(question: str, entry: KnowledgeIndex) -> Intent:
                 found.append(key)
     if not found:
         found = _named_otherwise(text, entry, processes, quantity_table)
+        starts = [text.find(normalize(entry.vocabulary.names[k])[:2]) for k in found]
+        if starts and min(starts) >= 0:
+            # said by its first word ("浆料放了5个小时"): a reading after it is of it
+            mentions.append((min(starts), min(starts) + 2, tuple(found)))
     up, down = bool(_UP.search(text)), bool(_DOWN.search(text))
     direction = "up" if up and not down else "down" if down and not up else ""
     return Intent(text, processes, tuple(found), bool(_VALUE.search(text)),
@@ -325,9 +329,10 @@ def by_word_and_dimension(text: str, entry: KnowledgeIndex, processes: frozenset
     """"均热得给几秒": the first two characters of exactly one parameter's name, said in
     the question, with the kind of number it is measured in asked (均热时间, in s); or the
     one parameter of the process named that is measured in that kind."""
-    from .dimensions import asked_dimensions
+    from .dimensions import asked_dimensions, stated_dimensions
 
-    asked = asked_dimensions(text)
+    # (or a reading of that kind said: "浆料放了5个小时" is 浆料存放时间's)
+    asked = asked_dimensions(text) or stated_dimensions(text)
     if not asked:
         return []
     named = _names_by_kind(entry)

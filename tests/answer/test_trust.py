@@ -718,3 +718,12 @@ def test_a_property_of_one_thing_is_answered_by_that_things_sentence(kb):
     answer = _ask(kb, "氨气的爆炸范围是多少？", threshold=0.0)
     assert answer.sentences and "氨" in answer.sentences[0].text, answer.sentences
     assert "15%" in answer.sentences[0].text, answer.sentences
+
+
+def test_a_reading_finds_its_parameter_by_word_and_kind(kb):
+    # "浆料放了5个小时": a time said of 浆料 is 浆料存放时间's (≤ 4 h); 进水 is not 出水
+    answer = _ask(kb, "浆料放了5个小时还能用吗？", threshold=0.0)
+    assert answer.readings and answer.readings[0]["parameter"] == "浆料存放时间", answer.readings
+    assert answer.readings[0]["status"] == "high"
+    inlet = _ask(kb, "冷却水进水温度32℃，超不超？", threshold=0.0)
+    assert not [w for w in inlet.windows if w.name == "冷却水出水温度"], inlet.windows
