@@ -462,7 +462,11 @@ def _fault_rule(question: str, intent: Intent, entry: KnowledgeIndex,
                 return rule
         # never the rule for the other way (张力 < 12's "张力往上调" for a tension too high)
         opposite = {(key, "down" if way == "up" else "up") for key, way in wanted}
-        kept = [(h, r) for h, r in zip(rule_hits, rules) if not rule_directions(r, entry) & opposite]
+        # and, for a quantity gone one way that no rule's condition names, a rule that at
+        # least speaks of it ("均热才100秒": not 炉温跌破760℃'s rule)
+        names = {normalize(entry.vocabulary.names.get(key, "")) for key, _way in wanted} - {""}
+        kept = [(h, r) for h, r in zip(rule_hits, rules) if not rule_directions(r, entry) & opposite
+                and any(n in normalize(" ".join([r.title, r.diagnosis, *r.actions])) for n in names)]
         rule_hits, rules = [h for h, _ in kept], [r for _, r in kept]
     if rule_hits and unit_hits and rule_hits[0].score >= 0.5 * unit_hits[0].score:
         return rules[0] if rules else None

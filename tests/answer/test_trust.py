@@ -727,3 +727,11 @@ def test_a_reading_finds_its_parameter_by_word_and_kind(kb):
     assert answer.readings[0]["status"] == "high"
     inlet = _ask(kb, "冷却水进水温度32℃，超不超？", threshold=0.0)
     assert not [w for w in inlet.windows if w.name == "冷却水出水温度"], inlet.windows
+
+
+def test_a_reading_no_rule_names_gets_no_stray_rule(kb):
+    # 100 s is under 均热时间's window and no rule's condition names it: no rule of another
+    # quantity found by "不够" (炉温跌破760℃)
+    answer = _ask(kb, "均热才100秒够不够？", threshold=0.0)
+    assert answer.readings and answer.readings[0]["status"] == "low", answer.readings
+    assert all("均热" in " ".join([r.title, r.diagnosis, *r.actions]) for r in answer.rules), answer.rules
