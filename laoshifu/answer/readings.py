@@ -48,7 +48,11 @@ def readings_summary(result: Diagnosis | None) -> list[dict]:
     """Each reading as judged: its value, and the side and limit when out of window."""
     if result is None:
         return []
-    out = {r.key: {"parameter": r.name, "value": r.value, "unit": r.unit, "status": "in window"}
+    # A reading no window applies to (the windows are by thickness, and none was said) is
+    # not judged: it is not "in window".
+    inside = {r.key for r in result.in_window}
+    out = {r.key: {"parameter": r.name, "value": r.value, "unit": r.unit,
+                   "status": "in window" if r.key in inside else "unjudged"}
            for r in result.readings}
     for d in result.deviations:
         out[d.reading.key].update(status="high" if d.side == "high" else "low", limit=d.limit,

@@ -116,7 +116,8 @@ def render_answer(result: Answer) -> str:
     if result.readings:
         lines.append("读数 (readings):")
         for r in result.readings:
-            judged = {"high": "偏高", "low": "偏低"}.get(r["status"], "在窗口内")
+            judged = {"high": "偏高", "low": "偏低", "unjudged": "没法判断：窗口按牌号或厚度分，请说明"
+                      }.get(r["status"], "在窗口内")
             limit = f"（限 {_num(r['limit'])}，窗口 {r['window']}）" if "limit" in r else ""
             lines.append(f"  {r['parameter']} = {_num(r['value'])} {r['unit']}  {judged}{limit}")
     if result.windows:

@@ -45,6 +45,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ask.reading.high": ("偏高，超出上限", "high, above the upper limit"),
     "ask.reading.low": ("偏低，低于下限", "low, below the lower limit"),
     "ask.reading.in_window": ("在窗口内", "within the window"),
+    "ask.reading.unjudged": ("没法判断：窗口按牌号或厚度分，请说明", "not judged: the window depends on the grade or thickness; say which"),
     "ask.literature": ("手册引述", "Handbook reports"),
     "ask.actions": ("处置步骤", "Actions"),
     "ask.steps": ("操作步骤", "Steps"),

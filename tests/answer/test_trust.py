@@ -732,6 +732,21 @@ def test_a_reading_finds_its_parameter_by_word_and_kind(kb):
 def test_a_reading_no_rule_names_gets_no_stray_rule(kb):
     # 100 s is under 均热时间's window and no rule's condition names it: no rule of another
     # quantity found by "不够" (炉温跌破760℃)
-    answer = _ask(kb, "均热才100秒够不够？", threshold=0.0)
+    answer = _ask(kb, "0.23的料均热才100秒够不够？", threshold=0.0)
     assert answer.readings and answer.readings[0]["status"] == "low", answer.readings
     assert all("均热" in " ".join([r.title, r.diagnosis, *r.actions]) for r in answer.rules), answer.rules
+    # no thickness said: its windows are by thickness, so the reading is not judged (not
+    # "in window")
+    unsaid = _ask(kb, "均热才100秒够不够？", threshold=0.0)
+    assert unsaid.readings and unsaid.readings[0]["status"] == "unjudged", unsaid.readings
+    assert all("均热" in " ".join([r.title, r.diagnosis, *r.actions]) for r in unsaid.rules), unsaid.rules
+
+
+def test_an_unjudged_reading_is_said_so_on_the_command_line():
+    from laoshifu.answer.model import Answer
+    from laoshifu.cli.ask import render_answer
+
+    answer = Answer(question="均热才100秒够不够", refused=False, confidence=0.9,
+                    readings=[{"parameter": "均热时间", "value": 100.0, "unit": "s", "status": "unjudged"}])
+    shown = render_answer(answer)
+    assert "没法判断" in shown and "在窗口内" not in shown, shown
