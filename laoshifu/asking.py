@@ -18,6 +18,15 @@ def ask(store: Store, base: str, question: str, user, record: bool = True):
     return given_answers.ask(store, question, base, record=record, actor=user.name)
 
 
+def given_again(store: Store, base: str, question: str, user, record: bool = True):
+    """``ask``'s answer when it was given before and can be given again without waiting
+    (no store read, no write: given_answers.given_at_once); None when ``ask`` must give it."""
+    permissions.check(user, "ask", base)
+    from . import given_answers
+
+    return given_answers.given_at_once(store, question, base, record=record)
+
+
 def answer(store: Store, base: str, qid: int, text: str, user, replace: bool = False):
     """The master answers a queued question: an approved qa unit, live at once. An answer
     already live is replaced only with ``replace`` (its old version stays in the history)."""

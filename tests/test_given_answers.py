@@ -107,3 +107,61 @@ def test_an_unknown_base_is_refused_on_every_ask(example_store, worked_out):
         with pytest.raises(answering.LaoshifuError, match="no knowledge base 'mian'"):
             asking.ask(example_store, "mian", CANTEEN, stranger)
     assert example_store.bases() == ["main"]
+
+
+# -- given at once (the web server's event loop): never a store read, lock or write ------
+
+def test_an_answer_given_is_given_again_at_once(example_store, worked_out):
+    assert asking.given_again(example_store, "main", DEW_POINT, APPRENTICE) is None  # not yet given
+    first = asking.ask(example_store, "main", DEW_POINT, APPRENTICE)
+    again = asking.given_again(example_store, "main", DEW_POINT, APPRENTICE)
+    assert again is not first
+    _same(first, again)
+    assert worked_out == [DEW_POINT]
+
+
+def test_at_once_checks_the_role_and_the_question_first(example_store, worked_out):
+    asking.ask(example_store, "main", DEW_POINT, APPRENTICE)
+    stranger = User("lu", "apprentice", bases=("other",))
+    with pytest.raises(answering.LaoshifuError, match="main"):
+        asking.given_again(example_store, "main", DEW_POINT, stranger)
+    with pytest.raises(answering.LaoshifuError, match="empty"):
+        asking.given_again(example_store, "main", "  ", APPRENTICE)
+
+
+def test_a_write_by_this_process_ends_at_once_until_the_next_ask(example_store, worked_out):
+    asking.ask(example_store, "main", DEW_POINT, APPRENTICE)
+    unit = example_store.get_unit("main", "dc-dew-point")
+    example_store.save_unit("main", unit.with_changes(lower=52.0, upper=62.0), actor="master")
+    assert asking.given_again(example_store, "main", DEW_POINT, APPRENTICE) is None
+    after = asking.ask(example_store, "main", DEW_POINT, APPRENTICE)
+    assert [(w.lower, w.upper) for w in after.windows] == [(52.0, 62.0)]
+    again = asking.given_again(example_store, "main", DEW_POINT, APPRENTICE)
+    assert [(w.lower, w.upper) for w in again.windows] == [(52.0, 62.0)]
+
+
+def test_another_process_change_is_seen_within_the_poll(example_store, worked_out, monkeypatch):
+    asking.ask(example_store, "main", DEW_POINT, APPRENTICE)
+    clock = [given_answers.time.monotonic()]
+    monkeypatch.setattr(given_answers.time, "monotonic", lambda: clock[0])
+    poll = answering.cache_for(example_store).poll_seconds
+    clock[0] += poll * 0.9
+    assert asking.given_again(example_store, "main", DEW_POINT, APPRENTICE) is not None
+    clock[0] += poll * 0.2  # the store must be asked again: by ``ask``, in a thread
+    assert asking.given_again(example_store, "main", DEW_POINT, APPRENTICE) is None
+
+
+def test_a_refusal_to_queue_is_not_given_at_once(example_store, worked_out):
+    first = asking.ask(example_store, "main", CANTEEN, APPRENTICE)
+    assert asking.given_again(example_store, "main", CANTEEN, APPRENTICE) is None
+    unrecorded = asking.given_again(example_store, "main", CANTEEN, APPRENTICE, record=False)
+    assert unrecorded.refused and unrecorded.queued_question_id is None
+    [queued] = example_store.list_questions("main")
+    assert (queued.id, queued.askers) == (first.queued_question_id, 1)
+    assert worked_out == [CANTEEN]
+
+
+def test_off_gives_nothing_at_once(example_store, worked_out, monkeypatch):
+    asking.ask(example_store, "main", DEW_POINT, APPRENTICE)
+    monkeypatch.setenv("LAOSHIFU_ANSWER_CACHE", "off")
+    assert asking.given_again(example_store, "main", DEW_POINT, APPRENTICE) is None
