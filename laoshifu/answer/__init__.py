@@ -25,7 +25,7 @@ from .dimensions import (NAMES_ZH, asked_dimensions, unnamed_instrument, unit_di
                          unheld_reading)
 from .confidence import entry_mode, load_calibration, signals
 from .intent import (Intent, by_word_and_dimension, parameter_ranked, parameters_for,
-                     processes_named, read_intent, rule_directions, term_named)
+                     processes_named, read_intent, rule_directions, term_named, terms_named)
 from .model import Answer
 from .readings import diagnose_readings, fired_rules, readings_summary
 from .support import answer_text, words_covered
@@ -275,7 +275,8 @@ def _rank(question: str, intent: Intent, entry: KnowledgeIndex, unit_hits: list[
             key = quantity_key(found.process, found.name)
             windows = [p for p in entry.vocabulary.parameters.get(key, [found])
                        if window_covers(p, slots)]
-    term = term_named(intent, entry) if intent.wants_definition else None
+    terms = terms_named(intent, entry) if intent.wants_definition else []
+    term = terms[0] if terms else None
     # "测氢仪显示0.6%，我先干啥": a reading's first move is its rule's, not a procedure's,
     # unless steps are asked in so many words
     steps_asked = intent.wants_procedure and not (stated_dimensions(intent.text)
@@ -297,7 +298,7 @@ def _rank(question: str, intent: Intent, entry: KnowledgeIndex, unit_hits: list[
         if rule is None and ranked and isinstance(ranked[0], Rule) and term is None:
             # (a what-is question that names its term gets the term, not a fault's remedy)
             rule = ranked[0]
-    first: list[Unit] = [*([term] if term else []), *([procedure] if procedure else []),
+    first: list[Unit] = [*terms, *([procedure] if procedure else []),
                          *windows, *([rule] if rule else [])]
     chosen = {u.id for u in first}
     rest = [u for u in ranked if u.id not in chosen]

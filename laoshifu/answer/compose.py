@@ -55,6 +55,9 @@ def compose(question: str, intent: Intent, ranked: list[Unit],
                                                 citations.cite(procedure)))
     leads = ranked and (isinstance(ranked[0], QA) or (isinstance(ranked[0], Term) and intent.wants_definition))
     lead = _lead(ranked[0], citations) if leads else []
+    if leads and _two_terms_asked(ranked, intent):
+        # "一次再结晶和二次再结晶有啥区别": each one's definition
+        lead = [*lead[:1], *_lead(ranked[1], citations)[:1]]
     if reason is not None:
         # "Why 30 ppm?": the master's own reason for that window is written beside it.
         lead = _lead(reason, citations)
@@ -64,6 +67,17 @@ def compose(question: str, intent: Intent, ranked: list[Unit],
                                       - len(lead))
     answer.citations = citations.items
     return answer
+
+
+def _two_terms_asked(ranked: list[Unit], intent: Intent) -> bool:
+    """Are the first two units glossary terms the what-is question names both of?"""
+    if not intent.wants_definition or len(ranked) < 2:
+        return False
+
+    def named(unit: Unit) -> bool:
+        return isinstance(unit, Term) and any(
+            s and s.lower() in intent.text for s in (unit.title, *unit.synonyms, unit.english))
+    return named(ranked[0]) and named(ranked[1])
 
 
 def _windows(params: list[Parameter], intent: Intent, citations: _Citations) -> list[WindowRow]:

@@ -49,10 +49,11 @@ _DEFINITION = re.compile(r"什么是|是什么|啥是|是啥|什么意思|啥意
                          r"干什么的|干什么用|做什么用|有什么用|有啥用|起什么作用|起啥作用|啥样|什么样|"
                          r"啥区别|什么区别|差在哪|怎么读|是个什么|是个啥|什么量|什么毛病|啥毛病|什么东西|啥东西|"
                          r"指的啥|指啥|啥叫|什么叫|何谓|怎么理解|解释一下|解释下|怎样一种|怎么样一种|哪一种|"
+                         r"是哪条线|是哪道工序|是哪个工序|是什么线|是什么炉|是个什么炉|"
                          r"what is|what's|what does|meaning|stand for|mean\b")
 # "磁时效是怎么一回事": a thing's story is its definition; a fault's ("炉压突然升高是怎么回事")
 # is its cause.
-_THING_STORY = re.compile(r"^[^，,。？?\s]{1,10}?是(?:怎么一回事|怎么回事|咋回事|咋个回事|怎么个事)")
+_THING_STORY = re.compile(r"^[^，,。？?\s]{1,10}?是?(?:怎么一回事|怎么回事|咋回事|咋个回事|怎么个事)")
 
 
 @dataclass(frozen=True)
@@ -502,6 +503,25 @@ def term_named(intent: Intent, entry: KnowledgeIndex) -> Term | None:
         before = sorted((m for m in matches if m[1] <= asking.start()), key=lambda m: -m[1])
         matches = before or matches
     return table.phrases[matches[0][2]] if matches else None  # type: ignore[return-value]
+
+
+# "一次再结晶和二次再结晶有啥区别", "B8和P17分别是什么": two things asked together.
+_PAIR = re.compile(r"和|与|跟|以及|还是|分别|区别|不同|差别|对比|\bvs\b|\band\b")
+
+
+def terms_named(intent: Intent, entry: KnowledgeIndex) -> list[Term]:
+    """The glossary term a what-is question names and, when it asks of two together, the
+    other one, in the question's order."""
+    first = term_named(intent, entry)
+    if first is None or not _PAIR.search(intent.text):
+        return [first] if first else []
+    table, processes = _tables(entry)[2], _tables(entry)[0].phrases
+    found = [(m[0], table.phrases[m[2]]) for m in table.find(intent.text) if m[2] not in processes]
+    other = next(((at, t) for at, t in found if t.id != first.id), None)
+    if other is None:
+        return [first]
+    at_first = min(at for at, t in found if t.id == first.id) if any(t.id == first.id for _a, t in found) else 0
+    return [first, other[1]] if at_first <= other[0] else [other[1], first]  # type: ignore[list-item]
 
 
 def parameters_for(intent: Intent, entry: KnowledgeIndex, ranking: list[str]) -> list[Parameter]:

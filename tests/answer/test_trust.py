@@ -750,3 +750,15 @@ def test_an_unjudged_reading_is_said_so_on_the_command_line():
                     readings=[{"parameter": "均热时间", "value": 100.0, "unit": "s", "status": "unjudged"}])
     shown = render_answer(answer)
     assert "没法判断" in shown and "在窗口内" not in shown, shown
+
+
+def test_two_things_asked_together_are_each_defined(kb):
+    # questions written for this test
+    answer = _ask(kb, "一次再结晶和二次再结晶有啥区别？", threshold=0.0)
+    led = [s.text for s in answer.sentences[:2]]
+    assert any("脱碳退火" in s for s in led) and any("Goss" in s for s in led), led
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+    assert read_intent("FCL是哪条线", entry).wants_definition
+    assert read_intent("露晶怎么回事", entry).wants_definition
+    assert not read_intent("炉压升高怎么回事", entry).wants_definition
