@@ -54,10 +54,10 @@ def compose(question: str, intent: Intent, ranked: list[Unit],
         answer.procedures.append(ProcedureSteps(procedure.id, procedure.title, procedure.steps,
                                                 citations.cite(procedure)))
     leads = ranked and (isinstance(ranked[0], QA) or (isinstance(ranked[0], Term) and intent.wants_definition))
-    lead = _lead(ranked[0], citations) if leads else []
+    lead = _lead(ranked[0], citations, intent.text) if leads else []
     if leads and _two_terms_asked(ranked, intent):
         # "一次再结晶和二次再结晶有啥区别": each one's definition
-        lead = [*lead[:1], *_lead(ranked[1], citations)[:1]]
+        lead = [*lead[:1], *_lead(ranked[1], citations, intent.text)[:1]]
     if reason is not None:
         # "Why 30 ppm?": the master's own reason for that window is written beside it.
         lead = _lead(reason, citations)
@@ -138,10 +138,15 @@ def _quoted(unit: Unit, text: str, citations: _Citations) -> QuotedSentence:
     return QuotedSentence(text, (citations.cite(unit),), attribution(unit, text))
 
 
-def _lead(unit: Unit, citations: _Citations) -> list[QuotedSentence]:
-    """A definition or the master's own answer to this very question: quote it first."""
+def _lead(unit: Unit, citations: _Citations, asked: str = "") -> list[QuotedSentence]:
+    """A definition or the master's own answer to this very question: quote it first.
+    A glossary entry asked by another of its names (MBAF) is quoted with the name it goes
+    by (多垛罩式炉：…), as the glossary writes the two together."""
     first = split_sentences(unit.body)[:2]
-    return [_quoted(unit, s.text, citations) for s in first]
+    quotes = [_quoted(unit, s.text, citations) for s in first]
+    if quotes and isinstance(unit, Term) and asked and unit.title.lower() not in asked:
+        quotes[0] = _quoted(unit, f"{unit.title}：{quotes[0].text}", citations)
+    return quotes
 
 
 def _quotes(top: list[Unit], hits: list[SentenceHit], citations: _Citations, skip: set[str] = frozenset(), limit: int = MAX_SENTENCES

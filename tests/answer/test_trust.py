@@ -762,3 +762,10 @@ def test_two_things_asked_together_are_each_defined(kb):
     assert read_intent("FCL是哪条线", entry).wants_definition
     assert read_intent("露晶怎么回事", entry).wants_definition
     assert not read_intent("炉压升高怎么回事", entry).wants_definition
+
+
+def test_a_term_asked_by_another_name_is_answered_with_the_name_it_goes_by(kb):
+    answer = _ask(kb, "MBAF是个啥？", threshold=0.0)
+    assert answer.sentences[0].text.startswith("多垛罩式炉："), answer.sentences
+    asked_so = _ask(kb, "灼减是什么？", threshold=0.0)
+    assert not asked_so.sentences[0].text.startswith("灼减："), asked_so.sentences
