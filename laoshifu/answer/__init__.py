@@ -225,7 +225,16 @@ def _of_kind_asked(intent: Intent, windows: list[Parameter], entry: KnowledgeInd
     processes = intent.processes or frozenset(w.process for w in windows)
     keys = by_word_and_dimension(intent.text, entry, processes)
     found = [p for k in keys for p in entry.vocabulary.parameters.get(k, []) if window_covers(p, slots)]
+    if not found and asked & _NEVER_ANOTHER_KIND:
+        # "铬酐加多少份" found 张力 inside 张力涂液: a window in MPa says no number of parts
+        return []
     return found or windows
+
+
+# Kinds of number no window of another kind answers in other words (a length asked, "带速
+# 多少米", may be said of a speed; parts of a recipe never are).
+_NEVER_ANOTHER_KIND = frozenset({"parts", "areal", "conductivity", "acidity", "gravity", "organization",
+                                 "money", "person", "count", "density", "flow", "power"})
 
 
 def _elsewhere_said(intent: Intent, entry: KnowledgeIndex):

@@ -769,3 +769,9 @@ def test_a_term_asked_by_another_name_is_answered_with_the_name_it_goes_by(kb):
     assert answer.sentences[0].text.startswith("多垛罩式炉："), answer.sentences
     asked_so = _ask(kb, "灼减是什么？", threshold=0.0)
     assert not asked_so.sentences[0].text.startswith("灼减："), asked_so.sentences
+
+
+def test_a_window_of_another_kind_is_not_shown_for_parts_asked(kb):
+    # "多少份" asks parts of a recipe: 张力 found inside 张力涂液 is in MPa and says none
+    answer = _ask(kb, "传统张力涂液里铬酐加多少份？", threshold=0.0)
+    assert not [w for w in answer.windows if w.name == "张力"], answer.windows
