@@ -19,8 +19,8 @@ def _questions() -> list[tuple[str, str]]:
     return rows
 
 
-def test_the_fixture_holds_forty_questions():
-    assert len(_questions()) == 40
+def test_the_fixture_holds_forty_two_questions():
+    assert len(_questions()) == 42
 
 
 @pytest.mark.parametrize("question, word", _questions())
