@@ -73,13 +73,15 @@ def create_app(store: Store | None = None, *, max_upload_bytes: int | None = Non
 
     from . import api, api_training, pages_account, pages_admin, pages_ask, pages_capture, pages_knowledge, pages_review, pages_training
     from . import api_diagnose, api_reviews, pages_daily, pages_diagnose
-    for module in (pages_ask, pages_knowledge, pages_review, pages_admin, pages_training, pages_account, service,
-                   api_docs, pages_capture, pages_diagnose, pages_daily):
-        app.include_router(module.router)
+    # The API first: routes are tried in order, and the API is what is asked most (no
+    # page path starts with /api/v1 but the docs', which no API path matches).
     app.include_router(api.router, prefix=API_PREFIX)
     app.include_router(api_training.router, prefix=API_PREFIX)
     for module in (api_diagnose, api_reviews):
         app.include_router(module.router, prefix=API_PREFIX)
+    for module in (pages_ask, pages_knowledge, pages_review, pages_admin, pages_training, pages_account, service,
+                   api_docs, pages_capture, pages_diagnose, pages_daily):
+        app.include_router(module.router)
 
     app.add_middleware(_Edges, max_upload_bytes=max_upload_bytes)
     if access_log is not None:
