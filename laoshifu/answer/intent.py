@@ -268,6 +268,9 @@ def _by_context(keys: list[str], text: str, entry: KnowledgeIndex) -> list[str]:
                     f" {param.name} {param.condition or ''} {param.rationale or ''}")
         entry.extras["process_records"] = records
     words = {w for w in entry.index.analyzer.words(text, canonical=False) if len(w) >= 2}
+    # (and the ends of a compound the segmenter keeps whole: 内罩 of 内罩压力)
+    words |= {piece for w in list(words) if len(w) >= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", w)
+              for piece in (w[:2], w[-2:])}
     names = {normalize(entry.vocabulary.names.get(k, "")) for k in keys}
     words -= names
 

@@ -775,3 +775,9 @@ def test_a_window_of_another_kind_is_not_shown_for_parts_asked(kb):
     # "多少份" asks parts of a recipe: 张力 found inside 张力涂液 is in MPa and says none
     answer = _ask(kb, "传统张力涂液里铬酐加多少份？", threshold=0.0)
     assert not [w for w in answer.windows if w.name == "张力"], answer.windows
+
+
+def test_a_compound_the_segmenter_keeps_whole_still_tells_the_process(kb):
+    # 内罩压力 is one word to the segmenter; its 内罩 is the box anneal's
+    answer = _ask(kb, "内罩压力掉到1 kPa了", threshold=0.0)
+    assert [w.process for w in answer.windows] == ["高温退火"], answer.windows
