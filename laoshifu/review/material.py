@@ -7,6 +7,8 @@ row of production data (vectorised over the grade and thickness columns).
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -38,6 +40,33 @@ def fold_grade(grade: str) -> str:
     return "".join(ch for ch in str(grade).casefold() if ch.isalnum())
 
 
+# A grade designated as the national standard does (GB/T 2521): thickness in hundredths of
+# a millimetre, Q for grain-oriented and QG for its high-permeability kind, then the core
+# loss limit: 23QG085 is a 0.23 mm Hi-B, 30Q120 a 0.30 mm conventional grade.
+_DESIGNATION = re.compile(r"^(\d{2})(qg|q)(\d{3})$")
+_FAMILY = {"qg": "hib", "q": "cgo"}
+
+
+def designation(grade: str) -> tuple[str, float] | None:
+    """(family, thickness in mm) of a standard designation (23QG085 → hib, 0.23), or None."""
+    match = _DESIGNATION.match(fold_grade(grade))
+    return (_FAMILY[match.group(2)], int(match.group(1)) / 100) if match else None
+
+
+def same_grade(named: str, window: str, thickness: float | None = None) -> bool:
+    """Is the grade a question or a coil names the one a window is for? A designation is
+    of its family (23QG085 is Hi-B); a family, at the designation's thickness or at none
+    said, is the designation's."""
+    if fold_grade(named) == fold_grade(window):
+        return True
+    named_as, window_as = designation(named), designation(window)
+    if named_as and not window_as:
+        return named_as[0] == fold_grade(window)
+    if window_as and not named_as:
+        return window_as[0] == fold_grade(named) and (thickness is None or abs(thickness - window_as[1]) < 1e-9)
+    return False
+
+
 @dataclass(frozen=True)
 class Material:
     grade: str | None = None
@@ -56,7 +85,7 @@ def window_applies(param: Parameter, material: Material) -> bool | None:
             if material.grade is None:
                 result = None
                 continue
-            same = fold_grade(material.grade) == fold_grade(value)
+            same = same_grade(material.grade, value, material.thickness)
             ok = same if op == "==" else (not same if op == "!=" else False)
         elif field == "thickness":
             if material.thickness is None:

@@ -781,3 +781,9 @@ def test_a_compound_the_segmenter_keeps_whole_still_tells_the_process(kb):
     # 内罩压力 is one word to the segmenter; its 内罩 is the box anneal's
     answer = _ask(kb, "内罩压力掉到1 kPa了", threshold=0.0)
     assert [w.process for w in answer.windows] == ["高温退火"], answer.windows
+
+
+def test_a_grade_by_its_designation_gets_its_familys_window(kb):
+    # 23QG085 is a 0.23 mm Hi-B: the B8 window written for 牌号=HiB is its
+    answer = _ask(kb, "23QG085的B8要多少？", threshold=0.0)
+    assert [w.condition for w in answer.windows] == ["牌号=HiB"], answer.windows
