@@ -196,6 +196,10 @@ def asked_attributes(text: str, entry: KnowledgeIndex, skip: tuple[tuple[int, in
 
 def window_has_attributes(param: Parameter, attributes: set[str], entry: KnowledgeIndex) -> bool:
     """Does this window measure what the question asks (浓度 is not 温度)?"""
+    from .dimensions import unit_dimension
+
+    if unit_dimension(param.unit) == "time":
+        attributes = attributes - {"多久", "时间"}  # "渗氮时间多久": a time in s is how long
     if not attributes:
         return True
     spellings = [param.name, param.symbol, param.english]

@@ -787,3 +787,9 @@ def test_a_grade_by_its_designation_gets_its_familys_window(kb):
     # 23QG085 is a 0.23 mm Hi-B: the B8 window written for 牌号=HiB is its
     answer = _ask(kb, "23QG085的B8要多少？", threshold=0.0)
     assert [w.condition for w in answer.windows] == ["牌号=HiB"], answer.windows
+
+
+def test_how_long_is_asked_of_a_window_in_seconds_or_hours(kb):
+    # "多久" names no attribute a window must spell: a window in s or h measures how long
+    answer = _ask(kb, "渗氮时间多久？", threshold=0.0)
+    assert [w.name for w in answer.windows] == ["渗氮时间"], answer.windows
