@@ -793,3 +793,8 @@ def test_how_long_is_asked_of_a_window_in_seconds_or_hours(kb):
     # "多久" names no attribute a window must spell: a window in s or h measures how long
     answer = _ask(kb, "渗氮时间多久？", threshold=0.0)
     assert [w.name for w in answer.windows] == ["渗氮时间"], answer.windows
+    # and 多久 asks a value: the purification hold's hours, not the sentence on its temperature
+    store, index_dir = kb
+    assert read_intent("净化保温多久", cache_for(store, index_dir).get("main")).wants_value
+    answer = _ask(kb, "净化保温多久？", threshold=0.0)
+    assert [w.name for w in answer.windows] == ["净化时间"], answer.windows
