@@ -6,12 +6,14 @@ the answer, and ask the next, for a bounded time. Reports requests/s, latency
 percentiles, errors and the server's peak resident memory.
 
     .venv/bin/python benchmarks/load.py [--clients 50] [--seconds 60] [--workers 1]
-                                        [--answer-cache both|on|off]
+                                        [--answer-cache both|on|off] [--primed]
 
 Answers already given are given again while the knowledge stays the same
 (laoshifu/given_answers.py). With ``both`` (the default) the same load runs twice, each on a
 new server: without that cache (LAOSHIFU_ANSWER_CACHE=off: every answer worked out), then
-with it, starting empty (each question's first ask is worked out within the run).
+with it, starting empty (each question's first ask is worked out within the run). With
+``--primed`` every question is asked once before the clock starts (not recorded), so the
+run measures answers given again only (a refusal is still queued at each ask).
 
 The floor: the same clients then ask for the smallest authenticated answer (GET
 /api/v1/me: HTTP, the token check, JSON), which gives the server's CPU per request before
@@ -175,8 +177,21 @@ async def run_floor(url: str, token: str, clients: int, seconds: float, pid: int
             "errors": len(errors)}
 
 
+async def prime(client: httpx.AsyncClient, token: str, pool: list[str]) -> None:
+    """Every question asked once, a few at a time, without queueing a refusal."""
+    headers = {"Authorization": f"Bearer {token}"}
+    gate = asyncio.Semaphore(4)
+
+    async def one(question: str) -> None:
+        async with gate:
+            await client.post("/api/v1/ask", json={"question": question, "record": False},
+                              headers=headers)
+
+    await asyncio.gather(*(one(q) for q in pool))
+
+
 async def run_load(url: str, token: str, clients: int, seconds: float, pid: int,
-                   think: float) -> dict:
+                   think: float, primed: bool = False) -> dict:
     pool = questions()
     latencies: list[float] = []
     errors: list[str] = []
@@ -185,6 +200,8 @@ async def run_load(url: str, token: str, clients: int, seconds: float, pid: int,
         # Warm up: the first ask builds the in-memory index.
         await client.post("/api/v1/ask", json={"question": pool[0], "record": False},
                           headers={"Authorization": f"Bearer {token}"})
+        if primed:
+            await prime(client, token, pool)
         cpu_before, own_before = cpu_seconds(pid), own_cpu_seconds()
         started = time.monotonic()
         stop_at = started + seconds
@@ -239,7 +256,8 @@ def measured(home: Path, token: str, args: argparse.Namespace, seconds: float, c
              floor: bool) -> dict:
     server, url = serve(home, args.workers, cache)
     try:
-        result = asyncio.run(run_load(url, token, args.clients, seconds, server.pid, args.think))
+        result = asyncio.run(run_load(url, token, args.clients, seconds, server.pid, args.think,
+                                      primed=args.primed and cache == "on"))
         if floor:
             result["floor"] = asyncio.run(run_floor(url, token, args.clients, min(seconds, 10),
                                                     server.pid))
@@ -247,6 +265,7 @@ def measured(home: Path, token: str, args: argparse.Namespace, seconds: float, c
         server.terminate()
         server.wait(15)
     result["answer_cache"] = cache
+    result["primed"] = bool(args.primed and cache == "on")
     return result
 
 
@@ -276,6 +295,8 @@ def main() -> int:
                         help="mean seconds an apprentice reads before the next question (0: flood)")
     parser.add_argument("--answer-cache", choices=("both", "on", "off"), default="both",
                         help="answers already given kept (on), not (off), or both runs")
+    parser.add_argument("--primed", action="store_true",
+                        help="ask every question once before the clock starts (answers kept only)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     seconds = min(args.seconds, 300)  # bounded
@@ -298,7 +319,8 @@ def main() -> int:
     else:
         for cache in caches:
             report(runs[cache], "answers worked out every time (LAOSHIFU_ANSWER_CACHE=off)"
-                   if cache == "off" else "answers already given kept (the default)")
+                   if cache == "off" else "answers already given kept (the default)"
+                   + (", every question asked once before" if runs[cache]["primed"] else ""))
         floor = result["floor"]
         print(f"floor, GET /api/v1/me by the same clients: server {floor['server_cpu_ms_per_request']} ms, "
               f"load generator {floor['client_cpu_ms_per_request']} ms of CPU per request, "
