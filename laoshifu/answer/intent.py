@@ -43,6 +43,8 @@ _REASON = re.compile(r"为什么|为啥|为何|干嘛|图个啥|图啥|原因|�
                      # what follows if…: the master's reason says it ("慢了析出物长粗")
                      r"会怎样|会咋样|会怎么样|有啥问题|有什么问题|有啥影响|有什么影响|有啥后果|"
                      r"什么后果|有啥坏处|有什么坏处|有啥危害|有什么危害")
+# A belief put to the master ("越干越好吧？", "不是越多越好吗"): his no comes with his reason.
+_BELIEF = re.compile(r"越[\u4e00-\u9fff]{1,3}越(?:好|放心|保险|稳)|不是[^，,。？?]{1,10}吗")
 # Questions asking what a term means.
 _DEFINITION = re.compile(r"什么是|是什么|啥是|是啥|什么意思|啥意思|指的是|指什么|说的是|讲的是|是指|含义|定义|"
                          r"干啥的|干嘛的|干嘛用|"
@@ -231,12 +233,12 @@ def read_intent(question: str, entry: KnowledgeIndex) -> Intent:
             mentions.append((min(starts), min(starts) + 2, tuple(found)))
     up, down = bool(_UP.search(text)), bool(_DOWN.search(text))
     direction = "up" if up and not down else "down" if down and not up else ""
+    definition = bool(_DEFINITION.search(text)) or bool(
+        _THING_STORY.search(text) and not _FAULT.search(text) and not direction)
     return Intent(text, processes, tuple(found), bool(_VALUE.search(text)),
-                  bool(_FAULT.search(text)),
-                  bool(_DEFINITION.search(text)) or bool(
-                      _THING_STORY.search(text) and not _FAULT.search(text) and not direction),
-                  direction,
-                  bool(_PROCEDURE.search(text)), bool(_REASON.search(text)),
+                  bool(_FAULT.search(text)), definition, direction,
+                  bool(_PROCEDURE.search(text)),
+                  bool(_REASON.search(text) or (_BELIEF.search(text) and not definition)),
                   tuple(sorted(mentions)), tuple(dict.fromkeys(foreign)),
                   tuple(dict.fromkeys(attached)))
 

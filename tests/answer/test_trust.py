@@ -211,6 +211,18 @@ def test_several_degrees_is_not_a_question_about_a_value(kb):
     assert read_intent("露点控几度？", entry).wants_value
 
 
+@pytest.mark.parametrize("question, reason", [
+    ("浆料温度越低越放心吧？", True),  # a belief put to the master
+    ("带钢表面不是越亮越好吗？", True),
+    ("张力能不能大一点？", False),  # a plain yes-or-no is not asked why
+    ("CAA是啥意思？秒数越长越好吗？", False),  # a definition asked keeps its lead
+])
+def test_a_belief_put_to_the_master_asks_his_reason(kb, question, reason):
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+    assert read_intent(question, entry).wants_reason is reason
+
+
 @pytest.mark.parametrize("question, named", [
     ("露点仪坏了，这段时间咋生产？", False),  # the instrument is in question
     ("张力计校准以后还是不准，怎么办？", False),
