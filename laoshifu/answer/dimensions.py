@@ -386,18 +386,30 @@ def unnamed_instrument(text: str, answer: Answer) -> str:
     return ""
 
 
+# "辊速差一般设多少", "氨气分解率控多少": a rate, difference or ratio asked by its own word.
+_RATIO_ASKED = re.compile(r"([\u4e00-\u9fff]{3})(?:一般|大概|大约|通常|应该|应|要|得)?"
+                          r"(?:设|控|控制|给|调|定|保持|落)?(?:在|到|成)?(?:多少|几|百分之几)")
+_RATIO = re.compile(r"[率差比]$")
+
+
 def missing_property(text: str, answer: Answer, wants_value: bool = False) -> str:
     """A property the (normalised) question asks about that nothing shown mentions, or "".
     When the question asks its value (碱液浓度控多少), a clause naming it must hold a number
     ("查碱液浓度" names it and gives none)."""
     asked = [p for p in _PROPERTIES if re.search(f"{p}(?!性)", text)]  # 周期性小坑 asks no period
     asked += [m.group(1) for m in _WHICH_THING.finditer(text) if not _ANY_THING.search(m.group(1))]
+    if wants_value and not answer.windows:
+        # a window shown was chosen for the asked name already; a rule or a sentence must
+        # say a number beside the ratio's word ("调整辊速差" gives none)
+        asked += [m.group(1) for m in _RATIO_ASKED.finditer(text) if _RATIO.search(m.group(1))]
     if not asked:
         return ""
     lines = [normalize(clause) for clause in re.split(r"[\n，,；;。]", _shown_text(answer))]
     lines += [normalize(f"{w.process}{w.name}{w.condition} {w.target}") for w in answer.windows]
     for prop in asked:
-        naming = [line for line in lines if prop in line]
+        # (a ratio's word is read from three characters: its last two may be all it is called)
+        spellings = (prop, prop[-2:]) if _RATIO.search(prop) else (prop,)
+        naming = [line for line in lines if any(s in line for s in spellings)]
         if not naming or (wants_value and not any(re.search(r"\d", line) for line in naming)):
             return prop
     return ""

@@ -383,3 +383,11 @@ def test_an_instrument_asked_about_by_name_must_be_named_in_the_answer():
     dew = _answer(["露点仪应定期与便携式仪器比对。"])
     assert unnamed_instrument(normalize("露点是用露点仪测的吗"), dew) == ""
     assert unnamed_instrument(normalize("露点多少"), carbon) == ""
+
+
+def test_a_ratio_asked_by_its_own_word_needs_a_number_beside_it():
+    roll = _answer(["调整涂辊压下和辊速差，看飞溅是否消失。"])
+    assert missing_property(normalize("涂辊的辊速差一般设多少"), roll, wants_value=True) == "辊速差"
+    assert missing_property(normalize("涂辊的辊速差怎么调"), roll, wants_value=False) == ""
+    said = _answer(["上下辊的速差一般给5%左右。"])  # its last two characters are all it is called
+    assert missing_property(normalize("涂辊的辊速差一般设多少"), said, wants_value=True) == ""
