@@ -30,7 +30,7 @@ from .model import Answer
 from .readings import diagnose_readings, fired_rules, readings_summary
 from .support import answer_text, words_covered
 from .topic import restated_not_explained, speaks_of, undefined_term
-from .slots import (Slots, asked_attributes, owner_asked, condition_not_in, contrasts, other_owner, other_test_condition,
+from .slots import (Slots, asked_attributes, owner_asked, unnamed_owner, condition_not_in, contrasts, other_owner, other_test_condition,
                     side_siblings,
                     read_slots, spread_not_asked, unlisted_processes, window_covers, window_has_attributes)
 from .retrieval import semantic_evidence, sentence_hits as retrieve_sentences, unit_hits as retrieve_units
@@ -186,6 +186,8 @@ def _answer_gap(intent: Intent, entry: KnowledgeIndex, draft: Answer,
     # a property asked (碱液浓度控多少) or read (电导率到了300 μS/cm) needs a number said of it
     if prop := missing_property(text, draft, intent.wants_value or bool(stated_dimensions(text))):
         return f"知识库里没有讲到这个问题问的{prop}。"  # 炉辊的材质
+    if intent.wants_value and (owner := unnamed_owner(text, normalize(answer_text(draft)), entry)):
+        return f"知识库里没有讲到{owner}的这个数。"  # 一氧化碳报警值 answered with hydrogen's
     if instrument := unnamed_instrument(text, draft):
         return f"知识库里没有提到{instrument}。"  # 残碳用红外碳硫仪测吗
     if not draft.windows and (condition := condition_not_in(text, normalize(answer_text(draft)))):

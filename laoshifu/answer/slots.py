@@ -353,7 +353,11 @@ def _owner_words(entry: KnowledgeIndex) -> dict[str, frozenset[str]]:
 
 
 # "氨气的爆炸范围": a thing, then (的) the property asked of it.
-_OWNED = re.compile(r"的?(?:爆炸|可燃|燃烧|着火|闪点|沸点|熔点|密度|比重|浓度|纯度|含量|范围|下限|上限|温度|压力)")
+_OWNED = re.compile(r"的?(?:爆炸|可燃|燃烧|着火|闪点|沸点|熔点|密度|比重|浓度|纯度|含量|范围|下限|上限|温度|压力|报警)")
+
+
+# Gases and the like, whether the knowledge base names them or not ("一氧化碳报警值").
+_SUBSTANCE = re.compile(r"^(?:[一二三]氧化[一二三]?[碳硫氮]|硫化氢|[氢氨氮氧氩氦]气|煤气|天然气)$")
 
 
 def owner_asked(text: str, entry: KnowledgeIndex) -> frozenset[str]:
@@ -363,10 +367,22 @@ def owner_asked(text: str, entry: KnowledgeIndex) -> frozenset[str]:
     owners = _owner_words(entry)
     for match in _OWNED.finditer(text):
         before = text[max(0, match.start() - 5):match.start()]
-        owner = next((before[-n:] for n in range(min(5, len(before)), 1, -1) if before[-n:] in owners), "")
-        if owner:
-            return owners[owner]
+        for n in range(min(5, len(before)), 1, -1):
+            if before[-n:] in owners:
+                return owners[before[-n:]]
+            if _SUBSTANCE.match(before[-n:]):
+                return frozenset({before[-n:]})
     return frozenset()
+
+
+def unnamed_owner(text: str, shown: str, entry: KnowledgeIndex) -> str:
+    """The thing a (normalised) value question asks a property of when the (normalised)
+    answer never names it, or "": 一氧化碳's alarm level is not the hydrogen alarm's."""
+    spellings = owner_asked(text, entry)
+    if not spellings or any(s in shown for s in spellings):
+        return ""
+    said = [s for s in spellings if s in text]  # the name the question uses for it
+    return min(said or spellings, key=len)
 
 
 def other_owner(text: str, mentions, windows: list[Parameter], entry: KnowledgeIndex) -> str:

@@ -794,3 +794,14 @@ def test_the_windows_a_question_gets(kb, question, fields, expected):
     answer = _ask(kb, question, threshold=0.0)
     shown = [tuple(getattr(w, f) for f in fields.split()) for w in answer.windows]
     assert shown == expected, answer.windows
+
+
+@pytest.mark.parametrize("question, refused, owner", [
+    ("炉子周边二氧化碳报警浓度是多少？", True, "二氧化碳"),  # a gas the knowledge base never speaks of
+    ("氢气的爆炸下限是多少", False, ""),
+])
+def test_a_value_of_a_thing_the_answer_never_names_is_refused(kb, question, refused, owner):
+    store, index_dir = kb
+    answer = ask(store, question, record=False, index_dir=index_dir, threshold=0.0)
+    assert answer.refused is refused
+    assert owner in (answer.note or "")
