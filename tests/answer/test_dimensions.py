@@ -23,6 +23,7 @@ from laoshifu.text import normalize
     ("炉压保持多少KPa", {"pressure"}),
     ("出炉温度多少度", {"temperature"}),
     ("冷却每秒降多少度", {"rate"}),  # a rate, not a temperature
+    ("快冷一分钟得降多少度", {"rate"}),  # (a verb between the time and the degrees)
     ("残氧多少ppm算合格", {"fraction"}),
     ("感应器功率多少千瓦", {"power"}),
     ("保护气流量多少立方", {"flow"}),

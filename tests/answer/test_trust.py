@@ -805,3 +805,20 @@ def test_a_value_of_a_thing_the_answer_never_names_is_refused(kb, question, refu
     answer = ask(store, question, record=False, index_dir=index_dir, threshold=0.0)
     assert answer.refused is refused
     assert owner in (answer.note or "")
+
+
+@pytest.mark.parametrize("question, window", [
+    ("热平整时钢板拉长多少合适？", "伸长率"),  # 拉长 is what 伸长率 measures
+    ("渗氮以后钢带里加起来的氮要多少？", "氮含量"),  # the nitrogen added up is the total
+    ("补完氮总氮控多少？", "氮含量"),  # 补氮 is 渗氮
+])
+def test_a_parameter_in_the_shops_words_gets_its_window(kb, question, window):
+    answer = _ask(kb, question, threshold=0.0)
+    assert [w.name for w in answer.windows][:1] == [window]
+
+
+def test_a_whole_cycle_asked_is_answered_by_its_length(kb):
+    # 一整炉下来 says how the cycle is asked, not what of: the sentence on the cycle answers
+    answer = _ask(kb, "高温退火一整炉下来要多少个钟头？", threshold=0.0)
+    assert not answer.refused
+    assert any("六七天" in s.text for s in answer.sentences)
