@@ -293,6 +293,10 @@ def _rank(question: str, intent: Intent, entry: KnowledgeIndex, unit_hits: list[
     steps_asked = intent.wants_procedure and not (stated_dimensions(intent.text)
                                                   and not _STEPS_SAID.search(intent.text))
     procedure = _best_of_kind(question, entry, unit_hits, "procedure") if steps_asked else None
+    if steps_asked and procedure is None:
+        # "涂辊结了硬壳怎么弄干净": a rule found sends to a procedure by name; its steps are asked
+        procedure = next((p for u in ranked[:3] if isinstance(u, Rule)
+                          and (p := _referenced_procedure(u, entry))), None)
     fired = fired_rules(diagnosis)
     # "怎么弄" asks for a procedure as often as for a fault's remedy: a found procedure wins.
     rule = None
@@ -441,6 +445,22 @@ def _later(units: list[Unit], pred, by: int) -> list[Unit]:
         return out
     moved, others = out[:lead], out[lead:]
     return [*others[:by], *moved, *others[by:]]
+
+
+# An action that sends to a procedure by its title: 按"涂辊清洗与换辊"规程清洗辊面.
+_REFERENCED = re.compile(r"按[“\"「]([^”\"」]{2,30})[”\"」]规程")
+
+
+def _referenced_procedure(rule: Rule, entry: KnowledgeIndex) -> Procedure | None:
+    """The procedure a rule's action sends to by its title, if the knowledge base has it."""
+    for action in rule.actions:
+        for match in _REFERENCED.finditer(action):
+            title = normalize(match.group(1))
+            for hit in retrieve_units(match.group(1), entry, 3, kinds=["procedure"]):
+                unit = entry.units.get(hit.unit_id)
+                if isinstance(unit, Procedure) and title in normalize(unit.title):  # (MgO涂辊清洗与换辊)
+                    return unit
+    return None
 
 
 def _best_of_kind(question: str, entry: KnowledgeIndex, unit_hits: list[UnitHit],

@@ -329,12 +329,15 @@ _CHOICE = re.compile(r"还是([^\s，,。？?！!；;吗呢啊]{1,6})[吗呢啊]
 _NOT_A_THING = re.compile(r"几|多|不|没|别|要|能|会")  # 几十秒还是几分钟, 能装还是不能装
 
 
+_ORDER_ASKED = re.compile(r"先[^，,。？?]{1,12}还是先")
+
+
 def unanswered_choice(text: str, answer: Answer) -> str:
     """A choice the (normalised) question offers ("S型还是B型") that nothing shown names
     either side of, said as "S型还是B型"; or "". Amounts and yes-or-no are not choices."""
     match = _CHOICE.search(text)
-    if not match:
-        return ""
+    if not match or (answer.procedures and _ORDER_ASKED.search(text)):
+        return ""  # (which comes first: the procedure's steps say, whatever words it uses)
     second = match.group(1)
     first = text[max(0, match.start() - len(second)):match.start()]
     if _NOT_A_THING.search(first + second):

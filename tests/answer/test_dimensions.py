@@ -9,7 +9,7 @@ from laoshifu.answer.dimensions import (asked_dimensions, left_to_plant_rules, m
                                          missing_property, shown_dimensions, stated_dimensions,
                                          unanswered_choice, unfocused_dimension, unfocused_reading,
                                          unheld_reading)
-from laoshifu.answer.model import Answer, QuotedSentence, WindowRow
+from laoshifu.answer.model import Answer, ProcedureSteps, QuotedSentence, WindowRow
 from laoshifu.units import Citation
 from laoshifu.text import normalize
 
@@ -339,6 +339,11 @@ def test_a_choice_needs_one_of_its_sides_named():
     # an amount or a yes-or-no is no choice between things
     assert unanswered_choice(normalize("待几十秒还是几分钟？"), thermocouples) == ""
     assert unanswered_choice(normalize("这卷能装还是不能装？"), thermocouples) == ""
+    # which comes first, asked in other words: a procedure's steps say it
+    steps = _answer()
+    steps.procedures.append(ProcedureSteps("p", "通氢", ("先用小流量给氢。", "再投加湿器。"), 1))
+    assert unanswered_choice(normalize("开炉先加水汽还是先进还原气？"), steps) == ""
+    assert unanswered_choice(normalize("开炉先加水汽还是先进还原气？"), thermocouples) != ""
 
 
 def test_an_attribute_asked_in_words_implies_its_kind_for_quoted_sentences():

@@ -822,3 +822,12 @@ def test_a_whole_cycle_asked_is_answered_by_its_length(kb):
     answer = _ask(kb, "高温退火一整炉下来要多少个钟头？", threshold=0.0)
     assert not answer.refused
     assert any("六七天" in s.text for s in answer.sentences)
+
+
+@pytest.mark.parametrize("question, steps", [
+    ("涂辊上结了一层垢，怎么清干净？", "涂辊清洗"),  # the rule sends to the procedure by name
+    ("出炉吊罩之前要做哪些事？", "出炉吊罩"),  # what is to be done before is its steps
+])
+def test_the_steps_asked_are_shown(kb, question, steps):
+    answer = _ask(kb, question, threshold=0.0)
+    assert any(steps in p.title for p in answer.procedures)
