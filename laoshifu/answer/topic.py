@@ -129,6 +129,11 @@ _FILLER_BEFORE = re.compile(r"^(?:那个|这个|说的|讲的|所谓|所谓的|�
 _DEFINES = r"(?:是(?![\d一二两三四五六七八九十百零多少每约大概])|就是|指|即|意思是|代表|表示|称为|叫做?)"
 
 
+# "数字都啥意思" after a designation (23QG085) asks what the designation says.
+_PARTS_OF_A_NAME = frozenset({"数字", "字母", "符号", "代号", "编号", "数"})
+_DESIGNATION = re.compile(r"([a-z0-9][a-z0-9.\-]{3,})")
+
+
 def undefined_term(text: str, answer: Answer, defined: tuple[str, ...] = ()) -> str:
     """The thing a (normalised) what-is question asks about when the glossary entry the
     answer leads with (``defined``: its spellings) is not for it and no shown sentence says
@@ -139,7 +144,13 @@ def undefined_term(text: str, answer: Answer, defined: tuple[str, ...] = ()) -> 
         return ""
     asked = _FILLER_BEFORE.sub("", re.split(r"[，,。“”\"'‘’（）()：:]|里|的|那个|这个|后面|前面",
                                             match.group(1))[-1])
-    asked = re.sub(r"(?:到底|究竟)?(?:是个?)?$", "", asked)  # "{110}<001>到底是个啥意思"
+    asked = re.sub(r"(?:到底|究竟)?(?:是个?)?[都也又]?$", "", asked)  # "{110}<001>到底是个啥意思"
+    if asked in _PARTS_OF_A_NAME and (named := _DESIGNATION.search(text[:match.end()])):
+        # "23QG085这牌号…数字都啥意思": the designation is asked, and "23QG085是0.23 mm高磁感"
+        # says what it is (a number after 是 is its reading, not an amount)
+        shown = [normalize(s.text) for s in answer.sentences]
+        return "" if any(re.search(rf"{re.escape(named.group(1))}就?是", s) for s in shown) \
+            else named.group(1)
     if len(asked) < 2 or any(asked in d or d in asked for d in defined):
         return ""
     shown = [normalize(s.text) for s in answer.sentences]

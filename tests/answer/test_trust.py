@@ -556,6 +556,10 @@ def test_a_term_the_knowledge_base_uses_without_saying_what_it_is(kb):
     assert undefined_term(normalize("Blaine比表面积到底是什么意思？"), value) == "blaine比表面积"
     # the glossary entry the answer leads with is for it
     assert undefined_term(normalize("粘卷是啥？"), cause, defined=("粘卷", "钢卷粘结")) == ""
+    # what a designation's digits mean is what the designation is
+    grades = said("按这个规矩去读，23QG085是0.23 mm高磁感，不大于0.85 W/kg。")
+    assert undefined_term(normalize("23QG085这牌号，数字都啥意思？"), grades) == ""
+    assert undefined_term(normalize("23QG085这牌号，数字都啥意思？"), cause) == "23qg085"
     # not a what-is question: "主要是啥成分" asks which component
     assert undefined_term(normalize("那层膜主要是啥成分？"), cause) == ""
     answer = _ask(kb, "师傅说来料有“镰刀弯”，镰刀弯是啥意思？", threshold=0.0)
