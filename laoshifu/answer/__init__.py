@@ -276,8 +276,20 @@ def _rank(question: str, intent: Intent, entry: KnowledgeIndex, unit_hits: list[
     if windows and all(contrasts(intent.text, p) for p in windows):
         # 低温段脱水保温几度: not the 净化段 保温温度 but its sibling, 脱水保温温度
         windows = [p for p in side_siblings(intent.text, windows, entry) if window_covers(p, slots)]
-    windows = [p for p in windows if window_has_attributes(p, attributes, entry)
-               and not contrasts(intent.text, p) and not spread_not_asked(intent.text, p)]
+    def fits(p: Parameter) -> bool:
+        return window_has_attributes(p, attributes, entry) and not contrasts(intent.text, p) \
+            and not spread_not_asked(intent.text, p)
+
+    kept = [p for p in windows if fits(p)]
+    if windows and not kept and attributes and diagnosis is None:
+        # "净化保温时露点是多少": 保温温度 named first measures no 露点; another name the
+        # question says does
+        measured = tuple(k for k in intent.quantities
+                         if any(fits(p) for p in entry.vocabulary.parameters.get(k, [])))
+        if measured:
+            kept = [p for p in parameters_for(replace(intent, quantities=measured), entry,
+                                              [u.id for u in ranked]) if window_covers(p, slots) and fits(p)]
+    windows = kept
     if not windows and diagnosis is None and intent.wants_value and not intent.wants_reason:
         found = parameter_ranked(intent, ranked)
         if found is not None and window_has_attributes(found, attributes, entry) and \

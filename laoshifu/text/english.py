@@ -84,7 +84,9 @@ class EnglishGloss:
         self.longest = max((len(w) for w in phrases), default=1)
 
     def gloss(self, text: str) -> str:
-        words = _words(text)
+        # a hyphenated compound the table lacks is read word by word ("pure-hydrogen soak"),
+        # one it has as it is (hi-b)
+        words = [part for word in _words(text) for part in _compound_parts(word, self.phrases)]
         out = [chinese if chinese is not None else word
                for chinese, word in _owner_first(self._segments(words))
                if chinese is not None or (word not in _STOP and re.search(r"\w", word))]
@@ -151,6 +153,15 @@ def _owner_first(pieces: list[tuple[str | None, str]]) -> list[tuple[str | None,
                 continue
         k += 1
     return out
+
+
+def _compound_parts(word: str, phrases) -> list[str]:
+    """A hyphenated compound of words ("pure-hydrogen") as its words, unless the table has
+    it whole; a grade (hi-b) or a signed number (-40) stays as it is."""
+    parts = word.split("-")
+    if len(parts) < 2 or (word,) in phrases or not all(len(p) >= 3 and p.isalpha() for p in parts):
+        return [word]
+    return parts
 
 
 def _words(text: str) -> list[str]:

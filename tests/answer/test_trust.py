@@ -835,3 +835,9 @@ def test_a_whole_cycle_asked_is_answered_by_its_length(kb):
 def test_the_steps_asked_are_shown(kb, question, steps):
     answer = _ask(kb, question, threshold=0.0)
     assert any(steps in p.title for p in answer.procedures)
+
+
+def test_the_name_a_window_measures_wins_over_a_name_said_first(kb):
+    # 保温 (保温温度) is said first; the 露点 asked is the purification stage's
+    answer = _ask(kb, "高温退火纯氢净化保温时露点是多少？", threshold=0.0)
+    assert [(w.process, w.name) for w in answer.windows][:1] == [("高温退火", "露点")]

@@ -64,6 +64,13 @@ def test_a_minus_sign_and_a_grade_stay_whole():
     assert gloss.gloss("What core loss must 27QG095 meet?") == "铁损27qg095是多少"
 
 
+def test_a_hyphenated_compound_is_read_word_by_word_unless_the_table_has_it_whole():
+    gloss = EnglishGloss([("pure hydrogen", "纯氢"), ("soak", "保温"), ("hi-b", "高磁感")])
+    assert gloss.gloss("pure-hydrogen soak") == "纯氢保温"
+    assert gloss.gloss("Hi-B steel") == "高磁感steel"
+    assert "-40" in gloss.gloss("dew point at -40")
+
+
 @pytest.mark.parametrize("text, glossed", [
     # zones, stages and holds in the knowledge base's 段 and 保温
     ("What temperature should the nitriding zone be held at?", "多少度渗氮段保持在"),
