@@ -410,11 +410,15 @@ def _no_special_window(intent: Intent, slots: Slots, windows: list[Parameter]) -
 
 
 def _defined_spellings(answer: Answer, intent: Intent, entry: KnowledgeIndex) -> tuple[str, ...]:
-    """The spellings of the glossary term the answer leads with, if it does."""
-    if not _term_defined(answer, intent, entry):
+    """The spellings of the glossary terms whose definitions the answer quotes, when it
+    leads with the one the question names (MgO's and CAA's: 柠檬酸活性 goes by CAA)."""
+    term = term_named(intent, entry) if intent.wants_definition else None
+    leads = {n for q in answer.sentences[:2] for n in q.citations}
+    if term is None or not any(c.n in leads and c.unit_id == term.id for c in answer.citations):
         return ()
-    term = term_named(intent, entry)
-    return tuple(normalize(s) for s in (term.title, *term.synonyms, term.english) if s)
+    terms = [entry.units.get(c.unit_id) for c in answer.citations if c.kind == "term"]
+    return tuple(normalize(s) for term in terms if isinstance(term, Term)
+                 for s in (term.title, *term.synonyms, term.english) if s)
 
 
 def _term_defined(answer: Answer | None, intent: Intent, entry: KnowledgeIndex) -> bool:

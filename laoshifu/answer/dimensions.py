@@ -346,6 +346,8 @@ def unanswered_choice(text: str, answer: Answer) -> str:
     # each side as said, or without the verb or particle it starts with (先加氮 / 加氮)
     sides = {side for raw in (first, second) for side in (raw, raw.lstrip("先后用是在"))
              if len(side) >= 2}
+    if not sides:
+        return ""  # (高还是低: a way, not a thing to be named; a "越…越…" says it)
     return "" if any(side in shown for side in sides) else f"{first}还是{second}"
 
 

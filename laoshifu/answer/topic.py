@@ -30,7 +30,7 @@ _FILLER = frozenset("""还是 现在 正常 一般 应该 需要 可以 就是 �
 左右 上下 以上 以下 之间 多少 一下 一点 有点 这样 那样 怎样 如果 还要 要是 能不能 行不行 算不算
 至少 最多 超过 低于 高于 允许 不能 不许 必须 一定 非得 要求
 后面 前面 后头 前头 里头 外面 上面 下面 传统 指标 情况 方面 问题 东西 规定
-一整 整个 下来 总共 一共 加起来""".split())
+一整 整个 下来 总共 一共 加起来 之前 之后 以前 以后 高过 低过""".split())
 # "加热到几度": the verb that carries the number asked is how it is asked, not what of.
 _CARRIES_ASKED = re.compile(r"([\u4e00-\u9fff]{2})(?=(?:到|至)(?:几|多少))")
 # "段里", "炉里": a place word with its preposition, too short to name anything.

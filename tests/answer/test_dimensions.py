@@ -339,6 +339,7 @@ def test_a_choice_needs_one_of_its_sides_named():
     # an amount or a yes-or-no is no choice between things
     assert unanswered_choice(normalize("待几十秒还是几分钟？"), thermocouples) == ""
     assert unanswered_choice(normalize("这卷能装还是不能装？"), thermocouples) == ""
+    assert unanswered_choice(normalize("秒数大了是活性高还是低？"), thermocouples) == ""  # a way
     # which comes first, asked in other words: a procedure's steps say it
     steps = _answer()
     steps.procedures.append(ProcedureSteps("p", "通氢", ("先用小流量给氢。", "再投加湿器。"), 1))

@@ -841,3 +841,10 @@ def test_the_name_a_window_measures_wins_over_a_name_said_first(kb):
     # 保温 (保温温度) is said first; the 露点 asked is the purification stage's
     answer = _ask(kb, "高温退火纯氢净化保温时露点是多少？", threshold=0.0)
     assert [(w.process, w.name) for w in answer.windows][:1] == [("高温退火", "露点")]
+
+
+def test_a_term_defined_second_by_another_name_is_defined(kb):
+    # MgO's entry leads, CAA's (柠檬酸活性, which goes by CAA) follows: CAA is defined
+    answer = _ask(kb, "MgO化验单上的CAA是什么？秒数大了是活性高还是低？", threshold=0.0)
+    assert not answer.refused
+    assert any("柠檬酸活性" in s.text for s in answer.sentences)
