@@ -107,7 +107,10 @@ def restated_not_explained(text: str, entry: KnowledgeIndex, answer: Answer) -> 
         return False
     restated = bool(restating)
     # A reason given for something else (涂布量…就会色差, beside 铬…底层更均匀) is none:
-    # it must speak of the question's rarest word and of half its topic.
+    # it must speak of the question's rarest word and of half its topic (words the
+    # segmenter guessed, 成纯 of 切换成纯氢, are no measure of either).
+    analyzer = entry.index.analyzer
+    words = [w for w in words if analyzer.in_dictionary(w[0]) or analyzer.in_dictionary(w[1])] or words
     rarest = max(words, key=lambda w: _idf(entry, w[1]))
     explained = any(explains(s.text) and said_of([rarest], s.text)
                     and said_of(words, s.text) >= max(min(2, len(words)), len(words) / 2)

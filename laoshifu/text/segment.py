@@ -154,6 +154,11 @@ class Analyzer:
                  if w not in STOPWORDS and _CONTENT.search(w) and w.strip()]
         return [self._canonical.get(w, w) for w in words] if canonical else words
 
+    def in_dictionary(self, word: str) -> bool:
+        """Is ``word`` in the segmenter's dictionary (its own or the knowledge base's terms),
+        not a run of characters the segmenter guessed to be a word ("切换成纯氢" → 成纯)?"""
+        return bool(self._jieba.has_word(word))
+
     def canonical(self, word: str) -> str:
         """The name a word's synonym group goes by (the word itself if it has none)."""
         return self._canonical.get(word, word)

@@ -848,3 +848,13 @@ def test_a_term_defined_second_by_another_name_is_defined(kb):
     answer = _ask(kb, "MgO化验单上的CAA是什么？秒数大了是活性高还是低？", threshold=0.0)
     assert not answer.refused
     assert any("柠檬酸活性" in s.text for s in answer.sentences)
+
+
+def test_a_word_the_segmenter_guessed_does_not_decide_whether_a_why_is_explained(kb):
+    # 切换成纯氢 cuts as 切换/成纯/氢: 成纯 is no word a reason must say
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+    assert not entry.index.analyzer.in_dictionary("成纯")
+    answer = _ask(kb, "为什么高温退火到顶温要切换成纯氢？", threshold=0.0)
+    assert not answer.refused
+    assert any("拽出来" in s.text for s in answer.sentences)
