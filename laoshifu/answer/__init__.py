@@ -309,6 +309,9 @@ def _rank(question: str, intent: Intent, entry: KnowledgeIndex, unit_hits: list[
         # "涂辊结了硬壳怎么弄干净": a rule found sends to a procedure by name; its steps are asked
         procedure = next((p for u in ranked[:3] if isinstance(u, Rule)
                           and (p := _referenced_procedure(u, entry))), None)
+    elif isinstance(procedure, Procedure):
+        # "扣完罩子怎么试漏": 装炉's step sends to 内罩检漏, the one asked
+        procedure = _referenced_procedure(procedure, entry, question) or procedure
     fired = fired_rules(diagnosis)
     # "怎么弄" asks for a procedure as often as for a fault's remedy: a found procedure wins.
     rule = None
@@ -463,20 +466,33 @@ def _later(units: list[Unit], pred, by: int) -> list[Unit]:
     return [*others[:by], *moved, *others[by:]]
 
 
-# An action that sends to a procedure by its title: 按"涂辊清洗与换辊"规程清洗辊面.
-_REFERENCED = re.compile(r"按[“\"「]([^”\"」]{2,30})[”\"」]规程")
+# An action or a step that sends to a procedure by its title: 按"涂辊清洗与换辊"规程清洗辊面,
+# 执行"内罩检漏与保护气切换"规程.
+_REFERENCED = re.compile(r"(?:按|按照|执行|参照)[“\"「]([^”\"」]{2,30})[”\"」]规程")
 
 
-def _referenced_procedure(rule: Rule, entry: KnowledgeIndex) -> Procedure | None:
-    """The procedure a rule's action sends to by its title, if the knowledge base has it."""
-    for action in rule.actions:
+def _referenced_procedure(unit: Rule | Procedure, entry: KnowledgeIndex,
+                          asked: str = "") -> Procedure | None:
+    """The procedure a rule's action or a procedure's step sends to by its title, if the
+    knowledge base has it (and, given what is ``asked``, if its title shares more of it)."""
+    lines = unit.actions if isinstance(unit, Rule) else unit.steps
+    for action in lines:
         for match in _REFERENCED.finditer(action):
+            if asked and _shared(asked, match.group(1)) <= _shared(asked, unit.title):
+                continue
             title = normalize(match.group(1))
             for hit in retrieve_units(match.group(1), entry, 3, kinds=["procedure"]):
                 unit = entry.units.get(hit.unit_id)
                 if isinstance(unit, Procedure) and title in normalize(unit.title):  # (MgO涂辊清洗与换辊)
                     return unit
     return None
+
+
+def _shared(asked: str, title: str) -> int:
+    """How many of the characters a question is written in a title holds (扣完罩子试漏: 罩,
+    漏 of 内罩检漏), asking words aside."""
+    return len(set(re.sub(r"怎么|如何|什么|多少|哪些|步骤", "", normalize(asked))) & set(normalize(title))
+               - set("的了是在和与要把先后"))
 
 
 def _best_of_kind(question: str, entry: KnowledgeIndex, unit_hits: list[UnitHit],

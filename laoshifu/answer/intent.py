@@ -39,6 +39,7 @@ _PROCEDURE = re.compile(r"步骤|顺序|流程|一步一步|一步步|怎么做|
                         r"first step|谁先|哪个先|先后|which first|怎么穿|弄法|要注意啥|要注意什么|要注意哪些|"
                         r"怎么试|怎么确认|如何确认|怎么检查|如何检查|怎么清|怎么走|step|"
                         r"弄干净|清干净|搞干净|做哪些事|要做啥|要干啥|做些什么|做哪些准备|"
+                        r"拿啥家伙|用啥家伙|拿什么工具|用什么工具|用啥工具|拿啥工具|"
                         r"先[^，,。？?]{1,12}还是先")  # an order asked is a procedure's
 # Questions asking why.
 _REASON = re.compile(r"为什么|为啥|为何|干嘛|图个啥|图啥|原因|道理|why|reason|"

@@ -831,6 +831,8 @@ def test_a_whole_cycle_asked_is_answered_by_its_length(kb):
 @pytest.mark.parametrize("question, steps", [
     ("涂辊上结了一层垢，怎么清干净？", "涂辊清洗"),  # the rule sends to the procedure by name
     ("出炉吊罩之前要做哪些事？", "出炉吊罩"),  # what is to be done before is its steps
+    ("涂辊结了垢，拿啥家伙清？", "涂辊清洗"),  # the tool to clean with is in the steps
+    ("装炉扣完罩子，怎么试漏？", "内罩检漏"),  # 装炉's step sends to the procedure asked
 ])
 def test_the_steps_asked_are_shown(kb, question, steps):
     answer = _ask(kb, question, threshold=0.0)
