@@ -56,6 +56,9 @@ _DEFINITION = re.compile(r"什么是|是什么|啥是|是啥|什么意思|啥意
                          r"指的啥|指啥|啥叫|什么叫|何谓|怎么理解|解释一下|解释下|怎样一种|怎么样一种|哪一种|"
                          r"是哪条线|是哪道工序|是哪个工序|是什么线|是什么炉|是个什么炉|"
                          r"what is|what's|what does|meaning|stand for|mean\b")
+# "底层颜色一块深一块浅，行话叫啥": a thing described, its name asked.
+_NAME_ASKED = re.compile(r"叫啥|叫什么|叫做啥|叫做什么|叫个啥|啥名|什么名|怎么称呼|咋称呼|"
+                         r"what is (?:it|this|that) called|what do (?:we|you) call")
 # "磁时效是怎么一回事": a thing's story is its definition; a fault's ("炉压突然升高是怎么回事")
 # is its cause.
 _THING_STORY = re.compile(r"^[^，,。？?\s]{1,10}?是?(?:怎么一回事|怎么回事|咋回事|咋个回事|怎么个事)")
@@ -79,6 +82,7 @@ class Intent:
     # and those of them said right after such a process's name.
     foreign: tuple[str, ...] = ()
     foreign_attached: tuple[str, ...] = ()
+    wants_name: bool = False  # a thing described, its name asked: a definition found by its words
 
 
 def _tables(entry: KnowledgeIndex) -> tuple[PhraseTable, PhraseTable, PhraseTable]:
@@ -236,6 +240,7 @@ def read_intent(question: str, entry: KnowledgeIndex) -> Intent:
             mentions.append((min(starts), min(starts) + 2, tuple(found)))
     up, down = bool(_UP.search(text)), bool(_DOWN.search(text))
     direction = "up" if up and not down else "down" if down and not up else ""
+    name_asked = bool(_NAME_ASKED.search(text))
     definition = bool(_DEFINITION.search(text)) or bool(
         _THING_STORY.search(text) and not _FAULT.search(text) and not direction)
     return Intent(text, processes, tuple(found), bool(_VALUE.search(text)),
@@ -243,7 +248,7 @@ def read_intent(question: str, entry: KnowledgeIndex) -> Intent:
                   bool(_PROCEDURE.search(text)),
                   bool(_REASON.search(text) or (_BELIEF.search(text) and not definition)),
                   tuple(sorted(mentions)), tuple(dict.fromkeys(foreign)),
-                  tuple(dict.fromkeys(attached)))
+                  tuple(dict.fromkeys(attached)), name_asked)
 
 
 # "氨气通多少", "氢气给几成": a thing, then how much of it (straight after, or after a verb).

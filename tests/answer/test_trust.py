@@ -860,3 +860,21 @@ def test_a_word_the_segmenter_guessed_does_not_decide_whether_a_why_is_explained
     answer = _ask(kb, "为什么高温退火到顶温要切换成纯氢？", threshold=0.0)
     assert not answer.refused
     assert any("拽出来" in s.text for s in answer.sentences)
+
+
+@pytest.mark.parametrize("question, name", [
+    ("底层颜色深一块浅一块，这毛病叫啥？", "花脸"),  # described in other words than its entry's
+    ("钢卷高温退火后一层层粘住开不开，叫啥毛病？", "粘卷"),
+])
+def test_a_thing_described_is_named_by_its_glossary_entry(kb, question, name):
+    answer = _ask(kb, question, threshold=0.0)
+    assert answer.sentences[0].text.startswith(f"{name}：")
+
+
+def test_a_described_thing_no_entry_stands_out_for_is_not_named(kb):
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+    from laoshifu.answer import _described_term
+
+    # the transformer's core losses find 取向硅钢's entry by its words, not clearly enough
+    assert _described_term("变压器用了几年，铁芯损耗一年比一年高，这种毛病行里叫什么？", entry) == []
