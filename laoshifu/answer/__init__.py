@@ -30,7 +30,7 @@ from .model import Answer
 from .readings import diagnose_readings, fired_rules, readings_summary
 from .support import answer_text, words_covered
 from .topic import restated_not_explained, speaks_of, undefined_term
-from .slots import (Slots, asked_attributes, owner_asked, unnamed_owner, condition_not_in, contrasts, other_owner, other_test_condition,
+from .slots import (Slots, asked_attributes, owner_asked, unnamed_owner, unnamed_formula, condition_not_in, contrasts, other_owner, other_test_condition,
                     side_siblings,
                     read_slots, spread_not_asked, unlisted_processes, window_covers, window_has_attributes)
 from .retrieval import semantic_evidence, sentence_hits as retrieve_sentences, unit_hits as retrieve_units
@@ -116,7 +116,8 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
             slots.other_material not in normalize(answer_text(draft)):
         uncovered = f"知识库讲的是取向硅钢，没有关于“{slots.other_material}”的内容。"
     if draft is not None and not uncovered and not evidence.fired:
-        uncovered = _answer_gap(intent, entry, draft, diagnosis, english=is_english(asked))
+        uncovered = _answer_gap(intent, entry, draft, diagnosis, english=is_english(asked),
+                                asked=asked)
     if draft is not None and confidence >= cut and not uncovered:
         answer = draft
         answer.confidence = confidence
@@ -181,7 +182,7 @@ def _slot_gap(intent: Intent, slots: Slots, entry: KnowledgeIndex, ranked: list[
 
 
 def _answer_gap(intent: Intent, entry: KnowledgeIndex, draft: Answer,
-                diagnosis: Diagnosis | None, english: bool = False) -> str:
+                diagnosis: Diagnosis | None, english: bool = False, asked: str = "") -> str:
     """What the question asks that the composed answer does not show, said; or "".
     ("烘多少秒" answered with the dryer's temperature is not an answer.)"""
     text = intent.text
@@ -190,7 +191,8 @@ def _answer_gap(intent: Intent, entry: KnowledgeIndex, draft: Answer,
     # a property asked (碱液浓度控多少) or read (电导率到了300 μS/cm) needs a number said of it
     if prop := missing_property(text, draft, intent.wants_value or bool(stated_dimensions(text))):
         return f"知识库里没有讲到这个问题问的{prop}。"  # 炉辊的材质
-    if intent.wants_value and (owner := unnamed_owner(text, normalize(answer_text(draft)), entry)):
+    if intent.wants_value and (owner := unnamed_owner(text, normalize(answer_text(draft)), entry)
+                               or not draft.windows and unnamed_formula(asked, normalize(answer_text(draft)), entry)):
         return f"知识库里没有讲到{owner}的这个数。"  # 一氧化碳报警值 answered with hydrogen's
     if instrument := unnamed_instrument(text, draft):
         return f"知识库里没有提到{instrument}。"  # 残碳用红外碳硫仪测吗

@@ -52,7 +52,7 @@ _ASKS: dict[str, str] = {
     "parts": r"(?:多少|几)份",
     # mass per area: a residue, a coating weight asked in so many words
     "areal": r"(?:多少|几)\s*(?:mg/m[2²]|g/m[2²]|毫克每平方|克每平方)",
-    "organization": r"哪(?:个|家|一家)(?:钢厂|厂(?!家)|公司|企业)|which (?:plant|mill|company)",
+    "organization": r"哪(?:个|家|一家)(?:钢厂|厂(?!家)|公司|企业|供应商|厂商)|which (?:plant|mill|company|supplier)",
 }
 _TIME_LENGTH = re.compile(r"(?:时间|时长|周期|寿命)[^，,。?？]{0,4}多长")
 _ASK_PATTERNS = {dim: re.compile(p) for dim, p in _ASKS.items()}
@@ -395,6 +395,7 @@ def unnamed_instrument(text: str, answer: Answer) -> str:
 _RATIO_ASKED = re.compile(r"([\u4e00-\u9fff]{3})(?:一般|大概|大约|通常|应该|应|要|得)?"
                           r"(?:设|控|控制|给|调|定|保持|落)?(?:在|到|成)?(?:多少|几|百分之几)")
 _RATIO = re.compile(r"[率差比]$")
+_NOT_A_NAME = re.compile(r"[能会可要得最多少几]")  # 最多能差多少: how far apart, not a name
 
 
 def missing_property(text: str, answer: Answer, wants_value: bool = False) -> str:
@@ -406,7 +407,8 @@ def missing_property(text: str, answer: Answer, wants_value: bool = False) -> st
     if wants_value and not answer.windows:
         # a window shown was chosen for the asked name already; a rule or a sentence must
         # say a number beside the ratio's word ("调整辊速差" gives none)
-        asked += [m.group(1) for m in _RATIO_ASKED.finditer(text) if _RATIO.search(m.group(1))]
+        asked += [m.group(1) for m in _RATIO_ASKED.finditer(text)
+                  if _RATIO.search(m.group(1)) and not _NOT_A_NAME.search(m.group(1))]
     if not asked:
         return ""
     lines = [normalize(clause) for clause in re.split(r"[\n，,；;。]", _shown_text(answer))]

@@ -375,6 +375,36 @@ def owner_asked(text: str, entry: KnowledgeIndex) -> frozenset[str]:
     return frozenset()
 
 
+# A chemical formula as written (CaO, TiO2, Al2O3): capitals with a small letter or a digit,
+# so an abbreviation (DCL, MBAF) is none.
+_FORMULA = re.compile(r"(?<![A-Za-z0-9])((?:[A-Z][a-z]?\d*){2,})(?![A-Za-z0-9])")
+
+
+# What may stand between a thing and the amount asked of it (CaO要控制在多少, 加多少TiO2).
+_HOW_MUCH_GAP = r"[要应该得一般大概约控制在到是为给加放有含的]{0,6}"
+
+
+def unnamed_formula(asked: str, shown: str, entry: KnowledgeIndex) -> str:
+    """A chemical a value question names by its formula (as asked, not normalised) that no
+    clause of the (normalised) answer gives a number beside, by the formula or another of
+    its names (MgO: 氧化镁), or "": CaO named among MgO's impurities says not how much."""
+    owners = _owner_words(entry)
+    clauses = re.split(r"[\n，,；;。]", shown)
+    for match in _FORMULA.finditer(asked):
+        formula = match.group(1)
+        if formula.isupper() and not re.search(r"\d", formula):
+            continue
+        if not re.search(rf"{re.escape(formula)}{_HOW_MUCH_GAP}(?:多少|几)|(?:多少|几){_HOW_MUCH_GAP}"
+                         rf"{re.escape(formula)}", asked):
+            continue  # (the amount asked is of another thing: MgO涂布量多少)
+        spellings = owners.get(formula.lower(), frozenset({formula.lower()}))
+        # (a figure, not a formula's digit: SO3 beside CaO gives no amount)
+        if not any(s in clause and re.search(r"(?<![a-z])\d", clause.replace(s, ""))
+                   for clause in clauses for s in spellings):
+            return formula
+    return ""
+
+
 def unnamed_owner(text: str, shown: str, entry: KnowledgeIndex) -> str:
     """The thing a (normalised) value question asks a property of when the (normalised)
     answer never names it, or "": 一氧化碳's alarm level is not the hydrogen alarm's."""

@@ -329,6 +329,7 @@ def test_mass_per_area_and_a_plant_by_name_are_kinds_of_number_or_name():
     lesson = _answer(["有厂子的成品表面出现白条。"])
     assert missing_dimension(normalize("白条是哪家钢厂出的"), lesson) == "organization"
     assert missing_dimension(normalize("白条是哪家钢厂出的"), _answer(["新日铁早年出过白条。"])) == ""
+    assert missing_dimension(normalize("氧化镁是哪家供应商的"), _answer(["供应商资料要求水化率低于4%。"])) == "organization"
 
 
 def test_a_choice_needs_one_of_its_sides_named():
@@ -396,5 +397,6 @@ def test_a_ratio_asked_by_its_own_word_needs_a_number_beside_it():
     roll = _answer(["调整涂辊压下和辊速差，看飞溅是否消失。"])
     assert missing_property(normalize("涂辊的辊速差一般设多少"), roll, wants_value=True) == "辊速差"
     assert missing_property(normalize("涂辊的辊速差怎么调"), roll, wants_value=False) == ""
+    assert missing_property(normalize("外圈跟芯子温度最多能差多少"), roll, wants_value=True) == ""  # how far apart
     said = _answer(["上下辊的速差一般给5%左右。"])  # its last two characters are all it is called
     assert missing_property(normalize("涂辊的辊速差一般设多少"), said, wants_value=True) == ""

@@ -8,6 +8,7 @@ import pytest
 from laoshifu.answer import ask, cache_for
 from laoshifu.answer.intent import read_intent, term_named
 from laoshifu.answer.slots import read_slots
+from laoshifu.text import normalize
 
 
 def _ask(kb, question, **kwargs):
@@ -216,6 +217,9 @@ def test_several_degrees_is_not_a_question_about_a_value(kb):
     ("带钢表面不是越亮越好吗？", True),
     ("张力能不能大一点？", False),  # a plain yes-or-no is not asked why
     ("CAA是啥意思？秒数越长越好吗？", False),  # a definition asked keeps its lead
+    ("板子拉狠一点，板形不就更平了？", True),
+    ("多渗点氮，抑制剂多点不是更保险？", True),
+    ("水温放几度？是不是比露点高一点？", False),  # 是不是 asks yes or no
 ])
 def test_a_belief_put_to_the_master_asks_his_reason(kb, question, reason):
     store, index_dir = kb
@@ -833,6 +837,7 @@ def test_a_whole_cycle_asked_is_answered_by_its_length(kb):
     ("出炉吊罩之前要做哪些事？", "出炉吊罩"),  # what is to be done before is its steps
     ("涂辊结了垢，拿啥家伙清？", "涂辊清洗"),  # the tool to clean with is in the steps
     ("装炉扣完罩子，怎么试漏？", "内罩检漏"),  # 装炉's step sends to the procedure asked
+    ("MBAF扣完内罩怎么查漏？", "内罩检漏"),
 ])
 def test_the_steps_asked_are_shown(kb, question, steps):
     answer = _ask(kb, question, threshold=0.0)
@@ -878,3 +883,16 @@ def test_a_described_thing_no_entry_stands_out_for_is_not_named(kb):
 
     # the transformer's core losses find 取向硅钢's entry by its words, not clearly enough
     assert _described_term("变压器用了几年，铁芯损耗一年比一年高，这种毛病行里叫什么？", entry) == []
+
+
+def test_a_chemical_asked_by_its_formula_needs_a_figure_beside_it(kb):
+    from laoshifu.answer.slots import unnamed_formula
+
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+    listed = normalize("还有受控加入的微量成分，比如CaO、硼、SO3、氟、氯。")
+    assert unnamed_formula("氧化镁里CaO要控制在多少？", listed, entry) == "CaO"
+    assert unnamed_formula("氧化镁里CaO要控制在多少？", normalize("CaO控制在0.5%以下。"), entry) == ""
+    # the amount asked is of another thing; an abbreviation is no formula
+    assert unnamed_formula("MgO涂布量多少？", listed, entry) == ""
+    assert unnamed_formula("DCL露点多少？", listed, entry) == ""
