@@ -288,6 +288,9 @@ def test_a_parameter_asked_without_its_name(kb):
     # the unit asked for names the one parameter measured in it (two: the question's words pick)
     assert read_intent("氧化镁每面涂多少克？", entry).quantities == ("MgO涂层:涂布量",)
     assert read_intent("绝缘涂层每面涂几克？", entry).quantities == ("热拉伸平整退火:涂布量",)
+    # more or less of what a verb puts on is its amount
+    assert read_intent("氧化镁为啥要往多了涂？", entry).quantities == ("MgO涂层:涂布量",)
+    assert read_intent("厚料氧化镁为啥要多涂点？", entry).quantities == ("MgO涂层:涂布量",)
     # a unit many parameters share names none
     assert read_intent("成品里的氮要降到多少ppm？", entry).quantities == ()
 
