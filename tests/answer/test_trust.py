@@ -899,3 +899,9 @@ def test_a_chemical_asked_by_its_formula_needs_a_figure_beside_it(kb):
     # the amount asked is of another thing; an abbreviation is no formula
     assert unnamed_formula("MgO涂布量多少？", listed, entry) == ""
     assert unnamed_formula("DCL露点多少？", listed, entry) == ""
+
+
+def test_the_soaking_furnace_is_the_soaking_zone(kb):
+    # 均热炉 is how the shop says 均热段: its temperature falling with hydrogen in gets the rule
+    answer = _ask(kb, "均热炉温掉到740了，炉里还有氢，咋办？", threshold=0.0)
+    assert answer.rules and "760" in answer.rules[0].title
