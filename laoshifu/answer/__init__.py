@@ -60,6 +60,10 @@ def question_key(question: str) -> str:
     return re.sub(r"[\W_]+", "", normalize(question))
 
 
+# How much of a measure is asked, and the noun the knowledge base says it with.
+_ASKED_AS_NOUN = (("多厚", "厚度"), ("多宽", "宽度"), ("多深", "深度"), ("多重", "重量"))
+
+
 def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool = True,
         index_dir: Path | None = None, threshold: float | None = None,
         cache: IndexCache | None = None, actor: str = "") -> Answer:
@@ -70,7 +74,9 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
     asked = question
     # An English question is answered from the Chinese it glosses to: the knowledge base's words.
     question = english_gloss(entry).gloss(asked) if is_english(asked) else respelled(asked, entry)
-    unit_hits = retrieve_units(question, entry, RETRIEVE_UNITS)
+    # "多厚" is said in the knowledge base as 厚度: search with the noun too
+    searched = question + "".join(noun for asking, noun in _ASKED_AS_NOUN if asking in question)
+    unit_hits = retrieve_units(searched, entry, RETRIEVE_UNITS)
     intent = read_intent(question, entry)
     if intent.wants_name:
         # a thing described, its name asked: a definition when the glossary has the thing
@@ -85,7 +91,7 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
     # finds a topic, but only the shown sentences and windows can answer the question.
     draft = None
     if ranked:
-        sentence_hits = retrieve_sentences(question, entry, RETRIEVE_SENTENCES)
+        sentence_hits = retrieve_sentences(searched, entry, RETRIEVE_SENTENCES)
         if intent.wants_value and (owner := owner_asked(intent.text, entry)):
             # the thing's own sentences first: 氨气's range, not 氢气's
             sentence_hits = sorted(sentence_hits, key=lambda h: not any(o in normalize(h.text) for o in owner))

@@ -24,7 +24,7 @@ _FAULT = re.compile(r"怎么办|咋办|怎么处理|如何处理|怎么弄|咋�
                     r"先做什么|该干啥|咋处理|头一件事|叫了|响了|what to do|what should|alarm|leak|fire")
 # Questions asking for a value or window.
 # (好几度, 好几个 say "several", they do not ask)
-_VALUE = re.compile(r"多少|范围|控制在|(?<!好)几度|多高|多低|多大|多快|多长|多久|(?<!好)几个|窗口|上限|下限|目标|"
+_VALUE = re.compile(r"多少|范围|控制在|(?<!好)几度|多高|多低|多大|多快|多长|多久|多厚|多宽|多深|多重|(?<!好)几个|窗口|上限|下限|目标|"
                     r"标准|区间|(?<!好)几(?:克|秒|分钟|小时|钟头|天|米|毫米|丝|成|倍|遍|次|帕|兆帕|千帕|特)|"
                     r"how much|how many|how high|range|limit|what temperature|target|window")
 

@@ -905,3 +905,12 @@ def test_the_soaking_furnace_is_the_soaking_zone(kb):
     # 均热炉 is how the shop says 均热段: its temperature falling with hydrogen in gets the rule
     answer = _ask(kb, "均热炉温掉到740了，炉里还有氢，咋办？", threshold=0.0)
     assert answer.rules and "760" in answer.rules[0].title
+
+
+def test_how_thick_is_searched_as_its_thickness(kb):
+    # 多厚 asks a value, and the knowledge base says it as 厚度
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+    assert read_intent("那层氧化层有多厚？", entry).wants_value
+    answer = _ask(kb, "脱碳完表面那层氧化皮大概多厚？", threshold=0.0)
+    assert "2到3 μm" in answer.sentences[0].text
