@@ -258,6 +258,7 @@ def read_intent(question: str, entry: KnowledgeIndex) -> Intent:
 # (every start tried: "一面涂多少" holds both 面涂 and 涂)
 _AMOUNT_OF = re.compile(r"(?=([\u4e00-\u9fff]{2}|[涂压](?=多少|几))(?:通|给|加|用|开|配|放|控|要|得|占)?"
                         r"(?:多少|几成|百分之几|几克))")
+_TEMPERATURE_GAP = re.compile(r"温度?[^，,。？?]{0,8}差(?:多少|几|多大|多)|温差")
 _MORE_OF = re.compile(r"(?:多|少)了?([涂压])|([涂压])(?:多|少|厚|薄)(?:了|点|些|一点)")
 _PROPERTY_NAME = re.compile(r"(?:温度|比重|密度|浓度|压力|时间)$")
 _HOW_FAST = re.compile(r"([\u4e00-\u9fff]{2})(?:最快|最慢|多快|多慢|快慢)")
@@ -327,6 +328,12 @@ def _named_otherwise(text: str, entry: KnowledgeIndex, processes: frozenset[str]
             # one name in several processes: the one whose records share the question's
             # words (氧化镁 is MgO's 涂布量), all when none tells
             return _by_context(keys, text, entry) if len(keys) > 1 else keys
+    # "外圈跟芯子温度最多能差多少": a temperature difference asked is the one 温差 window
+    if _TEMPERATURE_GAP.search(text):
+        keys = sorted(k for k, name in vocabulary.names.items()
+                      if (not processes or vocabulary.processes.get(k) in processes) and "温差" in name)
+        if len({vocabulary.names[k] for k in keys}) == 1:
+            return keys
     # "氧化镁为啥要多涂点": more or less of what a verb puts on is its amount (涂布量)
     for match in _MORE_OF.finditer(text):
         verb = match.group(1) or match.group(2)

@@ -206,6 +206,8 @@ def window_has_attributes(param: Parameter, attributes: set[str], entry: Knowled
     key = f"{param.process}:{param.name}" if param.process else param.name
     spellings += [s for s, keys in entry.vocabulary.spellings.items() if key in keys]
     text = normalize(" ".join(x for x in spellings if x))
+    if "温差" in text:
+        attributes = attributes - {"温度"}  # "里外温度能差几度": a temperature difference
     return all(word in text for word in attributes)
 
 

@@ -822,6 +822,7 @@ def test_a_value_of_a_thing_the_answer_never_names_is_refused(kb, question, refu
     ("热平整时钢板拉长多少合适？", "伸长率"),  # 拉长 is what 伸长率 measures
     ("渗氮以后钢带里加起来的氮要多少？", "氮含量"),  # the nitrogen added up is the total
     ("补完氮总氮控多少？", "氮含量"),  # 补氮 is 渗氮
+    ("卷子里外温度能差几度？", "卷内温差"),  # a temperature difference is the 温差 window
 ])
 def test_a_parameter_in_the_shops_words_gets_its_window(kb, question, window):
     answer = _ask(kb, question, threshold=0.0)
