@@ -19,7 +19,7 @@ from .english import english_gloss, respelled
 from ..text.english import is_english
 from .compose import compose, related
 from .conversion import conversions
-from .dimensions import (NAMES_ZH, asked_dimensions, unnamed_instrument, unit_dimension, dimension_note, missing_dimension,
+from .dimensions import (NAMES_ZH, asked_dimensions, thickness_not_covered, unnamed_instrument, unit_dimension, dimension_note, missing_dimension,
                          left_to_plant_rules, missing_difference, missing_property, shown_dimensions,
                          stated_dimensions, unanswered_choice, unfocused_dimension, unfocused_reading,
                          unheld_reading)
@@ -124,6 +124,8 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
     if draft is not None and not uncovered and not evidence.fired:
         uncovered = _answer_gap(intent, entry, draft, diagnosis, english=is_english(asked),
                                 asked=asked)
+    if draft is not None and not uncovered and slots.thickness and not draft.windows:
+        uncovered = thickness_not_covered(slots.thickness, draft)
     if draft is not None and confidence >= cut and not uncovered:
         answer = draft
         answer.confidence = confidence

@@ -420,3 +420,22 @@ def missing_property(text: str, answer: Answer, wants_value: bool = False) -> st
         if not naming or (wants_value and not any(re.search(r"\d", line) for line in naming)):
             return prop
     return ""
+
+
+# "厚度0.20 mm及以下的…": the thicknesses a sentence's figure is said for.
+_THICKNESS_BOUND = re.compile(r"(\d+(?:\.\d+)?)\s*(?:mm|毫米)\s*(?:及|和|或)?(以下|以上|以内|以外|之下|之上)")
+
+
+def thickness_not_covered(thickness: float, answer: Answer) -> str:
+    """When every quoted sentence that bounds the thickness it speaks of ("0.20 mm及以下")
+    leaves out the thickness the question names, and none names it: say what it is for."""
+    bounds = [(float(m.group(1)), m.group(2), m.group(0)) for s in answer.sentences
+              for m in _THICKNESS_BOUND.finditer(s.text)]
+    if not bounds or any(f"{thickness:g}" in s.text for s in answer.sentences):
+        return ""
+    covered = [(thickness <= value) if side in ("以下", "以内", "之下") else (thickness >= value)
+               for value, side, _said in bounds]
+    if any(covered):
+        return ""
+    said = "、".join(dict.fromkeys(written for _value, _side, written in bounds))
+    return f"知识库里这个数是给{said}的，没有{thickness:g} mm的。"

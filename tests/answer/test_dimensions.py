@@ -400,3 +400,12 @@ def test_a_ratio_asked_by_its_own_word_needs_a_number_beside_it():
     assert missing_property(normalize("外圈跟芯子温度最多能差多少"), roll, wants_value=True) == ""  # how far apart
     said = _answer(["上下辊的速差一般给5%左右。"])  # its last two characters are all it is called
     assert missing_property(normalize("涂辊的辊速差一般设多少"), said, wants_value=True) == ""
+
+
+def test_a_figure_said_for_other_thicknesses_does_not_answer_the_one_named():
+    from laoshifu.answer.dimensions import thickness_not_covered
+
+    thin = _answer(["厚度0.20 mm及以下的磁畴细化产品，单片测值要乘0.925折算。"])
+    assert thickness_not_covered(0.27, thin) == "知识库里这个数是给0.20 mm及以下的，没有0.27 mm的。"
+    assert thickness_not_covered(0.18, thin) == ""
+    assert thickness_not_covered(0.27, _answer(["单片测值要乘0.925折算。"])) == ""  # no bound said
