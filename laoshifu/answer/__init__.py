@@ -24,7 +24,7 @@ from .dimensions import (NAMES_ZH, asked_dimensions, thickness_not_covered, unna
                          stated_dimensions, unanswered_choice, unfocused_dimension, unfocused_reading,
                          unheld_reading)
 from .confidence import entry_mode, load_calibration, signals
-from .intent import (Intent, by_word_and_dimension, parameter_ranked, parameters_for,
+from .intent import (Intent, by_word_and_dimension, instrument_in_trouble, parameter_ranked, parameters_for,
                      processes_named, read_intent, rule_directions, term_named, terms_named)
 from .model import Answer
 from .readings import diagnose_readings, fired_rules, readings_summary
@@ -340,7 +340,8 @@ def _rank(question: str, intent: Intent, entry: KnowledgeIndex, unit_hits: list[
                              quantities=tuple(d.reading.key for d in diagnosis.deviations))
         wants_action = intent.wants_action or bool(diagnosis and diagnosis.deviations)
         rule = _fault_rule(question, intent, entry, unit_hits) if wants_action else None
-        if rule is None and ranked and isinstance(ranked[0], Rule) and term is None:
+        if rule is None and ranked and isinstance(ranked[0], Rule) and term is None and \
+                _for_the_instrument(ranked[0], intent):
             # (a what-is question that names its term gets the term, not a fault's remedy)
             rule = ranked[0]
     first: list[Unit] = [*terms, *([procedure] if procedure else []),
@@ -536,12 +537,21 @@ def _rule_matches(rule: Rule | None, intent: Intent, entry: KnowledgeIndex) -> b
     return bool(rule_directions(rule, entry) & {(k, intent.direction) for k in intent.quantities})
 
 
+def _for_the_instrument(rule: Rule, intent: Intent) -> bool:
+    """"露点仪坏了咋办" asks a rule for the instrument itself, not for its quantity going
+    low (露点偏低 mentions checking the meter; it is not about the meter failing)."""
+    instrument = instrument_in_trouble(intent.text)
+    return not instrument or instrument in normalize(f"{rule.title} {rule.symptom}")
+
+
 def _fault_rule(question: str, intent: Intent, entry: KnowledgeIndex,
                 unit_hits: list[UnitHit]) -> Rule | None:
     """The rule for a fault question: one whose condition fires on the quantity the
     question names going the way it says; else the best rule if it matches well."""
     rule_hits = retrieve_units(question, entry, 10, kinds=["rule"])
     rules = [r for r in (entry.units.get(h.unit_id) for h in rule_hits) if isinstance(r, Rule)]
+    kept = [(h, r) for h, r in zip(rule_hits, rules) if _for_the_instrument(r, intent)]
+    rule_hits, rules = [h for h, _ in kept], [r for _, r in kept]
     if intent.quantities and intent.direction:
         # not another process's rule for a name said of a process that lacks it (常化炉炉压)
         said_elsewhere = {k for s, e, keys in intent.mentions

@@ -181,6 +181,20 @@ _INSTRUMENT_TROUBLE = re.compile(r"坏|故障|失灵|不准|校准|标定|校验
                                  r"突然掉|突然跳|乱跳|不动|卡死")
 
 
+# "露点仪坏了", "张力计不准": an instrument's own name, then what is wrong with it.
+_INSTRUMENT_NAMED = re.compile(r"([\u4e00-\u9fff]{1,4}(?:仪|计|表))[^，,。？?\d]{0,6}?(?:坏|故障|失灵|不准|漂移|不动|卡死)")
+
+
+def instrument_in_trouble(text: str) -> str:
+    """The instrument a (normalised) question says has failed, with no reading off it
+    ("露点仪坏了那段时间咋办" → 露点仪; not "张力表突然跳到13兆帕"), or ""."""
+    match = _INSTRUMENT_NAMED.search(text)
+    if not match or re.search(r"\d", text):
+        return ""
+    name = match.group(1)
+    return name[-3:] if len(name) > 3 else name  # (在线露点仪: the meter is 露点仪)
+
+
 def processes_named(text: str, entry: KnowledgeIndex) -> frozenset[str]:
     """The processes a (normalised) text names, by any of their names (脱碳炉, FCL, 罩式炉)."""
     process_table = _tables(entry)[0]
@@ -236,6 +250,9 @@ def read_intent(question: str, entry: KnowledgeIndex) -> Intent:
                 found.append(key)
     if not found:
         found = _named_otherwise(text, entry, processes, quantity_table)
+        if not found and processes and (elsewhere := amount_asked(text, entry, frozenset())):
+            # "平整炉保护气里氢气占多少": 氢气比例 is 脱碳退火's and 高温退火's, not the flattening's
+            foreign.append(entry.vocabulary.names[elsewhere[0]])
         starts = [text.find(normalize(entry.vocabulary.names[k])[:2]) for k in found]
         if starts and min(starts) >= 0:
             # said by its first word ("浆料放了5个小时"): a reading after it is of it
@@ -257,7 +274,7 @@ def read_intent(question: str, entry: KnowledgeIndex) -> Intent:
 # (or the verb a name begins with: "涂多少" is 涂布量, "压多少" 压下率)
 # (every start tried: "一面涂多少" holds both 面涂 and 涂)
 _AMOUNT_OF = re.compile(r"(?=([\u4e00-\u9fff]{2}|[涂压](?=多少|几))(?:通|给|加|用|开|配|放|控|要|得|占)?"
-                        r"(?:多少|几成|百分之几|几克))")
+                        r"(?:多少|几成|百分之几|百分之多少|几克))")
 _TEMPERATURE_GAP = re.compile(r"温度?[^，,。？?]{0,8}差(?:多少|几|多大|多)|温差")
 _MORE_OF = re.compile(r"(?:多|少)了?([涂压])|([涂压])(?:多|少|厚|薄)(?:了|点|些|一点)")
 _PROPERTY_NAME = re.compile(r"(?:温度|比重|密度|浓度|压力|时间)$")
@@ -316,18 +333,8 @@ def _named_otherwise(text: str, entry: KnowledgeIndex, processes: frozenset[str]
             local = [k for k in keys or () if not processes or vocabulary.processes.get(k) in processes]
             if local:
                 return sorted(local)
-    # "渗氮段氨气通多少": the one parameter (of the processes named) whose name begins with
-    # the thing an amount is asked of (氨气比例), not one of several (浆料温度, 浆料浓度)
-    for match in _AMOUNT_OF.finditer(text):
-        keys = sorted(k for k, name in vocabulary.names.items()
-                      if (not processes or vocabulary.processes.get(k) in processes)
-                      and len(name) > 2 and normalize(name).startswith(match.group(1))
-                      # (what a verb puts on is an amount: 涂布量, not 涂液温度)
-                      and not (len(match.group(1)) == 1 and _PROPERTY_NAME.search(name)))
-        if len({vocabulary.names[k] for k in keys}) == 1:
-            # one name in several processes: the one whose records share the question's
-            # words (氧化镁 is MgO's 涂布量), all when none tells
-            return _by_context(keys, text, entry) if len(keys) > 1 else keys
+    if keys := amount_asked(text, entry, processes):
+        return keys
     # "外圈跟芯子温度最多能差多少": a temperature difference asked is the one 温差 window
     if _TEMPERATURE_GAP.search(text):
         keys = sorted(k for k, name in vocabulary.names.items()
@@ -356,6 +363,23 @@ def _named_otherwise(text: str, entry: KnowledgeIndex, processes: frozenset[str]
         if len(keys) == 1:
             return keys
     return by_word_and_dimension(text, entry, processes)
+
+
+def amount_asked(text: str, entry: KnowledgeIndex, processes: frozenset[str]) -> list[str]:
+    """"渗氮段氨气通多少": the one parameter (of the processes named) whose name begins with
+    the thing an amount is asked of (氨气比例), not one of several (浆料温度, 浆料浓度)."""
+    vocabulary = entry.vocabulary
+    for match in _AMOUNT_OF.finditer(text):
+        keys = sorted(k for k, name in vocabulary.names.items()
+                      if (not processes or vocabulary.processes.get(k) in processes)
+                      and len(name) > 2 and normalize(name).startswith(match.group(1))
+                      # (what a verb puts on is an amount: 涂布量, not 涂液温度)
+                      and not (len(match.group(1)) == 1 and _PROPERTY_NAME.search(name)))
+        if len({vocabulary.names[k] for k in keys}) == 1:
+            # one name in several processes: the one whose records share the question's
+            # words (氧化镁 is MgO's 涂布量), all when none tells
+            return _by_context(keys, text, entry) if len(keys) > 1 else keys
+    return []
 
 
 def by_word_and_dimension(text: str, entry: KnowledgeIndex, processes: frozenset[str]) -> list[str]:

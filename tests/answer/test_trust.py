@@ -916,3 +916,21 @@ def test_how_thick_is_searched_as_its_thickness(kb):
     assert read_intent("那层氧化层有多厚？", entry).wants_value
     answer = _ask(kb, "脱碳完表面那层氧化皮大概多厚？", threshold=0.0)
     assert "2到3 μm" in answer.sentences[0].text
+
+
+@pytest.mark.parametrize("question, instrument", [
+    ("露点仪坏了那段时间咋办？", "露点仪"),
+    ("在线露点仪故障了怎么办", "露点仪"),
+    ("张力表突然跳到13兆帕，坏了？", ""),  # a reading off it is its quantity's
+    ("露点偏低怎么办", ""),
+])
+def test_an_instrument_in_trouble_is_read(question, instrument):
+    from laoshifu.answer.intent import instrument_in_trouble
+
+    assert instrument_in_trouble(normalize(question)) == instrument
+
+
+def test_a_broken_instrument_gets_what_to_do_without_it_not_its_quantitys_rule(kb):
+    answer = _ask(kb, "露点仪坏了，修好之前这段时间咋办？", threshold=0.0)
+    assert not answer.rules  # not 露点偏低's remedy
+    assert any("便携式仪器" in s.text for s in answer.sentences)
