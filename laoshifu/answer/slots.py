@@ -244,6 +244,7 @@ def unlisted_processes(text: str, windows: list[Parameter], entry: KnowledgeInde
     words = [w for w in entry.index.analyzer.words(text) if len(w) >= 3 and _PROCESS_LIKE.search(w)]
     # Segmentation may split an unfamiliar name (平整线 → 平整 / 线): read it off the text too.
     words += [w for w in _NAMED_EQUIPMENT.findall(text) if not _NOT_A_LINE.search(w)]
+    words += re.findall(r"[\u4e00-\u9fff]{2}退火", text)  # 中间退火炉 cuts as 中间 / 退火炉
     for word in words:
         stem = _PROCESS_LIKE.sub("", word)  # 脱碳炉 → 脱碳, which 脱碳退火 starts with
         if not any(word in names or word in record or any(n in word for n in names if len(n) >= 2)
