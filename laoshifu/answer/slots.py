@@ -88,11 +88,18 @@ def _grade_table(entry: KnowledgeIndex) -> PhraseTable:
     return table
 
 
+_DESIGNATION_SAID = re.compile(r"(?<![a-z\d.])(\d{2}qg?\d{3})(?![a-z\d])")
+
+
 def read_slots(text: str, quantities_at: list[tuple[int, int, list[str]]],
                entry: KnowledgeIndex, processes: frozenset[str] = frozenset()) -> Slots:
     """Slots of a normalised question; ``quantities_at`` are the parameter mentions found
     by intent, as (start, end, candidate keys best first); ``processes`` those it names."""
     grades = [_grade_table(entry).phrases[p] for _s, _e, p in _grade_table(entry).find(text)]
+    if not grades:
+        # a standard designation no window is written for (30QG110) is still the grade named:
+        # its family's windows (Hi-B) cover it, another designation's (23QG085) do not
+        grades = [m.group(1).upper() for m in _DESIGNATION_SAID.finditer(text)]
     thickness = None
     for match in _THICKNESS.finditer(text):
         thickness = float(match.group(1))
@@ -360,7 +367,7 @@ _OWNED = re.compile(r"的?(?:爆炸|可燃|燃烧|着火|闪点|沸点|熔点|�
 
 
 # Gases and the like, whether the knowledge base names them or not ("一氧化碳报警值").
-_SUBSTANCE = re.compile(r"^(?:[一二三]氧化[一二三]?[碳硫氮]|硫化氢|[氢氨氮氧氩氦]气|煤气|天然气)$")
+_SUBSTANCE = re.compile(r"^(?:[一二三]氧化[一二三]?[碳硫氮]|硫化氢|[氢氨氮氧氩氦]气|煤气|天然气|燃气)$")
 
 
 def owner_asked(text: str, entry: KnowledgeIndex) -> frozenset[str]:

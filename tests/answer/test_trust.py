@@ -937,3 +937,15 @@ def test_a_broken_instrument_gets_what_to_do_without_it_not_its_quantitys_rule(k
     answer = _ask(kb, "露点仪坏了，修好之前这段时间咋办？", threshold=0.0)
     assert not answer.rules  # not 露点偏低's remedy
     assert any("便携式仪器" in s.text for s in answer.sentences)
+
+
+@pytest.mark.parametrize("question, refused, said", [
+    ("30QG110的铁损上限多少？", True, "27QG095"),  # a designation no window is for
+    ("30QG110渗氮后总氮多少？", False, ""),  # its family's (Hi-B) window covers it
+    ("CGO料渗氮量多少？", True, "HiB"),  # 渗氮量 is 氮含量, kept for Hi-B only
+    ("罩式炉加热罩的燃气压力多少？", True, "燃气"),  # not the inner cover's pressure
+])
+def test_a_material_or_thing_the_windows_are_not_for_is_refused(kb, question, refused, said):
+    answer = _ask(kb, question, threshold=0.0)
+    assert answer.refused is refused
+    assert said in (answer.note or "")
