@@ -467,7 +467,7 @@ def _other_subject(text: str, entry: KnowledgeIndex, processes: frozenset[str],
         if (described and word in described) or processes_named(word, entry) & processes:
             continue  # 带钢 of 带速; 脱碳线, the process by another name
         # (the strip itself is what every line's parameters are of: 钢带 is 带钢)
-        if re.search(r"多少|几|保持|一般|控制|要求|应该|大概|合适|正常|比较|通常|大约|差不多|段|区|"
+        if re.search(r"多少|几|多长|多久|保持|一般|控制|要求|应该|大概|合适|正常|比较|通常|大约|差不多|段|区|"
                      r"^[每一](?:秒|分钟?|小时)$|^炉子?$|"
                      r"^(?:钢带|带钢|钢板)$|^.[里中内]$", word):  # (炉里: a place word)
             continue

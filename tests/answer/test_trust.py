@@ -827,6 +827,7 @@ def test_a_value_of_a_thing_the_answer_never_names_is_refused(kb, question, refu
     ("补完氮总氮控多少？", "氮含量"),  # 补氮 is 渗氮
     ("卷子里外温度能差几度？", "卷内温差"),  # a temperature difference is the 温差 window
     ("常化第二段要降到几度再保温？", "二段炉温"),  # 第二段 is 二段, not 高温退火's 保温
+    ("钢带在脱碳炉里待多长时间？", "均热时间"),  # how long, asked of the process: its one time
 ])
 def test_a_parameter_in_the_shops_words_gets_its_window(kb, question, window):
     answer = _ask(kb, question, threshold=0.0)
