@@ -63,7 +63,7 @@ _NAME_ASKED = re.compile(r"叫啥|叫什么|叫做啥|叫做什么|叫个啥|啥
                          r"what is (?:it|this|that) called|what do (?:we|you) call")
 # "磁时效是怎么一回事": a thing's story is its definition; a fault's ("炉压突然升高是怎么回事")
 # is its cause.
-_THING_STORY = re.compile(r"^[^，,。？?\s]{1,10}?是?(?:怎么一回事|怎么回事|咋回事|咋个回事|怎么个事)")
+_THING_STORY = re.compile(r"^([^，,。？?\s]{1,10}?)是?(?:怎么一回事|怎么回事|咋回事|咋个回事|怎么个事)")
 
 
 @dataclass(frozen=True)
@@ -261,7 +261,10 @@ def read_intent(question: str, entry: KnowledgeIndex) -> Intent:
     direction = "up" if up and not down else "down" if down and not up else ""
     name_asked = bool(_NAME_ASKED.search(text))
     definition = bool(_DEFINITION.search(text)) or bool(
-        _THING_STORY.search(text) and not _FAULT.search(text) and not direction)
+        (story := _THING_STORY.search(text)) and not _FAULT.search(text) and not direction
+        # (a thing the glossary names, last: "带钢发蓝是怎么回事" asks a symptom's cause)
+        and any(e == len(subject) for subject in [story.group(1).rstrip("”\"'’」")]
+                for _s, e, _t in _terms.find(subject)))
     return Intent(text, processes, tuple(found), bool(_VALUE.search(text)),
                   bool(_FAULT.search(text)), definition, direction,
                   bool(_PROCEDURE.search(text)),

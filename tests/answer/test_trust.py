@@ -950,3 +950,14 @@ def test_a_material_or_thing_the_windows_are_not_for_is_refused(kb, question, re
     answer = _ask(kb, question, threshold=0.0)
     assert answer.refused is refused
     assert said in (answer.note or "")
+
+
+@pytest.mark.parametrize("question, definition", [
+    ("磁时效是怎么回事？", True),  # a thing's story is what it is
+    ("车间里说的“粘卷”是咋回事？", True),
+    ("脱碳炉出口带钢发蓝是怎么回事？", False),  # a symptom's story is its cause
+])
+def test_a_things_story_is_its_definition_a_symptoms_is_its_cause(kb, question, definition):
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+    assert read_intent(question, entry).wants_definition is definition
