@@ -146,6 +146,7 @@ def _reading(entry: KnowledgeIndex, keys: list[str], spelling: str, match: re.Ma
     number, written = match.group(1).replace("−", "-"), (match.group(2) or "")
     value = float(number)
     unit_written = _WRITTEN_UNITS.get(written, written)
+    keys = _plausible_first(entry, keys, spelling, value, unit_written)
     for key in keys:
         unit = entry.vocabulary.units.get(key, "")
         try:
@@ -155,6 +156,38 @@ def _reading(entry: KnowledgeIndex, keys: list[str], spelling: str, match: re.Ma
         return ReadingSlot(key, spelling, round(converted, 6), normalize_unit(unit),
                            f"{number}{written}")
     return None
+
+
+def _plausible_first(entry: KnowledgeIndex, keys: list[str], spelling: str, value: float,
+                     unit_written: str) -> list[str]:
+    """The candidates for a reading, with another parameter of the thing named first when
+    the reading is an order of magnitude off every candidate's window and inside its own:
+    "氢气0.5%" is no 氢气比例 (50～70%) but the 环境氢浓度 (≤ 0.4%)."""
+    if not keys or not all(_far_off(entry, k, value, unit_written) for k in keys):
+        return keys
+    core = spelling[:1]  # 氢 of 氢气
+    vocabulary = entry.vocabulary
+    others = sorted(k for k, name in vocabulary.names.items() if k not in keys and core in name
+                    and _far_off(entry, k, value, unit_written) is False)
+    return [*others, *keys] if len({vocabulary.names[k] for k in others}) == 1 else keys
+
+
+def _far_off(entry: KnowledgeIndex, key: str, value: float, unit_written: str) -> bool | None:
+    """Is the reading ten times off the key's windows (None: cannot tell)?"""
+    unit = entry.vocabulary.units.get(key, "")
+    if unit_written and not unit:
+        return None  # (0.5% is no 水氢比, a bare ratio)
+    try:
+        value = convert(value, unit_written, unit) if unit_written else value
+    except UnitMismatch:
+        return None
+    params = entry.vocabulary.parameters.get(key, [])
+    highs = [p.upper for p in params if p.upper is not None]
+    lows = [p.lower for p in params if p.lower is not None]
+    if not highs or min(lows, default=0.0) < 0 or value < 0:
+        return None  # (a dew point below zero is read on its own scale)
+    low = min(lows) if lows else 0.0
+    return value > 10 * max(highs) or (low > 0 and value < low / 10)
 
 
 def window_covers(param: Parameter, slots: Slots) -> bool:
@@ -222,7 +255,7 @@ def window_has_attributes(param: Parameter, attributes: set[str], entry: Knowled
 _PROCESS_LIKE = re.compile(r"(?:退火|炉|线|机组|工序)$")
 # A furnace or line named in the text: two name characters, then 炉/线/机组, not followed by
 # what makes 炉 part of another word (炉温, 炉压: 均热段炉温 names no 段炉).
-_NAMED_EQUIPMENT = re.compile(r"([^\W\d_的了在是这那个哪一每各该本段前后进候时要入里停开关出装往到回从向给把再]{2}"
+_NAMED_EQUIPMENT = re.compile(r"(?<![a-z])([^\W\d_的了在是这那个哪一每各该本段前后进候时要入里停开关出装往到回从向给把再]{2}"
                               r"(?:炉|线|机组))(?![温压内口辊子气况次台底门体膛顶管膛])")
 
 

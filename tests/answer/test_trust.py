@@ -961,3 +961,11 @@ def test_a_things_story_is_its_definition_a_symptoms_is_its_cause(kb, question, 
     store, index_dir = kb
     entry = cache_for(store, index_dir).get("main")
     assert read_intent(question, entry).wants_definition is definition
+
+
+@pytest.mark.parametrize("question, key", [
+    ("炉子周边氢气0.5%了危险吗？", "脱碳退火:环境氢浓度"),  # ten times below any 氢气比例
+    ("脱碳炉氢气比例45%了", "脱碳退火:氢气比例"),  # in reach of its own window
+])
+def test_a_reading_an_order_of_magnitude_off_is_of_the_things_other_parameter(kb, question, key):
+    assert [r.key for r in _slots(kb, question).readings] == [key]
