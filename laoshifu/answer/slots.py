@@ -403,13 +403,17 @@ _OWNED = re.compile(r"的?(?:爆炸|可燃|燃烧|着火|闪点|沸点|熔点|�
 _SUBSTANCE = re.compile(r"^(?:[一二三]氧化[一二三]?[碳硫氮]|硫化氢|[氢氨氮氧氩氦]气|煤气|天然气|燃气)$")
 
 
+_WHERE_ON = re.compile(r"(?:总阀|阀门|阀|总管|管路|管道|管网)?[前后口]?$")
+
+
 def owner_asked(text: str, entry: KnowledgeIndex) -> frozenset[str]:
     """The spellings of the thing a (normalised) question asks a property of ("氨气的爆炸
     范围" → 氨气's), or none: a sentence of another thing's property (氢气's range) is no
     answer to it."""
     owners = _owner_words(entry)
     for match in _OWNED.finditer(text):
-        before = text[max(0, match.start() - 5):match.start()]
+        # (where on it is said between: 氢气总阀前压力 is the hydrogen's)
+        before = _WHERE_ON.sub("", text[max(0, match.start() - 8):match.start()])[-5:]
         for n in range(min(5, len(before)), 1, -1):
             if before[-n:] in owners:
                 return owners[before[-n:]]

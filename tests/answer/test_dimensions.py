@@ -85,6 +85,7 @@ def test_a_question_for_a_time_the_kb_has_is_answered(kb):
 def test_missing_property():
     rolls = _answer(["炉辊要定期检查有没有结瘤。"])
     assert missing_property(normalize("炉辊是啥材质的"), rolls) == "材质"
+    assert missing_property(normalize("浆料搅拌转速多少"), _answer(["边搅拌边慢慢加入。"])) == "转速"
     assert missing_property(normalize("炉辊多久检查一次"), rolls) == ""
     assert missing_property(normalize("炉辊的材质"), _answer(["炉辊材质是耐热钢。"])) == ""
 
