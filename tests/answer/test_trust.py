@@ -969,3 +969,12 @@ def test_a_things_story_is_its_definition_a_symptoms_is_its_cause(kb, question, 
 ])
 def test_a_reading_an_order_of_magnitude_off_is_of_the_things_other_parameter(kb, question, key):
     assert [r.key for r in _slots(kb, question).readings] == [key]
+
+
+def test_the_thing_a_property_is_asked_of_is_read_past_where_on_its_pipe(kb):
+    from laoshifu.answer.slots import owner_asked
+
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+    assert "氢气" in owner_asked(normalize("氢气总阀前压力多少"), entry)
+    assert "氨气" in owner_asked(normalize("氨气的爆炸范围是多少"), entry)
