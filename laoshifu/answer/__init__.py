@@ -19,7 +19,7 @@ from .english import english_gloss, respelled
 from ..text.english import is_english
 from .compose import compose, related
 from .conversion import conversions
-from .dimensions import (NAMES_ZH, asked_dimensions, thickness_not_covered, unnamed_instrument, unit_dimension, dimension_note, missing_dimension,
+from .dimensions import (NAMES_ZH, asked_dimensions, thickness_not_covered, unanswered_care, unnamed_instrument, unit_dimension, dimension_note, missing_dimension,
                          left_to_plant_rules, missing_difference, missing_property, shown_dimensions,
                          stated_dimensions, unanswered_choice, unfocused_dimension, unfocused_reading,
                          unheld_reading)
@@ -202,6 +202,8 @@ def _answer_gap(intent: Intent, entry: KnowledgeIndex, draft: Answer,
     if intent.wants_value and (owner := unnamed_owner(text, normalize(answer_text(draft)), entry)
                                or not draft.windows and unnamed_formula(asked, normalize(answer_text(draft)), entry)):
         return f"知识库里没有讲到{owner}的这个数。"  # 一氧化碳报警值 answered with hydrogen's
+    if care := unanswered_care(text, draft):
+        return f"知识库里没有讲到{care}。"  # 氨气中毒了怎么急救 answered with the leak rule
     if instrument := unnamed_instrument(text, draft):
         return f"知识库里没有提到{instrument}。"  # 残碳用红外碳硫仪测吗
     if not draft.windows and (condition := condition_not_in(text, normalize(answer_text(draft)))):

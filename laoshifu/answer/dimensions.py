@@ -439,3 +439,25 @@ def thickness_not_covered(thickness: float, answer: Answer) -> str:
         return ""
     said = "、".join(dict.fromkeys(written for _value, _side, written in bounds))
     return f"知识库里这个数是给{said}的，没有{thickness:g} mm的。"
+
+
+# Care of a person the question asks for: first aid, or a splash or burn on the body. An
+# answer about the leak or the line is no answer to it.
+_FIRST_AID = ("急救", "抢救", "救治", "包扎", "止血", "人工呼吸", "心肺复苏", "洗眼", "送医")
+_ON_THE_BODY = re.compile(r"(胳膊|手臂|手上|手背|眼睛|眼里|皮肤|脸上|身上|脚上)[^，,。？?]{0,4}"
+                          r"(?:溅|烫|烧伤|灼伤|沾)|(?:溅|烫|烧伤|灼伤|沾)[^，,。？?]{0,4}"
+                          r"(胳膊|手臂|手上|手背|眼睛|眼里|皮肤|脸上|身上|脚上)")
+
+
+def unanswered_care(text: str, answer: Answer) -> str:
+    """First aid or a splash on the body a (normalised) question asks about that nothing
+    shown speaks of, or "": the ammonia leak rule says nothing of treating the poisoned."""
+    shown = normalize(_shown_text(answer))
+    for act in _FIRST_AID:
+        if act in text and act not in shown:
+            return act
+    if (match := _ON_THE_BODY.search(text)):
+        part = match.group(1) or match.group(2)
+        if part[:1] not in shown:
+            return f"{part}上的处理"
+    return ""

@@ -410,3 +410,14 @@ def test_a_figure_said_for_other_thicknesses_does_not_answer_the_one_named():
     assert thickness_not_covered(0.27, thin) == "知识库里这个数是给0.20 mm及以下的，没有0.27 mm的。"
     assert thickness_not_covered(0.18, thin) == ""
     assert thickness_not_covered(0.27, _answer(["单片测值要乘0.925折算。"])) == ""  # no bound said
+
+
+def test_care_of_a_person_needs_an_answer_about_it():
+    from laoshifu.answer.dimensions import unanswered_care
+
+    leak = _answer(["先戴好防毒面具，再去关闭氨气总阀。"])
+    assert unanswered_care(normalize("氨气中毒了怎么急救"), leak) == "急救"
+    assert unanswered_care(normalize("碱水溅到胳膊上了咋处理"), leak) == "胳膊上的处理"
+    assert unanswered_care(normalize("氨气漏了怎么办"), leak) == ""
+    rescue = _answer(["中毒的人抬到上风向，马上急救并送医。"])
+    assert unanswered_care(normalize("氨气中毒了怎么急救"), rescue) == ""
