@@ -280,6 +280,7 @@ _AMOUNT_OF = re.compile(r"(?=([\u4e00-\u9fff]{2}|[涂压](?=多少|几))(?:通|�
                         r"(?:多少|几成|百分之几|百分之多少|几克))")
 _TEMPERATURE_GAP = re.compile(r"温度?[^，,。？?]{0,8}差(?:多少|几|多大|多)|温差")
 _MORE_OF = re.compile(r"(?:多|少)了?([涂压])|([涂压])(?:多|少|厚|薄)(?:了|点|些|一点)")
+_AMOUNT_FIRST = re.compile(r"(?:多少|几成|百分之几)([\u4e00-\u9fff]{2})")
 _PROPERTY_NAME = re.compile(r"(?:温度|比重|密度|浓度|压力|时间)$")
 _HOW_FAST = re.compile(r"([\u4e00-\u9fff]{2})(?:最快|最慢|多快|多慢|快慢)")
 # "氢气占多少": the share of a thing is its 比例 parameter.
@@ -372,7 +373,8 @@ def amount_asked(text: str, entry: KnowledgeIndex, processes: frozenset[str]) ->
     """"渗氮段氨气通多少": the one parameter (of the processes named) whose name begins with
     the thing an amount is asked of (氨气比例), not one of several (浆料温度, 浆料浓度)."""
     vocabulary = entry.vocabulary
-    for match in _AMOUNT_OF.finditer(text):
+    # (or the amount first, as an English question glosses: "多少氨气在渗氮气氛")
+    for match in [*_AMOUNT_OF.finditer(text), *_AMOUNT_FIRST.finditer(text)]:
         keys = sorted(k for k, name in vocabulary.names.items()
                       if (not processes or vocabulary.processes.get(k) in processes)
                       and len(name) > 2 and normalize(name).startswith(match.group(1))

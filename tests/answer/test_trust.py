@@ -291,6 +291,8 @@ def test_a_parameter_asked_without_its_name(kb):
     # the unit asked for names the one parameter measured in it (two: the question's words pick)
     assert read_intent("氧化镁每面涂多少克？", entry).quantities == ("MgO涂层:涂布量",)
     assert read_intent("绝缘涂层每面涂几克？", entry).quantities == ("热拉伸平整退火:涂布量",)
+    # the amount first, as an English question glosses ("How much ammonia is in the …")
+    assert read_intent("渗氮段要多少氨气？", entry).quantities == ("渗氮:氨气比例",)
     # more or less of what a verb puts on is its amount
     assert read_intent("氧化镁为啥要往多了涂？", entry).quantities == ("MgO涂层:涂布量",)
     assert read_intent("厚料氧化镁为啥要多涂点？", entry).quantities == ("MgO涂层:涂布量",)
