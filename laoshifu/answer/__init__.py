@@ -567,8 +567,11 @@ def _fault_rule(question: str, intent: Intent, entry: KnowledgeIndex,
         # and, for a quantity gone one way that no rule's condition names, a rule that at
         # least speaks of it ("均热才100秒": not 炉温跌破760℃'s rule)
         names = {normalize(entry.vocabulary.names.get(key, "")) for key, _way in wanted} - {""}
+        # (and of the quantity's process: 脱碳退火's 炉内张力异常 is not the FCL's tension)
+        processes = {entry.vocabulary.processes.get(key) for key, _way in wanted} - {None, ""}
         kept = [(h, r) for h, r in zip(rule_hits, rules) if not rule_directions(r, entry) & opposite
-                and any(n in normalize(" ".join([r.title, r.diagnosis, *r.actions])) for n in names)]
+                and any(n in normalize(" ".join([r.title, r.diagnosis, *r.actions])) for n in names)
+                and (not r.process or not processes or r.process in processes)]
         rule_hits, rules = [h for h, _ in kept], [r for _, r in kept]
     if rule_hits and unit_hits and rule_hits[0].score >= 0.5 * unit_hits[0].score:
         return rules[0] if rules else None

@@ -980,3 +980,9 @@ def test_the_thing_a_property_is_asked_of_is_read_past_where_on_its_pipe(kb):
     entry = cache_for(store, index_dir).get("main")
     assert "氢气" in owner_asked(normalize("氢气总阀前压力多少"), entry)
     assert "氨气" in owner_asked(normalize("氨气的爆炸范围是多少"), entry)
+
+
+def test_a_reading_out_of_window_gets_its_own_processs_rule(kb):
+    # 25 MPa on the FCL is its own 过拉, not 脱碳退火's 炉内张力异常 (which also speaks of 张力)
+    answer = _ask(kb, "FCL张力显示25 MPa，0.23的料，行吗？", threshold=0.0)
+    assert answer.rules and answer.rules[0].title == "热平整过拉"
