@@ -109,7 +109,8 @@ def signals(index: Index, question: str, unit_ids: Sequence[str], top_score: flo
             rule_matched=float(rule_matched),
             procedure_shown=float(bool(answer.procedures)),
             lead_shown=float(bool(answer.citations)
-                             and answer.citations[0].kind in ("term", "qa")),
+                             and (answer.citations[0].kind in ("term", "qa")
+                                  or (answer.citations[0].kind == "parameter" and not answer.windows))),
             dimension_shown=float(dimension_shown),
             sentence_coverage=sentence_coverage(index, question, answer),
             term_defined=float(term_defined),

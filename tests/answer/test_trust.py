@@ -986,3 +986,12 @@ def test_a_reading_out_of_window_gets_its_own_processs_rule(kb):
     # 25 MPa on the FCL is its own 过拉, not 脱碳退火's 炉内张力异常 (which also speaks of 张力)
     answer = _ask(kb, "FCL张力显示25 MPa，0.23的料，行吗？", threshold=0.0)
     assert answer.rules and answer.rules[0].title == "热平整过拉"
+
+
+def test_a_why_led_by_the_masters_reason_beside_the_window_counts_as_a_lead(kb):
+    # his rationale for the window is his answer to the why, as a QA or a definition is
+    answer = _ask(kb, "为什么残碳要压得那么低？", threshold=-1.0)
+    assert not answer.windows and answer.citations[0].kind == "parameter"
+    assert answer.signals.lead_shown == 1.0
+    # a window shown cites its parameter first too: that is no lead
+    assert _ask(kb, "残碳控多少？", threshold=-1.0).signals.lead_shown == 0.0
