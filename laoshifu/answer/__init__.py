@@ -78,13 +78,15 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
     searched = question + "".join(noun for asking, noun in _ASKED_AS_NOUN if asking in question)
     unit_hits = retrieve_units(searched, entry, RETRIEVE_UNITS)
     intent = read_intent(question, entry)
+    # a thing described, its name asked: a definition when the glossary has the thing
+    described = _described_term(question, entry) if intent.wants_name else []
     if intent.wants_name:
-        # a thing described, its name asked: a definition when the glossary has the thing
-        intent = (replace(intent, wants_definition=True) if _described_term(question, entry)
-                  else replace(intent, wants_name=False))
+        intent = replace(intent, wants_definition=intent.wants_definition or bool(described),
+                         wants_name=bool(described))
     slots = read_slots(intent.text, list(intent.mentions), entry, intent.processes)
     diagnosis = diagnose_readings(slots, entry, intent.processes, intent.text)
-    ranked, windows, rule, procedure = _rank(question, intent, entry, unit_hits, slots, diagnosis)
+    ranked, windows, rule, procedure = _rank(question, intent, entry, unit_hits, slots, diagnosis,
+                                             described)
     uncovered = _slot_gap(intent, slots, entry, ranked, windows, diagnosis)
     semantic = semantic_evidence(question, entry, ranked[0].id if ranked else None)
     # Compose first (cheap), then judge the answer the apprentice would read: retrieval
@@ -267,6 +269,7 @@ _STEPS_SAID = re.compile(r"步骤|顺序|流程|一步步|一步一步|规程|�
 
 def _rank(question: str, intent: Intent, entry: KnowledgeIndex, unit_hits: list[UnitHit],
           slots: Slots = Slots(), diagnosis: Diagnosis | None = None,
+          described: list[Term] = (),
           ) -> tuple[list[Unit], list[Parameter], Rule | None, Procedure | None]:
     """Put what the question asks for first: the named parameter's windows for a value
     question, the fault rule for a what-to-do question, the term for a what-is question;
@@ -315,7 +318,7 @@ def _rank(question: str, intent: Intent, entry: KnowledgeIndex, unit_hits: list[
             windows = [p for p in entry.vocabulary.parameters.get(key, [found])
                        if window_covers(p, slots)]
     terms = ([] if not intent.wants_definition else
-             _described_term(question, entry) if intent.wants_name else terms_named(intent, entry))
+             list(described) if intent.wants_name else terms_named(intent, entry))
     term = terms[0] if terms else None
     # "测氢仪显示0.6%，我先干啥": a reading's first move is its rule's, not a procedure's,
     # unless steps are asked in so many words
@@ -500,9 +503,9 @@ def _referenced_procedure(unit: Rule | Procedure, entry: KnowledgeIndex,
                 continue
             title = normalize(match.group(1))
             for hit in retrieve_units(match.group(1), entry, 3, kinds=["procedure"]):
-                unit = entry.units.get(hit.unit_id)
-                if isinstance(unit, Procedure) and title in normalize(unit.title):  # (MgO涂辊清洗与换辊)
-                    return unit
+                found = entry.units.get(hit.unit_id)
+                if isinstance(found, Procedure) and title in normalize(found.title):  # (MgO涂辊清洗与换辊)
+                    return found
     return None
 
 
