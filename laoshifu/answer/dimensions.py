@@ -212,6 +212,7 @@ def unheld_reading(text: str, answer: Answer) -> str:
 _ATTRIBUTE_ASKED = {
     "temperature": re.compile(r"(?:温度|带温|炉温|水温)[^，,。?？、]{0,6}(?:多少|几)(?!度?/)"),
     "pressure": re.compile(r"压力[^，,。?？、]{0,6}(?:多少|几)"),
+    "time": re.compile(r"(?:时间|时长)[^，,。?？、]{0,6}(?:多少|几)(?!度)"),
     "speed": re.compile(r"(?<!升温)(?<!冷却)速度[^，,。?？、]{0,6}(?:多少|几)"),
     "fraction": re.compile(r"(?:浓度|比例|含量|纯度)[^，,。?？、]{0,6}(?:多少|几)|占(?:多少|几成)"),
     # "铬酐加多少": an amount of an ingredient, in whatever unit

@@ -421,3 +421,11 @@ def test_care_of_a_person_needs_an_answer_about_it():
     assert unanswered_care(normalize("氨气漏了怎么办"), leak) == ""
     rescue = _answer(["中毒的人抬到上风向，马上急救并送医。"])
     assert unanswered_care(normalize("氨气中毒了怎么急救"), rescue) == ""
+
+
+def test_an_attribute_asked_in_words_implies_a_time_too():
+    from laoshifu.answer.dimensions import implied_dimensions
+
+    assert implied_dimensions(normalize("绝缘涂层固化时间是多少")) == {"time"}
+    assert implied_dimensions(normalize("保温时长要几个钟头")) == {"time"}  # asked in so many words
+    assert implied_dimensions(normalize("时间久了温度多少度")) == {"temperature"}
