@@ -42,7 +42,7 @@ from laoshifu.search.semantic import (
 )
 from laoshifu.search.semantic.vectors import text_key
 from laoshifu.text import Analyzer, normalize, split_sentences
-from laoshifu.units import Section
+from laoshifu.knowledge.units import Section
 
 EVAL = Path(os.environ.get("LAOSHIFU_EVAL_DIR") or Path(__file__).resolve().parent / "data")
 DATASETS = {

@@ -84,7 +84,7 @@ OURS = """
 import json, sys, time
 from pathlib import Path
 from laoshifu.store import Store
-from laoshifu.knowledge import import_folder
+from laoshifu.knowledge.folders import import_folder
 from laoshifu.cli.semantic import prepare_after_import
 store = Store.open("sqlite:///" + sys.argv[2])
 started = time.perf_counter()

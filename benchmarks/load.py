@@ -9,7 +9,7 @@ percentiles, errors and the server's peak resident memory.
                                         [--answer-cache both|on|off] [--primed]
 
 Answers already given are given again while the knowledge stays the same
-(laoshifu/given_answers.py). With ``both`` (the default) the same load runs twice, each on a
+(laoshifu/answer/given_answers.py). With ``both`` (the default) the same load runs twice, each on a
 new server: without that cache (LAOSHIFU_ANSWER_CACHE=off: every answer worked out), then
 with it, starting empty (each question's first ask is worked out within the run). With
 ``--primed`` every question is asked once before the clock starts (not recorded), so the

@@ -174,7 +174,7 @@ def _window_columns(frame, windows):
     import numpy as np
     import pandas as pd
 
-    from laoshifu.validate import material_condition
+    from laoshifu.knowledge.validate import material_condition
 
     lower = pd.Series(np.nan, index=frame.index)
     upper = pd.Series(np.nan, index=frame.index)
@@ -197,7 +197,7 @@ def run_pandas(data_dir: Path) -> dict:
     import pandas as pd
     import pyarrow.parquet as pq
 
-    from laoshifu.vocabulary import Vocabulary
+    from laoshifu.knowledge.vocabulary import Vocabulary
 
     start = time.perf_counter()
     vocab = Vocabulary.from_units(_units(data_dir))

@@ -32,8 +32,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from import_throughput import generate
 from sqlalchemy import func, insert, select
 
-from laoshifu import accounts
-from laoshifu.knowledge import import_folder
+from laoshifu.people import accounts
+from laoshifu.knowledge.folders import import_folder
 from laoshifu.store import Store, schema
 from laoshifu.training import study, tracks
 from laoshifu.training.cards import Card

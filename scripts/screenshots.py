@@ -35,8 +35,10 @@ DESKTOP = {"width": 1280, "height": 900}
 def prepare(home: Path, data_dir: Path) -> None:
     """The store the screenshots show, and a day of production data to review."""
     os.environ["LAOSHIFU_HOME"] = str(home)
-    from laoshifu import accounts, asking, editing
-    from laoshifu.knowledge import import_folder
+    from laoshifu.people import accounts
+    from laoshifu.answer import asking
+    from laoshifu.knowledge import editing
+    from laoshifu.knowledge.folders import import_folder
     from laoshifu.review.example_data import ExampleSpec, generate
     from laoshifu.store import Store
 

@@ -60,7 +60,7 @@ def example_dir() -> Path:
 
 @pytest.fixture
 def example_store(store):
-    from laoshifu.knowledge import import_folder
+    from laoshifu.knowledge.folders import import_folder
 
     import_folder(store, EXAMPLE)
     return store

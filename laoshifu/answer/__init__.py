@@ -7,13 +7,13 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from ..diagnose import Diagnosis
+from ..diagnosis.diagnose import Diagnosis
 from ..errors import Conflict, LaoshifuError, Problem
 from ..search import UnitHit
 from ..store import Store
 from ..text import normalize
-from ..vocabulary import quantity_key
-from ..units import DEFAULT_BASE, QA, Parameter, Procedure, Rule, Term, Unit
+from ..knowledge.vocabulary import quantity_key
+from ..knowledge.units import DEFAULT_BASE, QA, Parameter, Procedure, Rule, Term, Unit
 from .asker import IndexCache, KnowledgeIndex, cache_for
 from .english import english_gloss, respelled
 from ..text.english import is_english
@@ -137,7 +137,7 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
         answer = Answer(question=asked, refused=True, confidence=confidence,
                         related=related(unit_hits), note=_as_asked(uncovered, asked))
         if record:
-            from ..knowledge import require_base
+            from ..knowledge.folders import require_base
 
             require_base(store, base)
             queued = store.record_question(base, asked, question_key(asked),
@@ -423,7 +423,7 @@ def _no_special_window(intent: Intent, slots: Slots, windows: list[Parameter]) -
     """A question after the window kept for a thickness when the knowledge base's windows
     do not depend on thickness: say so rather than give the general one as if it were."""
     from ..review.material import material_field
-    from ..validate import material_condition
+    from ..knowledge.validate import material_condition
 
     if slots.thickness is None or not _SPECIAL.search(intent.text):
         return ""

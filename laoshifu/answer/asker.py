@@ -34,8 +34,8 @@ from ..search.semantic.vectors import build_index_vectors, unit_label
 from ..search.semantic.mode import SearchMode, decide
 from ..store import Store
 from ..text import Analyzer
-from ..units import Unit, is_base_name, unit_from_dict
-from ..vocabulary import Vocabulary
+from ..knowledge.units import Unit, is_base_name, unit_from_dict
+from ..knowledge.vocabulary import Vocabulary
 
 _STATE = "state.json"
 _STRUCTURED = "structured.json"

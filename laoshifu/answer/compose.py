@@ -10,7 +10,7 @@ import re
 
 from ..search import SentenceHit, UnitHit
 from ..text import split_sentences
-from ..units import QA, Citation, Note, Parameter, Procedure, Rule, Section, Term, Unit
+from ..knowledge.units import QA, Citation, Note, Parameter, Procedure, Rule, Section, Term, Unit
 from .intent import Intent
 from .model import Answer, ProcedureSteps, QuotedSentence, Related, RuleAdvice, WindowRow
 

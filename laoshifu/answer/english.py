@@ -9,7 +9,7 @@ from ..text import normalize
 from ..text.english import EnglishGloss
 from ..text.shoptalk import ShopTalk
 from ..text.typos import HomophoneFixer
-from ..units import Parameter, Term
+from ..knowledge.units import Parameter, Term
 from .asker import KnowledgeIndex
 
 # "line speed (DCL)": the line is named apart; the name is the quantity's.

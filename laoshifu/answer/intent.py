@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .. import conditions
+from ..knowledge import conditions
 from ..quantities import normalize_unit
 from ..text import normalize
 from ..text.phrases import PhraseTable
-from ..units import Parameter, Rule, Term
-from ..validate import material_condition
+from ..knowledge.units import Parameter, Rule, Term
+from ..knowledge.validate import material_condition
 from .asker import KnowledgeIndex
 
 # Questions about what to do when something goes wrong.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ..units import Citation
+from ..knowledge.units import Citation
 
 
 @dataclass(frozen=True)

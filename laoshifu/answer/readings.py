@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..diagnose import Diagnosis, diagnose
+from ..diagnosis.diagnose import Diagnosis, diagnose
 from ..errors import LaoshifuError
-from ..units import Rule
+from ..knowledge.units import Rule
 from .asker import KnowledgeIndex
 from .slots import Slots
 

@@ -16,9 +16,9 @@ from ..quantities import UnitMismatch, convert, normalize_unit
 from ..review.material import Material, fold_grade, material_field
 from ..text import normalize
 from ..text.phrases import PhraseTable
-from ..units import Parameter, Term
-from ..validate import material_condition
-from ..vocabulary import quantity_key
+from ..knowledge.units import Parameter, Term
+from ..knowledge.validate import material_condition
+from ..knowledge.vocabulary import quantity_key
 from .asker import KnowledgeIndex
 
 # After a parameter's name: a few filler characters ("表显示才", "跳到", "化验出来"), then

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import editing, permissions
+from ..knowledge import editing
+from ..people import permissions
 from ..errors import Conflict, LaoshifuError, Problem
 from ..store import Store
 from .proposals import Proposal

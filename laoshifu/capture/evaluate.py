@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from .. import conditions
+from ..knowledge import conditions
 from ..errors import LaoshifuError
 from ..formats import yamlio
 from ..quantities import normalize_unit

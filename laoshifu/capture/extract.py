@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from ..quantities import UnitMismatch, convert, normalize_unit
-from ..units import Parameter, Unit, format_number
+from ..knowledge.units import Parameter, Unit, format_number
 from . import patterns as P
 from .document import SourceLine
 from .lexicon import Lexicon, NameMatch

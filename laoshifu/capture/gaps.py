@@ -8,10 +8,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from .. import conditions, feedback
+from ..knowledge import conditions
+from ..answer import feedback
 from ..store import Store
-from ..units import Parameter, Procedure, Rule, Unit
-from ..vocabulary import Vocabulary, quantity_key
+from ..knowledge.units import Parameter, Procedure, Rule, Unit
+from ..knowledge.vocabulary import Vocabulary, quantity_key
 
 GAP_KINDS = ("unhelpful", "asked", "no_rule", "no_procedure", "no_rationale", "thin_process")
 # A process with fewer approved units than this is thin.

@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 
 from ..errors import LaoshifuError, Problem
 from ..formats.encoding import decode
-from ..units import Unit
+from ..knowledge.units import Unit
 from .document import Document, SourceLine, text_document
 from .extract import Extraction, Sentence, extract
 from .images import IMAGE_SUFFIXES, store_image

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from ..quantities import UnitMismatch, convert, normalize_unit
-from ..units import Parameter, Term, Unit
-from ..vocabulary import Vocabulary
+from ..knowledge.units import Parameter, Term, Unit
+from ..knowledge.vocabulary import Vocabulary
 
 # A process named by its furnace, zone or line: 脱碳退火 → 脱碳炉, 脱碳段, 脱碳线.
 _PLACE_SUFFIXES = ("炉", "段", "线", "工序")
@@ -156,7 +156,7 @@ class Lexicon:
         return self.vocabulary.parameters.get(key, [])
 
     def key_of(self, match: NameMatch) -> str:
-        from ..vocabulary import quantity_key
+        from ..knowledge.vocabulary import quantity_key
         return quantity_key(match.process, match.name)
 
 

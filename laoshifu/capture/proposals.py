@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from ..errors import Problem
-from ..units import Unit, format_number
-from ..validate import Where, build_unit, check_units
+from ..knowledge.units import Unit, format_number
+from ..knowledge.validate import Where, build_unit, check_units
 from .document import SourceLine
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import click
 
 from .. import answer as answering
-from .. import knowledge
+from ..knowledge import folders as knowledge
 from ..answer.model import Answer
 from ..config import load_settings
-from ..units import format_number
+from ..knowledge.units import format_number
 from . import llm as llm_cli
 from ..progress import bars
 from .common import base_option, echo_json, json_option, open_store
@@ -195,7 +195,7 @@ def answer_cmd(qid: int, text: str, base: str, actor: str, replace: bool) -> Non
 @click.option("--actor", default="master", show_default=True, help="Who dismisses (audit log).")
 def dismiss_cmd(qid: int, reason: str, base: str, actor: str) -> None:
     """The master closes a queued question that is not for him; asked again, it only counts."""
-    from .. import asking
+    from ..answer import asking
 
     question = open_store().dismiss_question(base, qid, asking.dismissal_reason(reason), actor)
     click.echo(f"dismissed question {question.id} ({question.text}): {question.close_reason}")

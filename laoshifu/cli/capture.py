@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..accounts import User
+from ..people.accounts import User
 from ..capture import gaps as gap_finder
 from ..capture.drafts import save_drafts
 from ..capture.evaluate import evaluate, load_labelled
@@ -17,7 +17,7 @@ from ..capture.lexicon import Lexicon
 from ..capture.model import model_proposer
 from ..config import load_settings
 from ..errors import LaoshifuError, Problem
-from ..units import KIND_LABELS
+from ..knowledge.units import KIND_LABELS
 from .common import base_option, echo_json, json_option, open_store
 
 

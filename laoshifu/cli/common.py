@@ -10,7 +10,7 @@ import click
 
 from ..config import load_settings
 from ..store import Store
-from ..units import DEFAULT_BASE
+from ..knowledge.units import DEFAULT_BASE
 
 base_option = click.option("--base", default=DEFAULT_BASE, show_default=True,
                            help="Knowledge base (one per production line).")

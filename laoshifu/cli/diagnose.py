@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .. import diagnose as diagnosis
+from ..diagnosis import diagnose as diagnosis
 from ..errors import LaoshifuError, Problem
 from ..formats.encoding import read_text
 from ..messages import LANGS, cli_lang

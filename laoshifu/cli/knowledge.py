@@ -8,9 +8,9 @@ import click
 
 import unicodedata
 
-from .. import knowledge, listing
+from ..knowledge import folders as knowledge, listing
 from ..config import HOME_FROM_DEFAULT, HOME_FROM_ENV, HOME_FROM_FOLDER, load_settings
-from ..units import KIND_LABELS, KINDS, STATUSES, Unit, format_number
+from ..knowledge.units import KIND_LABELS, KINDS, STATUSES, Unit, format_number
 from ..progress import bars
 from .common import base_option, echo_json, json_option, open_store, plant_time
 from .semantic import describe_prepare, mode_for_status, prepare_after_import

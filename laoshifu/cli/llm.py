@@ -150,7 +150,7 @@ def export_training_cmd(path: Path, fmt: str, heldout: float, title: str, base: 
 def mcp_cmd(use_http: bool, host: str, port: int, token: str | None, data_dir: Path | None) -> None:
     """Serve the master to other AI assistants over MCP (tools ask, diagnose, search_units,
     get_unit, review_day; units as resources)."""
-    from ..llm import mcp_server
+    from ..mcp import server as mcp_server
 
     store = open_store()
     if use_http:

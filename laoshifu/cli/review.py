@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..errors import LaoshifuError, Problem
-from ..units import Unit
+from ..knowledge.units import Unit
 from ..progress import bars
 from .common import base_option, echo_json, json_option, open_store
 

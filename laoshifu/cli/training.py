@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import click
 
-from .. import accounts
-from ..accounts import User
+from ..people import accounts
+from ..people.accounts import User
 from ..errors import LaoshifuError
 from ..training import drills, progress, study
 from ..training.cards import Card

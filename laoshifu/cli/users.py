@@ -6,9 +6,9 @@ import sys
 
 import click
 
-from .. import accounts
+from ..people import accounts
 from ..config import load_settings
-from ..permissions import ROLES
+from ..people.permissions import ROLES
 from .common import echo_json, json_option, open_store, plant_time
 
 

@@ -11,7 +11,7 @@ from typing import Any, Iterable
 
 from ..errors import LaoshifuError, Problem
 from ..progress import Progress, steps
-from ..units import Parameter, Section, Term, Unit
+from ..knowledge.units import Parameter, Section, Term, Unit
 from . import yamlio
 from .encoding import check_size, max_file_bytes, read_text
 from .glossary import parse_glossary, render_glossary

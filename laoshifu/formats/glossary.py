@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from ..errors import Problem
-from ..units import Term
-from ..validate import Where, build_unit
+from ..knowledge.units import Term
+from ..knowledge.validate import Where, build_unit
 from . import yamlio
 
 

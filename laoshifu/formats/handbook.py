@@ -9,8 +9,8 @@ from pathlib import PurePosixPath
 from typing import Any, Iterable, Mapping
 
 from ..errors import LaoshifuError, Problem
-from ..units import Section, Unit
-from ..validate import Where, build_unit
+from ..knowledge.units import Section, Unit
+from ..knowledge.validate import Where, build_unit
 from . import word, yamlio
 
 HANDBOOK_SUFFIXES = (".md", ".markdown", ".txt", ".docx")

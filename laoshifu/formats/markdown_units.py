@@ -6,8 +6,8 @@ import re
 from typing import Any, Mapping
 
 from ..errors import Problem
-from ..units import Unit, format_number
-from ..validate import KIND_FIELDS, Where, build_unit
+from ..knowledge.units import Unit, format_number
+from ..knowledge.validate import KIND_FIELDS, Where, build_unit
 from . import yamlio
 
 _FENCE = "---"

@@ -7,8 +7,8 @@ import io
 from typing import Any, Mapping
 
 from ..errors import Problem
-from ..units import Parameter, format_number
-from ..validate import KIND_FIELDS, Where, build_unit
+from ..knowledge.units import Parameter, format_number
+from ..knowledge.validate import KIND_FIELDS, Where, build_unit
 
 COLUMNS = ("id", "process", "name", "symbol", "english", "unit", "target", "lower", "upper",
            "condition", "rationale", "title", "tags", "author", "status")

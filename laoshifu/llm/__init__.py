@@ -2,8 +2,8 @@
 
 ``config`` says where the model is (nothing configured: nothing changes), ``client`` talks
 to it, ``prompt`` is exactly what it is sent, ``verify`` holds its words to the cited units,
-``generate`` is the flow, ``training`` exports the approved knowledge for fine-tuning and
-``mcp_server`` lets other assistants consult the master.
+``generate`` is the flow and ``training`` exports the approved knowledge for fine-tuning;
+and ``laoshifu.mcp`` lets other assistants consult the master.
 
 Importing this package is cheap: the ``openai`` library (over a second to import) loads
 only when a model is configured and used.

@@ -27,7 +27,7 @@ from ..errors import LaoshifuError
 from ..quantities import normalize_unit
 from ..store import Store
 from ..text import normalize
-from ..units import DEFAULT_BASE
+from ..knowledge.units import DEFAULT_BASE
 from .client import ModelClient, ModelError
 from .numbers import Quantity, same_quantity
 from .prompt import KnowledgeChanged, answer_messages, cited_sources, rewrite_messages

@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .. import conditions
+from ..knowledge import conditions
 from ..answer.model import Answer
 from ..review.material import THICKNESS_KEYS
 from ..store import Store
-from ..units import QA, Note, Parameter, Procedure, Rule, Section, Term, Unit, format_number
-from ..vocabulary import Vocabulary
+from ..knowledge.units import QA, Note, Parameter, Procedure, Rule, Section, Term, Unit, format_number
+from ..knowledge.vocabulary import Vocabulary
 
 # A long handbook section is cut at a sentence end: the model reads, and the checker
 # checks against, only what is sent.

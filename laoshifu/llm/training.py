@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .. import conditions
+from ..knowledge import conditions
 from ..errors import LaoshifuError, Problem
 from ..store import Store
-from ..units import DEFAULT_BASE, QA, Parameter, Procedure, Rule, Term, Unit, format_number
-from ..vocabulary import Vocabulary
+from ..knowledge.units import DEFAULT_BASE, QA, Parameter, Procedure, Rule, Term, Unit, format_number
+from ..knowledge.vocabulary import Vocabulary
 
 FORMATS = ("openai", "sharegpt", "alpaca")
 FILES = ("train.jsonl", "heldout.jsonl", "data_card.json", "data_card.md")
@@ -74,7 +74,7 @@ def export_training(store: Store, path: Path | str, base: str = DEFAULT_BASE, fm
     if not 0 <= heldout_percent <= 50:
         raise LaoshifuError(Problem("the held-out share must be between 0 and 50 percent",
                                     field="heldout"))
-    from ..knowledge import require_base
+    from ..knowledge.folders import require_base
 
     require_base(store, base)
     out = Path(path)

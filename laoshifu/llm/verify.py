@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import rjieba
 
 from ..text import normalize, split_sentences
-from ..vocabulary import Vocabulary
+from ..knowledge.vocabulary import Vocabulary
 from .numbers import NumberReader, Quantity, same_quantity
 from .prompt import Source
 

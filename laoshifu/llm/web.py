@@ -7,7 +7,8 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .. import asking, permissions
+from ..answer import asking
+from ..people import permissions
 from ..answer.model import Answer
 from ..errors import LaoshifuError
 from ..store import Store

@@ -12,11 +12,11 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from ..diagnose import parsed_rules
+from ..diagnosis.diagnose import parsed_rules
 from ..errors import LaoshifuError, Problem
 from ..progress import Progress, report
-from ..units import Parameter, Procedure, Rule, Unit
-from ..vocabulary import Vocabulary
+from ..knowledge.units import Parameter, Procedure, Rule, Unit
+from ..knowledge.vocabulary import Vocabulary
 from . import drift, quality, rules, screen, windows
 from . import long as longdata
 from .days import DayChoice, choose_day, count_days, implausible_issue, insufficient, today

@@ -15,7 +15,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..units import Parameter, format_number
+from ..knowledge.units import Parameter, format_number
 from .material import row_windows
 from .model import Finding, iso
 

@@ -21,8 +21,8 @@ import numpy as np
 
 from ..errors import LaoshifuError, Problem
 from ..progress import Progress, steps
-from ..units import Parameter, Rule, Unit, format_number
-from ..vocabulary import Vocabulary
+from ..knowledge.units import Parameter, Rule, Unit, format_number
+from ..knowledge.vocabulary import Vocabulary
 from .material import GradeCodes, row_windows
 
 GRADES = (("HiB", 0.23), ("HiB", 0.27), ("CGO", 0.30), ("CGO", 0.27))
@@ -315,7 +315,7 @@ def _inject(signals, columns, scales, spec: ExampleSpec, start: datetime, time_m
 def _rule_level(signal: _Signal, lower: float, upper: float, sigma: float,
                 rules: list[Rule], vocab: Vocabulary) -> tuple[float, list[str]]:
     """A level below the window that makes a rule on this quantity alone fire for sure."""
-    from ..diagnose import parsed_rules
+    from ..diagnosis.diagnose import parsed_rules
 
     # Rules that this quantity alone decides (``氢气比例 < 50 or 水氢比 > 0.4`` counts).
     own = [(r, c) for r, c in parsed_rules(rules, vocab) if c is not None and signal.key in c.keys]

@@ -25,8 +25,8 @@ import numpy as np
 from ..errors import LaoshifuError, Problem
 from ..quantities import UnitMismatch, convert, normalize_unit
 from ..scratch import spill_dir
-from ..units import Unit
-from ..vocabulary import Vocabulary
+from ..knowledge.units import Unit
+from ..knowledge.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
     from .parquet import ParquetDay

@@ -14,8 +14,8 @@ from typing import Sequence
 
 import numpy as np
 
-from ..units import Parameter
-from ..validate import material_condition
+from ..knowledge.units import Parameter
+from ..knowledge.validate import material_condition
 
 GRADE_KEYS = ("牌号", "钢种", "grade")
 THICKNESS_KEYS = ("厚度", "规格", "thickness")

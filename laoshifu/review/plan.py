@@ -11,10 +11,10 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Sequence
 
-from ..conditions import Condition
-from ..diagnose import CATEGORY_RANK, SEVERITY_RANK, parsed_rules
-from ..units import Note, Parameter, Procedure, Rule, Unit, format_number
-from ..vocabulary import Vocabulary
+from ..knowledge.conditions import Condition
+from ..diagnosis.diagnose import CATEGORY_RANK, SEVERITY_RANK, parsed_rules
+from ..knowledge.units import Note, Parameter, Procedure, Rule, Unit, format_number
+from ..knowledge.vocabulary import Vocabulary
 from .model import Finding
 
 if TYPE_CHECKING:

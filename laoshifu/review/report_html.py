@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..progress import Progress, steps
-from ..units import format_number
+from ..knowledge.units import format_number
 from .plan import PlanItem
 from .report_md import KIND_LABELS, quality_note
 

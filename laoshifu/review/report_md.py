@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ..units import format_number
+from ..knowledge.units import format_number
 from .plan import PlanItem
 
 if TYPE_CHECKING:

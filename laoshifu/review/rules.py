@@ -6,9 +6,9 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from ..conditions import Condition
-from ..diagnose import rule_sort_key
-from ..units import Rule
+from ..knowledge.conditions import Condition
+from ..diagnosis.diagnose import rule_sort_key
+from ..knowledge.units import Rule
 from .model import Finding, episodes, iso
 
 

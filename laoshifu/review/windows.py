@@ -12,7 +12,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..units import Parameter, format_number
+from ..knowledge.units import Parameter, format_number
 from .material import GradeCodes, row_windows
 from .model import Finding, ParameterSummary, episodes, iso
 

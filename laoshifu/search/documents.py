@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from laoshifu.text.sentences import Sentence, chunk_sentences, split_sentences
-from laoshifu.units import QA, Parameter, Rule, Term, Unit
+from laoshifu.knowledge.units import QA, Parameter, Rule, Term, Unit
 
 FIELDS = ("title", "names", "body")
 

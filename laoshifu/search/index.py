@@ -13,7 +13,7 @@ from laoshifu.search.documents import FIELDS, unit_passages
 from laoshifu.search.hits import SentenceHit, UnitHit
 from laoshifu.text.normalize import MAX_QUERY_CHARS, normalize
 from laoshifu.text.segment import Analyzer
-from laoshifu.units import Unit
+from laoshifu.knowledge.units import Unit
 
 
 @dataclass(frozen=True)

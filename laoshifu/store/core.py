@@ -12,7 +12,7 @@ from typing import Any, Iterator
 from sqlalchemy import Connection, Engine, create_engine, event, insert, select, update
 
 from ..errors import LaoshifuError, Problem
-from ..units import is_base_name
+from ..knowledge.units import is_base_name
 from . import migrations, schema
 from .damage import damaged, is_damage
 

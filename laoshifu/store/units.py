@@ -13,7 +13,7 @@ from sqlalchemy import Connection, and_, func, insert, select, update
 
 from .. import collector
 from ..errors import Conflict, LaoshifuError, NotFound, Problem
-from ..units import STATUSES, Unit, unit_from_dict
+from ..knowledge.units import STATUSES, Unit, unit_from_dict
 from . import schema
 from .core import Store, now
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from laoshifu.text.normalize import normalize
 from laoshifu.text.phrases import PhraseTable
-from laoshifu.units import Parameter, QA, Term, Unit
+from laoshifu.knowledge.units import Parameter, QA, Term, Unit
 
 # Question and function words: they say how a question is asked, not what it is about.
 # Dropped on both sides so they neither match nor glue bigrams together.

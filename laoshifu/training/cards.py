@@ -26,21 +26,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .. import conditions
-from ..diagnose import rule_sort_key
-from ..units import (
-    QA,
-    Note,
-    Parameter,
-    Procedure,
-    Rule,
-    Section,
-    Term,
-    Unit,
-    format_number,
-)
-from ..validate import material_condition
-from ..vocabulary import Vocabulary
+from ..knowledge import conditions
+from ..diagnosis.diagnose import rule_sort_key
+from ..knowledge.units import QA, Note, Parameter, Procedure, Rule, Section, Term, Unit, format_number
+from ..knowledge.validate import material_condition
+from ..knowledge.vocabulary import Vocabulary
 
 # How a card is answered.
 ANSWER_KINDS = ("number", "choice", "order", "self")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..units import Unit, format_number
+from ..knowledge.units import Unit, format_number
 
 # The fields a learner is taught, with their Chinese labels; provenance is left out.
 LABELS = {

@@ -22,8 +22,8 @@ from ..review.daily import DayReview, ReviewOptions, review_data
 from ..review.load import fetch, open_data
 from ..review.model import Finding
 from ..store import Store, schema
-from ..units import Parameter, Rule, Unit, format_number
-from ..vocabulary import Vocabulary
+from ..knowledge.units import Parameter, Rule, Unit, format_number
+from ..knowledge.vocabulary import Vocabulary
 from .cards import Card, order_key, pick_choices, seeded_rng
 from .sync import CURRENT, sync_cards
 

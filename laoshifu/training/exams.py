@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import and_, insert, select, update
 
-from .. import permissions
+from ..people import permissions
 from ..errors import LaoshifuError, NotFound, PermissionDenied, Problem
 from ..store import Store, schema
 from . import grading

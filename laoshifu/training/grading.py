@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ..conditions import half_width
-from ..diagnose import parse_value
+from ..knowledge.conditions import half_width
+from ..diagnosis.diagnose import parse_value
 from ..errors import LaoshifuError, Problem
 from ..quantities import UnitMismatch, convert, normalize_unit
-from ..units import format_number
+from ..knowledge.units import format_number
 from .cards import Card
 
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, select
 
-from .. import accounts, permissions
+from ..people import accounts, permissions
 from ..errors import NotFound, Problem
 from ..store import Store, schema
 from .exams import list_exams

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, exists, func, insert, select, update
 
-from .. import permissions
+from ..people import permissions
 from ..errors import NotFound, Problem
 from ..store import Store, schema
 from . import changes, grading

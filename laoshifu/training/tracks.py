@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 
-from .. import permissions
+from ..people import permissions
 from ..errors import LaoshifuError, NotFound, Problem
-from ..permissions import ROLES
+from ..people.permissions import ROLES
 from ..store import Store, now, schema
 
 DEFAULT_NEW_PER_DAY = 20

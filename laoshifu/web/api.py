@@ -8,11 +8,13 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from .. import accounts, asking, feedback, isolated, permissions, editing
-from ..accounts import User
+from ..people import accounts, permissions
+from ..answer import asking, feedback
+from ..knowledge import isolated, editing
+from ..people.accounts import User
 from ..errors import LaoshifuError, Problem
-from ..units import DEFAULT_BASE, KINDS, STATUSES, Unit
-from ..validate import Where, build_unit
+from ..knowledge.units import DEFAULT_BASE, KINDS, STATUSES, Unit
+from ..knowledge.validate import Where, build_unit
 from . import auth
 
 router = APIRouter(tags=["v1"])

@@ -8,10 +8,11 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
-from .. import diagnose, diagnose_form, permissions
-from ..accounts import User
+from ..diagnosis import diagnose, diagnose_form
+from ..people import permissions
+from ..people.accounts import User
 from ..review.material import Material
-from ..units import DEFAULT_BASE
+from ..knowledge.units import DEFAULT_BASE
 from .api import ERRORS, current
 from .pages_diagnose import KINDS
 

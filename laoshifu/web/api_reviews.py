@@ -9,9 +9,10 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 
-from .. import permissions, reviewing
-from ..accounts import User
-from ..units import DEFAULT_BASE
+from ..people import permissions
+from ..review import reviewing
+from ..people.accounts import User
+from ..knowledge.units import DEFAULT_BASE
 from .api import ERRORS, current
 from .pages_daily import archive, data_folder
 

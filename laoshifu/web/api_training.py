@@ -11,10 +11,10 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
-from .. import permissions
-from ..accounts import User
+from ..people import permissions
+from ..people.accounts import User
 from ..training import exams, progress, study, tracks
-from ..units import DEFAULT_BASE
+from ..knowledge.units import DEFAULT_BASE
 from .api import ERRORS, current
 
 router = APIRouter(prefix="/training", tags=["training"])

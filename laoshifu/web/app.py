@@ -15,7 +15,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from .. import isolated, localtime, permissions, scratch, sessions
+from ..knowledge import isolated
+from .. import localtime, scratch
+from ..people import permissions, sessions
 from ..answer.asker import cache_for, serve_from
 from ..config import load_settings
 from ..errors import Conflict, LaoshifuError, NotFound, PermissionDenied, Problem

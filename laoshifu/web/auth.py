@@ -9,8 +9,8 @@ import time
 from fastapi import Request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from .. import accounts, sessions
-from ..accounts import User
+from ..people import accounts, sessions
+from ..people.accounts import User
 from ..errors import LaoshifuError, PermissionDenied, Problem
 
 COOKIE = "lsf_session"

@@ -7,8 +7,8 @@ from typing import Any, Mapping
 
 from ..errors import Problem
 from ..problem_text import for_web
-from ..units import CATEGORIES, SEVERITIES, STATUSES, Unit, format_number
-from ..validate import Where, build_unit
+from ..knowledge.units import CATEGORIES, SEVERITIES, STATUSES, Unit, format_number
+from ..knowledge.validate import Where, build_unit
 
 FORM_FILE = "web form"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 
-from .. import accounts
+from ..people import accounts
 from ..errors import LaoshifuError, Problem
 from . import auth, render
 from .pages_ask import _safe_next

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 
-from .. import accounts, permissions
+from ..people import accounts, permissions
 from ..errors import LaoshifuError
 from . import auth, render
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
 
-from .. import feedback, knowledge, logins, sessions
+from ..answer import feedback
+from ..knowledge import folders as knowledge
+from ..people import logins, sessions
 from ..llm import web as llm_web
 from ..errors import LaoshifuError, Problem
 from . import auth, render

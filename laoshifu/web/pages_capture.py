@@ -10,7 +10,7 @@ from fastapi.responses import FileResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from .. import permissions
+from ..people import permissions
 from ..capture import gaps as gap_finder
 from ..capture.document import SourceLine
 from ..capture.drafts import save_drafts
@@ -21,7 +21,7 @@ from ..capture.model import model_proposer
 from ..capture.proposals import Proposal, validate
 from ..config import load_settings
 from ..errors import LaoshifuError, NotFound, Problem
-from ..units import KINDS, format_number
+from ..knowledge.units import KINDS, format_number
 from . import auth, forms, render
 
 router = APIRouter(include_in_schema=False)

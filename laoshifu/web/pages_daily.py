@@ -12,7 +12,8 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from .. import permissions, reviewing
+from ..people import permissions
+from ..review import reviewing
 from ..config import load_settings
 from ..errors import LaoshifuError, NotFound
 from ..review.archive import ReviewArchive

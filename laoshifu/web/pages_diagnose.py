@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from .. import diagnose, diagnose_form, permissions
+from ..diagnosis import diagnose, diagnose_form
+from ..people import permissions
 from ..errors import LaoshifuError, Problem
 from ..review.material import Material
 from . import auth, render

@@ -6,9 +6,10 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from .. import editing, isolated, permissions
+from ..knowledge import editing, isolated
+from ..people import permissions
 from ..errors import Conflict, LaoshifuError, NotFound, Problem
-from ..units import KINDS
+from ..knowledge.units import KINDS
 from . import auth, forms, render
 
 router = APIRouter(include_in_schema=False)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 
-from .. import asking, feedback, permissions, editing
+from ..answer import asking, feedback
+from ..people import permissions
+from ..knowledge import editing
 from ..errors import Conflict, LaoshifuError, NotFound, Problem
 from . import auth, render
 

@@ -8,7 +8,7 @@ import time
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 
-from .. import permissions
+from ..people import permissions
 from ..errors import LaoshifuError, NotFound, PermissionDenied, Problem
 from ..training import exams, grading, progress, study, tracks
 from ..training.cards import Card

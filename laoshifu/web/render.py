@@ -8,9 +8,10 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
-from .. import localtime, messages, permissions, problem_text
+from .. import localtime, messages, problem_text
+from ..people import permissions
 from ..errors import PermissionDenied, Problem
-from ..units import KINDS, format_number
+from ..knowledge.units import KINDS, format_number
 from . import auth
 from .i18n import MESSAGES, pick_lang, translate
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from laoshifu.knowledge import import_folder
+from laoshifu.knowledge.folders import import_folder
 from laoshifu.store import Store
 
 from ..conftest import EXAMPLE

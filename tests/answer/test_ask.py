@@ -4,7 +4,7 @@ import pytest
 
 from laoshifu.answer import answer_question, ask, question_key
 from laoshifu.errors import LaoshifuError
-from laoshifu.knowledge import import_folder
+from laoshifu.knowledge.folders import import_folder
 from laoshifu.store import Store
 
 from ..conftest import EXAMPLE

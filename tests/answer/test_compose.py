@@ -69,7 +69,7 @@ def test_a_why_is_answered_in_up_to_four_sentences_other_questions_in_three():
     from laoshifu.answer.compose import compose
     from laoshifu.answer.intent import Intent
     from laoshifu.search import SentenceHit
-    from laoshifu.units import Note
+    from laoshifu.knowledge.units import Note
 
     first = Note(id="n1", title="浆料", body="浆料要冷着。夏天最要紧。")
     second = Note(id="n2", title="水化", body="热了就水化。水化了底层花。")

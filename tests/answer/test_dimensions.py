@@ -10,7 +10,7 @@ from laoshifu.answer.dimensions import (asked_dimensions, left_to_plant_rules, m
                                          unanswered_choice, unfocused_dimension, unfocused_reading,
                                          unheld_reading)
 from laoshifu.answer.model import Answer, ProcedureSteps, QuotedSentence, WindowRow
-from laoshifu.units import Citation
+from laoshifu.knowledge.units import Citation
 from laoshifu.text import normalize
 
 

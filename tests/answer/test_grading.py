@@ -7,7 +7,7 @@ import pytest
 from laoshifu.answer.grading import GradedQuestion, grade, load_graded, split_of, verdict
 from laoshifu.answer.model import Answer, QuotedSentence, WindowRow
 from laoshifu.errors import LaoshifuError
-from laoshifu.units import Citation
+from laoshifu.knowledge.units import Citation
 
 
 def _answer(text="", windows=(), refused=False, confidence=0.95):

@@ -7,7 +7,7 @@ import pytest
 
 from laoshifu.answer import IndexCache, ask
 from laoshifu.answer.asker import search_mode
-from laoshifu.units import Note, Parameter, Section, Term
+from laoshifu.knowledge.units import Note, Parameter, Section, Term
 
 from ..search.fakes import FakeEmbedder
 

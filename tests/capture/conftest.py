@@ -23,11 +23,11 @@ def lexicon(example_units):
 
 @pytest.fixture
 def engineer():
-    from laoshifu.accounts import User
+    from laoshifu.people.accounts import User
     return User("li", "engineer", ("main",))
 
 
 @pytest.fixture
 def master():
-    from laoshifu.accounts import User
+    from laoshifu.people.accounts import User
     return User("wang", "master", ("main",))

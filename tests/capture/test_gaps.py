@@ -6,8 +6,8 @@ from laoshifu.capture.gaps import find_gaps
 
 
 def test_gaps_of_the_example_base(example_store):
-    from laoshifu import feedback
-    from laoshifu.accounts import User
+    from laoshifu.answer import feedback
+    from laoshifu.people.accounts import User
 
     store = example_store
     store.record_question("main", "退火炉着火了怎么办", "k1", [], actor="xiao")
@@ -29,7 +29,7 @@ def test_gaps_of_the_example_base(example_store):
 
 
 def test_a_window_without_a_reason_and_a_watched_parameter(store):
-    from laoshifu.units import Parameter, Rule
+    from laoshifu.knowledge.units import Parameter, Rule
 
     store.save_unit("main", Parameter(id="p1", title="氨气比例", name="氨气比例", process="渗氮", unit="%",
                                       lower=10, upper=20), actor="t")

@@ -30,7 +30,7 @@ def engine():
 def test_a_scanned_page_becomes_drafts_citing_the_image(engine, store, example_units, engineer, tmp_path):
     from laoshifu.capture.drafts import save_drafts
     from laoshifu.capture.intake import propose, read_source
-    from laoshifu.knowledge import import_folder
+    from laoshifu.knowledge.folders import import_folder
     from .conftest import EXAMPLE
 
     import_folder(store, EXAMPLE)

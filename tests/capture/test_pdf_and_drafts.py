@@ -42,7 +42,7 @@ def test_join_lines():
 
 
 def test_a_handbook_pdf_becomes_drafts_citing_pages(store, example_units, engineer, tmp_path, pdf_bytes):
-    from laoshifu.knowledge import import_folder
+    from laoshifu.knowledge.folders import import_folder
     from .conftest import EXAMPLE
 
     import_folder(store, EXAMPLE)
@@ -71,7 +71,7 @@ def test_a_handbook_pdf_becomes_drafts_citing_pages(store, example_units, engine
 
 
 def test_a_masters_capture_is_a_draft_too_and_all_or_nothing(store, example_units, master, tmp_path):
-    from laoshifu.knowledge import import_folder
+    from laoshifu.knowledge.folders import import_folder
     from .conftest import EXAMPLE
 
     import_folder(store, EXAMPLE)
@@ -93,7 +93,7 @@ def test_a_masters_capture_is_a_draft_too_and_all_or_nothing(store, example_unit
 
 
 def test_an_apprentice_may_not_capture(store, tmp_path):
-    from laoshifu.accounts import User
+    from laoshifu.people.accounts import User
 
     capture = propose(read_source("露点控制在55～65℃。".encode(), "n.txt", tmp_path), [], "")
     with pytest.raises(PermissionDenied):

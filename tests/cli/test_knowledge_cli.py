@@ -2,7 +2,7 @@
 
 import json
 
-from ..test_knowledge import RULES, make_kb
+from ..knowledge.test_folders import RULES, make_kb
 
 
 def test_import_status_show_history_export(cli, tmp_path, example_dir):

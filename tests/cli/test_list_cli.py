@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from laoshifu import listing
+from laoshifu.knowledge import listing
 from laoshifu.errors import LaoshifuError
-from laoshifu.units import Note
+from laoshifu.knowledge.units import Note
 
 from ..conftest import EXAMPLE
 

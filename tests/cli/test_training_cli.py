@@ -9,8 +9,8 @@ import pytest
 
 @pytest.fixture
 def learner_home(home):
-    from laoshifu import accounts
-    from laoshifu.knowledge import import_folder
+    from laoshifu.people import accounts
+    from laoshifu.knowledge.folders import import_folder
     from laoshifu.store import Store
 
     from ..conftest import EXAMPLE

@@ -95,7 +95,7 @@ def test_handbooks_with_the_same_name_in_two_folders_get_their_own_ids():
 
 
 def test_a_section_attribute_with_a_space_survives_export():
-    from laoshifu.units import Section
+    from laoshifu.knowledge.units import Section
 
     sections = [Section(id="s1", title="甲", body="一。", author="Wang Shifu", tags=("high temp", "露点"),
                         level=1, order=1, source_file="handbook/h.md"),
@@ -110,7 +110,7 @@ def test_a_section_attribute_with_a_space_survives_export():
 # -- a section's body, title and attributes cannot make sections of their own -------------
 
 def _section(unit_id, title, body="", level=1, order=1, **fields):
-    from laoshifu.validate import Where, build_unit
+    from laoshifu.knowledge.validate import Where, build_unit
 
     unit, problems = build_unit({"id": unit_id, "title": title, "level": level, "order": order,
                                  "body": body, **fields}, Where("handbook/h.md", order), kind="section")
@@ -178,7 +178,7 @@ def test_attribute_values_with_quotes_and_backslashes_round_trip():
     ("title", "甲 {#evil}", "'{#'"),
 ])
 def test_section_fields_written_on_the_heading_line_are_checked(field, value, message):
-    from laoshifu.validate import Where, build_unit
+    from laoshifu.knowledge.validate import Where, build_unit
 
     data = {"id": "s1", "title": "甲", "level": 1, field: value}
     unit, problems = build_unit(data, Where("api"), kind="section")

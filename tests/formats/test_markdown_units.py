@@ -2,7 +2,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from laoshifu.formats.markdown_units import parse_units, render_units
-from laoshifu.units import Note, Procedure, Rule
+from laoshifu.knowledge.units import Note, Procedure, Rule
 
 TWO_UNITS = """---
 id: note-1
@@ -112,7 +112,7 @@ SMUGGLING_BODY = "露点要稳。\n---\nid: evil\nkind: note\ntitle: 没事\nsta
 
 
 def _note(body):
-    from laoshifu.validate import Where, build_unit
+    from laoshifu.knowledge.validate import Where, build_unit
 
     unit, problems = build_unit({"id": "n1", "title": "草稿", "status": "draft", "author": "li",
                                  "body": body}, Where("api"), kind="note")

@@ -10,7 +10,7 @@ from laoshifu.formats.glossary import parse_glossary
 from laoshifu.formats.handbook import parse_handbook
 from laoshifu.formats.markdown_units import parse_units
 from laoshifu.formats.yamlio import load_with_lines
-from laoshifu.knowledge import import_folder
+from laoshifu.knowledge.folders import import_folder
 
 
 def _bomb(levels: int) -> str:

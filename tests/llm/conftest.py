@@ -17,10 +17,10 @@ USERS = {"xiao": ("apprentice", ("main",)), "wang": ("master", ("main",)),
 
 @pytest.fixture(scope="session")
 def llm_template(tmp_path_factory):
-    from laoshifu import accounts
-    from laoshifu.knowledge import import_folder
+    from laoshifu.people import accounts
+    from laoshifu.knowledge.folders import import_folder
     from laoshifu.store import Store
-    from laoshifu.units import Note
+    from laoshifu.knowledge.units import Note
 
     path = tmp_path_factory.mktemp("llm-template") / "laoshifu.db"
     store = Store.open(f"sqlite:///{path}")

@@ -9,8 +9,8 @@ import pytest
 
 from laoshifu.errors import LaoshifuError
 from laoshifu.llm.training import export_training, readings_for
-from laoshifu.units import Note, Rule
-from laoshifu.vocabulary import Vocabulary
+from laoshifu.knowledge.units import Note, Rule
+from laoshifu.knowledge.vocabulary import Vocabulary
 
 
 def lines(path):
@@ -53,7 +53,7 @@ def test_records_say_what_the_units_say(kb, tmp_path):
 
 
 def test_readings_for_a_rule_set_it_off():
-    from laoshifu.units import Parameter
+    from laoshifu.knowledge.units import Parameter
 
     params = [Parameter(id="dp", title="露点", process="脱碳退火", name="露点", unit="℃"),
               Parameter(id="h2", title="氢气比例", process="脱碳退火", name="氢气比例", unit="%")]

@@ -8,8 +8,8 @@ from laoshifu.llm.numbers import NumberReader, Quantity, chinese_number, same_qu
 from laoshifu.llm.prompt import Source, render_unit
 from laoshifu.llm.verify import Checker, is_unsure, split_reply
 from laoshifu.text import normalize
-from laoshifu.units import Note, Parameter, Procedure, Rule
-from laoshifu.vocabulary import Vocabulary
+from laoshifu.knowledge.units import Note, Parameter, Procedure, Rule
+from laoshifu.knowledge.vocabulary import Vocabulary
 
 DEW = Parameter(id="dc-dew-point", title="露点", process="脱碳退火", name="露点", symbol="DP", unit="℃",
                 target=60, lower=55, upper=65, body="露点是脱碳炉的命根子。低了碳脱不下来、氧化膜太薄；高了氧化过重。")

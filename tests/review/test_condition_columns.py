@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from laoshifu import conditions
-from laoshifu.conditions import parse
+from laoshifu.knowledge import conditions
+from laoshifu.knowledge.conditions import parse
 
 DAY_ROWS = 86_400
 

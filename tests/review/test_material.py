@@ -2,7 +2,7 @@
 is the designation's (designations written for these tests)."""
 
 from laoshifu.review.material import Material, designation, same_grade, window_applies
-from laoshifu.units import Parameter
+from laoshifu.knowledge.units import Parameter
 
 
 def _window(condition: str) -> Parameter:

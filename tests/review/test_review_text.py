@@ -7,7 +7,7 @@ from laoshifu.review.model import Finding
 from laoshifu.review.plan import make_plan
 from laoshifu.review.report_html import render_html
 from laoshifu.review.report_md import render_markdown
-from laoshifu.vocabulary import Vocabulary
+from laoshifu.knowledge.vocabulary import Vocabulary
 
 
 def _drift(crosses_at: str) -> Finding:

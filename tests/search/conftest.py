@@ -1,6 +1,6 @@
 import pytest
 
-from laoshifu.units import QA, Note, Parameter, Rule, Section, Term
+from laoshifu.knowledge.units import QA, Note, Parameter, Rule, Section, Term
 
 
 @pytest.fixture

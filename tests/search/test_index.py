@@ -2,7 +2,7 @@ import pytest
 
 from laoshifu.search import Index, build_index
 from laoshifu.text import Analyzer
-from laoshifu.units import Note
+from laoshifu.knowledge.units import Note
 
 
 @pytest.fixture
@@ -91,7 +91,7 @@ def test_long_sections_are_chunked(units):
     from dataclasses import replace
 
     from laoshifu.search import RankingParams
-    from laoshifu.units import Section
+    from laoshifu.knowledge.units import Section
 
     body = "".join(f"第{i}段讲的是话题{i}。" for i in range(100)) + "最后讲钢卷的磁性能检测。"
     index = build_index([Section(id="long", title="长章节", body=body)], params=replace(RankingParams(), max_passage_chars=100))
@@ -114,7 +114,7 @@ def test_untitled_unit_takes_its_lead_as_title():
     from dataclasses import replace
 
     from laoshifu.search import RankingParams
-    from laoshifu.units import Section
+    from laoshifu.knowledge.units import Section
 
     body = "六耳铃是菊科艾纳香属的植物。它分布于广东、广西等地。花期从10月起至翌年5月。"
     units = [Section(id="p", title="", body=body), Section(id="q", title="", body="菊科植物的花期多在夏季。")]

@@ -13,7 +13,7 @@ from laoshifu.search import build_index
 from laoshifu.search import mapped, persist
 from laoshifu.search.documents import FIELDS
 from laoshifu.search.persist import load_index, save_index
-from laoshifu.units import Note
+from laoshifu.knowledge.units import Note
 
 QUESTION = "高温退火的保温温度是多少？"
 BEST = "保温温度约1200℃，以完成二次再结晶和净化。"

@@ -37,10 +37,11 @@ FILLED = ["bases", "units", "unit_versions", "audit", "questions", "users", "mem
 def _fill(store: Store) -> None:
     """A store as a plant's looks after a while: drafts, history, retired units, accounts,
     tokens, sessions, failed logins, questions, feedback, training, sentence vectors."""
-    from laoshifu import accounts, asking, feedback, logins, sessions
-    from laoshifu.knowledge import import_folder
+    from laoshifu.people import accounts, logins, sessions
+    from laoshifu.answer import asking, feedback
+    from laoshifu.knowledge.folders import import_folder
     from laoshifu.training import exams, study, tracks
-    from laoshifu.units import Note
+    from laoshifu.knowledge.units import Note
 
     import_folder(store, EXAMPLE)
     accounts.add_user(store, "wang", "master", "password-123")
@@ -132,7 +133,7 @@ def test_restore_brings_back_every_row_of_every_table(rich, tmp_path):
 
 
 def test_restore_then_export_is_identical(rich, tmp_path):
-    from laoshifu.knowledge import export_base
+    from laoshifu.knowledge.folders import export_base
 
     backup(rich, tmp_path / "b.sqlite")
     fresh = _new_store(tmp_path, "fresh")
@@ -146,7 +147,7 @@ def test_restore_then_export_is_identical(rich, tmp_path):
 
 
 def test_the_restored_store_works_on(rich, tmp_path):
-    from laoshifu import accounts, logins
+    from laoshifu.people import accounts, logins
 
     backup(rich, tmp_path / "b.sqlite")
     fresh = _new_store(tmp_path, "fresh")
@@ -234,7 +235,7 @@ def test_backup_refuses_a_missing_folder_and_the_store_itself(rich, tmp_path, ho
 def test_backups_during_concurrent_writes_are_consistent_snapshots(store, tmp_path):
     """A writer thread saves units (unit + version + audit + counter in one transaction)
     while backups are taken: each backup holds whole transactions only."""
-    from laoshifu.units import Note
+    from laoshifu.knowledge.units import Note
 
     stop = threading.Event()
     written = []
@@ -292,7 +293,7 @@ CHILD = textwrap.dedent("""
 
 
 def test_kill_9_during_backup_leaves_the_old_backup_and_the_store(rich, tmp_path):
-    from laoshifu.units import Note
+    from laoshifu.knowledge.units import Note
 
     old = backup(rich, tmp_path / "b.sqlite")
     old_bytes = old.path.read_bytes()

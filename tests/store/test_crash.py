@@ -6,15 +6,15 @@ import subprocess
 import sys
 import textwrap
 
-from laoshifu.knowledge import import_folder
+from laoshifu.knowledge.folders import import_folder
 
-from ..test_knowledge import PARAMS, make_kb, snapshot
+from ..knowledge.test_folders import PARAMS, make_kb, snapshot
 
 CHILD = textwrap.dedent("""
     import sys, time
     from laoshifu.store import Store
     from laoshifu.store.core import Store as Core
-    from laoshifu.knowledge import import_folder
+    from laoshifu.knowledge.folders import import_folder
 
     def pause(conn):
         # every row of the import is written, the transaction is not yet committed

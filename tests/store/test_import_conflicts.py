@@ -7,10 +7,10 @@ import sqlite3
 import pytest
 
 from laoshifu.errors import Conflict
-from laoshifu.knowledge import import_folder
+from laoshifu.knowledge.folders import import_folder
 
 from ..conftest import EXAMPLE
-from ..test_knowledge import PARAMS, make_kb
+from ..knowledge.test_folders import PARAMS, make_kb
 
 
 def _approve_web_edit(store, unit_id="dc-dp", **changes):
@@ -57,7 +57,7 @@ def test_theirs_takes_the_folder(store, tmp_path):
 
 
 def test_after_export_into_the_folder_the_import_is_clean(store, tmp_path):
-    from laoshifu.knowledge import export_base
+    from laoshifu.knowledge.folders import export_base
 
     kb = make_kb(tmp_path / "kb")
     import_folder(store, kb)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from laoshifu.knowledge import import_folder
+from laoshifu.knowledge.folders import import_folder
 
 NOTES = """---
 id: n-a

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from laoshifu.formats.folder import read_folder
 from laoshifu.store import schema
 from laoshifu.store.units import _insert_rows, _payload, _written
-from laoshifu.units import KINDS
+from laoshifu.knowledge.units import KINDS
 
 from ..conftest import EXAMPLE
 
@@ -20,7 +20,7 @@ def test_hash_and_payload_from_one_reading_equal_the_units_own():
 
 
 def test_the_payload_is_right_whatever_the_text_holds():
-    from laoshifu.units import Note, Rule
+    from laoshifu.knowledge.units import Note, Rule
 
     tricky = '", "status": "x", "source_file": \\"\n{"id": 1}'
     units = [Note(id="n1", title=tricky, body=tricky, tags=(tricky, ", \"status\": "),

@@ -8,7 +8,7 @@ import threading
 import pytest
 from sqlalchemy import func, select, update
 
-from laoshifu import accounts, logins
+from laoshifu.people import accounts, logins
 from laoshifu.store import Store, schema
 
 PASSWORD = "correct-horse-1"

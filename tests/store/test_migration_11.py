@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from laoshifu import accounts
+from laoshifu.people import accounts
 from laoshifu.store import Store
 
 

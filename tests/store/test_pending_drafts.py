@@ -1,7 +1,7 @@
 """An engineer's draft of an approved unit waits beside it; the approved one stays live."""
 
 from laoshifu.answer import ask
-from laoshifu.knowledge import import_folder
+from laoshifu.knowledge.folders import import_folder
 
 from ..conftest import EXAMPLE
 

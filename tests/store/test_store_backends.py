@@ -7,10 +7,10 @@ import threading
 import pytest
 from sqlalchemy import inspect
 
-from laoshifu.knowledge import import_folder
+from laoshifu.knowledge.folders import import_folder
 from laoshifu.store import Store
 from laoshifu.store import migrations
-from laoshifu.units import Note
+from laoshifu.knowledge.units import Note
 
 from ..conftest import EXAMPLE
 
@@ -72,7 +72,8 @@ def test_questions_queue(backend_store):
 
 
 def test_accounts_sessions_feedback_on_the_backend(backend_store):
-    from laoshifu import accounts, feedback, logins, sessions
+    from laoshifu.people import accounts, logins, sessions
+    from laoshifu.answer import feedback
     user, password = accounts.add_user(backend_store, "wang", "master")
     assert accounts.verify_password(backend_store, "wang", password).role == "master"
     token = accounts.create_token(backend_store, "wang")

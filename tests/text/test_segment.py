@@ -1,7 +1,7 @@
 import pytest
 
 from laoshifu.text.segment import Analyzer, lexicon_from_units
-from laoshifu.units import Parameter, Term
+from laoshifu.knowledge.units import Parameter, Term
 
 
 @pytest.fixture(scope="module")

@@ -19,10 +19,10 @@ USERS = {"xiao": ("apprentice", ("main",)), "liu": ("apprentice", ("main",)),
 
 @pytest.fixture(scope="session")
 def training_template(tmp_path_factory):
-    from laoshifu import accounts
-    from laoshifu.knowledge import import_folder
+    from laoshifu.people import accounts
+    from laoshifu.knowledge.folders import import_folder
     from laoshifu.store import Store
-    from laoshifu.units import Note
+    from laoshifu.knowledge.units import Note
 
     path = tmp_path_factory.mktemp("training-template") / "laoshifu.db"
     store = Store.open(f"sqlite:///{path}")
@@ -49,7 +49,7 @@ def tstore(training_template, home):
 
 @pytest.fixture
 def users(tstore):
-    from laoshifu import accounts
+    from laoshifu.people import accounts
 
     return {name: accounts.get_user(tstore, name) for name in USERS}
 

@@ -15,12 +15,12 @@ from laoshifu.training.cards import (
     masked_definition,
     material_text,
 )
-from laoshifu.units import Note, Procedure, Rule
+from laoshifu.knowledge.units import Note, Procedure, Rule
 
 
 @pytest.fixture(scope="module")
 def example_units(tmp_path_factory):
-    from laoshifu.knowledge import import_folder
+    from laoshifu.knowledge.folders import import_folder
     from laoshifu.store import Store
 
     from ..conftest import EXAMPLE

@@ -14,7 +14,7 @@ from .conftest import T0
 
 @pytest.fixture(scope="module")
 def faulty_day(tmp_path_factory):
-    from laoshifu.knowledge import import_folder
+    from laoshifu.knowledge.folders import import_folder
     from laoshifu.review.example_data import ExampleSpec, generate
     from laoshifu.store import Store
 

@@ -13,8 +13,8 @@ pytestmark = pytest.mark.postgres
 
 
 def test_the_training_loop_on_postgresql(pg_url):
-    from laoshifu import accounts
-    from laoshifu.knowledge import import_folder
+    from laoshifu.people import accounts
+    from laoshifu.knowledge.folders import import_folder
     from laoshifu.store import Store
     from laoshifu.training import exams, progress, study
 

@@ -64,10 +64,10 @@ def login(client, user: str, password: str = PASSWORD):
 
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory):
-    from laoshifu import accounts
-    from laoshifu.knowledge import import_folder
+    from laoshifu.people import accounts
+    from laoshifu.knowledge.folders import import_folder
     from laoshifu.store import Store
-    from laoshifu.units import Note
+    from laoshifu.knowledge.units import Note
 
     path = tmp_path_factory.mktemp("web-template") / "laoshifu.db"
     store = Store.open(f"sqlite:///{path}")

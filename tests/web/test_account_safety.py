@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from laoshifu import accounts
+from laoshifu.people import accounts
 from laoshifu.errors import LaoshifuError
 
 from .conftest import csrf_of

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from laoshifu import accounts
+from laoshifu.people import accounts
 from laoshifu.training import exams, study, tracks
 
 T = "/api/v1/training"

@@ -65,7 +65,7 @@ def test_an_apprentice_learns_and_qualifies_on_a_phone(server, browser, tmp_path
     apprentice.click("form.exam-start:has(input[value='脱碳退火']) button")
     apprentice.wait_for_selector("form.exam-form")
     exam_id = int(apprentice.url.split("/exam/")[1].split("?")[0])
-    from laoshifu import accounts
+    from laoshifu.people import accounts
     from laoshifu.training import exams
     exam = exams.get_exam(store, exam_id, accounts.get_user(store, "xiao"))
     for i, q in enumerate(exam.questions):

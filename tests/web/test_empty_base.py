@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from laoshifu import accounts
+from laoshifu.people import accounts
 
 from .conftest import csrf_of
 

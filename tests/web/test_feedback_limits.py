@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from laoshifu import feedback
+from laoshifu.answer import feedback
 
 from .conftest import csrf_of
 

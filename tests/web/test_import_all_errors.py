@@ -6,7 +6,7 @@ import io
 import zipfile
 from pathlib import Path
 
-from tests.test_import_reports_all import _broken_folder
+from tests.knowledge.test_import_reports_all import _broken_folder
 
 from .conftest import csrf_of
 

@@ -18,7 +18,7 @@ def _login_form(client) -> str:
 
 def test_simultaneous_guesses_check_three_passwords(world, monkeypatch):
     """40 guesses at once got 21 passwords checked; the design allows 3 (M11)."""
-    from laoshifu import logins
+    from laoshifu.people import logins
     monkeypatch.setattr(logins, "BASE_DELAY_S", 120)  # no lock may run out during the test
     clients = [world.client() for _ in range(40)]
     tokens = [_login_form(c) for c in clients]

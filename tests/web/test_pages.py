@@ -50,7 +50,7 @@ def test_feedback_form_and_fetch(world):
     fetched = client.post("/feedback", data={"question": "露点", "helpful": "0", "comment": "太短",
                                              "csrf": csrf}, headers={"X-Requested-With": "fetch"})
     assert fetched.json()["ok"] is True
-    from laoshifu import feedback
+    from laoshifu.answer import feedback
     assert feedback.summary(world.store, "main") == {"up": 1, "down": 1}
 
 
@@ -159,7 +159,7 @@ def test_admin_manages_users_bases_tokens(world):
     assert world.login("newbie", password)
     admin.post("/admin/users/newbie", data={"csrf": csrf, "role": "engineer", "bases": "main other",
                                             "action": "save"})
-    from laoshifu import accounts
+    from laoshifu.people import accounts
     user = accounts.get_user(world.store, "newbie")
     assert user.role == "engineer" and user.bases == ("main", "other")
     admin.post("/admin/bases", data={"csrf": csrf, "name": "line3"})
@@ -203,7 +203,7 @@ def test_cli_users_and_tokens(cli, home):
     assert token.startswith("lsf_")
     bad = cli("user", "role", "nobody", "master")
     assert bad.returncode == 2 and "no user" in bad.stderr
-    from laoshifu import accounts
+    from laoshifu.people import accounts
     from laoshifu.store import Store
     store = Store.open(f"sqlite:///{home / 'laoshifu.db'}")
     assert accounts.user_for_token(store, token).name == "wang"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from laoshifu import accounts
+from laoshifu.people import accounts
 from laoshifu.training import exams, study
 
 from .conftest import csrf_of

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import pytest
 
-from laoshifu import accounts
+from laoshifu.people import accounts
 from laoshifu.errors import LaoshifuError
 
 from .conftest import PASSWORD, csrf_of, login

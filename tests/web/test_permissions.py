@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from laoshifu import permissions
+from laoshifu.people import permissions
 
 from .conftest import OTHER_UNIT
 

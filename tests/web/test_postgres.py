@@ -7,8 +7,8 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-from laoshifu import accounts
-from laoshifu.knowledge import import_folder
+from laoshifu.people import accounts
+from laoshifu.knowledge.folders import import_folder
 from laoshifu.store import Store
 from laoshifu.web.app import create_app
 

@@ -7,9 +7,10 @@ import re
 
 import pytest
 
-from laoshifu import accounts, asking
+from laoshifu.people import accounts
+from laoshifu.answer import asking
 from laoshifu.errors import Conflict, LaoshifuError, NotFound, PermissionDenied
-from laoshifu.feedback import question_key
+from laoshifu.answer.feedback import question_key
 
 from .conftest import csrf_of
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from laoshifu import accounts
+from laoshifu.people import accounts
 from laoshifu.web import auth
 
 

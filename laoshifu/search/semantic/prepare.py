@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from laoshifu.search.documents import unit_passages
-from laoshifu.units import Unit
+from laoshifu.knowledge.units import Unit
 
 from .embedder import Embedder
 from .mode import SearchMode, decide

@@ -1,0 +1,1 @@
+"""Emergency diagnosis: readings out of window → the master's rules that fire → ordered actions."""

@@ -1,0 +1,1 @@
+"""The knowledge base over the Model Context Protocol, for AI assistants that speak it."""
