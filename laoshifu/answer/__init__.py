@@ -19,7 +19,7 @@ from .english import english_gloss, respelled
 from ..text.english import is_english
 from .compose import compose, related
 from .conversion import conversions
-from .dimensions import (NAMES_ZH, asked_dimensions, thickness_not_covered, unanswered_care, unnamed_instrument, unit_dimension, dimension_note, missing_dimension,
+from .dimensions import (NAMES_ZH, asked_dimensions, implied_dimensions, thickness_not_covered, unanswered_care, unnamed_instrument, unit_dimension, dimension_note, missing_dimension,
                          left_to_plant_rules, missing_difference, missing_property, shown_dimensions,
                          stated_dimensions, unanswered_choice, unfocused_dimension, unfocused_reading,
                          unheld_reading)
@@ -76,8 +76,12 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
     question = english_gloss(entry).gloss(asked) if is_english(asked) else respelled(asked, entry)
     # "多厚" is said in the knowledge base as 厚度: search with the noun too
     searched = question + "".join(noun for asking, noun in _ASKED_AS_NOUN if asking in question)
-    unit_hits = retrieve_units(searched, entry, RETRIEVE_UNITS)
     intent = read_intent(question, entry)
+    if described_quantity := _described_quantity(question, intent, entry):
+        # "掉的重量占几个点" retells 灼减's definition: answer as if the name were said
+        question, searched = f"{question} {described_quantity}", f"{searched} {described_quantity}"
+        intent = read_intent(question, entry)
+    unit_hits = retrieve_units(searched, entry, RETRIEVE_UNITS)
     # a thing described, its name asked: a definition when the glossary has the thing
     described = _described_term(question, entry) if intent.wants_name else []
     if intent.wants_name:
@@ -86,7 +90,7 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
     slots = read_slots(intent.text, list(intent.mentions), entry, intent.processes)
     diagnosis = diagnose_readings(slots, entry, intent.processes, intent.text)
     ranked, windows, rule, procedure = _rank(question, intent, entry, unit_hits, slots, diagnosis,
-                                             described)
+                                             described, described_quantity)
     uncovered = _slot_gap(intent, slots, entry, ranked, windows, diagnosis)
     semantic = semantic_evidence(question, entry, ranked[0].id if ranked else None)
     # Compose first (cheap), then judge the answer the apprentice would read: retrieval
@@ -125,7 +129,7 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
         uncovered = f"知识库讲的是取向硅钢，没有关于“{slots.other_material}”的内容。"
     if draft is not None and not uncovered and not evidence.fired:
         uncovered = _answer_gap(intent, entry, draft, diagnosis, english=is_english(asked),
-                                asked=asked)
+                                asked=asked, retold=bool(described_quantity))
     if draft is not None and not uncovered and slots.thickness and not draft.windows:
         uncovered = thickness_not_covered(slots.thickness, draft)
     if draft is not None and confidence >= cut and not uncovered:
@@ -192,14 +196,17 @@ def _slot_gap(intent: Intent, slots: Slots, entry: KnowledgeIndex, ranked: list[
 
 
 def _answer_gap(intent: Intent, entry: KnowledgeIndex, draft: Answer,
-                diagnosis: Diagnosis | None, english: bool = False, asked: str = "") -> str:
+                diagnosis: Diagnosis | None, english: bool = False, asked: str = "",
+                retold: bool = False) -> str:
     """What the question asks that the composed answer does not show, said; or "".
     ("烘多少秒" answered with the dryer's temperature is not an answer.)"""
     text = intent.text
     if gap := missing_dimension(text, draft):
         return dimension_note(gap, draft)
-    # a property asked (碱液浓度控多少) or read (电导率到了300 μS/cm) needs a number said of it
-    if prop := missing_property(text, draft, intent.wants_value or bool(stated_dimensions(text))):
+    # a property asked (碱液浓度控多少) or read (电导率到了300 μS/cm) needs a number said of it;
+    # the words that retell a parameter shown (掉的重量 of 灼减) are no property of their own
+    if not (retold and draft.windows) and (
+            prop := missing_property(text, draft, intent.wants_value or bool(stated_dimensions(text)))):
         return f"知识库里没有讲到这个问题问的{prop}。"  # 炉辊的材质
     if intent.wants_value and (owner := unnamed_owner(text, normalize(answer_text(draft)), entry)
                                or not draft.windows and unnamed_formula(asked, normalize(answer_text(draft)), entry)):
@@ -269,7 +276,7 @@ _STEPS_SAID = re.compile(r"步骤|顺序|流程|一步步|一步一步|规程|�
 
 def _rank(question: str, intent: Intent, entry: KnowledgeIndex, unit_hits: list[UnitHit],
           slots: Slots = Slots(), diagnosis: Diagnosis | None = None,
-          described: list[Term] = (),
+          described: list[Term] = (), retold: str = "",
           ) -> tuple[list[Unit], list[Parameter], Rule | None, Procedure | None]:
     """Put what the question asks for first: the named parameter's windows for a value
     question, the fault rule for a what-to-do question, the term for a what-is question;
@@ -289,7 +296,8 @@ def _rank(question: str, intent: Intent, entry: KnowledgeIndex, unit_hits: list[
                    if window_covers(p, slots)]
     # A window shows only when it measures what the question asks about: "乳化液浓度" is
     # not answered by the 乳化液温度 window, nor "露点仪型号" by the 露点 window.
-    attributes = asked_attributes(intent.text, entry)
+    # a parameter retold by its definition ("掉的重量占几个点" is 灼减) is asked as a whole
+    attributes = set() if retold else asked_attributes(intent.text, entry)
     if windows and intent.wants_value:
         windows = _of_kind_asked(intent, windows, entry, slots)
     if windows and all(contrasts(intent.text, p) for p in windows):
@@ -507,6 +515,40 @@ def _referenced_procedure(unit: Rule | Procedure, entry: KnowledgeIndex,
                 if isinstance(found, Procedure) and title in normalize(found.title):  # (MgO涂辊清洗与换辊)
                     return found
     return None
+
+
+def _described_quantity(question: str, intent: Intent, entry: KnowledgeIndex) -> str:
+    """The parameter a value question retells without naming it, by the glossary entry whose
+    definition it retells ("烘干的氧化镁涂层再拿去高温烧，掉的重量占几个点" → 灼减, "气体一冷
+    就开始凝水的那个温度" → 露点): the entry's name, when it names a parameter that measures
+    what the question asks (a temperature, a fraction...); else ""."""
+    if not intent.wants_value or intent.quantities or not _POINTED_AT.search(intent.text) \
+            or _DIFFERENCE.search(intent.text):
+        return ""
+    asked = implied_dimensions(re.sub(r"[，,]", "", intent.text))  # "那个温度，要控在多少"
+    if not asked:
+        return ""
+    # the entry the question tells best, or none: the next one down is told of something else
+    # (可燃气…最低那个浓度 of hydrogen is no story of 氧含量)
+    hits = retrieve_units(question, entry, 1, kinds=["term"])
+    term = entry.units.get(hits[0].unit_id) if hits else None
+    if not isinstance(term, Term) or _words_shared(entry, intent.text, term.body) < 2:
+        return ""  # "那个管子里流的水" shares one word with 加湿水温's story: too little to tell
+    named = set(read_intent(term.title, entry).quantities)
+    measured = {unit_dimension(u.unit) for u in entry.units.structured_units()
+                if isinstance(u, Parameter) and quantity_key(u.process, u.name) in named
+                and (not intent.processes or u.process in intent.processes)}
+    return term.title if measured & asked else ""
+
+
+def _words_shared(entry: KnowledgeIndex, text: str, other: str) -> int:
+    analyzer = entry.index.analyzer
+    return len(set(analyzer.words(text)) & set(analyzer.tokens(other)))
+
+
+# "那个…的温度", "那层膜": a thing pointed at, its name not known to the one asking
+_POINTED_AT = re.compile(r"那(?:个|层|种|段|道|块|根|些|一)")
+_DIFFERENCE = re.compile(r"差(?:多少|几)|温差|相差")
 
 
 def _described_term(question: str, entry: KnowledgeIndex) -> list[Term]:

@@ -995,3 +995,28 @@ def test_a_why_led_by_the_masters_reason_beside_the_window_counts_as_a_lead(kb):
     assert answer.signals.lead_shown == 1.0
     # a window shown cites its parameter first too: that is no lead
     assert _ask(kb, "残碳控多少？", threshold=-1.0).signals.lead_shown == 0.0
+
+
+@pytest.mark.parametrize("question, window", [
+    ("脱碳段那个冷下来就开始结露的温度守在几度", ("脱碳退火", "露点")),
+    ("涂层那个高温灼烧以后减掉的重量，占几个点算合格？", ("MgO涂层", "灼减")),
+    ("加湿器里那个给保护气带上水汽的水，温度给多少？", ("脱碳退火", "加湿水温")),
+])
+def test_a_parameter_pointed_at_by_its_glossary_story_gets_its_window(kb, question, window):
+    answer = _ask(kb, question)
+    assert not answer.refused
+    assert (answer.windows[0].process, answer.windows[0].name) == window
+
+
+@pytest.mark.parametrize("question", [
+    "那个泵的压力多少",  # one word of 炉压's story: too little to tell
+    "可燃气在空气里能点着的最低那个浓度，氢是多少",  # told best by 爆炸下限, no parameter; not 氧含量
+    "冷轧那个冷下来就开始结露的温度多少",  # 露点 is no parameter of the process named
+    "脱碳炉那个冷下来就开始结露的温度，高了低了差多少",  # a difference is asked
+])
+def test_too_little_or_another_story_names_no_parameter(kb, question):
+    from laoshifu.answer import _described_quantity
+
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+    assert _described_quantity(question, read_intent(question, entry), entry) == ""
