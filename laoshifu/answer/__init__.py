@@ -380,8 +380,12 @@ def _reason(question: str, intent: Intent, entry: KnowledgeIndex, ranked: list[U
             if param.body and window_covers(param, slots) and (
                     not intent.processes or param.process in intent.processes):
                 return param
+    # (普通取向料…为啥: the reason beside CGO's window, not beside Hi-B's found first)
+    found = [next((p for p in entry.vocabulary.parameters.get(quantity_key(u.process, u.name), [u])
+                   if window_covers(p, slots)), None) if isinstance(u, Parameter) else None
+             for u in ranked[:5]]
     candidates = [(words_covered(entry.index, question, u.search_text(), known_only=True), -i, u)
-                  for i, u in enumerate(ranked[:5]) if isinstance(u, Parameter) and u.body
+                  for i, u in enumerate(found) if u is not None and u.body
                   and (not intent.processes or u.process in intent.processes)]
     best = max(candidates, default=None, key=lambda c: c[:2])
     return best[2] if best and best[0] >= 0.5 else None

@@ -370,7 +370,7 @@ def dimension_note(dimension: str, answer: Answer) -> str:
 _PROPERTIES = ("材质", "材料", "型号", "厂家", "品牌", "牌子", "寿命", "周期", "价格", "成本", "直径",
                "长度", "宽度", "深度", "功率", "电流", "电压", "频率", "流量", "重量", "容量", "数量",
                "位置", "尺寸", "间距", "燃料", "标准气", "浓度", "纯度", "压差", "电导率", "粒度",
-               "耗量", "消耗", "粗糙度", "硬度", "含水量", "黏度", "粘度", "转速")
+               "耗量", "消耗", "粗糙度", "硬度", "含水量", "黏度", "粘度", "转速", "密度")
 # "消除应力退火用什么保护气": the thing asked for by its kind must be named in the answer.
 _WHICH_THING = re.compile(r"用(?:什么|哪种|哪个|哪一种|啥)([\u4e00-\u9fff]{2,4}?)(?:[？?，,。、吗呢]|$)")
 _ANY_THING = re.compile(r"方法|办法|东西|手段|仪器|仪表|设备|工具|气体|材料")  # kinds too wide to be named
@@ -403,7 +403,8 @@ def missing_property(text: str, answer: Answer, wants_value: bool = False) -> st
     """A property the (normalised) question asks about that nothing shown mentions, or "".
     When the question asks its value (碱液浓度控多少), a clause naming it must hold a number
     ("查碱液浓度" names it and gives none)."""
-    asked = [p for p in _PROPERTIES if re.search(f"{p}(?!性)", text)]  # 周期性小坑 asks no period
+    # (周期性小坑 asks no period; 磁通密度 is B8, no density)
+    asked = [p for p in _PROPERTIES if re.search(f"(?<!磁通){p}(?!性)", text)]
     asked += [m.group(1) for m in _WHICH_THING.finditer(text) if not _ANY_THING.search(m.group(1))]
     if wants_value and not answer.windows:
         # a window shown was chosen for the asked name already; a rule or a sentence must

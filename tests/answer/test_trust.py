@@ -1020,3 +1020,21 @@ def test_too_little_or_another_story_names_no_parameter(kb, question):
     store, index_dir = kb
     entry = cache_for(store, index_dir).get("main")
     assert _described_quantity(question, read_intent(question, entry), entry) == ""
+
+
+def test_a_why_of_a_named_grade_is_answered_by_the_reason_beside_its_own_window(kb):
+    # the reason beside CGO's 一段炉温 window, not the Hi-B one found first
+    answer = _ask(kb, "CGO料常化为什么温度低", threshold=0.0)
+    assert "MnS" in answer.sentences[0].text
+
+
+@pytest.mark.parametrize("question, refused, window", [
+    ("取向硅钢密度是多少", True, None),  # no density anywhere in the knowledge base
+    ("绝缘涂料液的密度应该控在什么范围？", False, "涂液比重"),  # a liquid's density is its gravity
+    ("HiB成品的磁通密度B8要多少", False, "磁感"),  # 磁通密度 is B8, no density
+])
+def test_a_density_asked_needs_a_figure_said_of_it(kb, question, refused, window):
+    answer = _ask(kb, question, threshold=0.0)
+    assert answer.refused is refused
+    if window:
+        assert answer.windows[0].name == window
