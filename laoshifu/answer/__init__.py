@@ -13,11 +13,11 @@ from ..search import UnitHit
 from ..store import Store
 from ..text import normalize
 from ..knowledge.vocabulary import quantity_key
-from ..knowledge.units import DEFAULT_BASE, QA, Parameter, Procedure, Rule, Term, Unit
+from ..knowledge.units import DEFAULT_BASE, QA, Parameter, Procedure, Rule, Section, Term, Unit
 from .asker import IndexCache, KnowledgeIndex, cache_for
 from .english import english_gloss, respelled
 from ..text.english import is_english
-from .compose import compose, related
+from .compose import compose, related, section_steps
 from .conversion import conversions
 from .dimensions import (NAMES_ZH, asked_dimensions, implied_dimensions, thickness_not_covered, unanswered_care, unnamed_instrument, unit_dimension, dimension_note, missing_dimension,
                          left_to_plant_rules, missing_difference, missing_property, shown_dimensions,
@@ -277,7 +277,7 @@ _STEPS_SAID = re.compile(r"步骤|顺序|流程|一步步|一步一步|规程|�
 def _rank(question: str, intent: Intent, entry: KnowledgeIndex, unit_hits: list[UnitHit],
           slots: Slots = Slots(), diagnosis: Diagnosis | None = None,
           described: list[Term] = (), retold: str = "",
-          ) -> tuple[list[Unit], list[Parameter], Rule | None, Procedure | None]:
+          ) -> tuple[list[Unit], list[Parameter], Rule | None, Procedure | Section | None]:
     """Put what the question asks for first: the named parameter's windows for a value
     question, the fault rule for a what-to-do question, the term for a what-is question;
     for readings, the rule that fires on them."""
@@ -340,6 +340,8 @@ def _rank(question: str, intent: Intent, entry: KnowledgeIndex, unit_hits: list[
     elif isinstance(procedure, Procedure):
         # "扣完罩子怎么试漏": 装炉's step sends to 内罩检漏, the one asked
         procedure = _referenced_procedure(procedure, entry, question) or procedure
+    if steps_asked and (stepped := _stepped_section(question, ranked, procedure)):
+        procedure = stepped  # "进炉检修走哪几步": the handbook sets the steps out, 第一步…
     fired = fired_rules(diagnosis)
     # "怎么弄" asks for a procedure as often as for a fault's remedy: a found procedure wins.
     rule = None
@@ -368,7 +370,17 @@ def _rank(question: str, intent: Intent, entry: KnowledgeIndex, unit_hits: list[
         # "Why" wants the master's explanation, not the bare number.
         rest = _later(rest, lambda u: isinstance(u, Parameter), by=2)
 
-    return [*first, *rest], windows, rule, procedure if isinstance(procedure, Procedure) else None
+    return [*first, *rest], windows, rule, procedure if isinstance(procedure, (Procedure, Section)) else None
+
+
+def _stepped_section(question: str, ranked: list[Unit], procedure: Unit | None) -> Section | None:
+    """A handbook section near the top that sets out steps in order and whose title the
+    question says more of than the procedure found (进炉检修, not 通氢前的氮气吹扫), or None."""
+    said = _shared(question, procedure.title) if procedure is not None else 1
+    for unit in ranked[:5]:
+        if isinstance(unit, Section) and section_steps(unit) and _shared(question, unit.title) > max(said, 1):
+            return unit
+    return None
 
 
 def _reason(question: str, intent: Intent, entry: KnowledgeIndex, ranked: list[Unit],

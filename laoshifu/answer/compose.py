@@ -37,7 +37,7 @@ class _Citations:
 
 
 def compose(question: str, intent: Intent, ranked: list[Unit],
-            windows: list[Parameter], rule: Rule | None, procedure: Procedure | None,
+            windows: list[Parameter], rule: Rule | None, procedure: Procedure | Section | None,
             sentence_hits: list[SentenceHit], confidence: float, reason: Unit | None = None
             ) -> Answer:
     """Windows first, then the rule's actions or the procedure's steps, then up to three
@@ -51,7 +51,8 @@ def compose(question: str, intent: Intent, ranked: list[Unit],
                                        rule.actions, citations.cite(rule)))
     if procedure is not None:
         # Every step, in order: half a procedure is worse than none.
-        answer.procedures.append(ProcedureSteps(procedure.id, procedure.title, procedure.steps,
+        steps = procedure.steps if isinstance(procedure, Procedure) else section_steps(procedure)
+        answer.procedures.append(ProcedureSteps(procedure.id, procedure.title, steps,
                                                 citations.cite(procedure)))
     leads = ranked and (isinstance(ranked[0], QA) or (isinstance(ranked[0], Term) and intent.wants_definition))
     lead = _lead(ranked[0], citations, intent.text) if leads else []
@@ -67,6 +68,18 @@ def compose(question: str, intent: Intent, ranked: list[Unit],
                                       - len(lead))
     answer.citations = citations.items
     return answer
+
+
+_STEP = re.compile(r"第[一二三四五六七八九十]步")
+
+
+def section_steps(section: Unit) -> tuple[str, ...]:
+    """The steps a handbook section sets out in order (第一步…第二步…第三步…), from the
+    sentence of its first step to the section's end; () when it sets out fewer than three."""
+    if not isinstance(section, Section) or len(_STEP.findall(section.body)) < 3:
+        return ()
+    first = _STEP.search(section.body).start()
+    return tuple(s.text for s in split_sentences(section.body) if s.end > first)
 
 
 def _two_terms_asked(ranked: list[Unit], intent: Intent) -> bool:

@@ -89,3 +89,14 @@ def test_a_why_is_answered_in_up_to_four_sentences_other_questions_in_three():
                                      hits, 0.0).sentences]
     assert len(shown) == 4 and "热了就水化。" in shown and "水化了底层花。" in shown, shown
     assert len(compose("浆料多少度", value, [first, second], [], None, None, hits, 0.0).sentences) == 3
+
+
+def test_a_section_that_sets_out_three_steps_gives_them_in_order_from_the_first():
+    from laoshifu.answer.compose import section_steps
+    from laoshifu.knowledge.units import Section
+
+    body = "换辊之前要想清楚。第一步，停机挂牌。第二步，卸下旧辊；量好辊径。第三步，装新辊试车。完了记台账。"
+    assert section_steps(Section(id="s", title="换辊", body=body)) == (
+        "第一步，停机挂牌。", "第二步，卸下旧辊；", "量好辊径。", "第三步，装新辊试车。", "完了记台账。")
+    two = "第一步，停机。第二步，换辊。"
+    assert section_steps(Section(id="t", title="换辊", body=two)) == ()

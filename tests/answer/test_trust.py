@@ -1038,3 +1038,12 @@ def test_a_density_asked_needs_a_figure_said_of_it(kb, question, refused, window
     assert answer.refused is refused
     if window:
         assert answer.windows[0].name == window
+
+
+@pytest.mark.parametrize("question", ["钻进炉膛里检修，分哪几步？", "进炉检修要走哪些程序"])
+def test_steps_asked_of_a_handbook_section_that_sets_them_out_are_given_in_order(kb, question):
+    answer = _ask(kb, question, threshold=0.0)
+    steps = answer.procedures[0]
+    assert steps.title == "进炉检修" and steps.steps[0].startswith("第一步")
+    assert [s[:3] for s in steps.steps if s.startswith("第")] == ["第一步", "第二步", "第三步", "第四步"]
+    assert answer.citations[steps.citation - 1].kind == "section"  # the handbook's, not a procedure's
