@@ -40,7 +40,7 @@ _PROCEDURE = re.compile(r"步骤|顺序|流程|一步一步|一步步|怎么做|
                         r"怎么试|怎么确认|如何确认|怎么检查|如何检查|怎么清|怎么走|step|"
                         r"弄干净|清干净|搞干净|做哪些事|要做啥|要干啥|做些什么|做哪些准备|"
                         r"拿啥家伙|用啥家伙|拿什么工具|用什么工具|用啥工具|拿啥工具|"
-                        r"怎么查漏|怎么检漏|怎么试漏|咋查漏|咋清|怎么比对|怎么对表|跟标准表对|"
+                        r"怎么查漏|怎么检漏|怎么试漏|咋查漏|咋清|怎么比对|怎么对表|跟标准表对|怎么对一下|咋对一下|"
                         r"哪几步|哪些步|几个步|走哪些|"
                         r"先[^，,。？?]{1,12}还是先")  # an order asked is a procedure's
 # Questions asking why.
@@ -258,7 +258,9 @@ def read_intent(question: str, entry: KnowledgeIndex) -> Intent:
         if starts and min(starts) >= 0:
             # said by its first word ("浆料放了5个小时"): a reading after it is of it
             mentions.append((min(starts), min(starts) + 2, tuple(found)))
-    up, down = bool(_UP.search(text)), bool(_DOWN.search(text))
+    # (零下20 is a reading's sign, not the way it goes: "露点往零下20以上爬" goes up)
+    moving = re.sub(r"零下(?=\d)", "", text)
+    up, down = bool(_UP.search(moving)), bool(_DOWN.search(moving))
     direction = "up" if up and not down else "down" if down and not up else ""
     name_asked = bool(_NAME_ASKED.search(text))
     definition = bool(_DEFINITION.search(text)) or bool(

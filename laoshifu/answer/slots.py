@@ -25,7 +25,7 @@ from .asker import KnowledgeIndex
 # the number and what unit the apprentice wrote. A number is not a reading when it is
 # part of a name (P17/50, T1), a thickness ("0.23的料") or what it is compared with ("比0.23的").
 _READING = re.compile(
-    r"^(?:(?!几|多少|多高|多大|多长|比)[^\d\-−?？，,。；;!！]){0,8}?(?<![a-z\d.])([-−]?\d+(?:\.\d+)?)\s*"
+    r"^(?:(?!几|多少|多高|多大|多长|比)[^\d\-−?？，,。；;!！]){0,8}?(?<![a-z\d.])((?:[-−]|零下|负)?\d+(?:\.\d+)?)\s*"
     r"(℃|°f|℉|k(?![a-z])|kpa|mpa|pa|兆帕|千帕|帕|%|ppm|m/min|米|mm|μm|s(?![a-z])|秒|h(?![a-z])|"
     r"min|分钟|g/m2|g/m²|克|t(?![a-z])|特|w/kg)?")
 _WRITTEN_UNITS = {"°f": "°F", "℉": "°F", "k": "K", "kpa": "kPa", "mpa": "MPa", "pa": "Pa",
@@ -143,7 +143,9 @@ def _readings_by_unit(text: str, entry: KnowledgeIndex, processes: frozenset[str
 
 def _reading(entry: KnowledgeIndex, keys: list[str], spelling: str, match: re.Match
              ) -> ReadingSlot | None:
-    number, written = match.group(1).replace("−", "-"), (match.group(2) or "")
+    # (零下20 and 负20 are -20: a dew point below zero said the shop's way)
+    number = re.sub(r"^(?:−|零下|负)", "-", match.group(1))
+    written = match.group(2) or ""
     value = float(number)
     unit_written = _WRITTEN_UNITS.get(written, written)
     keys = _plausible_first(entry, keys, spelling, value, unit_written)

@@ -1047,3 +1047,26 @@ def test_steps_asked_of_a_handbook_section_that_sets_them_out_are_given_in_order
     assert steps.title == "进炉检修" and steps.steps[0].startswith("第一步")
     assert [s[:3] for s in steps.steps if s.startswith("第")] == ["第一步", "第二步", "第三步", "第四步"]
     assert answer.citations[steps.citation - 1].kind == "section"  # the handbook's, not a procedure's
+
+
+@pytest.mark.parametrize("question, key, value", [
+    ("高温退火露点零下15度了", "高温退火:露点", -15.0),  # below zero said the shop's way
+    ("脱碳炉炉压负20帕了", "脱碳退火:炉压", -20.0),
+])
+def test_a_reading_below_zero_in_words_is_negative(kb, question, key, value):
+    readings = _slots(kb, question).readings
+    assert [(r.key, r.value) for r in readings] == [(key, value)]
+
+
+def test_a_reading_climbing_past_a_figure_below_zero_goes_up(kb):
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+    assert read_intent("罩式炉露点往零下20以上走了", entry).direction == "up"
+    answer = _ask(kb, "罩式炉净化段露点往零下20以上走，咋办", threshold=0.0)
+    assert answer.rules and answer.rules[0].title == "罩式炉内罩泄漏"
+
+
+def test_the_temperature_gas_dews_at_is_the_dew_point(kb):
+    answer = _ask(kb, "罩式炉结露的温度到零下10了，咋办", threshold=0.0)
+    assert [(w.process, w.name) for w in answer.windows] == [("高温退火", "露点")]
+    assert answer.rules and answer.rules[0].title == "罩式炉内罩泄漏"
