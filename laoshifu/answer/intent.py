@@ -22,6 +22,8 @@ _FAULT = re.compile(r"怎么办|咋办|怎么处理|如何处理|怎么弄|咋�
                     r"过高|过低|超标|超了|超限|不够|不足|掉了|老是|总是|泄漏|漏气|漏水|着火|起火|停电|跑偏|"
                     r"结垢|粘结|查啥|查什么|还要查|先查|先看啥|先看什么|漏了|坏了|断了|闻到|冒烟|第一件事|先干啥|先做啥|"
                     r"先做什么|该干啥|咋处理|头一件事|叫了|响了|what to do|what should|alarm|leak|fire")
+# A fault said not to be ("氮气又不着火"): conceded, not reported.
+_NEGATED = re.compile(r"(?:不会|不|没有|没)(?:着火|起火|泄漏|漏气|漏水|漏|冒烟|报警)")
 # Questions asking for a value or window.
 # (好几度, 好几个 say "several", they do not ask)
 _VALUE = re.compile(r"多少|范围|控制在|(?<!好)几度|多高|多低|多大|多快|多长|多久|多厚|多宽|多深|多重|(?<!好)几个|窗口|上限|下限|目标|"
@@ -269,7 +271,7 @@ def read_intent(question: str, entry: KnowledgeIndex) -> Intent:
         and any(e == len(subject) for subject in [story.group(1).rstrip("”\"'’」")]
                 for _s, e, _t in _terms.find(subject)))
     return Intent(text, processes, tuple(found), bool(_VALUE.search(text)),
-                  bool(_FAULT.search(text)), definition, direction,
+                  bool(_FAULT.search(_NEGATED.sub("", text))), definition, direction,
                   bool(_PROCEDURE.search(text)),
                   bool(_REASON.search(text) or (_BELIEF.search(text) and not definition)),
                   tuple(sorted(mentions)), tuple(dict.fromkeys(foreign)),

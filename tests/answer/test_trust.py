@@ -1070,3 +1070,14 @@ def test_the_temperature_gas_dews_at_is_the_dew_point(kb):
     answer = _ask(kb, "罩式炉结露的温度到零下10了，咋办", threshold=0.0)
     assert [(w.process, w.name) for w in answer.windows] == [("高温退火", "露点")]
     assert answer.rules and answer.rules[0].title == "罩式炉内罩泄漏"
+
+
+@pytest.mark.parametrize("question, action", [
+    ("氨气又不会着火，为啥渗氮段还要防火", False),  # a fault conceded is no fault reported
+    ("炉子没漏气，为啥还要测氧", False),
+    ("渗氮段氨气漏了咋办", True),
+])
+def test_a_fault_said_not_to_be_asks_no_remedy(kb, question, action):
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+    assert read_intent(question, entry).wants_action is action
