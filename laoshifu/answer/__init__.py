@@ -550,11 +550,16 @@ def _described_quantity(question: str, intent: Intent, entry: KnowledgeIndex) ->
     term = entry.units.get(hits[0].unit_id) if hits else None
     if not isinstance(term, Term) or _words_shared(entry, intent.text, term.body) < 2:
         return ""  # "那个管子里流的水" shares one word with 加湿水温's story: too little to tell
-    named = set(read_intent(term.title, entry).quantities)
-    measured = {unit_dimension(u.unit) for u in entry.units.structured_units()
-                if isinstance(u, Parameter) and quantity_key(u.process, u.name) in named
-                and (not intent.processes or u.process in intent.processes)}
-    return term.title if measured & asked else ""
+    # the entry names a parameter (灼减), or a thing whose property is asked in so many words
+    # ("罩住钢卷那层金属罩，里头压力" is 内罩压力)
+    for said in (term.title, *(term.title + m.group() for m in _PROPERTY_SAID.finditer(intent.text))):
+        named = set(read_intent(said, entry).quantities)
+        measured = {unit_dimension(u.unit) for u in entry.units.structured_units()
+                    if isinstance(u, Parameter) and quantity_key(u.process, u.name) in named
+                    and (not intent.processes or u.process in intent.processes)}
+        if measured & asked:
+            return said
+    return ""
 
 
 def _words_shared(entry: KnowledgeIndex, text: str, other: str) -> int:
@@ -565,6 +570,7 @@ def _words_shared(entry: KnowledgeIndex, text: str, other: str) -> int:
 # "那个…的温度", "那层膜": a thing pointed at, its name not known to the one asking
 _POINTED_AT = re.compile(r"那(?:个|层|种|段|道|块|根|些|一)")
 _DIFFERENCE = re.compile(r"差(?:多少|几)|温差|相差")
+_PROPERTY_SAID = re.compile(r"温度|压力|浓度|比例|含量|纯度|时间|速度|流量")
 
 
 def _described_term(question: str, entry: KnowledgeIndex) -> list[Term]:

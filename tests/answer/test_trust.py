@@ -1001,6 +1001,7 @@ def test_a_why_led_by_the_masters_reason_beside_the_window_counts_as_a_lead(kb):
     ("脱碳段那个冷下来就开始结露的温度守在几度", ("脱碳退火", "露点")),
     ("涂层那个高温灼烧以后减掉的重量，占几个点算合格？", ("MgO涂层", "灼减")),
     ("加湿器里那个给保护气带上水汽的水，温度给多少？", ("脱碳退火", "加湿水温")),
+    ("罩住钢卷、隔开加热罩的那个金属壳子，里头压力保多少", ("高温退火", "炉压")),  # 内罩压力
 ])
 def test_a_parameter_pointed_at_by_its_glossary_story_gets_its_window(kb, question, window):
     answer = _ask(kb, question)
