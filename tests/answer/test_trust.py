@@ -1082,3 +1082,11 @@ def test_a_fault_said_not_to_be_asks_no_remedy(kb, question, action):
     store, index_dir = kb
     entry = cache_for(store, index_dir).get("main")
     assert read_intent(question, entry).wants_action is action
+
+
+def test_a_rule_shown_brings_the_masters_words_written_beside_it(kb):
+    # his note says what the actions leave out: how to find a flame no one can see
+    answer = _ask(kb, "出口密封那儿冒烟了，白天看不见火，咋找火在哪", threshold=0.0)
+    assert answer.rules[0].title == "炉口密封处着火"
+    assert any("扫帚头" in s.text for s in answer.sentences)
+    assert len(answer.sentences) > 3  # beside the sentences the question finds, not instead
