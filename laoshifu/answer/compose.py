@@ -62,11 +62,12 @@ def compose(question: str, intent: Intent, ranked: list[Unit],
     if reason is not None:
         # "Why 30 ppm?": the master's own reason for that window is written beside it.
         lead = _lead(reason, citations)
-    elif rule is not None and rule.body and not lead:
-        # the master's words beside his rule say what its actions leave out (扫帚头 to find
-        # a flame no one can see)
-        lead = [_quoted(rule, s.text, citations) for s in split_sentences(rule.body)[:3]]
-    noted = len(lead) if rule is not None and reason is None and not leads else 0
+    elif (shown := rule or (procedure if isinstance(procedure, Procedure) else None)) \
+            and shown.body and not lead:
+        # the master's words beside his rule or procedure say what its actions and steps
+        # leave out (扫帚头 to find a flame no one can see; 先干后湿, or the strip burns)
+        lead = [_quoted(shown, s.text, citations) for s in split_sentences(shown.body)[:3]]
+    noted = len(lead) if (rule or procedure) is not None and reason is None and not leads else 0
     answer.sentences = lead + _quotes(ranked[:TOP_UNITS], _prefer(sentence_hits, intent),
                                       citations, skip={q.text for q in lead},
                                       limit=(MAX_WHY_SENTENCES if intent.wants_reason else MAX_SENTENCES)

@@ -1090,3 +1090,9 @@ def test_a_rule_shown_brings_the_masters_words_written_beside_it(kb):
     assert answer.rules[0].title == "炉口密封处着火"
     assert any("扫帚头" in s.text for s in answer.sentences)
     assert len(answer.sentences) > 3  # beside the sentences the question finds, not instead
+
+
+def test_a_procedure_shown_brings_the_masters_words_written_beside_it(kb):
+    answer = _ask(kb, "脱碳炉开炉通氢建湿气氛的步骤", threshold=0.0)
+    assert answer.procedures[0].title == "脱碳炉通氢与建立湿气氛"
+    assert answer.sentences[0].text.startswith("先干后湿")  # and why: the strip burns otherwise
