@@ -386,12 +386,18 @@ def _stepped_section(question: str, ranked: list[Unit], procedure: Unit | None) 
 def _reason(question: str, intent: Intent, entry: KnowledgeIndex, ranked: list[Unit],
             slots: Slots) -> Parameter | None:
     """For a why question about a parameter, the reason the master wrote beside its window:
-    the named parameter's, or the one retrieval ranks near the top when it covers the words."""
-    for key in intent.quantities:
-        for param in entry.vocabulary.parameters.get(key, []):
-            if param.body and window_covers(param, slots) and (
-                    not intent.processes or param.process in intent.processes):
-                return param
+    the named parameter's, or the one retrieval ranks near the top when it covers the words.
+    Of several named, the one acted on first ("板形不好，为啥不能把张力加大": 张力's reason,
+    not 波浪度's)."""
+    acted = {k for start, end, keys in intent.mentions for k in keys
+             if _ACTED_ON.match(intent.text, end) or intent.text[max(0, start - 1):start] == "把"}
+    for key in sorted(intent.quantities, key=lambda k: k not in acted):
+        noted = [param for param in entry.vocabulary.parameters.get(key, [])
+                 if param.body and window_covers(param, slots)
+                 and (not intent.processes or param.process in intent.processes)]
+        if noted:
+            # (of a thin and a thick window, the note that speaks to the question: 拉狠了…)
+            return max(noted, key=lambda p: words_covered(entry.index, question, p.body))
     # (普通取向料…为啥: the reason beside CGO's window, not beside Hi-B's found first)
     found = [next((p for p in entry.vocabulary.parameters.get(quantity_key(u.process, u.name), [u])
                    if window_covers(p, slots)), None) if isinstance(u, Parameter) else None
@@ -568,6 +574,8 @@ def _words_shared(entry: KnowledgeIndex, text: str, other: str) -> int:
 
 
 # "那个…的温度", "那层膜": a thing pointed at, its name not known to the one asking
+# What is done to a quantity said just before: 加大, 往死里加, 提一提, 降下来
+_ACTED_ON = re.compile(r"(?:再|往死里|一口气)?(?:加|提|降|减|调|拉|放|开|压)")
 _POINTED_AT = re.compile(r"那(?:个|层|种|段|道|块|根|些|一)")
 _DIFFERENCE = re.compile(r"差(?:多少|几)|温差|相差")
 _PROPERTY_SAID = re.compile(r"温度|压力|浓度|比例|含量|纯度|时间|速度|流量")

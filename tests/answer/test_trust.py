@@ -1096,3 +1096,9 @@ def test_a_procedure_shown_brings_the_masters_words_written_beside_it(kb):
     answer = _ask(kb, "脱碳炉开炉通氢建湿气氛的步骤", threshold=0.0)
     assert answer.procedures[0].title == "脱碳炉通氢与建立湿气氛"
     assert answer.sentences[0].text.startswith("先干后湿")  # and why: the strip burns otherwise
+
+
+def test_a_why_takes_the_reason_of_the_quantity_acted_on(kb):
+    # 板形 (波浪度) is the goal; 张力 is what the apprentice would push: its note explains
+    answer = _ask(kb, "钢板不平，为啥不能把平整张力一口气加上去", threshold=-1.0)
+    assert "塑性伸长" in answer.sentences[0].text
