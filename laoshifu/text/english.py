@@ -49,6 +49,11 @@ _ASKING = re.compile(r"什么|怎么|为什么|会怎样|多久|哪个|多少|�
 # "What should the dew point be (at)?": what + should + … + be asks a value.
 _ASKS_SHOULD_BE = re.compile(r"^\s*what\s+(?:should|must|would|will)\b.*\bbe(?:\s+(?:at|kept\s+at|held\s+at|"
                              r"set\s+to|run\s+at))?\s*\??\s*$")
+# "What <thing> does/do/should <owner> …": a value of the thing asked before its owner.
+_THING_FIRST = re.compile(r"^\s*what\s+((?:[a-z-]+\s+){0,2}(?:time|pressure|speed|rate|ratio|"
+                          r"percentage|concentration|tension|thickness|weight|flow|purity|level))\s+"
+                          r"(does|do|did|should|must|will|would|can)\s+(.*?)[\s?]*$")
+_PERSON = re.compile(r"(?:we|you|i|they|he|she|people)\b")
 _ASKS_WHAT = re.compile(r"^\s*(?:what\s+is|what's|whats|what\s+are|what\s+does|what\s+do\s+they\s+mean\s+by)\b")
 
 
@@ -84,6 +89,12 @@ class EnglishGloss:
         self.longest = max((len(w) for w in phrases), default=1)
 
     def gloss(self, text: str) -> str:
+        # "What curing time does the coating need?" is 涂层固化时间是多少 in Chinese: the thing
+        # asked goes after what it is asked of
+        reordered = bool((asked := _THING_FIRST.match(text.lower())) and asked.group(3).strip()
+                         and not _PERSON.match(asked.group(3)))  # (what pressure do we hold: as said)
+        if reordered:
+            text = f"{asked.group(3)} {asked.group(1)}"
         # a hyphenated compound the table lacks is read word by word ("pure-hydrogen soak"),
         # one it has as it is (hi-b)
         words = [part for word in _words(text) for part in _compound_parts(word, self.phrases)]
@@ -96,6 +107,8 @@ class EnglishGloss:
             glossed += "有什么用"  # "What is laser scribing for?"
         elif _ASKING.search(glossed):
             pass  # the table already said what is asked (什么原因, 查什么, 会怎样)
+        elif reordered:
+            glossed += "是多少"
         elif _ASKS_WHAT.match(lowered) and not _VALUE_WORDS.search(glossed):
             glossed += "是什么"  # "What is coil sticking?" asks what a term means
         elif any(asks.match(lowered) for asks in (_ASKS_WHAT, _ASKS_WHICH_VALUE, _ASKS_SHOULD_BE)):

@@ -30,6 +30,8 @@ def test_question_words_become_the_chinese_that_asks_them():
     assert gloss.gloss("What is laser scribing for?") == "激光刻痕有什么用"
     # "what" + the thing asked is a value; "hold" a pressure keeps it, "hold the coils" soaks
     assert gloss.gloss("What furnace pressure do we hold?") == "炉压保持是多少"
+    # the thing asked goes after what it is asked of, as Chinese says it
+    assert gloss.gloss("What curing time does the insulation coating need?") == "绝缘涂层固化时间是多少"
     assert gloss.gloss("How long do we hold the coils?").startswith("多久保温")
 
 
