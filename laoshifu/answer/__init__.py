@@ -124,6 +124,10 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
         # A rule whose condition holds on the readings the question gives is the master's
         # own judgment of that situation, however the question is worded.
         confidence = max(confidence, cut)
+    if draft is not None and threshold is None and _procedure_named(question, draft):
+        # so are the steps of a procedure the question names ("扣完罩子怎么试漏" of
+        # 罩式炉内罩检漏与保护气切换): his way of doing the thing asked
+        confidence = max(confidence, cut)
     if draft is not None and slots.other_material and \
             slots.other_material not in normalize(answer_text(draft)):
         uncovered = f"知识库讲的是取向硅钢，没有关于“{slots.other_material}”的内容。"
@@ -371,6 +375,16 @@ def _rank(question: str, intent: Intent, entry: KnowledgeIndex, unit_hits: list[
         rest = _later(rest, lambda u: isinstance(u, Parameter), by=2)
 
     return [*first, *rest], windows, rule, procedure if isinstance(procedure, (Procedure, Section)) else None
+
+
+def _procedure_named(question: str, answer: Answer) -> bool:
+    """Does the question say enough of the shown procedure's title to name it: three of
+    its characters and a quarter of them (换卷…接口…穿过炉子 of 脱碳线换卷与焊缝过炉)?"""
+    if not answer.procedures:
+        return False
+    title = answer.procedures[0].title
+    shared = _shared(question, title)
+    return shared >= 3 and shared >= 0.25 * len(set(normalize(title)))
 
 
 def _stepped_section(question: str, ranked: list[Unit], procedure: Unit | None) -> Section | None:

@@ -1102,3 +1102,11 @@ def test_a_why_takes_the_reason_of_the_quantity_acted_on(kb):
     # 板形 (波浪度) is the goal; 张力 is what the apprentice would push: its note explains
     answer = _ask(kb, "钢板不平，为啥不能把平整张力一口气加上去", threshold=-1.0)
     assert "塑性伸长" in answer.sentences[0].text
+
+
+def test_the_steps_of_a_procedure_the_question_names_are_the_masters_way(kb):
+    # 扣…罩…试漏 names 罩式炉内罩检漏与保护气切换 however it is worded: shown, not refused
+    answer = _ask(kb, "扣上罩子以后怎么试漏气")
+    assert not answer.refused and answer.procedures[0].title == "罩式炉内罩检漏与保护气切换"
+    # a question that names none of a procedure's title gets no such floor
+    assert _ask(kb, "锅炉给水软化怎么做？").refused
