@@ -21,6 +21,12 @@ def test_asking_what_a_word_means_leaves_only_the_word(analyzer, question):
     assert analyzer.words(question) == ["露点"]
 
 
+def test_the_shops_asking_words_are_asking_words(analyzer):
+    # 为啥 is the shop's 为什么: counted as a word the base lacks, it made every why look unsure
+    assert analyzer.words("露点为啥高") == ["露点", "高"]
+    assert analyzer.words("露点咋个调") == ["露点", "调"]
+
+
 def test_bigrams_do_not_cross_stopwords(analyzer):
     tokens = analyzer.tokens("露点一般控制")
     assert "控制" in tokens and "点一" not in tokens and "般控" not in tokens
