@@ -185,8 +185,8 @@ def _quotes(top: list[Unit], hits: list[SentenceHit], citations: _Citations, ski
         if not (start <= first < hit.end <= end):
             continue
         text = _whole(unit.search_text(), first, hit.end, end, begin=start)
-        if not text or text in seen:
-            continue
+        if not text or any(text in s or s in text for s in seen):
+            continue  # (said already, or a clause of what is said: never twice)
         seen.add(text)
         per_unit[hit.unit_id] = per_unit.get(hit.unit_id, 0) + 1
         quotes.append(_quoted(unit, text, citations))

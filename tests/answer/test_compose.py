@@ -100,3 +100,21 @@ def test_a_section_that_sets_out_three_steps_gives_them_in_order_from_the_first(
         "第一步，停机挂牌。", "第二步，卸下旧辊；", "量好辊径。", "第三步，装新辊试车。", "完了记台账。")
     two = "第一步，停机。第二步，换辊。"
     assert section_steps(Section(id="t", title="换辊", body=two)) == ()
+
+
+def test_a_clause_of_a_sentence_already_quoted_is_not_quoted_again():
+    from laoshifu.answer.compose import _quotes, _Citations
+    from laoshifu.knowledge.units import Section
+    from laoshifu.search import SentenceHit
+
+    body = "常化：甲料要烧到一千一百度；乙料低得多。乙料靠另一种抑制剂。"
+    unit = Section(id="s", title="常化", body=body)
+    clause = "常化：甲料要烧到一千一百度；"
+    def hit(start: int, end: int, index: int) -> SentenceHit:
+        return SentenceHit(unit_id="s", text=body[start:end], index=index, score=1.0, sentence_score=1.0,
+                           unit_score=1.0, start=start, end=end, kind="section", process="")
+
+    first_end = body.index("。") + 1
+    hits = [hit(0, first_end, 0), hit(first_end, len(body), 1)]
+    quoted = _quotes([unit], hits, _Citations(), skip={clause})
+    assert [q.text for q in quoted] == ["乙料靠另一种抑制剂。"]
