@@ -28,18 +28,24 @@ class Listed:
         return dict(self.__dict__)
 
 
-def list_units(store: Store, base: str = DEFAULT_BASE, kind: str = "", process: str = "",
-               query: str = "", status: str = "") -> list[Listed]:
-    """Units of ``base`` by kind, process and status (default: approved and draft), and
-    with every word of ``query`` in their id, title, process, tags or text (width, script
-    and case folded: "ＤＰ" and "露點" find DP and 露点)."""
-    require_base(store, base)
+def check_filters(kind: str = "", status: str = "") -> None:
+    """A misspelt kind or status is an error: filtered by it, "nothing" would read as
+    "there is none"."""
     if kind and kind not in KINDS:
         raise LaoshifuError(Problem(f"unknown kind {kind!r}", field="kind",
                                     hint=f"one of: {', '.join(KINDS)}"))
     if status and status not in STATUSES:
         raise LaoshifuError(Problem(f"unknown status {status!r}", field="status",
                                     hint=f"one of: {', '.join(STATUSES)}"))
+
+
+def list_units(store: Store, base: str = DEFAULT_BASE, kind: str = "", process: str = "",
+               query: str = "", status: str = "") -> list[Listed]:
+    """Units of ``base`` by kind, process and status (default: approved and draft), and
+    with every word of ``query`` in their id, title, process, tags or text (width, script
+    and case folded: "ＤＰ" and "露點" find DP and 露点)."""
+    require_base(store, base)
+    check_filters(kind, status)
     statuses = (status,) if status else LIVE_STATUSES
     units = store.list_units(base, kinds=[kind] if kind else None, statuses=statuses,
                              process=process or None)

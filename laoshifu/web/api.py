@@ -11,9 +11,10 @@ from starlette.concurrency import run_in_threadpool
 from ..people import accounts, permissions
 from ..answer import asking, feedback
 from ..knowledge import isolated, editing
+from ..knowledge.listing import check_filters
 from ..people.accounts import User
 from ..errors import LaoshifuError, Problem
-from ..knowledge.units import DEFAULT_BASE, KINDS, STATUSES, Unit
+from ..knowledge.units import DEFAULT_BASE, KINDS, Unit
 from ..knowledge.validate import Where, build_unit
 from . import auth
 
@@ -139,13 +140,7 @@ async def ask(body: AskIn, request: Request, user: User = Depends(current)) -> d
 def list_units(request: Request, base: str = DEFAULT_BASE, q: str = "", kind: str = "",
                process: str = "", status: str = "", user: User = Depends(current)) -> dict:
     """Units the token's user may see, filtered by words, kind, process and status."""
-    # A misspelt filter would otherwise answer "nothing", which reads as "there is none".
-    if kind and kind not in KINDS:
-        raise LaoshifuError(Problem(f"unknown kind {kind!r}", field="kind",
-                                    hint=f"one of: {', '.join(KINDS)}"))
-    if status and status not in STATUSES:
-        raise LaoshifuError(Problem(f"unknown status {status!r}", field="status",
-                                    hint=f"one of: {', '.join(STATUSES)}"))
+    check_filters(kind, status)
     units = editing.search_units(_store(request), base, user, q, kind, process, status)
     return {"base": base, "count": len(units), "units": [_unit_out(u) for u in units]}
 

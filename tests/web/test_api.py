@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import zipfile
 
+import pytest
+
 from .conftest import OTHER_UNIT
 
 ANSWERED = "脱碳退火露点控制在多少"
@@ -230,3 +232,9 @@ def test_reuploading_a_zip_retires_what_it_dropped_and_names_conflicts(world):
                     data={"on_conflict": "ours"})
     assert kept.json()["kept"] == 1
     assert api.get("/api/v1/units/note-zip-1").json()["body"] == "网页上改过了。"
+
+
+@pytest.mark.parametrize("params, field", [({"kind": "rules"}, "kind"), ({"status": "done"}, "status")])
+def test_a_misspelt_unit_filter_is_an_error_naming_its_field(world, params, field):
+    error = assert_error(world.api("wang").get("/api/v1/units", params=params), 400, "invalid")
+    assert error["problems"][0]["field"] == field
