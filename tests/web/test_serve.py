@@ -132,7 +132,10 @@ def test_sigterm_under_load_finishes_what_it_took_and_loses_nothing(template_db,
         askers = [threading.Thread(target=asker, args=(k,)) for k in range(6)]
         for thread in askers:
             thread.start()
-        time.sleep(1.0)
+        # some asks answered before the upload (on a loaded machine the first take seconds)
+        answered_by = time.monotonic() + 60
+        while len(results) < 6 and time.monotonic() < answered_by:
+            time.sleep(0.1)
         upload = threading.Thread(target=importer)
         upload.start()
         time.sleep(0.5)  # the upload is in, the import is running
