@@ -27,7 +27,7 @@ STOPWORDS = frozenset(
     什么时候 多少钱 叫 称为 被称为 哪些地方
     咋 咋办 咋整 咋弄 咋回事 咋样 怎么回事 怎么搞 怎么弄 怎么处理 如何处理 会怎样 会怎么样 怎么了
     啦 呗 哈 嗯 师傅 老师傅 请教 问一下 问下 想问 想知道 知道 告诉 平时 一般来说 到底 究竟
-    啥意思 啥意 回事 指的是 啥东西 什么东西 为啥 咋个 行不行 行不 非得 干嘛 才行 里头 啥时候 最多能
+    啥意思 啥意 回事 指的是 啥东西 什么东西 为啥 咋个 行不行 行不
     the a an of to in on at is are was were be for and or what which who when where why how
     does do did
     """.split()

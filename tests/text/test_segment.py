@@ -26,8 +26,6 @@ def test_the_shops_asking_words_are_asking_words(analyzer):
     # 为啥 is the shop's 为什么: counted as a word the base lacks, it made every why look unsure
     assert analyzer.words("露点为啥高") == ["露点", "高"]
     assert analyzer.words("露点咋个调") == ["露点", "调"]
-    for question in ("露点为啥非得测", "测露点干嘛", "露点多少才行", "啥时候测露点", "炉子里头的露点"):
-        assert not {"非得", "干嘛", "才行", "啥时候", "里头"} & set(analyzer.words(question)), question
 
 
 def test_bigrams_do_not_cross_stopwords(analyzer):
