@@ -6,7 +6,7 @@ Asia/Shanghai), else the machine's own.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone, tzinfo
+from datetime import date, datetime, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 
@@ -15,6 +15,17 @@ def plant_zone(name: str | None = None) -> tzinfo:
     if name:
         return ZoneInfo(name)
     return datetime.now().astimezone().tzinfo or timezone.utc
+
+
+def check_day(day: str, field: str = "day") -> None:
+    """A day to review must read YYYY-MM-DD; else the error names the field it came in."""
+    from .errors import LaoshifuError, Problem
+
+    try:
+        date.fromisoformat(day)
+    except ValueError:
+        raise LaoshifuError(Problem(f"cannot read day {day!r}", field=field,
+                                    hint="write YYYY-MM-DD, e.g. 2026-07-22")) from None
 
 
 def parse(value: str | datetime | None) -> datetime | None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..errors import LaoshifuError, Problem
+from ..localtime import check_day
 from ..knowledge.units import Unit
 from ..progress import bars
 from .common import base_option, echo_json, json_option, open_store
@@ -67,11 +68,7 @@ def review_cmd(data: Path, day: str | None, line: str | None, process: str | Non
     from ..review.report_md import render_markdown
 
     if day:
-        try:
-            date.fromisoformat(day)
-        except ValueError:
-            raise LaoshifuError(Problem(f"cannot read day {day!r}", field="--day",
-                                        hint="write YYYY-MM-DD, e.g. 2026-07-22")) from None
+        check_day(day, "--day")
     units = load_units(kb_paths, base)
     with bars(enabled=not as_json) as progress:
         options = ReviewOptions(day=day, line=line, process=process,

@@ -82,12 +82,8 @@ def approve(store: Store, base: str, unit_id: str, user, version: int | None,
     since, nothing is published (``Conflict``) and he reviews the new one."""
     permissions.check(user, "approve", base)
     version = _reviewed(version)
-    if store.get_pending(base, unit_id) is not None:
-        return store.decide_pending(base, unit_id, True, user.name, comment,
-                                    expected_version=version)
-    unit = store.require_unit(base, unit_id)
-    if unit.status != "draft":
-        raise LaoshifuError(Problem(f"{unit_id} is {unit.status}, not a draft", field="status"))
+    if (decided := _decide_pending(store, base, unit_id, True, user, comment, version)) is not None:
+        return decided
     approved = store.set_status(base, unit_id, "approved", user.name, "approve", comment,
                                 expected_version=version)
     return approved
@@ -102,12 +98,8 @@ def reject(store: Store, base: str, unit_id: str, user, comment: str,
         raise LaoshifuError(Problem("say why the draft is rejected", field="comment",
                                     hint="the engineer reads this comment"))
     version = _reviewed(version)
-    if store.get_pending(base, unit_id) is not None:
-        return store.decide_pending(base, unit_id, False, user.name, comment,
-                                    expected_version=version)
-    unit = store.require_unit(base, unit_id)
-    if unit.status != "draft":
-        raise LaoshifuError(Problem(f"{unit_id} is {unit.status}, not a draft", field="status"))
+    if (decided := _decide_pending(store, base, unit_id, False, user, comment, version)) is not None:
+        return decided
     approved = [u for u, _info in store.history(base, unit_id) if u.status == "approved"]
     if approved:
         restored = approved[-1].with_changes(status="approved")
@@ -117,6 +109,19 @@ def reject(store: Store, base: str, unit_id: str, user, comment: str,
         result = store.set_status(base, unit_id, "retired", user.name, "reject", comment,
                                   expected_version=version)
     return result
+
+
+def _decide_pending(store: Store, base: str, unit_id: str, approve: bool, user, comment: str,
+                    version: int) -> Unit | None:
+    """An edit of an approved unit is decided as its pending version; a new unit must be a
+    draft, decided by the caller (None)."""
+    if store.get_pending(base, unit_id) is not None:
+        return store.decide_pending(base, unit_id, approve, user.name, comment,
+                                    expected_version=version)
+    unit = store.require_unit(base, unit_id)
+    if unit.status != "draft":
+        raise LaoshifuError(Problem(f"{unit_id} is {unit.status}, not a draft", field="status"))
+    return None
 
 
 def _reviewed(version: int | None) -> int:

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import tempfile
 import threading
-from datetime import date
 from pathlib import Path, PurePath
 from typing import Any
 
 from ..people import permissions
 from ..errors import LaoshifuError, Problem
+from ..localtime import check_day
 from .archive import ReviewArchive, SavedReview
 from .load import SUFFIXES
 from ..store import Store
@@ -85,11 +85,7 @@ def _review(store: Store, archive: ReviewArchive, base: str, path: Path, user,
     day = (day or "").strip() or None
     line = (line or "").strip() or None
     if day:
-        try:
-            date.fromisoformat(day)
-        except ValueError:
-            raise LaoshifuError(Problem(f"cannot read day {day!r}", field="day",
-                                        hint="write YYYY-MM-DD, e.g. 2026-07-22")) from None
+        check_day(day, "day")
     units = store.list_units(base)
     if not units:
         raise LaoshifuError(Problem(f"knowledge base {base!r} is empty", field="base",
