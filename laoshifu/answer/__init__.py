@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..diagnosis.diagnose import Diagnosis
@@ -30,7 +30,7 @@ from .model import Answer
 from .readings import diagnose_readings, fired_rules, readings_summary
 from .support import answer_text, words_covered
 from .topic import restated_not_explained, speaks_of, undefined_term
-from .slots import (Slots, asked_attributes, owner_asked, unnamed_owner, unnamed_formula, condition_not_in, contrasts, other_owner, other_test_condition,
+from .slots import (Slots, asked_attributes, owner_words, owner_asked, unnamed_owner, unnamed_formula, condition_not_in, contrasts, other_owner, other_test_condition,
                     side_siblings,
                     read_slots, spread_not_asked, unlisted_processes, window_covers, window_has_attributes)
 from .retrieval import semantic_evidence, sentence_hits as retrieve_sentences, unit_hits as retrieve_units
@@ -74,13 +74,67 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
     asked = question
     # An English question is answered from the Chinese it glosses to: the knowledge base's words.
     question = english_gloss(entry).gloss(asked) if is_english(asked) else respelled(asked, entry)
+    intent = read_intent(question, entry)
+    # "掉的重量占几个点" retells 灼减's definition: answer as if the name were said
+    worked = _worked_out(question, asked, entry, threshold,
+                         _described_quantity(question, intent, entry))
+    if not worked.shown and not worked.described and \
+            (described := _described_parameter(question, intent, entry)):
+        # "热轧板退完火出炉喷水，每秒钟降多少度" tells 常化冷却速度 by its note: asked as if named,
+        # only when the question as put finds no answer (a name found otherwise stays first)
+        retried = _worked_out(question, asked, entry, threshold, described)
+        if retried.shown:
+            worked = retried
+    draft, confidence = worked.draft, worked.confidence
+    if worked.shown:
+        answer = draft
+        answer.confidence = confidence
+        answer.readings = readings_summary(worked.diagnosis)
+        answer.conversions = conversions(asked, answer)  # "多少K" of a ℃ window
+    else:
+        answer = Answer(question=asked, refused=True, confidence=confidence,
+                        related=related(worked.unit_hits), note=_as_asked(worked.uncovered, asked))
+        if record:
+            from ..knowledge.folders import require_base
+
+            require_base(store, base)
+            queued = store.record_question(base, asked, question_key(asked),
+                                           [r.unit_id for r in answer.related], actor=actor)
+            answer.queued_question_id = queued.id
+            if queued.status == "dismissed":
+                answer.dismissed = queued.close_reason or "师傅看过，不在知识库范围内"
+    answer.question = asked
+    answer.ranking = [u.id for u in worked.ranked]
+    answer.signals = worked.evidence
+    answer.semantic = worked.semantic
+    answer.elapsed_ms = (time.perf_counter() - started) * 1000
+    return answer
+
+
+@dataclass
+class _WorkedOut:
+    """One reading of a question through to its draft answer and how sure it is."""
+    draft: Answer | None
+    confidence: float
+    uncovered: str
+    shown: bool
+    described: str
+    unit_hits: list[UnitHit]
+    ranked: list[Unit]
+    diagnosis: Diagnosis | None
+    evidence: object
+    semantic: object
+
+
+def _worked_out(question: str, asked: str, entry: KnowledgeIndex, threshold: float | None,
+                described_quantity: str = "") -> _WorkedOut:
+    """Retrieve, rank, compose and judge ``question`` (with the name of the quantity it
+    describes, when one is given)."""
+    if described_quantity:
+        question = f"{question} {described_quantity}"
     # "多厚" is said in the knowledge base as 厚度: search with the noun too
     searched = question + "".join(noun for asking, noun in _ASKED_AS_NOUN if asking in question)
     intent = read_intent(question, entry)
-    if described_quantity := _described_quantity(question, intent, entry):
-        # "掉的重量占几个点" retells 灼减's definition: answer as if the name were said
-        question, searched = f"{question} {described_quantity}", f"{searched} {described_quantity}"
-        intent = read_intent(question, entry)
     unit_hits = retrieve_units(searched, entry, RETRIEVE_UNITS)
     # a thing described, its name asked: a definition when the glossary has the thing
     described = _described_term(question, entry) if intent.wants_name else []
@@ -133,32 +187,13 @@ def ask(store: Store, question: str, base: str = DEFAULT_BASE, *, record: bool =
         uncovered = f"知识库讲的是取向硅钢，没有关于“{slots.other_material}”的内容。"
     if draft is not None and not uncovered and not evidence.fired:
         uncovered = _answer_gap(intent, entry, draft, diagnosis, english=is_english(asked),
-                                asked=asked, retold=bool(described_quantity))
+                                asked=asked, retold=bool(described_quantity)) \
+            or (not draft.windows and _other_process_lead(intent, rule, procedure))
     if draft is not None and not uncovered and slots.thickness and not draft.windows:
         uncovered = thickness_not_covered(slots.thickness, draft)
-    if draft is not None and confidence >= cut and not uncovered:
-        answer = draft
-        answer.confidence = confidence
-        answer.readings = readings_summary(diagnosis)
-        answer.conversions = conversions(asked, answer)  # "多少K" of a ℃ window
-    else:
-        answer = Answer(question=asked, refused=True, confidence=confidence,
-                        related=related(unit_hits), note=_as_asked(uncovered, asked))
-        if record:
-            from ..knowledge.folders import require_base
-
-            require_base(store, base)
-            queued = store.record_question(base, asked, question_key(asked),
-                                           [r.unit_id for r in answer.related], actor=actor)
-            answer.queued_question_id = queued.id
-            if queued.status == "dismissed":
-                answer.dismissed = queued.close_reason or "师傅看过，不在知识库范围内"
-    answer.question = asked
-    answer.ranking = [u.id for u in ranked]
-    answer.signals = evidence
-    answer.semantic = semantic
-    answer.elapsed_ms = (time.perf_counter() - started) * 1000
-    return answer
+    shown = draft is not None and confidence >= cut and not uncovered
+    return _WorkedOut(draft, confidence, uncovered, shown, described_quantity, unit_hits, ranked,
+                      diagnosis, evidence, semantic)
 
 
 _LATIN = re.compile(r"[a-z][a-z0-9.\-/]*")
@@ -448,6 +483,19 @@ def _uncovered(intent: Intent, slots: Slots, entry: KnowledgeIndex,
             f"只有这些料的窗口：{have}，没有{named}的。")
 
 
+def _other_process_lead(intent: Intent, rule: Rule | None, procedure: Procedure | Section | None) -> str:
+    """A rule or procedure shown first that is another process's than the one the question
+    names ("平整炉氧分析仪报警了" finds 脱碳炉's oxygen rule; "常化炉开炉的步骤" 脱碳炉's
+    start-up): say whose it is rather than give it as this process's."""
+    lead = rule or (procedure if isinstance(procedure, Procedure) else None)
+    # (a why's rule may explain by another stage: "总氮偏低，为啥还要查脱碳段露点")
+    if intent.wants_reason or not intent.processes or lead is None or not lead.process or lead.process in intent.processes:
+        return ""
+    what = "应急判断" if isinstance(lead, Rule) else "规程"
+    return (f"知识库里没有{'、'.join(sorted(intent.processes))}的这个{what}；"
+            f"“{lead.title}”是{lead.process}的。")
+
+
 def _elsewhere(intent: Intent, windows: list[Parameter], entry: KnowledgeIndex) -> str:
     """When the question names a process or furnace none of the windows is for (中间退火),
     say which processes the knowledge base has this window for instead of quoting theirs."""
@@ -580,6 +628,53 @@ def _described_quantity(question: str, intent: Intent, entry: KnowledgeIndex) ->
         if measured & asked:
             return said
     return ""
+
+
+def _described_parameter(question: str, intent: Intent, entry: KnowledgeIndex) -> str:
+    """The parameter a value question describes by its own note without naming it ("热轧板
+    退完火出炉喷水，钢板每秒钟降多少度" is 常化's 冷却速度): the best-found parameter of the kind
+    of number asked, of the process named if one is, sharing two of its words with the
+    question and found twice as well as any other parameter of that kind; else ""."""
+    if not intent.wants_value or intent.wants_reason or intent.quantities \
+            or _DIFFERENCE.search(intent.text):
+        return ""
+    asked = implied_dimensions(re.sub(r"[，,]", "", intent.text))
+    if not asked:
+        return ""
+    found = [(h.score, u) for h in retrieve_units(question, entry, 6, kinds=["parameter"])
+             if isinstance(u := entry.units.get(h.unit_id), Parameter)
+             and unit_dimension(u.unit) in asked
+             and (not intent.processes or u.process in intent.processes)]
+    if not found:
+        return ""
+    score, best = found[0]
+    # "常化炉升温速度多少" finds no word of 冷却速度's note: 常化 has no heating rate; nor
+    # do a process's name, a unit's or a common word tell a parameter ("绝缘涂液配好能放几个
+    # 钟头" shares only 配好 with 浆料存放时间's note)
+    if len(_telling_words(entry, intent.text, f"{best.name} {best.body}")) < 2 or any(
+            other.name != best.name and s * 2 > score for s, other in found[1:]):
+        return ""
+    # a thing the question names that the parameter's note never speaks of is another
+    # thing's ("绝缘涂液配好能存放几个小时" is not of MgO浆料's 存放时间)
+    told = normalize(f"{best.process} {best.name} {best.body}")
+    if any(word in intent.text and not any(name in told for name in names)
+           for word, names in owner_words(entry).items()):
+        return ""
+    return f"{best.process}{best.name}"
+
+
+_MEASURE_WORD = re.compile(r"度|温|钟头|小时|分钟|秒|ppm|毫米|米|帕|克|百分|比例|多少|以下|以上")
+
+
+def _telling_words(entry: KnowledgeIndex, text: str, note: str) -> set[str]:
+    """The words a question shares with a note that tell its subject: no process's name, no
+    word of measure, none most texts use."""
+    analyzer, index = entry.index.analyzer, entry.index
+    idf = index.idf()
+    shared = set(analyzer.words(text)) & set(analyzer.tokens(note))
+    return {w for w in shared if not _MEASURE_WORD.search(w) and not processes_named(w, entry)
+            and (column := index.vocab.ids.get(w)) is not None and column < len(idf)
+            and idf[column] >= 2.4}
 
 
 def _words_shared(entry: KnowledgeIndex, text: str, other: str) -> int:

@@ -48,8 +48,10 @@ class ReadingSlot:
 
 # Materials other than grain-oriented silicon steel that apprentices ask about: a number
 # for one of them is never to be taken from the master's grain-oriented windows.
-_OTHER_MATERIALS = re.compile(r"无取向|不锈钢|非晶|纳米晶|坡莫|铝合金|镀锌|碳素钢|普碳|6\.5\s*%\s*(?:硅|si)|"
-                              r"non-oriented|stainless|amorphous")
+# (铝 alone is aluminium in the steel, AlN's; 铝卷, 铝材 are another metal's coils)
+_OTHER_MATERIALS = re.compile(r"无取向|不锈钢|非晶|纳米晶|坡莫|铝合金|铝(?:卷|材|板|箔|带|锭)|镀锌|碳素钢|碳钢|普碳|"
+                              r"6\.5\s*%\s*(?:硅|si)|non-oriented|stainless|amorphous|alumin(?:i?um)(?!\s*nitride)|"
+                              r"carbon steel")
 
 
 @dataclass(frozen=True)
@@ -277,6 +279,11 @@ def unlisted_processes(text: str, windows: list[Parameter], entry: KnowledgeInde
         aliases = {}
         for alias, process in process_aliases(entry).items():
             aliases.setdefault(process, set()).add(alias)
+        for unit in entry.units.structured_units():
+            # and the process's own other names in the glossary (热轧卷退火 is 常化)
+            if isinstance(unit, Term) and unit.title in entry.processes:
+                aliases.setdefault(unit.title, set()).update(
+                    normalize(s) for s in (*unit.synonyms, unit.english) if s)
         entry.extras["process_alias_names"] = aliases
     owned = []
     for param in windows:
@@ -368,7 +375,7 @@ _OWNER_ATTRIBUTES = re.compile(r"(比例|温度|压力|浓度|流量|纯度|含�
 _OWNER_GAP = re.compile(r"(?:里的|中的|的|里|中)?$")
 
 
-def _owner_words(entry: KnowledgeIndex) -> dict[str, frozenset[str]]:
+def owner_words(entry: KnowledgeIndex) -> dict[str, frozenset[str]]:
     """Things the knowledge base names that parameters can be of, each with its other names:
     glossary terms (氢气, 氧化镁 = MgO, 内罩) and the thing part of parameter names (浆料 of
     浆料温度); not processes, grades nor parameters themselves (脱碳炉露点 is 脱碳退火's,
@@ -412,7 +419,7 @@ def owner_asked(text: str, entry: KnowledgeIndex) -> frozenset[str]:
     """The spellings of the thing a (normalised) question asks a property of ("氨气的爆炸
     范围" → 氨气's), or none: a sentence of another thing's property (氢气's range) is no
     answer to it."""
-    owners = _owner_words(entry)
+    owners = owner_words(entry)
     for match in _OWNED.finditer(text):
         # (where on it is said between: 氢气总阀前压力 is the hydrogen's)
         before = _WHERE_ON.sub("", text[max(0, match.start() - 8):match.start()])[-5:]
@@ -437,7 +444,7 @@ def unnamed_formula(asked: str, shown: str, entry: KnowledgeIndex) -> str:
     """A chemical a value question names by its formula (as asked, not normalised) that no
     clause of the (normalised) answer gives a number beside, by the formula or another of
     its names (MgO: 氧化镁), or "": CaO named among MgO's impurities says not how much."""
-    owners = _owner_words(entry)
+    owners = owner_words(entry)
     clauses = re.split(r"[\n，,；;。]", shown)
     for match in _FORMULA.finditer(asked):
         formula = match.group(1)
@@ -468,7 +475,7 @@ def other_owner(text: str, mentions, windows: list[Parameter], entry: KnowledgeI
     """A thing the (normalised) question says a window's name is of that the window is not
     about: "氢气纯度" of the MgO purity window → "氢气". The thing counts as the window's
     when its own record mentions it (氧化镁纯度)."""
-    owners = _owner_words(entry)
+    owners = owner_words(entry)
     if not owners or not windows:
         return ""
     records = [normalize(f"{p.process} {p.search_text()}") for p in windows]

@@ -1,0 +1,70 @@
+"""Whose number, rule or steps an answer gives, on questions written for these tests: a
+parameter told by its note and not named, a rule or procedure of another process than the
+one named, another material than grain-oriented silicon steel."""
+
+import pytest
+
+from laoshifu.answer import ask
+
+from .test_trust import _slots
+
+
+def _ask(kb, question, **kwargs):
+    store, index_dir = kb
+    return ask(store, question, record=False, index_dir=index_dir, **kwargs)
+
+
+@pytest.mark.parametrize("question, window", [
+    ("热轧卷退火出炉后喷水，一秒钟降多少度才行", ("常化", "冷却速度")),
+    ("罩式炉刚升温那阵子，慢慢把结合水赶出来，炉子停在多少度", ("高温退火", "脱水保温温度")),
+])
+def test_a_parameter_told_by_its_note_gets_its_window(kb, question, window):
+    answer = _ask(kb, question)
+    assert not answer.refused, answer.note
+    assert (answer.windows[0].process, answer.windows[0].name) == window
+
+
+@pytest.mark.parametrize("question", [
+    "绝缘涂液配好能搁几个钟头",  # 存放时间 is the MgO slurry's: 涂液 is another thing
+    "常化炉升温速度多少",  # 常化's one rate is its cooling: no word of its note is said
+])
+def test_a_note_shared_by_a_word_or_of_another_thing_tells_no_parameter(kb, question):
+    assert _ask(kb, question).refused
+
+
+@pytest.mark.parametrize("question, whose", [
+    ("平整炉氧含量仪表报警了，先干啥", "脱碳退火"),
+    ("常化炉停炉的步骤有哪些", "脱碳退火"),
+])
+def test_another_process_s_rule_or_procedure_is_named_not_given(kb, question, whose):
+    answer = _ask(kb, question)
+    assert answer.refused
+    assert f"是{whose}的" in answer.note
+
+
+def test_the_named_process_s_own_rule_is_given(kb):
+    answer = _ask(kb, "脱碳炉炉气氧含量超标了怎么办")
+    assert not answer.refused
+    assert answer.rules and answer.rules[0].unit_id == "rule-dc-oxygen-in-furnace"
+
+
+@pytest.mark.parametrize("question, material", [
+    ("碳钢板退火的保温温度多少", "碳钢"),
+    ("铝卷退火温度多少", "铝卷"),
+    ("What hold temperature do aluminum strips need in a box anneal?", "aluminum"),
+])
+def test_another_material_gets_no_number_of_this_one(kb, question, material):
+    answer = _ask(kb, question)
+    assert answer.refused
+    assert f"“{material}”" in answer.note
+
+
+def test_aluminium_in_the_steel_is_no_other_material(kb):
+    assert _slots(kb, "aluminium nitride在Hi-B里起什么作用").other_material == ""
+    assert _slots(kb, "Hi-B钢里为啥要加铝").other_material == ""
+
+
+def test_a_comparison_with_carbon_steel_is_answered_by_what_says_so(kb):
+    answer = _ask(kb, "取向硅钢冷轧和普通碳钢冷轧有啥不一样")
+    assert not answer.refused
+    assert any("碳钢" in s.text for s in answer.sentences)
