@@ -20,7 +20,7 @@ from ..text.english import is_english
 from .compose import compose, related, section_steps
 from .conversion import conversions
 from .dimensions import (NAMES_ZH, asked_dimensions, implied_dimensions, thickness_not_covered, unanswered_care, unnamed_instrument, unit_dimension, dimension_note, missing_dimension,
-                         left_to_plant_rules, missing_difference, missing_property, shown_dimensions,
+                         left_to_plant_rules, missing_difference, only_reported, missing_property, shown_dimensions,
                          stated_dimensions, unanswered_choice, unfocused_dimension, unfocused_reading,
                          unheld_reading)
 from .confidence import entry_mode, load_calibration, signals
@@ -266,6 +266,8 @@ def _answer_gap(intent: Intent, entry: KnowledgeIndex, draft: Answer,
         return "知识库里只说了这一点，没有讲为什么。"  # 为什么铬到0.45%底层更均匀
     if (intent.wants_value or stated_dimensions(text)) and left_to_plant_rules(text, draft):
         return "知识库里这个数只写了“按规定/按本厂规程”，没有具体数值。"
+    if intent.wants_value and only_reported(asked or text, draft):
+        return "知识库里这个数只有手册转述的研究、专利或实验数据，没有本厂自己的规定。"
     if missing_difference(text, draft):
         return "知识库里没有找到这个问题问的差值。"  # 两面涂布量允许差几克
     quoted_rule = intent.wants_value and not intent.wants_action and not fired_rules(diagnosis)

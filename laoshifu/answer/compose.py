@@ -143,7 +143,8 @@ def _quotable_span(unit: Unit) -> tuple[int, int]:
 
 # A handbook sentence that reports what others do or found, not the master's own practice.
 _LITERATURE = re.compile(r"行业里|业内|有资料|资料上|文献|有专利|专利|有研究|研究表明|有研究|实验室|有一种做法|"
-                         r"有的厂|国外|新日铁|日本|据.{0,6}介绍|设备商|有人做过|有个实验|试验钢|常见在|一般在")
+                         r"有的厂|国外|新日铁|日本|据.{0,6}介绍|设备商|有人做过|有个实验|有实验|还有实验|实验例子|"
+                         r"一个实验|试验钢|常见在|一般在|一项[^，。；]{0,16}研究|研究发现|他们从")
 
 
 def attribution(unit: Unit, text: str) -> str:

@@ -325,6 +325,21 @@ def left_to_plant_rules(text: str, answer: Answer) -> bool:
         not any(re.search(r"\d", c) for c in about)
 
 
+# "咱们调到多少": this plant's own setting is asked
+_OURS = re.compile(r"咱们|咱厂|我们|本厂|厂里|我厂|\bour\b|\bwe\b")
+
+
+def only_reported(asked: str, answer: Answer) -> bool:
+    """This plant's own value is asked ("圆盘剪侧隙咱们调到多少μm") and every number the
+    answer quotes is what the handbook reports from elsewhere (a study's, a patent's), with
+    no window of the master's: those are no setting of this plant."""
+    if not _OURS.search(normalize(asked)) or answer.windows:
+        return False
+    numbered = [q for q in answer.sentences if re.search(r"\d", q.text)]
+    return bool(numbered) and all(q.attribution == "literature" for q in numbered) and \
+        not any(re.search(r"\d", a) for r in answer.rules for a in (r.diagnosis, *r.actions))
+
+
 # "控温热电偶用S型还是B型": a choice between two things, the shorter of them said after 还是.
 _CHOICE = re.compile(r"还是([^\s，,。？?！!；;吗呢啊]{1,6})[吗呢啊]?(?:[？?，,。！!；;]|$)")
 _NOT_A_THING = re.compile(r"几|多|不|没|别|要|能|会")  # 几十秒还是几分钟, 能装还是不能装

@@ -68,3 +68,25 @@ def test_a_comparison_with_carbon_steel_is_answered_by_what_says_so(kb):
     answer = _ask(kb, "取向硅钢冷轧和普通碳钢冷轧有啥不一样")
     assert not answer.refused
     assert any("碳钢" in s.text for s in answer.sentences)
+
+
+@pytest.mark.parametrize("question", [
+    "咱们厂冷轧切边，圆盘剪侧隙定在多少微米",  # 410 → 280 μm is a study's
+    "我们的磷酸盐涂液里钨酸钠放多少",  # 2.0% is an experiment's
+])
+def test_this_plant_s_setting_is_not_taken_from_a_study(kb, question):
+    answer = _ask(kb, question)
+    assert answer.refused
+    assert "没有本厂自己的规定" in answer.note
+
+
+def test_this_plant_s_window_is_given_when_asked_as_ours(kb):
+    answer = _ask(kb, "咱们脱碳炉露点控多少")
+    assert not answer.refused
+    assert (answer.windows[0].process, answer.windows[0].name) == ("脱碳退火", "露点")
+
+
+def test_a_study_reported_in_the_handbook_is_shown_as_the_handbook_s(kb):
+    answer = _ask(kb, "圆盘剪侧隙对硅钢边裂有什么影响", threshold=-1.0)
+    study = [s for s in answer.sentences if "410" in s.text or "一项" in s.text]
+    assert study and all(s.attribution == "literature" for s in study)
