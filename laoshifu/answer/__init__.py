@@ -266,6 +266,10 @@ def _answer_gap(intent: Intent, entry: KnowledgeIndex, draft: Answer,
         return "知识库里只说了这一点，没有讲为什么。"  # 为什么铬到0.45%底层更均匀
     if (intent.wants_value or stated_dimensions(text)) and left_to_plant_rules(text, draft):
         return "知识库里这个数只写了“按规定/按本厂规程”，没有具体数值。"
+    if intent.wants_procedure and not (intent.wants_reason or intent.wants_value or intent.wants_definition) \
+            and not (draft.procedures or draft.rules or draft.windows):
+        # "CGO的中间退火具体怎么操作": sentences that mention it are no way of doing it
+        return "知识库里没有这件事的操作规程或步骤。"
     if intent.wants_value and only_reported(asked or text, draft):
         return "知识库里这个数只有手册转述的研究、专利或实验数据，没有本厂自己的规定。"
     if missing_difference(text, draft):

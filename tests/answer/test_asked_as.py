@@ -1,0 +1,40 @@
+"""How a question asks (steps said as 咋个洗法, a thing asked as 是个啥玩意, power lost said in
+English) and what the knowledge base must hold to answer it, on questions written for these
+tests."""
+
+import pytest
+
+from laoshifu.answer import ask
+
+
+def _ask(kb, question, **kwargs):
+    store, index_dir = kb
+    return ask(store, question, record=False, index_dir=index_dir, **kwargs)
+
+
+@pytest.mark.parametrize("question, title", [
+    ("涂辊该怎么个洗法", "MgO涂辊清洗与换辊"),
+    ("内罩扣好了怎么查漏", "罩式炉内罩检漏与保护气切换"),
+])
+def test_steps_asked_in_shop_words_get_the_procedure(kb, question, title):
+    answer = _ask(kb, question)
+    assert not answer.refused, answer.note
+    assert answer.procedures[0].title == title
+
+
+def test_steps_the_knowledge_base_does_not_hold_are_not_made_of_sentences(kb):
+    answer = _ask(kb, "常化炉换辊具体怎么操作")
+    assert answer.refused
+    assert answer.note == "知识库里没有这件事的操作规程或步骤。"
+
+
+def test_a_thing_only_named_is_not_explained_by_its_mention(kb):
+    answer = _ask(kb, "镁铝尖晶石到底是个啥玩意")
+    assert answer.refused
+    assert "镁铝尖晶石" in answer.note
+
+
+def test_power_lost_said_in_english_is_the_power_failure_rule(kb):
+    answer = _ask(kb, "The decarb line has no power, what do I do first?")
+    assert not answer.refused
+    assert answer.rules[0].title == "脱碳线全线停电"
