@@ -370,6 +370,11 @@ def _rank(question: str, intent: Intent, entry: KnowledgeIndex, unit_hits: list[
             key = quantity_key(found.process, found.name)
             windows = [p for p in entry.vocabulary.parameters.get(key, [found])
                        if window_covers(p, slots)]
+    if not windows and diagnosis is None and intent.wants_value and not intent.wants_reason \
+            and not intent.quantities and len(intent.processes) == 1:
+        # "脱碳那条连续线跑多快": the one parameter of the process named measured so (带速)
+        windows = [p for k in by_word_and_dimension(intent.text, entry, intent.processes)
+                   for p in entry.vocabulary.parameters.get(k, []) if window_covers(p, slots)]
     terms = ([] if not intent.wants_definition else
              list(described) if intent.wants_name else terms_named(intent, entry))
     term = terms[0] if terms else None

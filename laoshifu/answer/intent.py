@@ -480,7 +480,8 @@ def _other_subject(text: str, entry: KnowledgeIndex, processes: frozenset[str],
         # (the strip itself is what every line's parameters are of: 钢带 is 带钢)
         if re.search(r"多少|几|多长|多久|保持|一般|控制|要求|应该|大概|合适|正常|比较|通常|大约|差不多|段|区|"
                      r"^[每一](?:秒|分钟?|小时)$|^炉子?$|"
-                     r"^(?:钢带|带钢|钢板)$|^.[里中内]$", word):  # (炉里: a place word)
+                     r"^(?:钢带|带钢|钢板)$|^.[里中内]$|"  # (炉里: a place word)
+                     r"^(?:连续线|连续|机组|生产|正常生产|生产时|平时|跑|那条|这条|那个|这个)$", word):  # the line running
             continue
         return True
     return False

@@ -264,7 +264,7 @@ _NAMED_EQUIPMENT = re.compile(r"(?<![a-z])([^\W\d_的了在是这那个哪一每
 
 
 # Words ending in 线 that name no line: 中心线, 曲线, 在线, 路线…
-_NOT_A_LINE = re.compile(r"(?:中心|曲|直|界|红|底|基|连|在|离|电|管|视|光|路|上|下|全|沿|一|二|边|导|引|警戒|虚|实)线$")
+_NOT_A_LINE = re.compile(r"(?:中心|曲|直|界|红|底|基|连|续|在|离|电|管|视|光|路|上|下|全|沿|一|二|边|导|引|警戒|虚|实)线$")
 
 
 def unlisted_processes(text: str, windows: list[Parameter], entry: KnowledgeIndex) -> list[str]:

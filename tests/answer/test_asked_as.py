@@ -38,3 +38,14 @@ def test_power_lost_said_in_english_is_the_power_failure_rule(kb):
     answer = _ask(kb, "The decarb line has no power, what do I do first?")
     assert not answer.refused
     assert answer.rules[0].title == "脱碳线全线停电"
+
+
+def test_how_fast_a_named_line_runs_is_its_one_speed_window(kb):
+    answer = _ask(kb, "常化那条连续线平时跑多快")
+    assert not answer.refused, answer.note
+    assert (answer.windows[0].process, answer.windows[0].name) == ("常化", "带速")
+
+
+@pytest.mark.parametrize("question", ["渗氮那条线平时跑多快", "冷轧那条线平时跑多快"])
+def test_a_line_with_no_speed_window_gets_no_other_line_s(kb, question):
+    assert _ask(kb, question).refused
