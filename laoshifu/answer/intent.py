@@ -205,9 +205,21 @@ def processes_named(text: str, entry: KnowledgeIndex) -> frozenset[str]:
     return frozenset(process_table.phrases[p] for _s, _e, p in process_table.find(text))
 
 
+def _joined(text: str, quantities: PhraseTable) -> str:
+    """"浆料的温度" said of 浆料温度: a 的 inside a parameter's name is dropped, so the name
+    is found as the knowledge base spells it."""
+    at = text.find("的")
+    while at > 0:
+        joined = text[:at] + text[at + 1:]
+        if any(s < at < e for s, e, _p in quantities.find(joined)):
+            text = joined
+        at = text.find("的", at + 1)
+    return text
+
+
 def read_intent(question: str, entry: KnowledgeIndex) -> Intent:
-    text = normalize(question)
     process_table, quantity_table, _terms = _tables(entry)
+    text = _joined(normalize(question), quantity_table)
     process_spans = process_table.find(text)
     processes = frozenset(process_table.phrases[p] for _s, _e, p in process_spans)
     matches = sorted(quantity_table.find(text), key=lambda m: -(m[1] - m[0]))

@@ -65,3 +65,13 @@ def test_a_strip_gone_crooked_is_running_off(kb):
     answer = _ask(kb, "脱碳炉里带钢跑歪了，先干啥")
     assert not answer.refused, answer.note
     assert answer.rules[0].title == "脱碳炉内带钢跑偏"
+
+
+def test_a_de_inside_a_parameter_s_name_still_names_it(kb):
+    from laoshifu.answer import cache_for
+    from laoshifu.answer.intent import read_intent
+
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+    assert read_intent("浆料的浓度多少", entry).quantities == ("MgO涂层:浆料浓度",)
+    assert read_intent("浆料的颜色", entry).quantities == ()
