@@ -188,7 +188,7 @@ def _worked_out(question: str, asked: str, entry: KnowledgeIndex, threshold: flo
     if draft is not None and not uncovered and not evidence.fired:
         uncovered = _answer_gap(intent, entry, draft, diagnosis, english=is_english(asked),
                                 asked=asked, retold=bool(described_quantity)) \
-            or (not draft.windows and _other_process_lead(intent, rule, procedure))
+            or ("" if draft.windows else _other_process_lead(intent, rule, procedure))
     if draft is not None and not uncovered and slots.thickness and not draft.windows:
         uncovered = thickness_not_covered(slots.thickness, draft)
     shown = draft is not None and confidence >= cut and not uncovered

@@ -90,3 +90,9 @@ def test_a_study_reported_in_the_handbook_is_shown_as_the_handbook_s(kb):
     answer = _ask(kb, "圆盘剪侧隙对硅钢边裂有什么影响", threshold=-1.0)
     study = [s for s in answer.sentences if "410" in s.text or "一项" in s.text]
     assert study and all(s.attribution == "literature" for s in study)
+
+
+def test_a_window_refused_for_want_of_confidence_has_no_note(kb):
+    answer = _ask(kb, "脱碳炉露点控多少", threshold=1.01)
+    assert answer.refused
+    assert answer.note == ""
