@@ -10,17 +10,17 @@ every ask, as ``answer.ask`` does, so each asker is counted.
 
 A web server gives a kept answer on its event loop (``given_at_once``): no worker thread,
 no store read, no lock, for as long as the index cache itself would not look at the store
-again (its ``poll_seconds`` since this process last found the index current, and no write
-by this process since). Anything else (an answer to work out, a refusal to queue, the
-change counter to ask) goes through ``ask``, in a worker thread.
+again (its ``poll_seconds`` since this process last found the index current, and no change
+by this process since: ``Store.local_writes``). Anything else (an answer to work out, a
+refusal to queue, the change counter to ask) goes through ``ask``, in a worker thread.
 
 LAOSHIFU_ANSWER_CACHE=off works every answer out (the load benchmark's uncached figure).
 """
 
 from __future__ import annotations
 
-import copy
 import os
+import pickle
 import threading
 import time
 import weakref
@@ -33,8 +33,9 @@ from ..store import Store
 MAX_KEPT = 2000  # answers per base index: a few kB each
 _EXTRAS_KEY = "given_answers"
 _CREATE_LOCK = threading.Lock()
-# One refusal queued at a time per process: the store takes one writer at a time anyway,
-# and 50 worker threads contending for SQLite's write lock cost ~3 ms of CPU a write.
+# One writer of refusals at a time per process: the store takes one writer at a time
+# anyway, and 50 worker threads contending for SQLite's write lock cost ~3 ms of CPU a
+# write. Those that wait meanwhile are written together next (``_queue``).
 _WRITE_LOCK = threading.Lock()
 
 
@@ -68,12 +69,32 @@ class GivenAnswers:
 
 
 @dataclass(frozen=True)
+class _Kept:
+    """An answer kept, pickled: each ask gets its own copy to change (``pickle.loads`` takes
+    a quarter of ``copy.deepcopy``'s time). Only bytes this process pickled itself, from
+    its own answer, are ever loaded: never a file's, the store's or a request's."""
+
+    refused: bool
+    pickled: bytes
+
+    @classmethod
+    def of(cls, answer) -> "_Kept":
+        return cls(answer.refused, pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def copy(self):
+        return pickle.loads(self.pickled)  # noqa: S301 - our own bytes (above)
+
+
+@dataclass(frozen=True)
 class _Current:
     """A base's index as this process last found it current."""
 
     entry: object  # the KnowledgeIndex
-    writes: int  # the store's local_writes then: a write by this process since ends it
+    writes: int  # the store's local_writes then: a change by this process since ends it
     until: float  # time.monotonic() when the index cache would ask the store again
+    # The confidence model then: looked up once per poll, not per ask (finding it asks the
+    # file system, and the event loop must not hand the interpreter to a worker thread).
+    calibration: object
 
 
 # Per index cache (one per store object and index folder), per base.
@@ -107,18 +128,23 @@ def given_at_once(store: Store, question: str, base: str, *, record: bool = True
     current = _current.get(cache_for(store, index_dir), {}).get(base)
     if current is None or current.writes != store.local_writes or time.monotonic() >= current.until:
         return None
-    found = given_for(current.entry).get(_key(asked, current.entry))
+    found = given_for(current.entry).get((asked, current.calibration))
     if found is None or (found.refused and record):  # a refusal is queued at every ask
         return None
-    answer = copy.deepcopy(found)
+    answer = found.copy()
     answer.elapsed_ms = (time.perf_counter() - started) * 1000
     return answer
 
 
 def _key(asked: str, entry) -> tuple:
+    return (asked, _calibration(entry))
+
+
+def _calibration(entry):
+    """The confidence model answers on ``entry`` are judged by (its mode's)."""
     from .confidence import entry_mode, load_calibration
 
-    return (asked, load_calibration(mode=entry_mode(entry)))
+    return load_calibration(mode=entry_mode(entry))
 
 
 def _found_current(store: Store, cache, base: str, entry) -> None:
@@ -132,7 +158,8 @@ def _found_current(store: Store, cache, base: str, entry) -> None:
     # Both taken before the read: a write or a change meanwhile is seen at the next ask.
     writes, now = store.local_writes, time.monotonic()
     if store.version() == entry.store_version:
-        _current.setdefault(cache, {})[base] = _Current(entry, writes, now + cache.poll_seconds)
+        _current.setdefault(cache, {})[base] = _Current(entry, writes, now + cache.poll_seconds,
+                                                        _calibration(entry))
 
 
 def ask(store: Store, question: str, base: str, *, record: bool = True, actor: str = "",
@@ -151,31 +178,80 @@ def ask(store: Store, question: str, base: str, *, record: bool = True, actor: s
     found = kept.get(key)
     if found is None:
         answer = work_out(store, asked, base, record=record, index_dir=index_dir, actor=actor)
-        unqueued = copy.deepcopy(answer)
-        unqueued.queued_question_id = None  # each ask queues (and counts) its own
-        kept.put(key, unqueued)
+        queued, answer.queued_question_id = answer.queued_question_id, None
+        kept.put(key, _Kept.of(answer))  # each ask queues (and counts) its own
+        answer.queued_question_id = queued
         _found_current(store, cache, base, entry)
         return answer
-    answer = copy.deepcopy(found)
+    answer = found.copy()
     if answer.refused and record:
-        with _WRITE_LOCK:
-            _queue(store, base, answer, actor, check_base=not kept.base_known)
-        kept.base_known = True
+        if not kept.base_known:
+            from ..knowledge.folders import require_base
+
+            require_base(store, base)
+            kept.base_known = True
+        _queue(store, base, answer, actor)
     _found_current(store, cache, base, entry)
     answer.elapsed_ms = (time.perf_counter() - started) * 1000
     return answer
 
 
-def _queue(store: Store, base: str, answer, actor: str, check_base: bool = True) -> None:
-    """The write ``answer.ask`` makes for a refusal: the question goes to the master's
-    queue, or counts one more asker there."""
-    from . import question_key
-    from ..knowledge.folders import require_base
+@dataclass
+class _Refusal:
+    """A refusal given again, waiting to be queued for the master."""
 
-    if check_base:
-        require_base(store, base)
-    queued = store.record_question(base, answer.question, question_key(answer.question),
-                                   [r.unit_id for r in answer.related], actor=actor)
-    answer.queued_question_id = queued.id
-    if queued.status == "dismissed":
-        answer.dismissed = queued.close_reason or "师傅看过，不在知识库范围内"
+    store: Store
+    base: str
+    answer: object  # the Answer: its queued question is set once written
+    actor: str
+    written: bool = False
+    error: Exception | None = None
+
+
+_waiting: list[_Refusal] = []
+_WAITING_LOCK = threading.Lock()
+
+
+def _queue(store: Store, base: str, answer, actor: str) -> None:
+    """The write ``answer.ask`` makes for a refusal: the question goes to the master's
+    queue, or counts one more asker there. Refusals that came in while another was being
+    written are written together, in one transaction (group commit): each thread waits
+    for the write lock, then finds its own written already, or writes all that wait."""
+    mine = _Refusal(store, base, answer, actor)
+    with _WAITING_LOCK:
+        _waiting.append(mine)
+    with _WRITE_LOCK:
+        if not mine.written:
+            with _WAITING_LOCK:
+                batch = _waiting[:]
+                _waiting.clear()
+            _write(batch)
+    if mine.error is not None:
+        raise mine.error
+
+
+def _write(batch: list[_Refusal]) -> None:
+    """Each store and base's refusals in one transaction, in the order they came; a
+    failed transaction is the error of each of its refusals."""
+    from . import question_key
+    from ..store.questions import Asked
+
+    groups: dict[tuple[int, str], list[_Refusal]] = {}
+    for refusal in batch:
+        groups.setdefault((id(refusal.store), refusal.base), []).append(refusal)
+    for refusals in groups.values():
+        first = refusals[0]
+        try:
+            queued = first.store.record_questions(first.base, [
+                Asked(r.answer.question, question_key(r.answer.question),
+                      [hit.unit_id for hit in r.answer.related], actor=r.actor)
+                for r in refusals])
+        except Exception as exc:  # noqa: BLE001 - raised in each asker's thread
+            for refusal in refusals:
+                refusal.error, refusal.written = exc, True
+            continue
+        for refusal, question in zip(refusals, queued):
+            refusal.answer.queued_question_id = question.id
+            if question.status == "dismissed":
+                refusal.answer.dismissed = question.close_reason or "师傅看过，不在知识库范围内"
+            refusal.written = True

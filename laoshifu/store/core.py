@@ -75,7 +75,10 @@ class Store:
 
     def __init__(self, url: str):
         self.url = url
-        self.local_writes = 0  # transactions this object committed
+        # Transactions this object committed that moved the change counter (bump_version):
+        # readers in this process (the index cache, the answers kept) look at the store
+        # at once after one. Other writes (a question queued, a login) change no answer.
+        self.local_writes = 0
         self.engine = _engine(url)
         self.dialect = self.engine.dialect.name
 
@@ -107,10 +110,12 @@ class Store:
         with self.engine.connect() as conn:
             # conn.info lives as long as the pooled connection: set it on every checkout.
             conn.info["writer"] = True
+            conn.info["changed"] = False
             with conn.begin():
                 yield conn
-        # Committed: readers in this process (the index cache) look at the store at once.
-        self.local_writes += 1
+            changed = conn.info["changed"]
+        if changed:  # committed: readers in this process look at the store at once
+            self.local_writes += 1
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -126,6 +131,7 @@ class Store:
 
     @staticmethod
     def bump_version(conn: Connection) -> int:
+        conn.info["changed"] = True  # counted in local_writes once committed
         # FOR UPDATE: two PostgreSQL writers must not both read n and both write n + 1.
         current = conn.scalar(select(schema.meta.c.value).where(
             schema.meta.c.key == "store_version").with_for_update())

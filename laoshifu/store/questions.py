@@ -37,6 +37,17 @@ class QueuedQuestion:
         return dict(self.__dict__)
 
 
+@dataclass(frozen=True)
+class Asked:
+    """One ask of a question for the queue (``record_questions``)."""
+
+    text: str
+    key: str  # the same question however typed (answer.question_key)
+    related: list[str]  # the units retrieval found nearest
+    reason: str = "not_sure"
+    actor: str = ""
+
+
 def _question(row) -> QueuedQuestion:
     return QueuedQuestion(row.id, row.base, row.text, row.askers, row.first_asked,
                           row.last_asked, row.status, row.reason, json.loads(row.related or "[]"),
@@ -48,29 +59,15 @@ class QuestionsMixin:
     def record_question(self: Store, base: str, text: str, key: str, related: list[str],
                         reason: str = "not_sure", actor: str = "") -> QueuedQuestion:
         """Queue a question for the master; the same question again counts one more asker."""
+        return self.record_questions(base, [Asked(text, key, related, reason, actor)])[0]
+
+    def record_questions(self: Store, base: str, asks: list[Asked]) -> list[QueuedQuestion]:
+        """``record_question`` for each ask, in order, in one transaction: a busy server
+        queues the refusals that came in meanwhile together (one lock, one commit)."""
         at = now()
-        q = schema.questions
         with self.transaction() as conn:
             self.ensure_base(conn, base)
-            row = conn.execute(select(q).where(and_(q.c.base == base, q.c.key == key))).first()
-            if row is None:
-                conn.execute(insert(q).values(
-                    base=base, text=text, key=key, askers=1, first_asked=at, last_asked=at,
-                    status="open", reason=reason, related=json.dumps(related, ensure_ascii=False)))
-            else:
-                # A duplicate's askers count on the question it was merged into.
-                row = _merge_target(conn, row)
-                values = {"askers": q.c.askers + 1, "last_asked": at}
-                if row.status == "answered":
-                    # Asked again after an answer: the answer did not reach this wording.
-                    values.update(status="open", reason=reason)
-                # A dismissed question stays dismissed: asking it again is counted, but
-                # it does not come back into the master's queue.
-                conn.execute(update(q).where(q.c.id == row.id).values(**values))
-            self.audit(conn, actor or "system", "question.queue", base=base, target=text)
-            row = _merge_target(conn, conn.execute(
-                select(q).where(and_(q.c.base == base, q.c.key == key))).first())
-        return _question(row)
+            return [_question(_record(self, conn, base, asked, at)) for asked in asks]
 
     def list_questions(self: Store, base: str, status: str | None = "open") -> list[QueuedQuestion]:
         q = schema.questions
@@ -153,6 +150,30 @@ def _open_row(conn, base: str, qid: int, doing: str):
         raise Conflict(Problem(f"question {qid} is {row.status}, not open: nothing to {doing}",
                                field="status"))
     return row
+
+
+def _record(store: Store, conn, base: str, asked: Asked, at: str):
+    """One ask queued, or counted on the question it repeats; the question's row after."""
+    q = schema.questions
+    row = conn.execute(select(q).where(and_(q.c.base == base, q.c.key == asked.key))).first()
+    if row is None:
+        conn.execute(insert(q).values(
+            base=base, text=asked.text, key=asked.key, askers=1, first_asked=at, last_asked=at,
+            status="open", reason=asked.reason,
+            related=json.dumps(asked.related, ensure_ascii=False)))
+    else:
+        # A duplicate's askers count on the question it was merged into.
+        row = _merge_target(conn, row)
+        values = {"askers": q.c.askers + 1, "last_asked": at}
+        if row.status == "answered":
+            # Asked again after an answer: the answer did not reach this wording.
+            values.update(status="open", reason=asked.reason)
+        # A dismissed question stays dismissed: asking it again is counted, but
+        # it does not come back into the master's queue.
+        conn.execute(update(q).where(q.c.id == row.id).values(**values))
+    store.audit(conn, asked.actor or "system", "question.queue", base=base, target=asked.text)
+    return _merge_target(conn, conn.execute(
+        select(q).where(and_(q.c.base == base, q.c.key == asked.key))).first())
 
 
 def _merge_target(conn, row, hops: int = 20):

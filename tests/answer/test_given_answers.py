@@ -166,3 +166,99 @@ def test_off_gives_nothing_at_once(example_store, worked_out, monkeypatch):
     asking.ask(example_store, "main", DEW_POINT, APPRENTICE)
     monkeypatch.setenv("LAOSHIFU_ANSWER_CACHE", "off")
     assert asking.given_again(example_store, "main", DEW_POINT, APPRENTICE) is None
+
+
+def test_a_write_that_changes_no_answer_leaves_them_given_at_once(example_store, worked_out):
+    from laoshifu.answer import feedback
+
+    asking.ask(example_store, "main", DEW_POINT, APPRENTICE)
+    # Written by other requests meanwhile: a thumbs-down (the question queued with it)
+    # and another apprentice's question queued. Neither changes an answer.
+    feedback.record(example_store, "main", DEW_POINT, False, APPRENTICE, "没看懂")
+    example_store.record_question("main", CANTEEN, answering.question_key(CANTEEN), [])
+    assert asking.given_again(example_store, "main", DEW_POINT, APPRENTICE) is not None
+    assert worked_out == [DEW_POINT]
+
+
+def test_at_once_asks_nothing_of_the_file_system(example_store, worked_out, monkeypatch):
+    from laoshifu.answer import confidence
+
+    asking.ask(example_store, "main", DEW_POINT, APPRENTICE)
+
+    def looked_up(mode="lexical"):
+        raise AssertionError("the calibration file looked for on the event loop")
+
+    monkeypatch.setattr(confidence, "calibration_path", looked_up)
+    assert asking.given_again(example_store, "main", DEW_POINT, APPRENTICE) is not None
+
+
+def test_an_answer_given_at_once_is_a_copy(example_store, worked_out):
+    asking.ask(example_store, "main", DEW_POINT, APPRENTICE)
+    first = asking.given_again(example_store, "main", DEW_POINT, APPRENTICE)
+    first.windows.clear()
+    first.question = "改掉的"
+    again = asking.given_again(example_store, "main", DEW_POINT, APPRENTICE)
+    assert again.question == DEW_POINT and len(again.windows) == 1
+
+
+def _asking_in_threads(store, count: int) -> tuple[list, list]:
+    """``count`` threads asking CANTEEN again while the write lock is held, until all wait."""
+    import threading
+    import time
+
+    answers, errors = [], []
+
+    def one(i: int) -> None:
+        try:
+            answers.append(asking.ask(store, "main", CANTEEN, User(f"xiao{i}", "apprentice",
+                                                                   bases=("main",))))
+        except Exception as exc:  # noqa: BLE001 - checked by the caller
+            errors.append(exc)
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(count)]
+    with given_answers._WRITE_LOCK:
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 10
+        while len(given_answers._waiting) < count and time.monotonic() < deadline:
+            time.sleep(0.01)
+    for thread in threads:
+        thread.join(10)
+    return answers, errors
+
+
+def test_refusals_waiting_for_the_writer_are_queued_together(example_store, worked_out,
+                                                             monkeypatch):
+    first = asking.ask(example_store, "main", CANTEEN, APPRENTICE)
+    batches = []
+    real = type(example_store).record_questions
+
+    def counting(store, base, asks):
+        batches.append([a.actor for a in asks])
+        return real(store, base, asks)
+
+    monkeypatch.setattr(type(example_store), "record_questions", counting)
+    answers, errors = _asking_in_threads(example_store, 3)
+    assert errors == [] and len(answers) == 3
+    assert [sorted(b) for b in batches] == [["xiao0", "xiao1", "xiao2"]]  # one transaction
+    assert {a.queued_question_id for a in answers} == {first.queued_question_id}
+    [queued] = example_store.list_questions("main")
+    assert queued.askers == 4
+    assert worked_out == [CANTEEN]
+
+
+def test_a_failed_write_is_the_error_of_each_refusal_in_it(example_store, worked_out,
+                                                            monkeypatch):
+    from laoshifu.errors import LaoshifuError, Problem
+
+    asking.ask(example_store, "main", CANTEEN, APPRENTICE)
+
+    def failing(store, base, asks):
+        raise LaoshifuError(Problem("the store is read-only"))
+
+    monkeypatch.setattr(type(example_store), "record_questions", failing)
+    answers, errors = _asking_in_threads(example_store, 2)
+    assert answers == [] and [str(e) for e in errors] == ["the store is read-only"] * 2
+    assert given_answers._waiting == []
+    [queued] = example_store.list_questions("main")
+    assert queued.askers == 1

@@ -71,6 +71,43 @@ def test_questions_queue(backend_store):
     assert len(backend_store.list_questions("main")) == 1
 
 
+def test_several_asks_are_queued_in_one_transaction_as_one_by_one(backend_store):
+    from laoshifu.store.questions import Asked
+
+    dismissed = backend_store.record_question("main", "食堂几点开饭", "食堂几点开饭", [])
+    backend_store.dismiss_question("main", dismissed.id, "与工艺无关", "wang")
+    writes = backend_store.local_writes
+    queued = backend_store.record_questions("main", [
+        Asked("露点多少", "露点多少", ["a"], actor="xiao"),
+        Asked("露点多少？", "露点多少", ["a"], actor="li"),  # the same question again
+        Asked("食堂几点开饭？", "食堂几点开饭", [], actor="li"),
+        Asked("别的", "别的", [], reason="thumbs_down")])
+    assert [(q.text, q.askers, q.status, q.reason) for q in queued] == [
+        ("露点多少", 1, "open", "not_sure"), ("露点多少", 2, "open", "not_sure"),
+        ("食堂几点开饭", 2, "dismissed", "not_sure"), ("别的", 1, "open", "thumbs_down")]
+    assert queued[0].id == queued[1].id and queued[2].id == dismissed.id
+    assert [(q.text, q.askers) for q in backend_store.list_questions("main")] == [
+        ("露点多少", 2), ("别的", 1)]
+    queue_log = [(a["actor"], a["target"]) for a in backend_store.audit_log("main")
+                 if a["action"] == "question.queue"]
+    assert queue_log[:4] == [("system", "别的"), ("li", "食堂几点开饭？"), ("li", "露点多少？"),
+                             ("xiao", "露点多少")]
+    # Queued questions change no answer: readers in this process need not look again.
+    assert backend_store.local_writes == writes
+
+
+def test_a_local_write_is_a_change_of_the_counter_committed(backend_store):
+    writes, version = backend_store.local_writes, backend_store.version()
+    backend_store.record_question("main", "露点多少", "露点多少", [])
+    assert backend_store.local_writes == writes
+    backend_store.save_unit("main", Note(id="n1", title="t", body="a"), actor="x")
+    assert (backend_store.local_writes, backend_store.version()) == (writes + 1, version + 1)
+    with pytest.raises(Exception, match="changed by someone else"):  # rolled back
+        backend_store.save_unit("main", Note(id="n1", title="t", body="b"), actor="y",
+                                expected_version=7)
+    assert (backend_store.local_writes, backend_store.version()) == (writes + 1, version + 1)
+
+
 def test_accounts_sessions_feedback_on_the_backend(backend_store):
     from laoshifu.people import accounts, logins, sessions
     from laoshifu.answer import feedback
