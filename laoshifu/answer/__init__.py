@@ -182,6 +182,11 @@ def _worked_out(question: str, asked: str, entry: KnowledgeIndex, threshold: flo
         # so are the steps of a procedure the question names ("扣完罩子怎么试漏" of
         # 罩式炉内罩检漏与保护气切换): his way of doing the thing asked
         confidence = max(confidence, cut)
+    if evidence.term_defined and threshold is None and not is_english(asked) and not (
+            intent.wants_value or intent.wants_reason or intent.wants_procedure):
+        # a what-is question led by the glossary entry of the term it names ("师傅老挂嘴边的
+        # 露点到底指的是啥"): his definition, however much else the question says
+        confidence = max(confidence, cut)
     if draft is not None and slots.other_material and \
             slots.other_material not in normalize(answer_text(draft)):
         uncovered = f"知识库讲的是取向硅钢，没有关于“{slots.other_material}”的内容。"

@@ -75,3 +75,10 @@ def test_a_de_inside_a_parameter_s_name_still_names_it(kb):
     entry = cache_for(store, index_dir).get("main")
     assert read_intent("浆料的浓度多少", entry).quantities == ("MgO涂层:浆料浓度",)
     assert read_intent("浆料的颜色", entry).quantities == ()
+
+
+@pytest.mark.parametrize("question", ["车间老师傅天天念叨的“花脸”，到底指的是啥？", "HiB是指哪类料？"])
+def test_a_term_asked_amid_other_words_is_defined_by_its_entry(kb, question):
+    answer = _ask(kb, question)
+    assert not answer.refused, answer.note
+    assert answer.citations[0].kind == "term"
