@@ -134,6 +134,7 @@ _DEFINES = r"(?:是(?![\d一二两三四五六七八九十百零多少每约大�
 
 
 # "数字都啥意思" after a designation (23QG085) asks what the designation says.
+_KIND_OF_THING = frozenset({"比值", "东西", "词", "说法", "指标", "参数", "玩意", "玩意儿", "名词", "概念"})
 _PARTS_OF_A_NAME = frozenset({"数字", "字母", "符号", "代号", "编号", "数"})
 _DESIGNATION = re.compile(r"([a-z0-9][a-z0-9.\-]{3,})")
 
@@ -146,8 +147,11 @@ def undefined_term(text: str, answer: Answer, defined: tuple[str, ...] = ()) -> 
     match = _ASKED_TERM.search(text)
     if not match:
         return ""
-    asked = _FILLER_BEFORE.sub("", re.split(r"[，,。“”\"'‘’（）()：:]|里|的|那个|这个|后面|前面",
-                                            match.group(1))[-1])
+    parts = re.split(r"[，,。“”\"'‘’（）()：:]|里|的|那个|这个|后面|前面", match.group(1))
+    # "PH2O/PH2这个比值是什么意思": the thing is named before the word that says what kind it is
+    while len(parts) > 1 and parts[-1] in _KIND_OF_THING:
+        parts.pop()
+    asked = _FILLER_BEFORE.sub("", parts[-1])
     asked = re.sub(r"(?:到底|究竟)?(?:是个?)?[都也又]?$", "", asked)  # "{110}<001>到底是个啥意思"
     if asked in _PARTS_OF_A_NAME and (named := _DESIGNATION.search(text[:match.end()])):
         # "23QG085这牌号…数字都啥意思": the designation is asked, and "23QG085是0.23 mm高磁感"

@@ -82,3 +82,9 @@ def test_a_term_asked_amid_other_words_is_defined_by_its_entry(kb, question):
     answer = _ask(kb, question)
     assert not answer.refused, answer.note
     assert answer.citations[0].kind == "term"
+
+
+def test_the_thing_named_before_this_word_is_what_is_asked(kb):
+    answer = _ask(kb, "氧势这个说法是什么意思")  # 说法 says what kind of thing 氧势 is
+    assert not answer.refused, answer.note
+    assert answer.citations[0].unit_id == "term-ph2o-ph2"
