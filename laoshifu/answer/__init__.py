@@ -193,7 +193,8 @@ def _worked_out(question: str, asked: str, entry: KnowledgeIndex, threshold: flo
     if draft is not None and not uncovered and not evidence.fired:
         uncovered = _answer_gap(intent, entry, draft, diagnosis, english=is_english(asked),
                                 asked=asked, retold=bool(described_quantity)) \
-            or ("" if draft.windows else _other_process_lead(intent, rule, procedure))
+            or ("" if draft.windows or _procedure_named(question, draft)
+                else _other_process_lead(intent, rule, procedure))
     if draft is not None and not uncovered and slots.thickness and not draft.windows:
         uncovered = thickness_not_covered(slots.thickness, draft)
     shown = draft is not None and confidence >= cut and not uncovered
@@ -271,7 +272,8 @@ def _answer_gap(intent: Intent, entry: KnowledgeIndex, draft: Answer,
         return "知识库里只说了这一点，没有讲为什么。"  # 为什么铬到0.45%底层更均匀
     if (intent.wants_value or stated_dimensions(text)) and left_to_plant_rules(text, draft):
         return "知识库里这个数只写了“按规定/按本厂规程”，没有具体数值。"
-    if intent.wants_procedure and not (intent.wants_reason or intent.wants_value or intent.wants_definition) \
+    if intent.wants_procedure and not (intent.wants_reason or intent.wants_value or intent.wants_definition
+                                       or intent.wants_action) \
             and not (draft.procedures or draft.rules or draft.windows):
         # "CGO的中间退火具体怎么操作": sentences that mention it are no way of doing it
         return "知识库里没有这件事的操作规程或步骤。"
@@ -479,8 +481,8 @@ def _uncovered(intent: Intent, slots: Slots, entry: KnowledgeIndex,
     """When a value question names a grade or thickness that none of the parameter's
     windows is for, say what the knowledge base does have instead of another's number.
     The parameter is the one the question names, or else the one retrieval puts first."""
-    if not (slots.grade or slots.thickness):
-        return ""
+    if not (slots.grade or slots.thickness) or (intent.wants_definition and not intent.quantities):
+        return ""  # (what "30Q133" says is asked, not a window for it)
     if intent.quantities:
         key = intent.quantities[0]
     else:
@@ -701,7 +703,7 @@ def _words_shared(entry: KnowledgeIndex, text: str, other: str) -> int:
 # "那个…的温度", "那层膜": a thing pointed at, its name not known to the one asking
 # What is done to a quantity said just before: 加大, 往死里加, 提一提, 降下来
 _ACTED_ON = re.compile(r"(?:再|往死里|一口气)?(?:加|提|降|减|调|拉|放|开|压)")
-_POINTED_AT = re.compile(r"那(?:个|层|种|段|道|块|根|些|一)")
+_POINTED_AT = re.compile(r"那(?:个|层|种|段|道|块|根|些|一|股|槽|桶|条)")
 _DIFFERENCE = re.compile(r"差(?:多少|几)|温差|相差")
 _PROPERTY_SAID = re.compile(r"温度|压力|浓度|比例|含量|纯度|时间|速度|流量")
 

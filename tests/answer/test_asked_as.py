@@ -88,3 +88,40 @@ def test_the_thing_named_before_this_word_is_what_is_asked(kb):
     answer = _ask(kb, "氧势这个说法是什么意思")  # 说法 says what kind of thing 氧势 is
     assert not answer.refused, answer.note
     assert answer.citations[0].unit_id == "term-ph2o-ph2"
+
+
+def test_what_to_do_first_is_not_refused_for_want_of_a_procedure(kb):
+    # 第一步干啥 asks an action as much as a step: the leak sentences answer it
+    answer = _ask(kb, "测轻仪响个不停，第一步该干啥", threshold=-1.0)
+    assert not answer.refused, answer.note
+
+
+def test_a_procedure_named_by_its_title_is_given_whatever_process_comes_before(kb):
+    answer = _ask(kb, "从罩式炉出来的卷子到平整线上，穿带和建张力的步骤")
+    assert not answer.refused, answer.note
+    assert answer.procedures[0].title == "热拉伸平整线穿带与张力建立"
+
+
+def test_what_a_designation_stands_for_is_a_what_is_question(kb):
+    answer = _ask(kb, "What does CGO stand for?", threshold=-1.0)
+    assert not answer.refused, answer.note
+    assert answer.citations[0].kind == "term"
+
+
+def test_a_grade_whose_designation_is_asked_needs_no_window_of_its_own(kb):
+    from laoshifu.answer import _uncovered, cache_for
+    from laoshifu.answer.intent import read_intent
+    from laoshifu.answer.slots import read_slots
+
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+    ranked = [entry.units.get("qc-loss-23qg085")]
+    for question, gap in (("30Q133这种牌号，几个数字各代表啥", False), ("30Q133的铁损是多少", True)):
+        intent = read_intent(question, entry)
+        slots = read_slots(intent.text, list(intent.mentions), entry, intent.processes)
+        assert bool(_uncovered(intent, slots, entry, ranked)) is gap, question
+
+
+def test_a_gas_pointed_at_by_its_story_gets_the_dew_point(kb):
+    answer = _ask(kb, "脱碳炉里那股湿乎乎的气，一冷就开始结水珠的温度，控在多少", threshold=-1.0)
+    assert (answer.windows[0].process, answer.windows[0].name) == ("脱碳退火", "露点")
