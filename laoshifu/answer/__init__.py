@@ -29,7 +29,7 @@ from .intent import (Intent, by_word_and_dimension, instrument_in_trouble, param
 from .model import Answer
 from .readings import diagnose_readings, fired_rules, readings_summary
 from .support import answer_text, words_covered
-from .topic import restated_not_explained, speaks_of, undefined_term
+from .topic import figure_not_explained, restated_not_explained, speaks_of, undefined_term
 from .slots import (Slots, asked_attributes, owner_words, owner_asked, unnamed_owner, unnamed_formula, condition_not_in, contrasts, other_owner, other_test_condition,
                     side_siblings,
                     read_slots, spread_not_asked, unlisted_processes, window_covers, window_has_attributes)
@@ -270,6 +270,8 @@ def _answer_gap(intent: Intent, entry: KnowledgeIndex, draft: Answer,
         return f"知识库里用到了“{asked}”，但没有解释它是什么。"  # 镰刀弯 named as a cause only
     if intent.wants_reason and restated_not_explained(text, entry, draft):
         return "知识库里只说了这一点，没有讲为什么。"  # 为什么铬到0.45%底层更均匀
+    if intent.wants_reason and (figure := figure_not_explained(text, draft)):
+        return f"知识库里只写了“{figure}”，没有讲为什么。"  # 吹扫为啥要五倍炉膛容积
     if (intent.wants_value or stated_dimensions(text)) and left_to_plant_rules(text, draft):
         return "知识库里这个数只写了“按规定/按本厂规程”，没有具体数值。"
     if intent.wants_procedure and not (intent.wants_reason or intent.wants_value or intent.wants_definition

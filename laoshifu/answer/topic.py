@@ -118,6 +118,40 @@ def restated_not_explained(text: str, entry: KnowledgeIndex, answer: Answer) -> 
     return restated and not explained
 
 
+# A figure a why-question asks the reason of: "为啥要五倍炉膛容积", "带速为啥不能超过60"
+_FIGURE = re.compile(r"\d+(?:\.\d+)?|[一二两三四五六七八九十]+(?=倍|步|遍|个?小时|个?钟头)")
+_CHINESE_DIGITS = {"一": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5", "六": "6",
+                   "七": "7", "八": "8", "九": "9", "十": "10"}
+
+
+def figure_not_explained(text: str, answer: Answer) -> str:
+    """The figure a (normalised) why-question asks about ("吹扫为啥要五倍炉膛容积") when it
+    is shown only as a procedure's step or a study's finding, with no reason beside it (the
+    steps set five times and say no more), or "". A figure in the master's own notes or
+    rules is left to the other checks: his reason is often a sentence away."""
+    if not WHY.search(text):
+        return ""
+    own = [normalize(s.text) for s in answer.sentences if s.attribution != "literature"]
+    own += [normalize(t) for r in answer.rules for t in (r.diagnosis, *r.actions)]
+    reported = [normalize(s.text) for s in answer.sentences if s.attribution == "literature"]
+    reported += [normalize(step) for p in answer.procedures for step in p.steps]
+    for match in _FIGURE.finditer(text):
+        figure = match.group()
+        spellings = {figure, "".join(_CHINESE_DIGITS.get(c, c) for c in figure)}
+
+        def holds(said: str) -> bool:
+            return any(re.search(rf"(?<![\d.]){re.escape(f)}(?![\d.])", said) for f in spellings)
+
+        if any(holds(s) for s in own):
+            continue
+        holding = [s for s in reported if holds(s)]
+        if holding and not any(m.group() not in text for s in holding for m in EXPLAINS.finditer(s)
+                               if len(m.group()) >= 2 or m.group() in "会就才"):
+            unit = "" if figure[0].isdigit() else re.match(r"[^\s，,。？?！!、]{0,1}", text[match.end():]).group()
+            return figure + unit
+    return ""
+
+
 def _idf(entry: KnowledgeIndex, name: str) -> float:
     column = entry.index.vocab.ids.get(name)
     idf = entry.index.idf()

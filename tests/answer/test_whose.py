@@ -96,3 +96,23 @@ def test_a_window_refused_for_want_of_confidence_has_no_note(kb):
     answer = _ask(kb, "脱碳炉露点控多少", threshold=1.01)
     assert answer.refused
     assert answer.note == ""
+
+
+def _said(*sentences):
+    from laoshifu.answer.model import Answer, QuotedSentence
+
+    return Answer(question="", refused=False, confidence=1.0,
+                  sentences=[QuotedSentence(text, (1,), who) for text, who in sentences])
+
+
+def test_a_figure_only_a_study_reports_is_not_explained():
+    from laoshifu.answer.topic import figure_not_explained
+
+    study = ("有专利要求氧化镁总氯在0.01%到0.20%之间。", "literature")
+    assert figure_not_explained("总氯为啥要卡在0.01%到0.20%", _said(study)) == "0.01"
+    # a reason beside it, or the figure in the master's own words, is left to the other checks
+    assert figure_not_explained("总氯为啥要卡在0.01%到0.20%", _said(
+        ("有专利要求总氯在0.01%到0.20%，太少了底层长不好。", "literature"))) == ""
+    assert figure_not_explained("总氯为啥要卡在0.01%到0.20%", _said(
+        study, ("总氯咱们按0.01%到0.20%收货。", "master"))) == ""
+    assert figure_not_explained("总氯卡在0.01%到0.20%", _said(study)) == ""  # no why asked
