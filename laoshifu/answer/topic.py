@@ -161,6 +161,7 @@ def _idf(entry: KnowledgeIndex, name: str) -> float:
 # "镰刀弯是啥", "Blaine比表面积到底是什么意思": the thing a what-is question asks about.
 _ASKED_TERM = re.compile(r"([\u4e00-\u9fffa-z0-9/+\-]{2,12}?)[”\"'’]?(?:到底|究竟)?(?:是啥意思|是什么意思|什么意思|啥意思|"
                          r"是个?(?:啥|什么)(?:东西|玩意儿?)|是个啥|是个什么|"
+                         r"是(?:什么|啥)样的?(?:钢|料|东西|毛病|缺陷)?|"
                          r"是啥|是什么|指的是什么|指什么|是指什么|是咋回事|是怎么回事)(?=[？?，,。!！\s]|$)")
 _FILLER_BEFORE = re.compile(r"^(?:那个|这个|说的|讲的|所谓|所谓的|叫|叫做|的)+")
 # A sentence that says what it is: "X是…", "X就是…", "X指…", "叫X", "X，即…" (not "X是5%").

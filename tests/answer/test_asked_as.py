@@ -125,3 +125,14 @@ def test_a_grade_whose_designation_is_asked_needs_no_window_of_its_own(kb):
 def test_a_gas_pointed_at_by_its_story_gets_the_dew_point(kb):
     answer = _ask(kb, "脱碳炉里那股湿乎乎的气，一冷就开始结水珠的温度，控在多少", threshold=-1.0)
     assert (answer.windows[0].process, answer.windows[0].name) == ("脱碳退火", "露点")
+
+
+def test_what_kind_of_steel_a_thing_only_named_is_is_not_made_up(kb):
+    answer = _ask(kb, "半工艺取向钢到底是啥样的钢")
+    assert answer.refused
+    assert "半工艺取向钢" in answer.note
+
+
+def test_what_a_defect_looks_like_is_its_glossary_entry(kb):
+    answer = _ask(kb, "花脸是什么样的缺陷")
+    assert not answer.refused, answer.note
