@@ -28,6 +28,7 @@ _NEGATED = re.compile(r"(?:不会|不|没有|没)(?:着火|起火|泄漏|漏气|
 # (好几度, 好几个 say "several", they do not ask)
 _VALUE = re.compile(r"多少|范围|控制在|(?<!好)几度|多高|多低|多大|多快|多长|多久|多厚|多宽|多深|多重|(?<!好)几个|窗口|上限|下限|目标|"
                     r"标准|区间|(?<!好)几(?:克|秒|分钟|小时|钟头|天|米|毫米|丝|成|倍|遍|次|帕|兆帕|千帕|特)|"
+                    r"百分之几|几个点|千分之几|"
                     r"how much|how many|how high|range|limit|what temperature|target|window")
 
 

@@ -136,3 +136,13 @@ def test_what_kind_of_steel_a_thing_only_named_is_is_not_made_up(kb):
 def test_what_a_defect_looks_like_is_its_glossary_entry(kb):
     answer = _ask(kb, "花脸是什么样的缺陷")
     assert not answer.refused, answer.note
+
+
+def test_a_share_asked_as_baifenzhiji_is_a_value_question(kb):
+    from laoshifu.answer import cache_for
+    from laoshifu.answer.intent import read_intent
+
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+    assert read_intent("渗氮段炉气里那股刺鼻的气占百分之几", entry).wants_value
+    assert read_intent("MgO涂层烧掉的分量占几个点", entry).wants_value
