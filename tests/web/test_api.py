@@ -59,6 +59,29 @@ def test_ask_unknown_is_queued(world):
     assert UNKNOWN in [q["text"] for q in queue]
 
 
+def test_an_ask_to_work_out_runs_in_the_asking_threads_and_its_error_comes_back(world,
+                                                                               monkeypatch):
+    import threading
+
+    from laoshifu.answer import asking
+
+    threads = []
+    real = asking.ask
+
+    def recording(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(asking, "ask", recording)
+    body = world.api("xiao").post("/api/v1/ask", json={"question": UNKNOWN}).json()
+    assert body["refused"] and body["queued_question_id"]
+    # Handed to a thread at once (anyio's run_in_threadpool would first wait a loop round).
+    assert threads[0].startswith("laoshifu-ask")
+    missing = world.api("admin").post("/api/v1/ask", json={"question": UNKNOWN, "base": "nosuch"})
+    assert_error(missing, 404, "not_found")
+    assert len(threads) == 2
+
+
 def test_ask_validation_errors_have_the_shape(world):
     assert_error(world.api("xiao").post("/api/v1/ask", json={}), 422, "invalid")
     assert_error(world.api("xiao").post("/api/v1/ask", json={"question": "  "}), 400, "invalid")

@@ -74,6 +74,14 @@ def test_a_known_token_needs_no_worker_thread(world, monkeypatch):
             return await _real(fn, *args, **kwargs)
 
         monkeypatch.setattr(module, "run_in_threadpool", counting)
+
+    class CountingPool(type(api._ASKING)):  # where an ask to work out goes
+        def submit(self, fn, *args, **kwargs):
+            hops.append(getattr(getattr(fn, "func", fn), "__name__", repr(fn)))
+            return super().submit(fn, *args, **kwargs)
+
+    pool = CountingPool(max_workers=2)
+    monkeypatch.setattr(api, "_ASKING", pool)
     client = world.api("xiao")
     ask = {"question": "脱碳退火的露点一般控制在多少？", "record": False}
     assert client.post("/api/v1/ask", json=ask).status_code == 200
@@ -82,3 +90,4 @@ def test_a_known_token_needs_no_worker_thread(world, monkeypatch):
     assert client.post("/api/v1/ask", json=ask).status_code == 200  # given again at once
     assert client.get("/api/v1/me").status_code == 200
     assert hops == ["_refuse_before_body", "ask"]
+    pool.shutdown()
