@@ -33,6 +33,7 @@ about what's whats what how they them their goes
 go going gone went come comes coming came just ever very really so also then if when while
 during out up down off onto one ones need needs needed want let put take since more meet last
 someone anyone somebody anybody supposed cause caused causing after right back
+may might roughly usually typically normally approximately
 """.split())
 _VALUE_WORDS = re.compile(r"多少|窗口|范围|目标|最低|最高|上限|下限|限值|多久|多高|温度|压力|浓度|纯度|含量|"
                           r"允许|要求|报警值|定值|设定|涂布量|加入量|渗氮量|氧量|每面|正常|一般|带速|速度|速率|"

@@ -111,3 +111,10 @@ def test_every_shipped_phrase_is_used():
         assert words and chinese, english
         assert words not in seen, f"{english!r} repeats {seen[words]!r}"
         seen[words] = english
+
+
+def test_a_share_and_micrometres_are_read_as_the_base_writes_them():
+    gloss = EnglishGloss()
+    assert "比例" in gloss.gloss("What percentage of ammonia goes into the nitriding zone?")
+    assert "μm" in gloss.gloss("How thick is the oxide layer, in micrometres?")
+    assert "roughly" not in gloss.gloss("Roughly how thick is the oxide layer?")
