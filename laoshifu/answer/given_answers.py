@@ -78,11 +78,11 @@ class _Kept:
     pickled: bytes
 
     @classmethod
-    def of(cls, answer) -> "_Kept":
+    def of(cls, answer) -> _Kept:
         return cls(answer.refused, pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
 
     def copy(self):
-        return pickle.loads(self.pickled)  # noqa: S301 - our own bytes (above)
+        return pickle.loads(self.pickled)  # our own bytes (above)
 
 
 @dataclass(frozen=True)
@@ -233,8 +233,8 @@ def _queue(store: Store, base: str, answer, actor: str) -> None:
 def _write(batch: list[_Refusal]) -> None:
     """Each store and base's refusals in one transaction, in the order they came; a
     failed transaction is the error of each of its refusals."""
-    from . import question_key
     from ..store.questions import Asked
+    from . import question_key
 
     groups: dict[tuple[int, str], list[_Refusal]] = {}
     for refusal in batch:
