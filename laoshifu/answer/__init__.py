@@ -224,7 +224,8 @@ def _slot_gap(intent: Intent, slots: Slots, entry: KnowledgeIndex, ranked: list[
             return gap
         if condition := other_test_condition(intent.text, windows[0]):
             return f"知识库里{windows[0].name}的窗口不是在{condition}下测的。"  # 60 Hz of P1.7/50
-        if owner := other_owner(intent.text, intent.mentions, windows, entry):
+        if owner := other_owner(intent.text, intent.mentions, windows, entry) or (
+                "" if intent.quantities else _unspoken_owner(intent.text, windows, entry)):
             have = "、".join(dict.fromkeys(p.process for p in windows))
             return f"知识库里{windows[0].name}的窗口是{have}的，没有{owner}的。"  # 氢气纯度
         return ""
@@ -514,6 +515,24 @@ def _other_process_lead(intent: Intent, rule: Rule | None, procedure: Procedure 
     what = "应急判断" if isinstance(lead, Rule) else "规程"
     return (f"知识库里没有{'、'.join(sorted(intent.processes))}的这个{what}；"
             f"“{lead.title}”是{lead.process}的。")
+
+
+def _unspoken_owner(text: str, windows: list[Parameter], entry: KnowledgeIndex) -> str:
+    """A thing a value question names that windows found without their name being said are
+    not about ("白浆料的比重" found 涂液比重: the insulation liquid's, not the slurry's), or ""."""
+    records = [normalize(f"{p.process} {p.search_text()}") for p in windows]
+    processes = {p.process for p in windows}
+    # (a thing that has parameters of its own, all in other processes: 浆料温度 is MgO涂层's;
+    # a glossary thing with none, 绝缘涂层, may well be what the window is measured on)
+    owned = {}
+    for key, name in entry.vocabulary.names.items():
+        owned.setdefault(entry.vocabulary.processes.get(key, ""), []).append(normalize(name))
+    return next((word for word, names in owner_words(entry).items() if word in text
+                 and not any(name in record for record in records for name in names)
+                 and any(n.startswith(word) for process, ns in owned.items() if process not in processes
+                         for n in ns)
+                 and not any(n.startswith(word) for process in processes for n in owned.get(process, []))),
+                "")
 
 
 def _elsewhere(intent: Intent, windows: list[Parameter], entry: KnowledgeIndex) -> str:

@@ -116,3 +116,10 @@ def test_a_figure_only_a_study_reports_is_not_explained():
     assert figure_not_explained("总氯为啥要卡在0.01%到0.20%", _said(
         study, ("总氯咱们按0.01%到0.20%收货。", "master"))) == ""
     assert figure_not_explained("总氯卡在0.01%到0.20%", _said(study)) == ""  # no why asked
+
+
+def test_a_window_found_for_a_property_is_not_given_for_another_thing_s(kb):
+    # 比重 is given for the insulation coating liquid only: the MgO slurry's is not held
+    answer = _ask(kb, "白浆料的比重该是多少", threshold=-1.0)
+    assert answer.refused
+    assert "没有浆料的" in answer.note
