@@ -157,7 +157,7 @@ def _worked_out(question: str, asked: str, entry: KnowledgeIndex, threshold: flo
             sentence_hits = sorted(sentence_hits, key=lambda h: not any(o in normalize(h.text) for o in owner))
         reason = _reason(question, intent, entry, ranked, slots) if intent.wants_reason else None
         draft = compose(question, intent, ranked, windows, rule, procedure, sentence_hits, 0.0,
-                        reason=reason)
+                        reason=reason, asked_before=_asked_before(question, ranked) is ranked[0])
     calibration = load_calibration(mode=entry_mode(entry))
     evidence = signals(entry.index, question, [u.id for u in ranked[:3]],
                        unit_hits[0].score if unit_hits else 0.0,
@@ -421,6 +421,10 @@ def _rank(question: str, intent: Intent, entry: KnowledgeIndex, unit_hits: list[
             rule = ranked[0]
     first: list[Unit] = [*terms, *([procedure] if procedure else []),
                          *windows, *([rule] if rule else [])]
+    if (asked_before := _asked_before(question, ranked)) is not None:
+        # the master answered this very question ("水化率4.5%还能不能用"): his answer leads,
+        # beside the window and the rule its reading finds
+        first = [asked_before, *first]
     chosen = {u.id for u in first}
     rest = [u for u in ranked if u.id not in chosen]
     if not intent.wants_definition:
@@ -431,6 +435,25 @@ def _rank(question: str, intent: Intent, entry: KnowledgeIndex, unit_hits: list[
         rest = _later(rest, lambda u: isinstance(u, Parameter), by=2)
 
     return [*first, *rest], windows, rule, procedure if isinstance(procedure, (Procedure, Section)) else None
+
+
+def _asked_before(question: str, ranked: list[Unit], share: float = 0.5) -> QA | None:
+    """The master's answer (a qa unit near the top) to a question put in much the same words:
+    half of the question's character pairs are his question's."""
+    def pairs(text: str) -> set[str]:
+        text = re.sub(r"[\W_]+", "", normalize(text))
+        return {text[i:i + 2] for i in range(len(text) - 1)}
+
+    asked = pairs(question)
+    if not asked:
+        return None
+    best, best_share = None, share
+    for unit in ranked[:5]:
+        if isinstance(unit, QA) and unit.question:
+            overlap = len(asked & pairs(unit.question)) / len(asked)
+            if overlap >= best_share:
+                best, best_share = unit, overlap
+    return best
 
 
 def _procedure_named(question: str, answer: Answer) -> bool:

@@ -38,8 +38,8 @@ class _Citations:
 
 def compose(question: str, intent: Intent, ranked: list[Unit],
             windows: list[Parameter], rule: Rule | None, procedure: Procedure | Section | None,
-            sentence_hits: list[SentenceHit], confidence: float, reason: Unit | None = None
-            ) -> Answer:
+            sentence_hits: list[SentenceHit], confidence: float, reason: Unit | None = None,
+            asked_before: bool = False) -> Answer:
     """Windows first, then the rule's actions or the procedure's steps, then up to three
     quoted sentences (four for a why)."""
     citations = _Citations()
@@ -55,7 +55,7 @@ def compose(question: str, intent: Intent, ranked: list[Unit],
         answer.procedures.append(ProcedureSteps(procedure.id, procedure.title, steps,
                                                 citations.cite(procedure)))
     leads = ranked and (isinstance(ranked[0], QA) or (isinstance(ranked[0], Term) and intent.wants_definition))
-    lead = _lead(ranked[0], citations, intent.text) if leads else []
+    lead = _lead(ranked[0], citations, intent.text, whole=asked_before) if leads else []
     if leads and _two_terms_asked(ranked, intent):
         # "一次再结晶和二次再结晶有啥区别": each one's definition
         lead = [*lead[:1], *_lead(ranked[1], citations, intent.text)[:1]]
@@ -158,11 +158,13 @@ def _quoted(unit: Unit, text: str, citations: _Citations) -> QuotedSentence:
     return QuotedSentence(text, (citations.cite(unit),), attribution(unit, text))
 
 
-def _lead(unit: Unit, citations: _Citations, asked: str = "") -> list[QuotedSentence]:
-    """A definition or the master's own answer to this very question: quote it first.
+def _lead(unit: Unit, citations: _Citations, asked: str = "", whole: bool = False
+          ) -> list[QuotedSentence]:
+    """A definition or the master's own answer to this very question: quote it first (the
+    whole of his answer, up to four sentences, when he was asked it in much the same words).
     A glossary entry asked by another of its names (MBAF) is quoted with the name it goes
     by (多垛罩式炉：…), as the glossary writes the two together."""
-    first = split_sentences(unit.body)[:2]
+    first = split_sentences(unit.body)[:4 if whole else 2]
     quotes = [_quoted(unit, s.text, citations) for s in first]
     if quotes and isinstance(unit, Term) and asked and unit.title.lower() not in asked:
         quotes[0] = _quoted(unit, f"{unit.title}：{quotes[0].text}", citations)

@@ -123,3 +123,13 @@ def test_a_window_found_for_a_property_is_not_given_for_another_thing_s(kb):
     answer = _ask(kb, "白浆料的比重该是多少", threshold=-1.0)
     assert answer.refused
     assert "没有浆料的" in answer.note
+
+
+def test_the_master_s_answer_to_much_the_same_question_is_given_whole(kb):
+    # qa: 氧化镁化验单上水化率超了一点点，比如4.5%，还能不能用？ — his answer beside the rule
+    answer = _ask(kb, "化验单上氧化镁水化率4.6%，只超了一点点，还能不能用？")
+    assert not answer.refused, answer.note
+    said = [s.text for s in answer.sentences]
+    assert said[0] == "不能用。"
+    assert "咱们的线卡在4%以下，超了退回供应商。" in said
+    assert answer.rules  # the rule its reading fires is still shown
