@@ -12,7 +12,7 @@ from .intent import processes_named
 from .model import Answer
 from .slots import ATTRIBUTES
 
-WHY = re.compile(r"为什么|为啥|为何|why")
+WHY = re.compile(r"为什么|为啥|为何|凭什么|凭啥|why")
 # Words that give a reason or a consequence, in the master's speech too ("快了…推迟",
 # "一热…就水化", "拉过了铁损就上去了").
 EXPLAINS = re.compile(r"因为|由于|所以|因此|否则|不然|才能|才会|为了|为的是|导致|造成|引起|以免|防止|避免|"

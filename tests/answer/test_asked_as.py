@@ -146,3 +146,15 @@ def test_a_share_asked_as_baifenzhiji_is_a_value_question(kb):
     entry = cache_for(store, index_dir).get("main")
     assert read_intent("渗氮段炉气里那股刺鼻的气占百分之几", entry).wants_value
     assert read_intent("MgO涂层烧掉的分量占几个点", entry).wants_value
+
+
+def test_pingsha_asks_why_and_which_to_change_asks_steps(kb):
+    from laoshifu.answer import cache_for
+    from laoshifu.answer.intent import read_intent
+
+    store, index_dir = kb
+    entry = cache_for(store, index_dir).get("main")
+    assert read_intent("绝缘涂层凭啥能给钢板加上拉力", entry).wants_reason
+    answer = _ask(kb, "脱碳线换成0.27的料，要改哪些，哪些不能动？")
+    assert not answer.refused, answer.note
+    assert answer.procedures[0].title == "脱碳线换规格（0.23与0.27互换）"
