@@ -320,7 +320,9 @@ def left_to_plant_rules(text: str, answer: Answer) -> bool:
     for way in ways:
         clauses = [c for c in clauses if way.search(c)]
     # "15分钟掉了0.4 kPa": a drop is what is asked when nothing else is named
-    about = [c for c in clauses if any(w in c for w in asked)] if asked else clauses
+    # (the thing asked is said by its name: 压力, not only 降 — "氧含量降到20 ppm" is another's)
+    named = [w for w in asked if w not in ("下降", "降")] or asked
+    about = [c for c in clauses if any(w in c for w in named)] if named else clauses
     return any(_PER_RULES.search(c) and not re.search(r"\d", c) for c in about) and \
         not any(re.search(r"\d", c) for c in about)
 

@@ -133,3 +133,10 @@ def test_the_master_s_answer_to_much_the_same_question_is_given_whole(kb):
     assert said[0] == "不能用。"
     assert "咱们的线卡在4%以下，超了退回供应商。" in said
     assert answer.rules  # the rule its reading fires is still shown
+
+
+def test_a_drop_left_to_the_plant_s_rules_is_not_answered_by_another_figure(kb):
+    # 检漏: "压力下降不超过规定值" — 降到20 ppm in the next step is the oxygen's, not the drop
+    answer = _ask(kb, "内罩保压十五分钟，压力最多能降多少？", threshold=-1.0)
+    assert answer.refused
+    assert "按规定" in answer.note
