@@ -163,6 +163,8 @@ _ASKED_TERM = re.compile(r"([\u4e00-\u9fffa-z0-9/+\-]{2,12}?)[”\"'’]?(?:到�
                          r"是个?(?:啥|什么)(?:东西|玩意儿?)|是个啥|是个什么|"
                          r"是(?:什么|啥)样的?(?:钢|料|东西|毛病|缺陷)?|"
                          r"是啥|是什么|指的是什么|指什么|是指什么|是咋回事|是怎么回事)(?=[？?，,。!！\s]|$)")
+_ASKED_TERM_AFTER = re.compile(r"^(?:请问)?(?:什么叫做?|啥叫|何谓|什么是|啥是)[“\"']?([\u4e00-\u9fffa-z0-9/+\-]{2,12}?)[”\"']?"
+                                r"(?=[？?，,。!！\s]|$)")
 _FILLER_BEFORE = re.compile(r"^(?:那个|这个|说的|讲的|所谓|所谓的|叫|叫做|的)+")
 # A sentence that says what it is: "X是…", "X就是…", "X指…", "叫X", "X，即…" (not "X是5%").
 _DEFINES = r"(?:是(?![\d一二两三四五六七八九十百零多少每约大概])|就是|指|即|意思是|代表|表示|称为|叫做?)"
@@ -181,7 +183,9 @@ def undefined_term(text: str, answer: Answer, defined: tuple[str, ...] = ()) -> 
     its Blaine specific surface means), or ""."""
     match = _ASKED_TERM.search(text)
     if not match:
-        return ""
+        # "什么叫反常涡流损耗": the thing after the asking words
+        after = _ASKED_TERM_AFTER.search(text)
+        return _unexplained(after.group(1), answer, defined) if after else ""
     parts = re.split(r"[，,。“”\"'‘’（）()：:]|里|的|那个|这个|后面|前面", match.group(1))
     # "PH2O/PH2这个比值是什么意思": the thing is named before the word that says what kind it is
     while len(parts) > 1 and parts[-1] in _KIND_OF_THING:
@@ -194,6 +198,12 @@ def undefined_term(text: str, answer: Answer, defined: tuple[str, ...] = ()) -> 
         shown = [normalize(s.text) for s in answer.sentences]
         return "" if any(re.search(rf"{re.escape(named.group(1))}就?是", s) for s in shown) \
             else named.group(1)
+    return _unexplained(asked, answer, defined)
+
+
+def _unexplained(asked: str, answer: Answer, defined: tuple[str, ...]) -> str:
+    """``asked`` when no glossary entry quoted is for it and no shown sentence says what it
+    is, else ""."""
     if len(asked) < 2 or any(asked in d or d in asked for d in defined):
         return ""
     shown = [normalize(s.text) for s in answer.sentences]

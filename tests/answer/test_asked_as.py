@@ -158,3 +158,12 @@ def test_pingsha_asks_why_and_which_to_change_asks_steps(kb):
     answer = _ask(kb, "脱碳线换成0.27的料，要改哪些，哪些不能动？")
     assert not answer.refused, answer.note
     assert answer.procedures[0].title == "脱碳线换规格（0.23与0.27互换）"
+
+
+@pytest.mark.parametrize("question, refused", [
+    ("什么叫半工艺取向钢？", True),  # only named, in a patent's flattening
+    ("什么叫花脸？", False),
+])
+def test_what_is_asked_before_the_thing_is_checked_as_after_it(kb, question, refused):
+    answer = _ask(kb, question, threshold=-1.0)
+    assert answer.refused is refused, answer.note
