@@ -30,7 +30,7 @@ from .model import Answer
 from .readings import diagnose_readings, fired_rules, readings_summary
 from .support import answer_text, words_covered
 from .topic import figure_not_explained, restated_not_explained, speaks_of, undefined_term
-from .slots import (Slots, asked_attributes, owner_words, owner_asked, unnamed_owner, unnamed_formula, condition_not_in, contrasts, other_owner, other_test_condition,
+from .slots import (Slots, asked_attributes, other_material, owner_words, owner_asked, unnamed_owner, unnamed_formula, condition_not_in, contrasts, other_owner, other_test_condition,
                     side_siblings,
                     read_slots, spread_not_asked, unlisted_processes, window_covers, window_has_attributes)
 from .retrieval import semantic_evidence, sentence_hits as retrieve_sentences, unit_hits as retrieve_units
@@ -187,9 +187,10 @@ def _worked_out(question: str, asked: str, entry: KnowledgeIndex, threshold: flo
         # a what-is question led by the glossary entry of the term it names ("师傅老挂嘴边的
         # 露点到底指的是啥"): his definition, however much else the question says
         confidence = max(confidence, cut)
-    if draft is not None and slots.other_material and \
-            slots.other_material not in normalize(answer_text(draft)):
-        uncovered = f"知识库讲的是取向硅钢，没有关于“{slots.other_material}”的内容。"
+    # (an English question's material is read as asked too: its gloss may drop the word)
+    material = slots.other_material or other_material(normalize(asked))
+    if draft is not None and material and material not in normalize(answer_text(draft)):
+        uncovered = f"知识库讲的是取向硅钢，没有关于“{material}”的内容。"
     if draft is not None and not uncovered and not evidence.fired:
         uncovered = _answer_gap(intent, entry, draft, diagnosis, english=is_english(asked),
                                 asked=asked, retold=bool(described_quantity)) \

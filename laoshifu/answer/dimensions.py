@@ -389,7 +389,8 @@ _PROPERTIES = ("材质", "材料", "型号", "厂家", "品牌", "牌子", "寿�
                "位置", "尺寸", "间距", "燃料", "标准气", "浓度", "纯度", "压差", "电导率", "粒度",
                "耗量", "消耗", "粗糙度", "硬度", "含水量", "黏度", "粘度", "转速", "密度")
 # "消除应力退火用什么保护气": the thing asked for by its kind must be named in the answer.
-_WHICH_THING = re.compile(r"用(?:什么|哪种|哪个|哪一种|啥)([\u4e00-\u9fff]{2,4}?)(?:[？?，,。、吗呢]|$)")
+# (a verb after it asks how, not what thing: "用什么来表示")
+_WHICH_THING = re.compile(r"用(?:什么|哪种|哪个|哪一种|啥)(?![来去])([\u4e00-\u9fff]{2,4}?)(?:[？?，,。、吗呢]|$)")
 _ANY_THING = re.compile(r"方法|办法|东西|手段|仪器|仪表|设备|工具|气体|材料")  # kinds too wide to be named
 
 

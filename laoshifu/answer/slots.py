@@ -54,6 +54,12 @@ _OTHER_MATERIALS = re.compile(r"无取向|不锈钢|非晶|纳米晶|坡莫|铝�
                               r"carbon steel")
 
 
+def other_material(text: str) -> str:
+    """A material the (normalised) text names that is not grain-oriented silicon steel, or ""."""
+    found = _OTHER_MATERIALS.search(text)
+    return found.group(0) if found else ""
+
+
 @dataclass(frozen=True)
 class Slots:
     grade: str | None = None  # as the knowledge base's conditions spell it (HiB, CGO)
@@ -118,9 +124,9 @@ def read_slots(text: str, quantities_at: list[tuple[int, int, list[str]]],
             readings.append(reading)
     if not readings and processes:
         readings = _readings_by_unit(text, entry, processes)
-    other = _OTHER_MATERIALS.search(text)
+    other = other_material(text)
     return Slots(grades[0] if len(set(grades)) == 1 else None, thickness, tuple(readings),
-                 other.group(0) if other else "")
+                 other)
 
 
 # A number with a unit and no parameter name before it ("DCL开到120米了").

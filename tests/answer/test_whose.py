@@ -140,3 +140,14 @@ def test_a_drop_left_to_the_plant_s_rules_is_not_answered_by_another_figure(kb):
     answer = _ask(kb, "内罩保压十五分钟，压力最多能降多少？", threshold=-1.0)
     assert answer.refused
     assert "按规定" in answer.note
+
+
+def test_another_material_named_in_english_is_read_as_asked(kb):
+    answer = _ask(kb, "What soak temperature suits non-oriented electrical steel?", threshold=-1.0)
+    assert answer.refused
+    assert "non-oriented" in answer.note
+
+
+def test_how_a_measure_is_expressed_is_no_thing_asked(kb):
+    answer = _ask(kb, "柠檬酸活性用什么来表示？", threshold=-1.0)
+    assert not answer.refused, answer.note
