@@ -2,6 +2,7 @@
 
 import pytest
 
+from laoshifu.answer import cache_for
 from laoshifu.knowledge.folders import import_folder
 from laoshifu.store import Store
 
@@ -16,3 +17,10 @@ def kb(tmp_path_factory):
     import_folder(store, EXAMPLE)
     yield store, path / "index"
     store.close()
+
+
+@pytest.fixture(scope="module")
+def entry(kb):
+    """The example's loaded index, for tests of the answer's parts."""
+    store, index_dir = kb
+    return cache_for(store, index_dir).get("main")
