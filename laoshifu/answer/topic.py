@@ -131,9 +131,14 @@ def figure_not_explained(text: str, answer: Answer) -> str:
     rules is left to the other checks: his reason is often a sentence away."""
     if not WHY.search(text):
         return ""
-    own = [normalize(s.text) for s in answer.sentences if s.attribution != "literature"]
+    # (a procedure's step sets a figure; it does not explain it)
+    stepped = {c.n for c in answer.citations if c.kind == "procedure"}
+    def reports(s) -> bool:
+        return s.attribution == "literature" or bool(set(s.citations) & stepped)
+
+    own = [normalize(s.text) for s in answer.sentences if not reports(s)]
     own += [normalize(t) for r in answer.rules for t in (r.diagnosis, *r.actions)]
-    reported = [normalize(s.text) for s in answer.sentences if s.attribution == "literature"]
+    reported = [normalize(s.text) for s in answer.sentences if reports(s)]
     reported += [normalize(step) for p in answer.procedures for step in p.steps]
     for match in _FIGURE.finditer(text):
         figure = match.group()

@@ -136,3 +136,16 @@ def test_another_material_named_in_english_is_read_as_asked(kb):
 def test_how_a_measure_is_expressed_is_no_thing_asked(kb):
     answer = _ask(kb, "柠檬酸活性用什么来表示？", threshold=-1.0)
     assert not answer.refused, answer.note
+
+
+def test_a_figure_only_a_procedure_s_step_sets_is_not_explained():
+    from laoshifu.answer.model import Answer, QuotedSentence
+    from laoshifu.answer.topic import figure_not_explained
+    from laoshifu.knowledge.units import Citation
+
+    step = QuotedSentence("再把氢气比例分两步加到目标60%。", (1,), "master")
+    answer = Answer(question="", refused=False, confidence=1.0, sentences=[step],
+                    citations=[Citation(1, "proc-x", "procedure", "通氢", 1, "procedures/x.md")])
+    assert figure_not_explained("氢气比例为啥要分两步加", answer) == "两步"
+    answer.citations = [Citation(1, "note-x", "note", "通氢", 1, "notes/x.md")]  # his own note
+    assert figure_not_explained("氢气比例为啥要分两步加", answer) == ""
