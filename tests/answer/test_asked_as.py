@@ -50,16 +50,6 @@ def test_a_line_with_no_speed_window_gets_no_other_line_s(kb, question):
     assert _ask(kb, question).refused
 
 
-@pytest.mark.parametrize("question, window", [
-    ("氧化镁糊糊的温度要控在多少", ("MgO涂层", "浆料温度")),
-    ("叠片间绝缘阻值最少多少", ("热拉伸平整退火", "层间电阻")),
-])
-def test_shop_names_of_a_parameter_get_its_window(kb, question, window):
-    answer = _ask(kb, question)
-    assert not answer.refused, answer.note
-    assert (answer.windows[0].process, answer.windows[0].name) == window
-
-
 def test_a_strip_gone_crooked_is_running_off(kb):
     answer = _ask(kb, "脱碳炉里带钢跑歪了，先干啥")
     assert not answer.refused, answer.note

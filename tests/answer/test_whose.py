@@ -8,10 +8,14 @@ from .test_trust import _ask, _slots
 
 
 @pytest.mark.parametrize("question, window", [
+    # told by its note, not named
     ("热轧卷退火出炉后喷水，一秒钟降多少度才行", ("常化", "冷却速度")),
     ("罩式炉刚升温那阵子，慢慢把结合水赶出来，炉子停在多少度", ("高温退火", "脱水保温温度")),
+    # called by a shop name (糊糊 is 浆料, 绝缘阻值 is 层间电阻)
+    ("氧化镁糊糊的温度要控在多少", ("MgO涂层", "浆料温度")),
+    ("叠片间绝缘阻值最少多少", ("热拉伸平整退火", "层间电阻")),
 ])
-def test_a_parameter_told_by_its_note_gets_its_window(kb, question, window):
+def test_a_parameter_told_or_called_otherwise_gets_its_window(kb, question, window):
     answer = _ask(kb, question)
     assert not answer.refused, answer.note
     assert (answer.windows[0].process, answer.windows[0].name) == window
